@@ -1,0 +1,145 @@
+"""Stage 1 — normalise a mark's name so that style does not count as difference.
+
+Case, diacritics, punctuation and spacing carry no sound or meaning in a word mark ("M.S. Glow" = "MS Glow" =
+"MSGlow"), legal forms are not part of a mark (PT, CV, Tbk ...), ``&``/``n``/``and``/``dan`` are one word, and a
+trailing ``2`` means reduplication in Indonesian (``Kue2`` = ``kue kue``)::
+
+    >>> normalize("PT. M.S. Glow & Co, Tbk").text
+    'ms glow dan co'
+    >>> normalize("MSGlow").compact == normalize("M.S. Glow").compact
+    True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+MAX_NAME_CHARS = 200
+"""Longer input is refused: real word marks are short and a 1 MB "name" is a mistake or an attack."""
+
+LEGAL_FORMS = frozenset(
+    "pt cv ud tbk persero koperasi perum perseroan firma fa ltd inc llc corp corporation gmbh plc bhd sdn".split()
+)
+AND_WORDS = frozenset({"&", "and", "dan", "n", "'n'", "+"})
+NUMBER_WORDS = {
+    "nol": "0", "zero": "0", "satu": "1", "one": "1", "dua": "2", "two": "2", "tiga": "3", "three": "3",
+    "empat": "4", "four": "4", "lima": "5", "five": "5", "enam": "6", "six": "6", "tujuh": "7", "seven": "7",
+    "delapan": "8", "eight": "8", "sembilan": "9", "nine": "9", "sepuluh": "10", "ten": "10",
+}  # fmt: skip
+
+_DOTTED_INITIALS = re.compile(r"\b(?:[a-z0-9]\.){2,}")  # "m.s." -> "ms"
+_JOINERS = re.compile(r"(?<=[a-z0-9])['’`\-.](?=[a-z0-9])")  # "x-seed", "l'oreal", "web.id" -> joined
+_SEPARATORS = re.compile(r"[^a-z0-9&+]+")
+_REDUPLICATION = re.compile(r"^([a-z]{2,})2$")  # "kue2" -> "kue kue"
+
+
+class InvalidNameError(ValueError):
+    """A name that cannot be compared: empty, only symbols or emoji, too long, or not valid UTF-8."""
+
+
+@dataclass(frozen=True)
+class NormalizedName:
+    """A name after normalisation.
+
+    ``tokens`` are the words that count; ``text`` joins them with spaces; ``compact`` joins them without,
+    which is how sight and sound compare names whose spacing differs.
+
+    >>> n = normalize("Kue2 Mama")
+    >>> n.tokens, n.compact
+    (('kue', 'kue', 'mama'), 'kuekuemama')
+    """
+
+    original: str
+    tokens: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def compact(self) -> str:
+        return "".join(self.tokens)
+
+
+def decode_name(raw: bytes | str) -> str:
+    """Decode bytes as UTF-8 strictly; a clear error instead of mojibake.
+
+    >>> decode_name(b"Kopi Kenangan")
+    'Kopi Kenangan'
+    """
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InvalidNameError(
+            f"the name is not valid UTF-8 (byte {e.start}: {raw[e.start:e.start + 1]!r}) — re-save the file as UTF-8"
+        ) from None
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=200_000)
+def _tokens(text: str) -> tuple[str, ...]:
+    s = _fold(text)
+    s = _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", "") + " ", s)
+    s = _JOINERS.sub("", s)
+    s = s.replace("&", " & ").replace("+", " + ")
+    raw = [t for t in _SEPARATORS.split(s) if t]
+    out: list[str] = []
+    for tok in raw:
+        if tok in AND_WORDS:
+            out.append("dan")
+            continue
+        tok = NUMBER_WORDS.get(tok, tok)
+        m = _REDUPLICATION.match(tok)
+        if m:
+            out.extend((m.group(1), m.group(1)))
+            continue
+        out.append(tok)
+    # Runs of single letters are initials written apart ("m s glow"): they read as one word.
+    merged: list[str] = []
+    in_initials = False
+    for tok in out:
+        single = len(tok) == 1 and tok.isalpha()
+        if single and in_initials:
+            merged[-1] += tok
+        else:
+            merged.append(tok)
+        in_initials = single or (in_initials and single)
+        kept = [t for t in merged if t not in LEGAL_FORMS]
+    if kept and kept[-1] == "dan" and len(kept) > 1:
+        kept.pop()
+    return tuple(kept or merged)
+
+
+def normalize(name: str | bytes, *, max_chars: int = MAX_NAME_CHARS) -> NormalizedName:
+    """Normalise a mark's name; raise :class:`InvalidNameError` when nothing comparable is left.
+
+    >>> normalize("Djarum Super").tokens
+    ('djarum', 'super')
+    >>> normalize("🙂🙂")
+    Traceback (most recent call last):
+    ...
+    similarity.text.normalize.InvalidNameError: the name '🙂🙂' has no letters or digits to compare — give a word mark
+    """
+    text = decode_name(name)
+    if len(text) > max_chars:
+        raise InvalidNameError(
+            f"the name is {len(text):,} characters long — word marks are at most {max_chars} characters; "
+            "pass the mark itself, not a description"
+        )
+    if not text.strip():
+        raise InvalidNameError("the name is empty — give the word mark to check, or search by logo only")
+    tokens = _tokens(text)
+    if not tokens:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise InvalidNameError(f"the name {shown!r} has no letters or digits to compare — give a word mark")
+    return NormalizedName(original=text, tokens=tokens)
