@@ -1,0 +1,272 @@
+"""Safe loading and preparation of logo images.
+
+Every logo, whether it comes from the registry or from a user's upload, goes through the same
+preparation so that perceptual hashes compare like with like::
+
+    >>> from similarity.image.load import load_logo
+    >>> image = load_logo("simple-icons:github")
+    >>> image.mode
+    'RGB'
+
+Preparation (`prepare_logo`): EXIF orientation, alpha composited onto a background, polarity
+normalised so that the background is light (a light logo on a dark ground hashes like the same logo
+on white), uniform borders trimmed (padding otherwise breaks every hash), blank images refused.
+
+Decoding is bounded: the file size is checked before reading, the pixel count is checked from the
+header before any pixel is decoded, SVGs are rasterised by resvg at a fixed size and may not reference
+anything outside themselves.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import warnings
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+SVG_RENDER_SIZE = 256
+"""Longest side, in pixels, at which SVG logos are rasterised."""
+MAX_SVG_ASPECT = 40.0
+RASTER_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
+BORDER_TOLERANCE = 32
+"""A pixel belongs to the border colour when no channel differs from it by more than this."""
+MIN_FOREGROUND_PIXELS = 16
+
+_ORIENTATION = 0x0112
+_SIMPLE_ICONS_PREFIX = "simple-icons:"
+_SVG_SNIFF = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\s*(?:<\?xml|<!--|<!DOCTYPE\s+svg|<svg)", re.IGNORECASE)
+_HREF = re.compile(r"""(?:xlink:)?href\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+_CSS_URL = re.compile(r"""url\(\s*["']?\s*([^"')\s]*)""", re.IGNORECASE)
+_DATA_IMAGE = re.compile(r"data:image/[\w.+-]+;base64,(.*)", re.IGNORECASE | re.DOTALL)
+_SVG_ROOT = re.compile(r"<svg\b[^>]*>", re.IGNORECASE | re.DOTALL)
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+
+
+class LogoError(ValueError):
+    """A logo could not be used; the message says what was wrong and what to do about it."""
+
+
+def load_logo(
+    source: str | os.PathLike | bytes,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_pixels: int = MAX_PIXELS,
+    background: tuple[int, int, int] = (255, 255, 255),
+) -> Image.Image:
+    """Decode a logo from a path, raw bytes or ``"simple-icons:<slug>"`` and prepare it for hashing.
+
+    Accepts PNG, JPEG, WebP, GIF (first frame), BMP, TIFF and SVG. Raises `LogoError` for anything
+    that is too big, corrupt, not an image, or blank.
+
+    >>> try:
+    ...     load_logo(b"not an image")
+    ... except LogoError as error:
+    ...     print(str(error)[:36])
+    the file is not a supported image (P
+    """
+    if isinstance(source, str) and source.startswith(_SIMPLE_ICONS_PREFIX):
+        return load_logo_svg_text(
+            _simple_icon_svg(source[len(_SIMPLE_ICONS_PREFIX) :]),
+            max_bytes=max_bytes,
+            max_pixels=max_pixels,
+            background=background,
+        )
+    data = _read_bounded(source, max_bytes)
+    if _SVG_SNIFF.match(data[:512]):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise LogoError("the SVG file is not valid UTF-8 text — save it again as UTF-8") from error
+        return load_logo_svg_text(text, max_bytes=max_bytes, max_pixels=max_pixels, background=background)
+    return prepare_logo(_decode_raster(data, max_pixels), background=background)
+
+
+def load_logo_svg_text(
+    svg: str,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_pixels: int = MAX_PIXELS,
+    background: tuple[int, int, int] = (255, 255, 255),
+    size: int = SVG_RENDER_SIZE,
+) -> Image.Image:
+    """Rasterise SVG markup with resvg (longest side `size` px) and prepare it like any other logo.
+
+    External references (``href`` to files or URLs, CSS ``url()`` outside the document, entities)
+    are refused; embedded ``data:`` images are checked against `max_pixels` before resvg sees them.
+
+    >>> circle = '<circle cx="12" cy="12" r="9"/>'
+    >>> load_logo_svg_text(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">{circle}</svg>').size
+    (192, 192)
+    """
+    import resvg_py
+
+    if len(svg.encode("utf-8")) > max_bytes:
+        raise LogoError(f"the SVG is larger than {max_bytes:,} bytes — simplify it or export the logo as PNG")
+    _check_svg_references(svg, max_pixels)
+    width, height = _svg_render_size(svg, size)
+    try:
+        png = resvg_py.svg_to_bytes(
+            svg_string=svg, width=width, height=height, skip_system_fonts="<text" not in svg
+        )
+    except (ValueError, RuntimeError) as error:
+        raise LogoError(f"the SVG could not be drawn ({error}) — check that it opens in a browser") from error
+    return prepare_logo(_decode_raster(bytes(png), max_pixels), background=background)
+
+
+def prepare_logo(image: Image.Image, *, background: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
+    """Return the RGB image that is hashed: orientation, alpha, polarity and borders normalised.
+
+    >>> im = Image.new("RGB", (100, 60), "black"); im.paste((255, 255, 0), (30, 20, 60, 40))
+    >>> prepare_logo(im).size       # dark ground inverted to light, then trimmed
+    (30, 20)
+    """
+    if image.getexif().get(_ORIENTATION, 1) != 1:
+        image = ImageOps.exif_transpose(image)
+    rgb = _flatten(image, background)
+    pixels = np.asarray(rgb)
+    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    ground = np.median(border, axis=0)
+    if ground @ (0.299, 0.587, 0.114) < 127.5:
+        pixels = 255 - pixels
+        ground = 255 - ground
+    foreground = (np.abs(pixels.astype(np.int16) - ground.astype(np.int16)) > BORDER_TOLERANCE).any(axis=2)
+    if np.count_nonzero(foreground) < MIN_FOREGROUND_PIXELS:
+        raise LogoError("the image is blank or a single colour — upload the logo itself, not an empty canvas")
+    rows = np.flatnonzero(foreground.any(axis=1))
+    cols = np.flatnonzero(foreground.any(axis=0))
+    trimmed = pixels[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    return Image.fromarray(np.ascontiguousarray(trimmed), "RGB")
+
+
+def _flatten(image: Image.Image, background: tuple[int, int, int]) -> Image.Image:
+    """Composite any transparency onto `background` and return an RGB image."""
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    if not has_alpha:
+        return image if image.mode == "RGB" else image.convert("RGB")
+    rgba = image.convert("RGBA")
+    ground = Image.new("RGBA", rgba.size, (*background, 255))
+    return Image.alpha_composite(ground, rgba).convert("RGB")
+
+
+def _read_bounded(source: str | os.PathLike | bytes, max_bytes: int) -> bytes:
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        if len(data) > max_bytes:
+            raise LogoError(
+                f"the logo is {len(data):,} bytes, over the {max_bytes:,} byte limit — upload a smaller file"
+            )
+    else:
+        try:
+            with open(source, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if size > max_bytes:
+                    raise LogoError(
+                        f"{os.fspath(source)!r} is {size:,} bytes, over the {max_bytes:,} byte limit — "
+                        "upload a smaller file"
+                    )
+                data = handle.read(max_bytes + 1)
+        except OSError as error:
+            raise LogoError(f"cannot read the logo file: {error}") from error
+        if len(data) > max_bytes:
+            raise LogoError(f"the logo is over the {max_bytes:,} byte limit — upload a smaller file")
+    if not data:
+        raise LogoError("the logo file is empty (0 bytes) — upload it again")
+    return data
+
+
+def _decode_raster(data: bytes, max_pixels: int) -> Image.Image:
+    """Decode the first frame of a raster image, refusing oversized images before decoding pixels."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=RASTER_FORMATS)
+            width, height = image.size
+            if width * height > max_pixels:
+                raise LogoError(
+                    f"the image claims {width}x{height} pixels, over the {max_pixels:,} pixel limit — "
+                    "resize the logo (1000 px is plenty)"
+                )
+            if width < 1 or height < 1:
+                raise LogoError("the image has no pixels — export the logo again")
+            image.seek(0)
+            image.load()
+    except LogoError:
+        raise
+    except UnidentifiedImageError as error:
+        raise LogoError(
+            "the file is not a supported image (PNG, JPEG, WebP, GIF, BMP, TIFF or SVG) — "
+            "upload the logo in one of those formats"
+        ) from error
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError, Warning) as error:
+        raise LogoError(f"the image is corrupt or truncated ({error}) — export the logo again") from error
+    return image
+
+
+def _check_svg_references(svg: str, max_pixels: int) -> None:
+    if re.search(r"<!ENTITY", svg, re.IGNORECASE):
+        raise LogoError("the SVG declares XML entities, which are not allowed — remove the DOCTYPE")
+    if re.search(r"@import", svg, re.IGNORECASE):
+        raise LogoError("the SVG imports an external stylesheet — inline the styles")
+    targets = [match.group(2).strip() for match in _HREF.finditer(svg)]
+    targets += [match.group(1).strip() for match in _CSS_URL.finditer(svg)]
+    for target in targets:
+        if not target or target.startswith("#"):
+            continue
+        embedded = _DATA_IMAGE.match(target)
+        if embedded is None:
+            raise LogoError(f"the SVG refers to an outside resource ({target[:60]!r}) — embed or remove it")
+        _check_embedded_image(embedded.group(1), max_pixels)
+
+
+def _check_embedded_image(payload: str, max_pixels: int) -> None:
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(re.sub(r"\s+", "", payload)))) as image:
+            width, height = image.size
+    except Exception as error:  # noqa: BLE001 - any undecodable payload is refused the same way
+        raise LogoError("the SVG embeds an image that cannot be read — remove or re-export it") from error
+    if width * height > max_pixels:
+        raise LogoError(f"the SVG embeds a {width}x{height} image, over the {max_pixels:,} pixel limit")
+
+
+def _svg_render_size(svg: str, size: int) -> tuple[int, int]:
+    """Width and height at which to render so that the longest side is `size` px."""
+    root = _SVG_ROOT.search(svg)
+    if root is None:
+        raise LogoError("the file has no <svg> element — it is not an SVG logo")
+    tag = root.group(0)
+    box = rf"viewBox\s*=\s*[\"']\s*{_NUMBER}[\s,]+{_NUMBER}[\s,]+({_NUMBER})[\s,]+({_NUMBER})"
+    view_box = re.search(box, tag)
+    if view_box:
+        width, height = float(view_box.group(1)), float(view_box.group(2))
+    else:
+        found_width = re.search(rf"\swidth\s*=\s*[\"']\s*({_NUMBER})", tag)
+        found_height = re.search(rf"\sheight\s*=\s*[\"']\s*({_NUMBER})", tag)
+        width = float(found_width.group(1)) if found_width else 100.0
+        height = float(found_height.group(1)) if found_height else 100.0
+    if not (width > 0 and height > 0):
+        raise LogoError("the SVG has no drawable size (width or height is zero) — set a viewBox")
+    if max(width / height, height / width) > MAX_SVG_ASPECT:
+        raise LogoError(f"the SVG is {width:g}x{height:g}, too thin to be a logo — crop it to the mark")
+    if width >= height:
+        return size, max(1, round(size * height / width))
+    return max(1, round(size * width / height)), size
+
+
+def _simple_icon_svg(slug: str) -> str:
+    try:
+        from simple_icons_pack import get_icon
+    except ImportError as error:
+        raise LogoError("'simple-icons:' logos need simple-icons-pack — pip install it") from error
+    try:
+        icon = get_icon(slug)
+    except (KeyError, ValueError, LookupError) as error:
+        raise LogoError(f"there is no simple-icons logo called {slug!r} — check the slug") from error
+    if icon is None:
+        raise LogoError(f"there is no simple-icons logo called {slug!r} — check the slug")
+    return icon.svg

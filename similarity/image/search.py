@@ -1,0 +1,137 @@
+"""Exact Hamming search over logo hashes with FAISS.
+
+>>> import numpy as np
+>>> from similarity.image.search import LogoIndex
+>>> index = LogoIndex()
+>>> index.add(np.array([7, 9]), np.array([[0] * 8, [255] * 8], dtype=np.uint8))
+>>> index.search(np.array([[0, 0, 0, 0, 0, 0, 0, 1]], dtype=np.uint8), k=1)
+[LogoHit(id=7, distance=1, variant='identity')]
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import faiss
+import numpy as np
+
+from similarity.image.hash import DIHEDRAL
+
+_INVERSE = {name: name for name in DIHEDRAL} | {"rot90": "rot270", "rot270": "rot90"}
+"""Query variant i matching a mark means the query is the mark under the inverse symmetry."""
+
+
+@dataclass(frozen=True)
+class LogoHit:
+    """One registered mark found for a query logo.
+
+    `variant` names the symmetry that turns the registered logo into the query ("mirror" means the
+    query is a mirror image of the mark); "identity" for an unflipped, unrotated copy.
+    """
+
+    id: int
+    distance: int
+    variant: str
+
+
+class LogoIndex:
+    """Registered logo hashes keyed by int64 mark ids; exact Hamming search (FAISS IndexBinaryFlat).
+
+    Args:
+        bits: code length; 64 for the default pHash. Codes are packed, ``bits // 8`` bytes each.
+
+    Brute force is exact and, at 64 bits, scans a million codes in a few milliseconds; an
+    approximate index would only pay off far beyond the size of a national trademark register.
+
+    >>> import numpy as np
+    >>> index = LogoIndex()
+    >>> index.add(np.arange(3), np.array([[1] * 8, [2] * 8, [3] * 8], dtype=np.uint8))
+    >>> index.remove(np.array([1]))
+    1
+    >>> len(index)
+    2
+    """
+
+    def __init__(self, bits: int = 64) -> None:
+        if bits <= 0 or bits % 8:
+            raise ValueError(f"bits is {bits} — it must be a positive multiple of 8 (64 for pHash)")
+        self.bits = bits
+        self._index = faiss.IndexBinaryIDMap2(faiss.IndexBinaryFlat(bits))
+
+    def add(self, ids: np.ndarray, codes: np.ndarray) -> None:
+        """Add codes ``(n, bits // 8)`` under int64 `ids`; an id already present is refused."""
+        ids = np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
+        codes = self._check_codes(codes)
+        if len(ids) != len(codes):
+            raise ValueError(f"{len(ids)} ids for {len(codes)} codes — pass one id per code")
+        if len(np.unique(ids)) != len(ids):
+            raise ValueError("the same id appears twice in one add() — ids must be unique")
+        present = ids[np.isin(ids, self.ids())]
+        if len(present):
+            raise ValueError(f"ids already in the index: {present[:5].tolist()} — remove() them first")
+        self._index.add_with_ids(codes, ids)
+
+    def remove(self, ids: np.ndarray) -> int:
+        """Remove the given ids (unknown ids are ignored); returns how many codes were removed."""
+        ids = np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
+        if not len(ids):
+            return 0
+        return int(self._index.remove_ids(faiss.IDSelectorBatch(ids)))
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def ids(self) -> np.ndarray:
+        """All stored ids, in storage order."""
+        return faiss.vector_to_array(self._index.id_map).astype(np.int64, copy=False)
+
+    def search(self, query_codes: np.ndarray, k: int = 10, max_distance: int | None = None) -> list[LogoHit]:
+        """Best `k` marks for a query given as its `DIHEDRAL` variant codes ``(8, bits // 8)`` or ``(1, …)``.
+
+        Each mark is reported once, at its smallest distance over the variants, nearest first; marks
+        farther than `max_distance` (when given) are dropped.
+        """
+        query_codes = self._check_codes(query_codes)
+        if len(query_codes) not in (1, len(DIHEDRAL)):
+            raise ValueError(
+                f"got {len(query_codes)} query codes — pass 1, or the {len(DIHEDRAL)} from dihedral_phashes()"
+            )
+        if k <= 0 or not len(self):
+            return []
+        distances, labels = self._index.search(query_codes, min(k, len(self)))
+        best: dict[int, tuple[int, int]] = {}
+        for variant, (row_distances, row_labels) in enumerate(zip(distances, labels, strict=True)):
+            for distance, label in zip(row_distances.tolist(), row_labels.tolist(), strict=True):
+                if label < 0 or (max_distance is not None and distance > max_distance):
+                    continue
+                if label not in best or distance < best[label][0]:
+                    best[label] = (distance, variant)
+        ranked = sorted(best.items(), key=lambda item: (item[1][0], item[1][1], item[0]))[:k]
+        return [LogoHit(label, dist, _INVERSE[DIHEDRAL[variant]]) for label, (dist, variant) in ranked]
+
+    def write(self, path: str | os.PathLike) -> None:
+        """Write the index to exactly `path` (the caller renames it into place atomically)."""
+        faiss.write_index_binary(self._index, os.fspath(path))
+
+    @classmethod
+    def read(cls, path: str | os.PathLike) -> LogoIndex:
+        """Read an index written by `write`."""
+        stored = faiss.read_index_binary(os.fspath(path))
+        if not isinstance(stored, faiss.IndexBinaryIDMap2):
+            raise ValueError(f"{os.fspath(path)!r} is not a LogoIndex file (found {type(stored).__name__})")
+        index = cls.__new__(cls)
+        index.bits = stored.d
+        index._index = stored
+        return index
+
+    def _check_codes(self, codes: np.ndarray) -> np.ndarray:
+        codes = np.ascontiguousarray(codes, dtype=np.uint8)
+        if codes.ndim == 1:
+            codes = codes[None]
+        if codes.ndim != 2 or codes.shape[1] != self.bits // 8:
+            raise ValueError(
+                f"codes have shape {codes.shape} — expected (n, {self.bits // 8}) packed uint8 "
+                f"for {self.bits} bits"
+            )
+        return codes
