@@ -1,0 +1,105 @@
+import re
+
+import pytest
+
+from similarity.famous import FamousMark, famous_key, famous_marks, is_famous
+
+INDONESIAN = [
+    "Indomie",
+    "Kopi Kapal Api",
+    "Aqua",
+    "Teh Botol Sosro",
+    "Gudang Garam",
+    "Djarum",
+    "Sampoerna",
+    "Indomaret",
+    "Alfamart",
+    "Gojek",
+    "Tokopedia",
+    "Bukalapak",
+    "Traveloka",
+    "Kopi Kenangan",
+    "Wardah",
+    "Kecap Bango",
+    "Sari Roti",
+    "Ultra Milk",
+    "Tolak Angin",
+    "Extra Joss",
+    "Kratingdaeng",
+    "Silverqueen",
+    "Chitato",
+    "Pocari Sweat",
+]
+GLOBAL = ["Apple", "Coca-Cola", "Google", "Samsung", "Toyota", "Nike", "McDonald's", "Louis Vuitton", "Zara"]
+
+
+def test_list_is_large_enough():
+    marks = famous_marks()
+    assert len(marks) >= 100
+    assert sum("Interbrand" in m.source for m in marks) >= 100
+    assert sum("Indonesia" in m.source for m in marks) >= 50
+
+
+def test_every_row_is_well_formed():
+    for mark in famous_marks():
+        assert isinstance(mark, FamousMark)
+        assert mark.name.strip() == mark.name and mark.name
+        assert re.fullmatch(r"[A-Z]{2}", mark.country), mark
+        assert mark.source.strip(), mark
+        assert mark.owner == mark.owner.strip()
+
+
+def test_keys_are_unique():
+    keys = [famous_key(m.name) for m in famous_marks()]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("name", INDONESIAN + GLOBAL)
+def test_required_brands_are_listed(name):
+    mark = is_famous(name)
+    assert mark is not None, name
+    assert mark.name == name
+
+
+def test_countries_of_indonesian_and_foreign_brands():
+    assert is_famous("Indomie").country == "ID"
+    assert is_famous("Pocari Sweat").country == "JP"
+    assert is_famous("Kratingdaeng").country == "TH"
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Teh Botol Sosro", "tehbotolsosro"),
+        ("  TEH-BOTOL  sosro!! ", "tehbotolsosro"),
+        ("McDonald's", "mcdonalds"),
+        ("Nescafé", "nescafe"),
+        ("H&M", "hm"),
+        ("3M", "3m"),
+        ("", ""),
+        ("!!!", ""),
+    ],
+)
+def test_famous_key(name, key):
+    assert famous_key(name) == key
+
+
+def test_is_famous_is_case_and_punctuation_blind():
+    assert is_famous("teh botol sosro") == is_famous("TEH-BOTOL SOSRO") == is_famous("Teh Botol Sosro")
+    assert is_famous("mc donalds").name == "McDonald's"
+    assert is_famous("Nescafe").name == "Nescafé"
+
+
+@pytest.mark.parametrize("name", ["", "   ", "Kopi Senja", "Indomie Goreng Rendang", "Aqua Segar"])
+def test_is_famous_is_exact(name):
+    assert is_famous(name) is None
+
+
+def test_famous_mark_is_frozen():
+    with pytest.raises(AttributeError):
+        is_famous("Aqua").owner = "someone"  # type: ignore[misc]
+
+
+def test_famous_marks_returns_the_same_tuple():
+    assert famous_marks() is famous_marks()
+    assert isinstance(famous_marks(), tuple)
