@@ -1,0 +1,160 @@
+"""Sound keys: DOMAIN.md §2 equivalences, one rule at a time, and names that must stay apart."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+from rapidfuzz import fuzz
+
+from similarity.text import metaphone, phonetic
+from similarity.text.metaphone import primary_code
+from similarity.text.phonetic import english_key, indonesian_key, sound_key, token_sound_keys
+
+# Pairs an Indonesian ear hears as the same word (DOMAIN.md §1-§2 teaching examples first).
+SAME_SOUND = [
+    ("djarum", "jarum"),
+    ("tjap", "cap"),
+    ("soerabaja", "surabaya"),
+    ("baxo", "bakso"),
+    ("aqua", "akwa"),
+    ("goodmilk", "gudmilq"),
+    ("xseed", "xceed"),
+    ("djarum super", "jarum super"),
+]
+
+# One rule each: (old or loan spelling, modern spelling, rule).
+RULES = [
+    ("soekarno", "sukarno", "oe -> u"),
+    ("djaja", "jaya", "dj -> j and old j = y"),
+    ("tjinta", "cinta", "tj -> c"),
+    ("njonja", "nyonya", "nj -> ny"),
+    ("sjarif", "syarif", "sj -> sy"),
+    ("achmad", "ahmad", "ch -> kh -> h"),
+    ("khas", "has", "kh -> h"),
+    ("jogja", "yogya", "j/y meet"),
+    ("cola", "kola", "c -> k before a"),
+    ("coffee", "kopi", "c -> k before o, ff -> p, ee -> i"),
+    ("cupcake", "kupkake", "c -> k before u"),
+    ("magic", "magik", "c -> k at the end"),
+    ("snack", "snak", "ck -> k"),
+    ("quick", "kwik", "qu -> kw"),
+    ("qolbu", "kolbu", "q -> k"),
+    ("xpress", "kspres", "x -> ks"),
+    ("phoenix", "puniks", "ph -> f -> p"),
+    ("vita", "fita", "v -> f"),
+    ("fitri", "pitri", "f <-> p"),
+    ("zaman", "jaman", "z -> j"),
+    ("shampo", "syampo", "sh -> sy"),
+    ("fresh", "fres", "sh -> s at the end"),
+    ("thai", "tai", "th -> t"),
+    ("green", "grin", "ee -> i"),
+    ("food", "fud", "oo -> u"),
+    ("rumah", "ruma", "final h silent"),
+    ("mannis", "manis", "doubled letters collapse"),
+    ("suara", "swara", "u glide"),
+    ("kalaw", "kalau", "w -> u not before a vowel"),
+    ("iya", "ia", "iy glide"),
+    ("kue2", "kuekue", "2 marks reduplication"),
+]
+
+DIFFERENT = [
+    ("jarum", "garam"),
+    ("aqua", "agua"),
+    ("gudang", "gedung"),
+    ("sony", "sanyo"),
+    ("kopi", "kapi"),
+    ("cinta", "kinta"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME_SOUND)
+def test_same_sound_same_indonesian_key(a: str, b: str) -> None:
+    assert indonesian_key(a) == indonesian_key(b)
+
+
+@pytest.mark.parametrize(("a", "b", "rule"), RULES)
+def test_each_spelling_rule(a: str, b: str, rule: str) -> None:
+    assert indonesian_key(a) == indonesian_key(b), rule
+
+
+@pytest.mark.parametrize(("a", "b"), [("sony", "sunny"), ("x seed", "xceed"), ("seiko", "seycos")])
+def test_near_sound_is_close(a: str, b: str) -> None:
+    ka, kb = indonesian_key(a), indonesian_key(b)
+    assert fuzz.ratio(ka, kb) >= 75, (ka, kb)
+    assert fuzz.ratio(ka.replace(" ", ""), kb.replace(" ", "")) >= 75
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT)
+def test_different_names_stay_apart(a: str, b: str) -> None:
+    assert indonesian_key(a) != indonesian_key(b)
+
+
+def test_keys_keep_token_count() -> None:
+    text = "ms glow official store 2024"
+    assert len(indonesian_key(text).split()) == 5
+    assert len(english_key(text).split()) == 5
+    assert indonesian_key("") == english_key("") == ""
+
+
+def test_digits_are_kept() -> None:
+    assert indonesian_key("7 up") == "7 up"
+    assert english_key("7up") == "7AP"
+    assert english_key("3m") != english_key("m")
+
+
+def test_english_key_examples() -> None:
+    assert english_key("sony") == english_key("sunny")
+    assert english_key("xseed") == english_key("xceed")
+    assert english_key("goodmilk") == english_key("gudmilq")
+    assert english_key("aqua") == english_key("akwa")
+    assert english_key("jarum") != english_key("garam")
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [
+        ("smith", "SM0"),
+        ("schmidt", "XMT"),
+        ("thomas", "TMS"),
+        ("knight", "NT"),
+        ("caesar", "SSR"),
+        ("church", "XRX"),
+        ("chorus", "KRS"),
+        ("michael", "MKL"),
+        ("cough", "KF"),
+        ("hugh", "H"),
+        ("laugh", "LF"),
+        ("edge", "AJ"),
+        ("gnome", "NM"),
+        ("wright", "RT"),
+        ("bacci", "PX"),
+        ("accident", "AKSTNT"),
+        ("thumb", "0M"),
+        ("sugar", "XKR"),
+        ("school", "SKL"),
+        ("tech", "TK"),
+        ("beach", "PX"),
+        ("sumber", "SMPR"),
+        ("george", "JRJ"),
+        ("xerox", "SRKS"),
+    ],
+)
+def test_double_metaphone_primary(word: str, code: str) -> None:
+    assert primary_code(word) == code
+
+
+def test_sound_key_is_indonesian_key() -> None:
+    assert sound_key("goodmilk susu") == indonesian_key("goodmilk susu")
+
+
+def test_token_sound_keys_are_distinct_and_namespaced() -> None:
+    assert token_sound_keys("coffee") == ("kopi", "KF")
+    assert token_sound_keys("7") == ("7",)
+    keys = token_sound_keys("djarum")
+    assert keys[0] == "jarum" and keys[1].isupper()
+
+
+def test_doctests() -> None:
+    for module in (phonetic, metaphone):
+        assert doctest.testmod(module).failed == 0
