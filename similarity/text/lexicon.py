@@ -1,0 +1,161 @@
+"""Meaning: a curated Indonesian<->English lexicon of brand words, and the list of generic words.
+
+>>> concept_text("kopi matahari"), concept_text("sun coffee")
+('kopi matahari', 'matahari kopi')
+>>> concept_text("dapur mama suka") == concept_text("dapur ibu suka")
+True
+>>> generic_words()["toko"]
+'shop'
+
+``data/lexicon_id_en.tsv`` holds one concept a row: ``concept`` (its id, the canonical Indonesian
+word), ``indonesian`` and ``english`` synonyms separated by ``|``, a ``note`` and ``other`` (foreign
+equivalents, only for very common brand words such as aqua, sol, luna). A word belongs to one
+concept only; where a spelling means different things in the two languages (Indonesian ``air`` =
+water, English ``air`` = udara) only the Indonesian sense is listed, because the registry is
+Indonesian first. Loading refuses a word listed under two concepts, so a bad edit fails the tests.
+
+``data/generic_words.tsv`` maps descriptive words (DOMAIN.md §4) to a kind: goods, shop, quality,
+place or legal. It is a prior: scoring down-weights these words and never drops them, and the
+registry's per-class IDF refines the weights.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from types import MappingProxyType
+
+__all__ = ["GENERIC_KINDS", "Lexicon", "concept_text", "generic_words", "load_lexicon", "parse_lexicon"]
+
+GENERIC_KINDS = frozenset({"goods", "shop", "quality", "place", "legal"})
+_LEXICON_FILE = "lexicon_id_en.tsv"
+_GENERIC_FILE = "generic_words.tsv"
+_WORD_COLUMNS = ("indonesian", "english", "other")
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """Words grouped into concepts; look a token up in either language.
+
+    ``words`` maps a concept id to all its words (Indonesian, then English, then other languages);
+    ``index`` maps every word to its concept id; ``english`` holds the English-column words, the only
+    ones whose plurals are guessed. Build one with :func:`parse_lexicon` or
+    :func:`load_lexicon`. Compared by identity, so it can key a cache.
+
+    >>> lex = parse_lexicon("concept\\tindonesian\\tenglish\\nkucing\\tkucing|meong\\tcat|kitty\\n")
+    >>> lex.concept("kitty"), lex.translate("kucing"), len(lex)
+    ('kucing', ('meong', 'cat', 'kitty'), 1)
+    """
+
+    words: Mapping[str, tuple[str, ...]]
+    index: Mapping[str, str]
+    english: frozenset[str] = frozenset()
+
+    def concept(self, token: str) -> str | None:
+        """The concept id of ``token``, or None when the lexicon does not know it.
+
+        An unlisted English plural falls back to its listed singular ("horses" -> "kuda"); only
+        English-column stems count, since Indonesian words end in s too (keras is not kera + s).
+        """
+        found = self.index.get(token)
+        if found is not None or len(token) < 4 or not token.endswith("s"):
+            return found
+        for stem in (token[:-1], token[:-2]):
+            if stem in self.english:
+                return self.index[stem]
+        return None
+
+    def translate(self, token: str) -> tuple[str, ...]:
+        """The other words of ``token``'s concept: its translations and synonyms, never itself."""
+        concept = self.concept(token)
+        if concept is None:
+            return ()
+        return tuple(w for w in self.words[concept] if w != token)
+
+    def __len__(self) -> int:
+        """The number of concepts, each at least one Indonesian<->English word pair."""
+        return len(self.words)
+
+
+def _split_words(cell: str | None) -> list[str]:
+    return [w.strip() for w in (cell or "").split("|") if w.strip()]
+
+
+def parse_lexicon(text: str) -> Lexicon:
+    """Build a :class:`Lexicon` from TSV text with at least ``concept``, ``indonesian``, ``english``.
+
+    Raises ValueError, naming the line, for a row without an English word or a word that already
+    belongs to another concept.
+    """
+    reader = csv.DictReader(io.StringIO(text), delimiter="\t")
+    missing = {"concept", "indonesian", "english"} - set(reader.fieldnames or ())
+    if missing:
+        raise ValueError(f"lexicon header lacks {sorted(missing)} — it needs concept, indonesian, english")
+    words: dict[str, tuple[str, ...]] = {}
+    index: dict[str, str] = {}
+    english: set[str] = set()
+    for line, row in enumerate(reader, start=2):
+        concept = (row["concept"] or "").strip()
+        found = [w for col in _WORD_COLUMNS for w in _split_words(row.get(col))]
+        if not concept or not _split_words(row["english"]) or concept in words:
+            raise ValueError(f"lexicon line {line}: concept {concept!r} needs a new id and an English word")
+        for word in [concept, *found]:
+            if index.setdefault(word, concept) != concept:
+                raise ValueError(
+                    f"lexicon line {line}: {word!r} is already in concept {index[word]!r} — "
+                    "a word may belong to one concept only; keep the sense Indonesian buyers use"
+                )
+        words[concept] = tuple(dict.fromkeys([concept, *found]))
+        english.update(_split_words(row["english"]))
+    return Lexicon(words=MappingProxyType(words), index=MappingProxyType(index), english=frozenset(english))
+
+
+def _data_text(name: str) -> str:
+    return resources.files("similarity").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The package's curated lexicon (read once).
+
+    >>> load_lexicon().concept("mother")
+    'ibu'
+    """
+    return parse_lexicon(_data_text(_LEXICON_FILE))
+
+
+def concept_text(text: str, lexicon: Lexicon | None = None) -> str:
+    """Replace each token of normalised ``text`` by its concept id; unknown tokens stay as they are.
+
+    >>> concept_text("raja ayam goreng"), concept_text("king fried chicken")
+    ('raja ayam goreng', 'raja goreng ayam')
+    """
+    lex = lexicon if lexicon is not None else load_lexicon()
+    return " ".join(lex.concept(t) or t for t in text.split())
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> dict[str, str]:
+    """Generic and descriptive words (DOMAIN.md §4 and more) mapped to their kind.
+
+    Read once and shared, because scorers test ``word in generic_words()`` in hot loops: do not
+    modify the returned dict (copy it first).
+
+    >>> generic_words()["pt"], generic_words()["kopi"]
+    ('legal', 'goods')
+    """
+    kinds: dict[str, str] = {}
+    reader = csv.DictReader(io.StringIO(_data_text(_GENERIC_FILE)), delimiter="\t")
+    for line, row in enumerate(reader, start=2):
+        word, kind = (row["word"] or "").strip(), (row["kind"] or "").strip()
+        if kind not in GENERIC_KINDS or not word or word in kinds:
+            kinds_text = ", ".join(sorted(GENERIC_KINDS))
+            raise ValueError(
+                f"{_GENERIC_FILE} line {line}: {word!r} {kind!r} — need a new word and a kind: {kinds_text}"
+            )
+        kinds[word] = kind
+    return kinds
