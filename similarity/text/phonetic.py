@@ -73,7 +73,8 @@ _DOUBLED = re.compile(r"([a-z])\1+")
 _LETTER_RUN = re.compile(r"[a-z]+")
 
 
-@lru_cache(maxsize=1 << 20)
+# About 100 MB when full; a 1M-name registry has a few hundred thousand distinct tokens.
+@lru_cache(maxsize=1 << 19)
 def _indonesian_token(token: str) -> str:
     t = _REDUPLICATED.sub(r"\1\1", token) if token.endswith("2") else token
     for old, new in _DIGRAPHS:
@@ -111,7 +112,7 @@ def indonesian_key(text: str) -> str:
     return " ".join(_indonesian_token(t) for t in text.split())
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=1 << 19)
 def _english_token(token: str) -> str:
     # Digits stay as they are ("7up" -> "7AP"): Double Metaphone would drop them and make "3m" = "m".
     key = _LETTER_RUN.sub(lambda m: primary_code(m.group()), token)
@@ -133,8 +134,8 @@ def sound_key(text: str) -> str:
     """The key of the index's sound factor: the Indonesian key, token-wise.
 
     The registry is Indonesian first, and the Indonesian rules already cover the loan spellings that
-    matter most (c/k, q/k, x/ks, ph/f, oo/u, ee/i); the English key is used only for candidates,
-    through :func:`token_sound_keys`.
+    matter most (c/k, q/k, x/ks, ph/f, oo/u, ee/i). The English key is a second opinion for
+    English-sounding marks, offered per token by :func:`token_sound_keys` for candidate search.
 
     >>> sound_key("goodmilk") == sound_key("gudmilq")
     True
