@@ -1,0 +1,40 @@
+"""brand-similarity — screen a brand name or logo against registered marks before filing with DJKI.
+
+>>> from similarity import MarkIndex, Mark
+>>> index = MarkIndex()
+>>> index.add([Mark(id="IDM000001", name="Geprek Bensu", classes=(43,))])
+1
+>>> result = index.query("I Am Geprek Bensu Sedep Benerrr", classes=[43])
+>>> result.matches[0].mark.name, result.verdict.risk in ("high", "medium")
+('Geprek Bensu', True)
+
+It measures similarity and risk; it is not a legal opinion.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .check import check
+from .index import IndexParams, MarkIndex
+from .marks import CheckResult, Factors, Mark, Match, Query, Reason, Verdict
+from .registry import ImportReport, RowError, read_registry
+from .store import IndexFormatError
+
+__all__ = [
+    "CheckResult",
+    "Factors",
+    "ImportReport",
+    "IndexFormatError",
+    "IndexParams",
+    "Mark",
+    "MarkIndex",
+    "Match",
+    "Query",
+    "Reason",
+    "RowError",
+    "Verdict",
+    "__version__",
+    "check",
+    "read_registry",
+]

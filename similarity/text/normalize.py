@@ -21,7 +21,27 @@ MAX_NAME_CHARS = 200
 """Longer input is refused: real word marks are short and a 1 MB "name" is a mistake or an attack."""
 
 LEGAL_FORMS = frozenset(
-    "pt cv ud tbk persero koperasi perum perseroan firma fa ltd inc llc corp corporation gmbh plc bhd sdn".split()
+    [
+        "pt",
+        "cv",
+        "ud",
+        "tbk",
+        "persero",
+        "koperasi",
+        "perum",
+        "perseroan",
+        "firma",
+        "fa",
+        "ltd",
+        "inc",
+        "llc",
+        "corp",
+        "corporation",
+        "gmbh",
+        "plc",
+        "bhd",
+        "sdn",
+    ]
 )
 AND_WORDS = frozenset({"&", "and", "dan", "n", "'n'", "+"})
 NUMBER_WORDS = {
@@ -76,7 +96,7 @@ def decode_name(raw: bytes | str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InvalidNameError(
-            f"the name is not valid UTF-8 (byte {e.start}: {raw[e.start:e.start + 1]!r}) — re-save the file as UTF-8"
+            f"the name is not valid UTF-8 (byte {e.start}: {raw[e.start : e.start + 1]!r}) — re-save the file as UTF-8"
         ) from None
 
 
@@ -113,8 +133,8 @@ def _tokens(text: str) -> tuple[str, ...]:
             merged[-1] += tok
         else:
             merged.append(tok)
-        in_initials = single or (in_initials and single)
-        kept = [t for t in merged if t not in LEGAL_FORMS]
+        in_initials = single
+    kept = [t for t in merged if t not in LEGAL_FORMS]
     if kept and kept[-1] == "dan" and len(kept) > 1:
         kept.pop()
     return tuple(kept or merged)

@@ -1,0 +1,93 @@
+"""Building an index from a registry file, and the bundled demo registry that works out of the box.
+
+>>> from similarity.build import open_index
+>>> index = open_index()          # doctest: +SKIP  (builds the demo index into the user cache on first use)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Mapping
+from importlib import resources
+from pathlib import Path
+
+from .index import IndexParams, MarkIndex
+from .registry import ImportReport, RowError, read_registry
+
+DEMO_REGISTRY = "demo/registry.csv"
+
+
+def cache_dir() -> Path:
+    """Where the demo index is built: $SIMILARITY_CACHE, else $XDG_CACHE_HOME/brand-similarity, else ~/.cache/…"""
+    env = os.environ.get("SIMILARITY_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "brand-similarity"
+
+
+def demo_registry_path() -> Path:
+    return Path(str(resources.files("similarity.data").joinpath(DEMO_REGISTRY)))
+
+
+def build_index(
+    registry: str | os.PathLike,
+    out: str | os.PathLike | None = None,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    params: IndexParams | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_error: Callable[[RowError], None] | None = None,
+) -> tuple[MarkIndex, ImportReport]:
+    """Read a registry, index every good row (logos hashed), save to ``out`` when given.
+
+    A logo that cannot be read does not lose the mark: it is indexed by name and the problem is reported
+    as a row error on the logo field.
+    """
+    from .image.hash import hash_logo
+    from .image.load import LogoError
+
+    report = read_registry(registry, mapping=mapping)
+    errors = list(report.errors)
+    index = MarkIndex(params)
+    index.source = {"name": Path(registry).name, "rows": report.rows, "skipped": len(report.errors)}
+    with index.insertion_session(progress=progress) as session:
+        for mark in report.marks:
+            code = None
+            if mark.logo:
+                try:
+                    code = hash_logo(mark.logo)
+                except LogoError as e:
+                    err = RowError(0, "logo", f"{mark.id}: {e} — the mark was indexed without its logo")
+                    errors.append(err)
+                    if on_error:
+                        on_error(err)
+            session.insert(mark, code, hash_missing=False)
+    if out is not None:
+        index.save(out)
+    return index, ImportReport(report.path, report.rows, report.marks, tuple(errors))
+
+
+def demo_index_path() -> Path:
+    digest = hashlib.sha256(demo_registry_path().read_bytes()).hexdigest()[:12]
+    from . import __version__
+
+    return cache_dir() / f"demo-{__version__}-{digest}"
+
+
+def open_index(path: str | os.PathLike | None = None, progress_factory: Callable | None = None) -> MarkIndex:
+    """Open the index at ``path``; without a path, the demo index (built on first use into the user cache)."""
+    if path is not None:
+        return MarkIndex.load(path)
+    target = demo_index_path()
+    if (target / "manifest.json").exists():
+        return MarkIndex.load(target)
+    registry = demo_registry_path()
+    total = sum(1 for _ in open(registry, encoding="utf-8")) - 1
+    if progress_factory is not None:
+        with progress_factory(total, "building the demo index (first use only)") as advance:
+            index, _ = build_index(registry, target, progress=advance)
+    else:
+        index, _ = build_index(registry, target)
+    return index

@@ -1,0 +1,210 @@
+"""The pre-check: one query (name and/or logo, optional classes) against a :class:`MarkIndex`.
+
+A reader can follow a query from here to the verdict: encode the name, gather candidates (FAISS n-gram
+signatures, token index, FAISS logo hashes), score every factor, weigh goods and status, rank, explain::
+
+    >>> from similarity.index import MarkIndex
+    >>> from similarity.marks import Mark
+    >>> idx = MarkIndex()
+    >>> idx.add([Mark(id="1", name="Goodmilk", classes=(29,)), Mark(id="2", name="Indomaret", classes=(35,))])
+    2
+    >>> r = check(idx, "GudMilq", classes=[29])
+    >>> r.matches[0].mark.name, r.verdict.risk
+    ('Goodmilk', 'high')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .classes import goods_similarity, parse_classes
+from .famous import is_famous
+from .image.score import LogoEvidence, logo_similarity
+from .index import MarkIndex
+from .marks import CheckResult, Factors, Match, Query, Reason
+from .status import STATUS_WEIGHT, status_reason
+from .text.encode import NameCode, encode_name
+from .text.score import NameFactors, SharedWord, name_reasons, score_strings, shared_words
+from .verdict import goods_relation, overall, sign_similarity, tier, verdict
+
+MIN_SCORE = 0.2
+"""Matches below this overall score are not worth showing to an applicant."""
+
+
+def _query_logo_codes(logo: Any) -> np.ndarray:
+    from .image.hash import dihedral_phashes
+    from .image.load import load_logo
+
+    if isinstance(logo, np.ndarray):
+        return logo.reshape(-1, 8).astype(np.uint8)
+    return dihedral_phashes(load_logo(logo))
+
+
+def check(
+    index: MarkIndex,
+    name: str | bytes | None = None,
+    *,
+    logo: Any = None,
+    classes: Sequence[int] | str | None = (),
+    top: int = 10,
+) -> CheckResult:
+    """Find the registry marks that conflict with a proposed name and/or logo, with reasons and a verdict.
+
+    ``logo`` is a path, bytes, a ``simple-icons:<slug>`` reference or precomputed dihedral pHashes. Raises
+    ``ValueError`` subclasses with a clear message for an unusable name, logo or class.
+    """
+    has_name = name is not None and (not isinstance(name, str) or name.strip() != "")
+    if not has_name and logo is None:
+        raise ValueError("give a name, a logo, or both — an empty query matches nothing")
+    if top < 1:
+        raise ValueError(f"top is {top} — it must be at least 1")
+    qclasses = parse_classes(classes)
+    code = encode_name(name) if has_name else None
+    qlogo = _query_logo_codes(logo) if logo is not None else None
+
+    rows = np.zeros(0, dtype=np.int64)
+    dom = np.zeros(0, dtype=np.float32)
+    if code is not None:
+        rows, dom = index.name_candidates(code)
+    if qlogo is not None:
+        lrows = index.logo_candidates(qlogo)
+        merged = np.union1d(rows, lrows)
+        full = np.zeros(len(merged), dtype=np.float32)
+        full[np.searchsorted(merged, rows)] = dom
+        rows, dom = merged, full
+    if len(rows) == 0:
+        return _result(index, code, name, logo, qclasses, ())
+
+    names = _name_factors(index, code, rows, dom)
+    logo_sim = np.zeros(len(rows), dtype=np.float32)
+    logo_dist = variants = None
+    if qlogo is not None:
+        logo_dist, variants = index.logo_distances(rows, qlogo)
+        logo_sim = np.where(logo_dist >= 0, [logo_similarity(int(d)) for d in logo_dist], 0).astype(
+            np.float32
+        )
+    name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
+    relation = goods_relation(qclasses, index.class_masks(rows))
+    statuses = index.statuses(rows)
+    status_w = np.asarray([STATUS_WEIGHT[s] for s in statuses], dtype=np.float32)
+    famous = np.zeros(len(rows), dtype=bool)
+    unrelated = np.flatnonzero(relation == "unrelated")
+    if len(unrelated):
+        for i, m in zip(unrelated, index.marks_at(rows[unrelated]), strict=True):
+            famous[i] = is_famous(m.name) is not None
+    score = overall(sign_similarity(name_score, logo_sim), relation, status_w, famous)
+
+    order = np.argsort(-score, kind="stable")
+    order = order[score[order] >= MIN_SCORE][:top]
+    picked = rows[order]
+    marks = index.marks_at(picked)
+    codes = index.codes_at(picked) if code is not None else [None] * len(picked)
+    matches = []
+    for j, i in enumerate(order):
+        mark, mcode = marks[j], codes[j]
+        reasons: list[Reason] = []
+        factors = {"sight": None, "sound": None, "meaning": None, "logo": None, "goods": None}
+        if names is not None and mcode is not None:
+            sight, sound, meaning, d = (
+                float(names.sight[i]),
+                float(names.sound[i]),
+                float(names.meaning[i]),
+                float(names.dominant[i]),
+            )
+            best = _dominant_shared_word(index, code, mcode, mark.classes)
+            # the dominant-word score counts under the factor through which the word is shared
+            kind = best.kind if best is not None else "sight"
+            factors.update(sight=sight, sound=sound, meaning=meaning)
+            factors[kind] = max(factors[kind], d)
+            reasons += name_reasons(code, mcode, sight, sound, meaning, d, best)
+        detail: dict[str, Any] = {}
+        if qlogo is not None and logo_dist is not None and logo_dist[i] >= 0:
+            from .image.hash import DIHEDRAL
+
+            ev = LogoEvidence(
+                distance=int(logo_dist[i]),
+                bits=64,
+                hash="phash",
+                variant=DIHEDRAL[int(variants[i])],
+                similarity=float(logo_sim[i]),
+            )
+            factors["logo"] = ev.similarity
+            detail["logo"] = {
+                "distance": ev.distance,
+                "bits": ev.bits,
+                "hash": ev.hash,
+                "variant": ev.variant,
+            }
+            if ev.similarity >= 0.5:
+                rid, ren = ev.reason()
+                reasons.append(Reason("logo", rid, ren))
+        goods = goods_similarity(qclasses, mark.classes)
+        factors["goods"] = goods.score
+        if goods.relation in ("same", "related"):
+            rid, ren = goods.reason()
+            reasons.append(Reason("goods", rid, ren))
+        elif goods.relation == "unrelated" and famous[i]:
+            reasons.append(
+                Reason(
+                    "goods",
+                    "merek terkenal: dilindungi juga untuk barang/jasa tidak sejenis",
+                    "well-known mark: protected for dissimilar goods too (Art. 21(1)(c))",
+                )
+            )
+        sr = status_reason(mark.status)
+        if sr:
+            reasons.append(Reason("status", *sr))
+        s = float(score[i])
+        matches.append(
+            Match(
+                mark=mark,
+                score=s,
+                factors=Factors(**factors),
+                reasons=tuple(reasons),
+                risk=tier(s),
+                detail=detail,
+            )
+        )
+    return _result(index, code, name, logo, qclasses, tuple(matches))
+
+
+def _dominant_shared_word(
+    index: MarkIndex, q: NameCode, m: NameCode, classes: Sequence[int]
+) -> SharedWord | None:
+    shared = shared_words(q, m)
+    if not shared:
+        return None
+    concept = dict(zip(m.tokens, m.concept_tokens, strict=True))
+    return max(shared, key=lambda s: index.distinctiveness(concept[s.mark_word], classes))
+
+
+def _name_factors(
+    index: MarkIndex, code: NameCode | None, rows: np.ndarray, dom: np.ndarray
+) -> NameFactors | None:
+    if code is None:
+        return None
+    cores, compacts, sounds, concepts = index.name_strings(rows)
+    return score_strings(code, cores, compacts, sounds, concepts, dom)
+
+
+def _result(
+    index: MarkIndex,
+    code: NameCode | None,
+    name: Any,
+    logo: Any,
+    qclasses: tuple[int, ...],
+    matches: tuple[Match, ...],
+) -> CheckResult:
+    shown_name = name.decode("utf-8", "replace") if isinstance(name, bytes) else (name or "")
+    shown_logo = logo if isinstance(logo, str) else (None if logo is None else "<uploaded>")
+    query = Query(name=shown_name, classes=qclasses, logo=shown_logo)
+    registry = {
+        "marks": len(index),
+        "built_at": index.built_at,
+        "generation": index.generation,
+        "source": index.source.get("name") if index.source else None,
+    }
+    return CheckResult(query=query, verdict=verdict(matches, qclasses), matches=matches, registry=registry)

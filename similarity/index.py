@@ -1,0 +1,567 @@
+"""Stage 3 — ``MarkIndex``: the registry on disk and the candidate search over it.
+
+One folder holds one index: ``manifest.json`` (format version, counts, checksums, build parameters) names the
+files of the current *generation* — ``marks.<gen>.sqlite`` (metadata and encoded names), ``names.<gen>.faiss``
+(FAISS binary n-gram signatures), ``logos.<gen>.faiss`` (FAISS binary pHashes) and ``postings.<gen>.npz`` (the
+token inverted index). A save writes a new generation next to the old one (temp file, fsync, rename) and
+replaces the manifest last, so a crash at any moment leaves the previous generation loadable, and readers that
+opened the old generation keep a consistent view::
+
+    >>> from similarity.marks import Mark
+    >>> index = MarkIndex()
+    >>> index.add([Mark(id="1", name="Kopi Kenangan", classes=(30, 43)), Mark(id="2", name="Janji Jiwa")])
+    2
+    >>> [m.mark.name for m in index.query("Kopi Kenang", k=1).matches]
+    ['Kopi Kenangan']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from .marks import Mark
+from .postings import TokenPostings
+from .store import (
+    FORMAT_VERSION,
+    IndexFormatError,
+    read_manifest,
+    remove_old_generations,
+    verified_paths,
+    write_generation,
+    write_manifest,
+    writer_lock,
+)
+from .text.encode import SIGNATURE_BITS, NameCode, encode_name, signatures
+from .text.weights import TokenStats
+
+STATUS_CODES = {"registered": 0, "pending": 1, "expired": 2, "refused": 3}
+STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
+LOGO_BYTES = 8
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS marks (
+  row INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, owner TEXT, classes TEXT,
+  status TEXT NOT NULL, number TEXT, filed TEXT, registered TEXT, logo TEXT, logo_hash BLOB,
+  tokens TEXT NOT NULL, core TEXT NOT NULL, sound TEXT NOT NULL, concept TEXT NOT NULL,
+  concept_tokens TEXT NOT NULL, sound_tokens TEXT NOT NULL, core_tokens TEXT NOT NULL, alive INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS token_df (word TEXT NOT NULL, class INTEGER NOT NULL, df INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+@dataclass(frozen=True)
+class IndexParams:
+    """Build parameters, stored in the manifest.
+
+    ``name_candidates`` is how many nearest n-gram signatures FAISS returns per query and ``token_candidates``
+    how many marks per shared word the token index returns; both trade latency for recall (benchmarks/bench_names.py).
+    """
+
+    signature_bits: int = SIGNATURE_BITS
+    name_candidates: int = 400
+    token_candidates: int = 300
+    logo_candidates: int = 50
+
+
+def class_mask(classes: Iterable[int]) -> int:
+    m = 0
+    for c in classes:
+        m |= 1 << int(c)
+    return m
+
+
+class MarkIndex:
+    """Registered marks, searchable by name and logo.
+
+    Verbs follow datasketch: :meth:`add`, :meth:`remove`, :meth:`update`, :meth:`query`, :meth:`save`,
+    :meth:`load`, ``len()`` and :meth:`insertion_session` for bulk loading. Adding or removing marks touches only
+    those marks (FAISS ``add_with_ids``/``remove_ids``, new postings, tombstones); nothing is rebuilt.
+
+    >>> from similarity.marks import Mark
+    >>> idx = MarkIndex()
+    >>> idx.add([Mark(id="A1", name="Aqua", classes=(32,))])
+    1
+    >>> len(idx), "A1" in idx
+    (1, True)
+    """
+
+    def __init__(self, params: IndexParams | None = None) -> None:
+        self.params = params or IndexParams()
+        self.path: Path | None = None
+        self.generation = 0
+        self.built_at: str | None = None
+        self.source: dict[str, Any] = {}
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.executescript(_SCHEMA)
+        self._names = faiss.IndexBinaryIDMap2(faiss.IndexBinaryFlat(self.params.signature_bits))
+        from .image.search import LogoIndex
+
+        self._logos = LogoIndex()
+        self._stats = TokenStats()
+        self._ids: list[str] = []
+        self._row_of: dict[str, int] = {}
+        self._core: list[str] = []
+        self._compact: list[str] = []
+        self._sound: list[str] = []
+        self._concept: list[str] = []
+        self._classes = np.zeros(0, dtype=np.int64)
+        self._status = np.zeros(0, dtype=np.int8)
+        self._alive = np.zeros(0, dtype=bool)
+        self._logo_codes = np.zeros((0, LOGO_BYTES), dtype=np.uint8)
+        self._has_logo = np.zeros(0, dtype=bool)
+        self._postings = TokenPostings()
+        self._dirty = False
+
+    # ------------------------------------------------------------------ size and lookup
+    def __len__(self) -> int:
+        return int(self._alive.sum())
+
+    def __contains__(self, mark_id: object) -> bool:
+        row = self._row_of.get(str(mark_id))
+        return row is not None and bool(self._alive[row])
+
+    def get(self, mark_id: str) -> Mark | None:
+        """The mark stored under ``mark_id``, or None."""
+        row = self._row_of.get(str(mark_id))
+        if row is None or not self._alive[row]:
+            return None
+        return self.marks_at([row])[0]
+
+    def marks_at(self, rows: Sequence[int]) -> list[Mark]:
+        """Marks for internal row numbers, in the given order."""
+        if not len(rows):
+            return []
+        ph = ",".join("?" * len(rows))
+        cur = self._db.execute(
+            f"SELECT row,id,name,owner,classes,status,number,filed,registered,logo FROM marks WHERE row IN ({ph})",
+            [int(r) for r in rows],
+        )
+        by_row = {}
+        for r in cur:
+            classes = tuple(int(c) for c in r[4].split(";") if c) if r[4] else ()
+            by_row[r[0]] = Mark(
+                id=r[1],
+                name=r[2],
+                owner=r[3] or "",
+                classes=classes,
+                status=r[5],
+                number=r[6] or "",
+                filed=r[7],
+                registered=r[8],
+                logo=r[9],
+            )
+        return [by_row[int(r)] for r in rows]
+
+    def codes_at(self, rows: Sequence[int]) -> list[NameCode]:
+        """Encoded names for internal rows (used for reasons)."""
+        if not len(rows):
+            return []
+        ph = ",".join("?" * len(rows))
+        cur = self._db.execute(
+            f"SELECT row,tokens,core,sound,concept,concept_tokens,sound_tokens,core_tokens FROM marks "
+            f"WHERE row IN ({ph})",
+            [int(r) for r in rows],
+        )
+        by_row = {}
+        for r in cur:
+            tokens = tuple(r[1].split())
+            by_row[r[0]] = NameCode(
+                tokens=tokens,
+                compact="".join(tokens),
+                core=r[2],
+                sound=r[3],
+                concept=r[4],
+                core_tokens=tuple(r[7].split()),
+                concept_tokens=tuple(r[5].split()),
+                sound_tokens=tuple(r[6].split()),
+            )
+        return [by_row[int(r)] for r in rows]
+
+    def alive_rows(self) -> np.ndarray:
+        """Internal row numbers of the marks currently in the index (for batch consumers like the sweep)."""
+        return np.flatnonzero(self._alive)
+
+    def __iter__(self) -> Iterator[Mark]:
+        cur = self._db.execute("SELECT row FROM marks WHERE alive=1 ORDER BY row")
+        rows = [r[0] for r in cur]
+        for i in range(0, len(rows), 500):
+            yield from self.marks_at(rows[i : i + 500])
+
+    # ------------------------------------------------------------------ updates
+    def add(
+        self, marks: Iterable[Mark], logo_hashes: dict[str, np.ndarray] | None = None, progress: Any = None
+    ) -> int:
+        """Add marks (an id already present is refused: use :meth:`update`). Returns how many were added.
+
+        ``logo_hashes`` maps mark ids to precomputed 8-byte pHashes; other marks with a ``logo`` are hashed here,
+        and a logo that cannot be read is reported by :class:`~similarity.image.load.LogoError`.
+        """
+        with self.insertion_session(progress=progress) as session:
+            for mark in marks:
+                session.insert(mark, None if logo_hashes is None else logo_hashes.get(mark.id))
+        return session.count
+
+    @contextlib.contextmanager
+    def insertion_session(self, progress: Any = None) -> Iterator[_InsertionSession]:
+        """Bulk loading: marks are buffered and encoded, then indexed in batches.
+
+        >>> from similarity.marks import Mark
+        >>> idx = MarkIndex()
+        >>> with idx.insertion_session() as s:
+        ...     s.insert(Mark(id="1", name="Indomie"))
+        >>> len(idx)
+        1
+        """
+        session = _InsertionSession(self, progress)
+        yield session
+        session.flush()
+
+    def remove(self, mark_ids: Iterable[str]) -> int:
+        """Remove marks by id; unknown ids are ignored. Returns how many were removed."""
+        rows = [
+            self._row_of[i] for i in map(str, mark_ids) if i in self._row_of and self._alive[self._row_of[i]]
+        ]
+        if not rows:
+            return 0
+        arr = np.asarray(rows, dtype=np.int64)
+        self._names.remove_ids(faiss.IDSelectorBatch(arr))
+        self._logos.remove(arr[self._has_logo[arr]])
+        for mark, code in zip(self.marks_at(rows), self.codes_at(rows), strict=True):
+            self._stats.remove(code.concept_tokens, mark.classes)
+        self._alive[arr] = False
+        self._db.executemany("UPDATE marks SET alive=0 WHERE row=?", [(int(r),) for r in rows])
+        for r in rows:
+            del self._row_of[self._ids[r]]
+        self._dirty = True
+        return len(rows)
+
+    def update(self, marks: Iterable[Mark]) -> int:
+        """Replace marks that share an id with the given ones (add them if absent)."""
+        marks = list(marks)
+        self.remove([m.id for m in marks])
+        return self.add(marks)
+
+    def _append(self, items: list[tuple[Mark, NameCode, np.ndarray | None]]) -> None:
+        if not items:
+            return
+        start = len(self._ids)
+        rows = np.arange(start, start + len(items), dtype=np.int64)
+        for mark, code, _ in items:
+            self._stats.add(code.concept_tokens, mark.classes)
+        sigs = signatures([c for _, c, _ in items], self.params.signature_bits)
+        self._names.add_with_ids(sigs, rows)
+        logo = np.zeros((len(items), LOGO_BYTES), dtype=np.uint8)
+        has = np.zeros(len(items), dtype=bool)
+        for i, (_, _, h) in enumerate(items):
+            if h is not None:
+                logo[i] = h
+                has[i] = True
+        if has.any():
+            self._logos.add(rows[has], logo[has])
+        db_rows = []
+        for row, (mark, code, h) in zip(rows.tolist(), items, strict=True):
+            self._ids.append(mark.id)
+            self._row_of[mark.id] = row
+            self._core.append(code.core)
+            self._compact.append(code.compact)
+            self._sound.append(code.sound)
+            self._concept.append(code.concept)
+            db_rows.append(
+                (
+                    row,
+                    mark.id,
+                    mark.name,
+                    mark.owner,
+                    ";".join(map(str, mark.classes)),
+                    mark.status,
+                    mark.number,
+                    mark.filed,
+                    mark.registered,
+                    mark.logo,
+                    None if h is None else bytes(h),
+                    " ".join(code.tokens),
+                    code.core,
+                    code.sound,
+                    code.concept,
+                    " ".join(code.concept_tokens),
+                    " ".join(code.sound_tokens),
+                    " ".join(code.core_tokens),
+                    1,
+                )
+            )
+            self._add_postings(row, mark, code)
+        self._db.executemany(f"INSERT INTO marks VALUES ({','.join('?' * 19)})", db_rows)
+        self._classes = np.concatenate([self._classes, [class_mask(m.classes) for m, _, _ in items]]).astype(
+            np.int64
+        )
+        self._status = np.concatenate([self._status, [STATUS_CODES[m.status] for m, _, _ in items]]).astype(
+            np.int8
+        )
+        self._alive = np.concatenate([self._alive, np.ones(len(items), dtype=bool)])
+        self._logo_codes = np.concatenate([self._logo_codes, logo])
+        self._has_logo = np.concatenate([self._has_logo, has])
+        self._dirty = True
+
+    def _add_postings(self, row: int, mark: Mark, code: NameCode) -> None:
+        weights = [self._stats.distinctiveness(w, mark.classes) for w in code.concept_tokens]
+        top = max(weights, default=0.0) or 1.0
+        for concept, sound, w in zip(code.concept_tokens, code.sound_tokens, weights, strict=True):
+            # dominance: how distinctive the word is, times how much it is *the* distinctive word of this mark
+            dom = w * w / top
+            self._postings.add("w:" + concept, row, dom)
+            self._postings.add("s:" + sound, row, dom)
+
+    # ------------------------------------------------------------------ search
+    def name_candidates(self, code: NameCode) -> tuple[np.ndarray, np.ndarray]:
+        """Rows worth re-scoring for a query name, with their dominant-word score (sorted by row).
+
+        Two sources, unioned: the nearest n-gram signatures by exact Hamming distance (FAISS), and the marks that
+        share an exact word, sound key or translated concept with the query (token index, most dominant first).
+        """
+        k = min(self.params.name_candidates, self._names.ntotal)
+        rows = np.zeros(0, dtype=np.int64)
+        if k > 0:
+            _, ids = self._names.search(signatures([code], self.params.signature_bits), k)
+            rows = ids[0][ids[0] >= 0]
+        cap = self.params.token_candidates
+        tok_rows, tok_dom = [], []
+        for key in code.keys:
+            r, d = self._postings.get(key)
+            keep = self._alive[r]
+            tok_rows.append(r[keep][:cap])
+            tok_dom.append(d[keep][:cap])
+        tr = np.concatenate(tok_rows) if tok_rows else np.zeros(0, dtype=np.int64)
+        td = np.concatenate(tok_dom) if tok_dom else np.zeros(0, dtype=np.float32)
+        # best dominance per row: sort by (row, -dominance) and keep the first of each row
+        order = np.lexsort((-td, tr))
+        tr, td = tr[order], td[order]
+        first = np.ones(len(tr), dtype=bool)
+        first[1:] = tr[1:] != tr[:-1]
+        tr, td = tr[first], td[first]
+        all_rows = np.union1d(rows, tr)
+        dom = np.zeros(len(all_rows), dtype=np.float32)
+        dom[np.searchsorted(all_rows, tr)] = td
+        keep = self._alive[all_rows]
+        return all_rows[keep], dom[keep]
+
+    def distinctiveness(self, word: str, classes: Sequence[int] = ()) -> float:
+        """How distinctive a (concept) word is in the given classes of this registry (0..1)."""
+        return self._stats.distinctiveness(word, classes)
+
+    def name_strings(self, rows: np.ndarray) -> tuple[list[str], list[str], list[str], list[str]]:
+        """(core, compact, sound, concept) strings of the given rows, for the scorers."""
+        rl = rows.tolist()
+        return (
+            [self._core[r] for r in rl],
+            [self._compact[r] for r in rl],
+            [self._sound[r] for r in rl],
+            [self._concept[r] for r in rl],
+        )
+
+    def logo_candidates(self, query_codes: np.ndarray, k: int | None = None) -> np.ndarray:
+        """Rows of the nearest logos to any dihedral variant of the query (exact Hamming, FAISS)."""
+        hits = self._logos.search(query_codes, k=k or self.params.logo_candidates)
+        return np.asarray([h.id for h in hits], dtype=np.int64)
+
+    def logo_distances(self, rows: np.ndarray, query_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(min Hamming distance over the query's variants, index of that variant) per row; -1 where no logo."""
+        codes = self._logo_codes[rows]
+        x = np.bitwise_xor(codes[:, None, :], query_codes[None, :, :])
+        dist = np.unpackbits(x, axis=2).sum(axis=2)
+        best = dist.argmin(axis=1)
+        d = dist[np.arange(len(rows)), best]
+        d = np.where(self._has_logo[rows], d, -1)
+        return d, best
+
+    def class_masks(self, rows: np.ndarray) -> np.ndarray:
+        return self._classes[rows]
+
+    def statuses(self, rows: np.ndarray) -> list[str]:
+        return [STATUS_NAMES[int(s)] for s in self._status[rows]]
+
+    def query(self, name: str | None = None, *, logo: Any = None, classes: Sequence[int] = (), k: int = 10):
+        """Search for marks that conflict with ``name`` and/or ``logo``; see :func:`similarity.check.check`."""
+        from .check import check
+
+        return check(self, name=name, logo=logo, classes=classes, top=k)
+
+    # ------------------------------------------------------------------ persistence
+    def info(self) -> dict[str, Any]:
+        """Size, format and provenance, as stored in the manifest."""
+        return {
+            "format_version": FORMAT_VERSION,
+            "generation": self.generation,
+            "marks": len(self),
+            "logos": int((self._has_logo & self._alive).sum()),
+            "built_at": self.built_at,
+            "path": str(self.path) if self.path else None,
+            "params": self.params.__dict__,
+            "source": self.source,
+        }
+
+    def save(self, path: str | os.PathLike | None = None) -> Path:
+        """Write the index atomically into folder ``path`` (a new generation; the manifest is replaced last)."""
+        folder = Path(path or self.path or "")
+        if not str(folder):
+            raise ValueError("save() needs a folder — pass save('indexes/my-registry') the first time")
+        folder.mkdir(parents=True, exist_ok=True)
+        with writer_lock(folder):
+            previous = read_manifest(folder) if (folder / "manifest.json").exists() else None
+            gen = max(self.generation, previous["generation"] if previous else 0) + 1
+            self._postings.freeze(self._alive)
+            self._db.execute("DELETE FROM token_df")
+            self._db.executemany("INSERT INTO token_df VALUES (?,?,?)", self._stats.to_rows())
+            self._db.execute("DELETE FROM info")
+            self._db.executemany(
+                "INSERT INTO info VALUES (?,?)",
+                [
+                    ("class_marks", json.dumps(dict(self._stats.class_marks))),
+                    ("n_marks", str(self._stats.n_marks)),
+                ],
+            )
+            self._db.commit()
+            files = write_generation(
+                folder,
+                gen,
+                {
+                    "marks": lambda p: _write_sqlite(self._db, p),
+                    "names": lambda p: faiss.write_index_binary(self._names, str(p)),
+                    "logos": self._logos.write,
+                    "postings": self._postings.write,
+                },
+            )
+            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            self.built_at = self.built_at or now
+            write_manifest(
+                folder,
+                {
+                    "format": "brand-similarity-index",
+                    "format_version": FORMAT_VERSION,
+                    "generation": gen,
+                    "built_at": self.built_at,
+                    "saved_at": now,
+                    "counts": {
+                        "marks": len(self),
+                        "rows": len(self._ids),
+                        "logos": int((self._has_logo & self._alive).sum()),
+                    },
+                    "params": self.params.__dict__,
+                    "source": self.source,
+                    "files": files,
+                },
+            )
+            remove_old_generations(folder, keep={gen, previous["generation"] if previous else gen})
+        self.path, self.generation, self._dirty = folder, gen, False
+        return folder
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, *, verify: bool = True) -> MarkIndex:
+        """Open the index in folder ``path`` (read-only use by many processes at once is safe).
+
+        Raises :class:`IndexFormatError` with what is wrong when the folder is not a readable index.
+        """
+        folder = Path(path)
+        manifest = read_manifest(folder)
+        paths = verified_paths(folder, manifest, verify)
+        params = IndexParams(**manifest.get("params", {}))
+        self = cls(params)
+        disk = sqlite3.connect(f"file:{paths['marks']}?mode=ro", uri=True)
+        try:
+            disk.backup(self._db)
+        finally:
+            disk.close()
+        self._names = faiss.read_index_binary(str(paths["names"]))
+        from .image.search import LogoIndex
+
+        self._logos = LogoIndex.read(paths["logos"])
+        self._postings = TokenPostings.read(paths["postings"])
+        self._load_arrays()
+        info = dict(self._db.execute("SELECT key, value FROM info"))
+        class_marks = {int(k): v for k, v in json.loads(info.get("class_marks", "{}")).items()}
+        self._stats = TokenStats.from_rows(
+            self._db.execute("SELECT word, class, df FROM token_df"), int(info.get("n_marks", 0)), class_marks
+        )
+        self.path, self.generation = folder, manifest["generation"]
+        self.built_at, self.source = manifest.get("built_at"), manifest.get("source", {})
+        return self
+
+    def _load_arrays(self) -> None:
+        cur = self._db.execute(
+            "SELECT row,id,core,tokens,sound,concept,classes,status,alive,logo_hash FROM marks ORDER BY row"
+        )
+        rows = cur.fetchall()
+        n = len(rows)
+        if n and rows[-1][0] != n - 1:
+            raise IndexFormatError("mark rows are not contiguous — the metadata database is corrupt; rebuild")
+        self._ids = [r[1] for r in rows]
+        self._core = [r[2] for r in rows]
+        self._compact = [r[3].replace(" ", "") for r in rows]
+        self._sound = [r[4] for r in rows]
+        self._concept = [r[5] for r in rows]
+        self._classes = np.fromiter(
+            (class_mask(int(c) for c in r[6].split(";") if c) for r in rows), dtype=np.int64, count=n
+        )
+        self._status = np.fromiter((STATUS_CODES[r[7]] for r in rows), dtype=np.int8, count=n)
+        self._alive = np.fromiter((bool(r[8]) for r in rows), dtype=bool, count=n)
+        self._has_logo = np.fromiter((r[9] is not None for r in rows), dtype=bool, count=n)
+        self._logo_codes = np.zeros((n, LOGO_BYTES), dtype=np.uint8)
+        for i, r in enumerate(rows):
+            if r[9] is not None:
+                self._logo_codes[i] = np.frombuffer(r[9], dtype=np.uint8)
+        self._row_of = {mid: i for i, mid in enumerate(self._ids) if self._alive[i]}
+
+
+class _InsertionSession:
+    """Buffers marks for :meth:`MarkIndex.insertion_session`; encodes names and hashes logos in batches."""
+
+    # Everything is indexed at the end of the session, so every word's distinctiveness is weighed against the
+    # whole registry, not against whichever batch it happened to arrive in.
+
+    def __init__(self, index: MarkIndex, progress: Any = None) -> None:
+        self.index = index
+        self.progress = progress
+        self.count = 0
+        self._buffer: list[tuple[Mark, NameCode, np.ndarray | None]] = []
+        self._pending: set[str] = set()
+
+    def insert(self, mark: Mark, logo_hash: np.ndarray | None = None, *, hash_missing: bool = True) -> None:
+        """Queue a mark; its logo is hashed here unless ``logo_hash`` is given or ``hash_missing`` is False."""
+        if mark.id in self.index._row_of or mark.id in self._pending:
+            raise ValueError(f"mark id {mark.id!r} is already in the index — use update() to replace it")
+        code = encode_name(mark.name)
+        if logo_hash is None and mark.logo and hash_missing:
+            from .image.hash import hash_logo
+
+            logo_hash = hash_logo(mark.logo)
+        self._buffer.append((mark, code, logo_hash))
+        self._pending.add(mark.id)
+        if self.progress is not None:
+            self.progress(1)
+
+    def flush(self) -> None:
+        if self._buffer:
+            self.index._append(self._buffer)
+            self.count += len(self._buffer)
+            self._buffer, self._pending = [], set()
+
+
+def _write_sqlite(db: sqlite3.Connection, path: Path) -> None:
+    path.unlink(missing_ok=True)
+    disk = sqlite3.connect(path)
+    try:
+        db.backup(disk)
+        disk.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        disk.close()

@@ -1,0 +1,148 @@
+"""The on-disk side of an index folder: manifest, checksums, atomic writes, a writer lock.
+
+A save writes each file of a new generation to a temporary name, fsyncs it, renames it into place, fsyncs the
+folder, and only then replaces ``manifest.json`` the same way. A crash at any point leaves the manifest naming
+a complete older generation. Two generations are kept so that readers that opened the previous one are safe::
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> write_atomic(d / "x.json", b"{}"); (d / "x.json").read_text()
+    '{}'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+PARTS = ("marks", "names", "logos", "postings")
+SUFFIX = {"marks": "sqlite", "names": "faiss", "logos": "faiss", "postings": "npz"}
+
+
+class IndexFormatError(RuntimeError):
+    """The folder is not a readable index (missing or corrupt manifest, checksum mismatch, newer format)."""
+
+
+def fsync_file(path: Path) -> None:
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new content, never a part."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@contextlib.contextmanager
+def writer_lock(folder: Path) -> Iterator[None]:
+    """One writer at a time per folder (readers never take it)."""
+    with open(folder / ".lock", "a+") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def write_generation(
+    folder: Path, gen: int, writers: dict[str, Callable[[Path], None]]
+) -> dict[str, dict[str, str]]:
+    """Write each part of generation ``gen`` via temp file + fsync + rename; returns the manifest's file table."""
+    names = {k: f"{k}.{gen:06d}.{SUFFIX[k]}" for k in writers}
+    tmps = {k: folder / f".{v}.tmp" for k, v in names.items()}
+    try:
+        for k, write in writers.items():
+            write(tmps[k])
+            fsync_file(tmps[k])
+        for k, v in names.items():
+            os.replace(tmps[k], folder / v)
+        fsync_dir(folder)
+    finally:
+        for p in tmps.values():
+            p.unlink(missing_ok=True)
+    return {k: {"name": v, "sha256": sha256(folder / v)} for k, v in names.items()}
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of an index folder, checked; :class:`IndexFormatError` says what is wrong."""
+    p = folder / MANIFEST
+    if not folder.is_dir():
+        raise IndexFormatError(f"{folder} is not a folder — build an index with `similarity index build`")
+    if not p.exists():
+        raise IndexFormatError(
+            f"{folder} has no {MANIFEST} — it is not an index (or its build never finished); "
+            "build one with `similarity index build REGISTRY --out DIR`"
+        )
+    try:
+        manifest = json.loads(p.read_text("utf-8"))
+        version = int(manifest["format_version"])
+        manifest["generation"] = int(manifest["generation"])
+        for part in PARTS:
+            str(manifest["files"][part]["name"])
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
+        raise IndexFormatError(f"{p} is corrupt ({type(e).__name__}: {e}) — rebuild the index") from None
+    if version > FORMAT_VERSION:
+        raise IndexFormatError(
+            f"{folder} has index format {version}, newer than this version of brand-similarity "
+            f"reads ({FORMAT_VERSION}) — upgrade the package"
+        )
+    return manifest
+
+
+def verified_paths(folder: Path, manifest: dict[str, Any], verify: bool = True) -> dict[str, Path]:
+    """Paths of the manifest's files, each checked to exist and (with ``verify``) to match its checksum."""
+    out = {}
+    for part in PARTS:
+        entry = manifest["files"][part]
+        p = folder / entry["name"]
+        if not p.exists():
+            raise IndexFormatError(f"{p} is missing — the index at {folder} is incomplete; rebuild it")
+        if verify and sha256(p) != entry["sha256"]:
+            raise IndexFormatError(
+                f"{p} does not match its checksum in the manifest — the file is corrupt; "
+                "rebuild the index or restore it from a backup"
+            )
+        out[part] = p
+    return out
+
+
+def remove_old_generations(folder: Path, keep: set[int]) -> None:
+    for p in folder.iterdir():
+        parts = p.name.split(".")
+        if len(parts) == 3 and parts[0] in SUFFIX and parts[1].isdigit() and int(parts[1]) not in keep:
+            with contextlib.suppress(OSError):
+                p.unlink()
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2).encode("utf-8"))

@@ -1,0 +1,137 @@
+"""Stage 2 — encode a normalised name into the strings and keys that search and scoring compare.
+
+One :class:`NameCode` per name holds every form the scorers need, computed once at index time:
+
+- ``compact``: the whole name without spaces (sight);
+- ``core``: the name without generic words (``kopi``, ``toko``, ``official`` …), so that a shared generic word
+  alone never makes two marks look alike (DOMAIN.md §4);
+- ``sound``: the Indonesian phonetic key of the core (sound, DOMAIN.md §2);
+- ``concept``: the core with every lexicon word replaced by its concept (meaning: ``sun`` → ``matahari``);
+- ``keys``: exact token keys (``w:`` concept, ``s:`` sound) for the token inverted index.
+
+>>> code = encode_name("Kopi Matahari")
+>>> code.core, code.concept
+('matahari', 'matahari')
+>>> encode_name("Sun Coffee").concept
+'matahari'
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .lexicon import generic_words, load_lexicon
+from .normalize import NormalizedName, normalize
+from .phonetic import indonesian_key
+
+SIGNATURE_BITS = 256
+"""Width of the n-gram signature searched in FAISS; measured in benchmarks/bench_names.py."""
+
+
+@dataclass(frozen=True)
+class NameCode:
+    """Every comparable form of one name (see the module docstring).
+
+    >>> encode_name("Djarum").sound == encode_name("Jarum").sound
+    True
+    """
+
+    tokens: tuple[str, ...]
+    compact: str
+    core: str
+    sound: str
+    concept: str
+    core_tokens: tuple[str, ...]
+    concept_tokens: tuple[str, ...]
+    sound_tokens: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Exact token keys for the inverted index: concept (``w:``) and sound (``s:``) of every token."""
+        out = dict.fromkeys(["w:" + t for t in self.concept_tokens] + ["s:" + t for t in self.sound_tokens])
+        return tuple(out)
+
+
+@lru_cache(maxsize=500_000)
+def _token_forms(token: str) -> tuple[str, str, bool]:
+    """(concept, sound key, generic?) of one token; cached because registries repeat words a lot."""
+    lex = load_lexicon()
+    concept = lex.concept(token) or token
+    generic = token in generic_words() or concept in generic_words()
+    sound = indonesian_key(token) or token
+    return concept, sound, generic
+
+
+def encode_normalized(norm: NormalizedName) -> NameCode:
+    forms = [_token_forms(t) for t in norm.tokens]
+    core_idx = [i for i, f in enumerate(forms) if not f[2]] or list(range(len(forms)))
+    core_tokens = tuple(norm.tokens[i] for i in core_idx)
+    concept_tokens = tuple(forms[i][0] for i in range(len(forms)))
+    sound_tokens = tuple(forms[i][1] for i in range(len(forms)))
+    return NameCode(
+        tokens=norm.tokens,
+        compact=norm.compact,
+        core="".join(core_tokens),
+        sound="".join(forms[i][1] for i in core_idx),
+        concept=" ".join(forms[i][0] for i in core_idx),
+        core_tokens=core_tokens,
+        concept_tokens=concept_tokens,
+        sound_tokens=sound_tokens,
+    )
+
+
+def encode_name(name: str | bytes) -> NameCode:
+    """Normalise and encode one name; raises :class:`~similarity.text.normalize.InvalidNameError`."""
+    return encode_normalized(normalize(name))
+
+
+def _grams(s: str, n: int = 3) -> list[str]:
+    s = f"^{s}$"
+    if len(s) <= n:
+        return [s]
+    return [s[i : i + n] for i in range(len(s) - n + 1)]
+
+
+@lru_cache(maxsize=1_000_000)
+def _gram_bit(gram: str, bits: int) -> int:
+    return zlib.crc32(gram.encode()) % bits
+
+
+def _bit_positions(code: NameCode, bits: int) -> list[int]:
+    return [_gram_bit("c" + g, bits) for g in _grams(code.core)] + [
+        _gram_bit("s" + g, bits) for g in _grams(code.sound)
+    ]
+
+
+def signatures(codes: Sequence[NameCode], bits: int = SIGNATURE_BITS) -> np.ndarray:
+    """Binary n-gram signatures, shape (n, bits // 8): trigram bits of the core spelling and of its sound key.
+
+    The Hamming distance between two signatures approximates the number of trigrams they do not share, which is
+    what edit-distance scores respond to (the q-gram lemma), so an exact FAISS Hamming scan finds the names a
+    rapidfuzz re-score would rank high.
+
+    >>> signatures([encode_name("Aqua")]).shape
+    (1, 32)
+    """
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, code in enumerate(codes):
+        pos = _bit_positions(code, bits)
+        rows.extend([i] * len(pos))
+        cols.extend(pos)
+    dense = np.zeros((len(codes), bits), dtype=np.uint8)
+    dense[np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)] = 1
+    return np.packbits(dense, axis=1)
+
+
+def encode_many(names: Iterable[str]) -> list[NameCode]:
+    return [encode_name(n) for n in names]

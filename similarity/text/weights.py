@@ -1,0 +1,120 @@
+"""Distinctiveness of words, learned from the registry itself (DOMAIN.md §4).
+
+A word that many marks in the same Nice class use ("kopi" in class 30) is weak there; a word few marks use
+("bensu") is strong. The curated generic list caps words that the law treats as descriptive even when the
+registry is small. Counts are per concept, so ``kopi`` and ``coffee`` pool together::
+
+    >>> stats = TokenStats()
+    >>> for _ in range(50):
+    ...     stats.add(("kopi", "enak"), (30,))
+    >>> stats.add(("bensu",), (30,))
+    >>> stats.distinctiveness("bensu", (30,)) > 0.9 > stats.distinctiveness("kopi", (30,))
+    True
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .lexicon import generic_words
+
+HALF_RATE = 0.002
+"""A word used by 0.2 % of the marks of a class is half as distinctive as a unique word."""
+PSEUDO_MARKS = 1000
+"""Smoothing: a small class is treated as if it had this many more marks, so two uses in 50 marks is not 'generic'."""
+GENERIC_CAP = 0.15
+"""Curated generic and descriptive words never weigh more than this (Art. 20: they are refused on their own)."""
+FUNCTION_WORDS = frozenset(
+    [
+        "dan",
+        "the",
+        "of",
+        "di",
+        "ke",
+        "a",
+        "an",
+        "by",
+        "for",
+        "by",
+        "co",
+        "i",
+        "am",
+        "my",
+        "is",
+        "&",
+        "de",
+        "la",
+        "le",
+        "el",
+    ]
+)
+FUNCTION_CAP = 0.05
+
+
+@dataclass
+class TokenStats:
+    """Document frequency of concept tokens, overall and per Nice class.
+
+    Plain counters, so adding or removing a mark updates the statistics without a rebuild.
+    """
+
+    n_marks: int = 0
+    df: Counter = field(default_factory=Counter)
+    class_marks: Counter = field(default_factory=Counter)
+    class_df: dict[int, Counter] = field(default_factory=dict)
+
+    def add(self, concept_tokens: Iterable[str], classes: Sequence[int], sign: int = 1) -> None:
+        words = set(concept_tokens)
+        self.n_marks += sign
+        for w in words:
+            self.df[w] += sign
+        for c in classes:
+            self.class_marks[c] += sign
+            counter = self.class_df.setdefault(c, Counter())
+            for w in words:
+                counter[w] += sign
+
+    def remove(self, concept_tokens: Iterable[str], classes: Sequence[int]) -> None:
+        self.add(concept_tokens, classes, sign=-1)
+
+    def _rate(self, word: str, classes: Sequence[int]) -> float:
+        if classes:
+            rates = [
+                max(self.class_df.get(c, Counter())[word] - 1, 0) / (self.class_marks[c] + PSEUDO_MARKS)
+                for c in classes
+            ]
+            return max(rates)
+        return max(self.df[word] - 1, 0) / (self.n_marks + PSEUDO_MARKS)
+
+    def distinctiveness(self, word: str, classes: Sequence[int] = ()) -> float:
+        """0..1: 1 for a word no other mark in the mark's classes uses, falling with how common it is."""
+        if word in FUNCTION_WORDS or (len(word) == 1 and not word.isdigit()):
+            return FUNCTION_CAP
+        d = 1.0 / (1.0 + self._rate(word, classes) / HALF_RATE)
+        if word in generic_words():
+            d = min(d, GENERIC_CAP)
+        return d
+
+    def to_rows(self) -> Iterable[tuple[str, int, int]]:
+        """(word, class, df) rows; class 0 holds the overall counts."""
+        for w, n in self.df.items():
+            if n > 0:
+                yield w, 0, n
+        for c, counter in self.class_df.items():
+            for w, n in counter.items():
+                if n > 0:
+                    yield w, c, n
+
+    @classmethod
+    def from_rows(
+        cls, rows: Iterable[tuple[str, int, int]], n_marks: int, class_marks: dict[int, int]
+    ) -> TokenStats:
+        stats = cls(n_marks=n_marks, class_marks=Counter(class_marks))
+        for w, c, n in rows:
+            if c == 0:
+                stats.df[w] = n
+            else:
+                stats.class_df.setdefault(c, Counter())[w] = n
+        return stats

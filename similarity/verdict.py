@@ -1,0 +1,133 @@
+"""Stage 5 — combine the factors into one score per match and a risk verdict for the query.
+
+All weights and thresholds live here, each with its rationale; the thresholds come from
+``data/verdict_calibration.json``, which names the labelled data and date that produced them
+(``scripts/calibrate_verdict.py`` rewrites it)::
+
+    >>> tier(0.95)
+    'high'
+    >>> tier(0.05)
+    'clear'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from .classes import LAST_GOODS_CLASS, related_classes
+from .marks import RISKS, Match, Reason, Verdict
+
+GOODS_WEIGHT = {"same": 1.0, "related": 0.9, "unrelated": 0.45, "unknown": 0.95, "any": 1.0}
+"""How much of the sign similarity survives the goods comparison. Same class: all of it. Related classes (a rule in
+class_relations.tsv): most of it — examiners treat coffee vs cafés as similar goods. Unrelated: under half, since
+Art. 21(1)(a) needs similar goods, yet class numbers are weak evidence of the actual goods. Unknown (the mark has
+no classes on record): nearly all, to stay on the safe side. ``any``: the query named no classes, so every class
+counts (said so in the output)."""
+FAMOUS_UNRELATED_WEIGHT = 0.9
+"""Art. 21(1)(c): a famous mark is protected for dissimilar goods too."""
+BOTH_SIGNS_BONUS = 0.25
+"""When name and logo are both similar, the whole impression is closer than either alone (share of the weaker)."""
+
+DEFAULT_THRESHOLDS = {"high": 0.85, "medium": 0.7, "low": 0.5}
+
+
+@lru_cache(maxsize=1)
+def calibration() -> dict:
+    """The calibrated tier thresholds and the data that produced them."""
+    try:
+        text = resources.files("similarity.data").joinpath("verdict_calibration.json").read_text("utf-8")
+        return json.loads(text)
+    except FileNotFoundError:
+        return {"thresholds": DEFAULT_THRESHOLDS, "dataset": "uncalibrated defaults", "date": None}
+
+
+def thresholds() -> dict[str, float]:
+    return calibration()["thresholds"]
+
+
+def tier(score: float) -> str:
+    """Risk tier of one overall score."""
+    t = thresholds()
+    for risk in ("high", "medium", "low"):
+        if score >= t[risk]:
+            return risk
+    return "clear"
+
+
+@lru_cache(maxsize=64)
+def _related_mask(query_classes: tuple[int, ...]) -> int:
+    m = 0
+    for c in query_classes:
+        for r in related_classes(c):
+            m |= 1 << r
+    return m
+
+
+def goods_relation(query_classes: Sequence[int], mark_masks: np.ndarray) -> np.ndarray:
+    """Relation per mark (array of str): same / related / unrelated / unknown, or any when no query classes."""
+    out = np.full(len(mark_masks), "any", dtype=object)
+    if not query_classes:
+        return out
+    qmask = 0
+    for c in query_classes:
+        qmask |= 1 << c
+    rel = _related_mask(tuple(query_classes))
+    out[:] = "unrelated"
+    out[(mark_masks & rel) != 0] = "related"
+    out[(mark_masks & qmask) != 0] = "same"
+    out[mark_masks == 0] = "unknown"
+    return out
+
+
+def sign_similarity(name: np.ndarray, logo: np.ndarray) -> np.ndarray:
+    """Similarity of the signs: the stronger of name and logo, raised when both are similar."""
+    hi, lo = np.maximum(name, logo), np.minimum(name, logo)
+    return np.minimum(1.0, hi + BOTH_SIGNS_BONUS * np.clip(lo - 0.5, 0, None) * (1 - hi) * 2)
+
+
+def overall(
+    sign: np.ndarray, relation: np.ndarray, status_weight: np.ndarray, famous: np.ndarray
+) -> np.ndarray:
+    """The match score: sign similarity weighed by goods relatedness and the status of the earlier mark."""
+    goods = np.fromiter((GOODS_WEIGHT[r] for r in relation), dtype=np.float32, count=len(relation))
+    goods = np.where(famous, np.maximum(goods, FAMOUS_UNRELATED_WEIGHT), goods)
+    return (sign * goods * status_weight).astype(np.float32)
+
+
+def verdict(matches: Sequence[Match], query_classes: Sequence[int]) -> Verdict:
+    """Worst-match rule: the query is as risky as its riskiest match."""
+    notes: list[Reason] = []
+    if not query_classes:
+        notes.append(
+            Reason(
+                "goods",
+                "tidak ada kelas yang dipilih: dibandingkan dengan semua kelas",
+                "no classes given: compared against all classes",
+            )
+        )
+    elif all(c > LAST_GOODS_CLASS for c in query_classes):
+        notes.append(Reason("goods", "kelas jasa", "service classes"))
+    notes.append(
+        Reason(
+            "disclaimer",
+            "hasil ini adalah penyaringan kemiripan, bukan pendapat hukum",
+            "this is a similarity screen, not a legal opinion",
+        )
+    )
+    if not matches:
+        return Verdict(risk="clear", score=0.0, reasons=(), notes=tuple(notes))
+    worst = max(matches, key=lambda m: (RISKS[::-1].index(m.risk), m.score))
+    reasons = tuple(worst.reasons[:3])
+    if worst.risk != "clear":
+        head = Reason(
+            "verdict",
+            f"paling mirip: {worst.mark.name} ({worst.mark.id})",
+            f"closest: {worst.mark.name} ({worst.mark.id})",
+        )
+        reasons = (head, *reasons)
+    return Verdict(risk=worst.risk, score=float(worst.score), reasons=reasons, notes=tuple(notes))
