@@ -1,0 +1,466 @@
+"""The HTTP API and web page: thin over :func:`similarity.check.check` and :class:`MarkIndex`.
+
+    >>> from fastapi.testclient import TestClient
+    >>> client = TestClient(create_app(None))                 # doctest: +SKIP  (builds the demo index)
+    >>> client.post("/v1/check", json={"name": "Kopi Kenangan", "classes": [30]}).json()["verdict"]["risk"]
+    ...                                                        # doctest: +SKIP
+
+The index is loaded once and read by many threads at a time. A write (``POST``/``DELETE /v1/marks``) or a
+reload (``POST /v1/admin/reload``) builds a *new* index object — loaded fully from disk, changed, saved —
+and only then replaces the reference, so a request sees either the old index or the new one, never a
+half-loaded one. Every client error is a 4xx ``{"error": code, "detail": message}``; nothing else leaks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+import logging
+import os
+import secrets
+import threading
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import anyio
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..build import open_index
+from ..check import check
+from ..classes import LAST_CLASS, NICE_CLASSES, parse_classes
+from ..image.load import MAX_FILE_BYTES, LogoError, load_logo
+from ..index import MarkIndex
+from ..marks import STATUSES, Mark
+from ..store import IndexFormatError
+from ..text.encode import encode_name
+from ..text.normalize import MAX_NAME_CHARS
+
+log = logging.getLogger("similarity.service")
+
+HERE = Path(__file__).parent
+TOKEN_ENV = "SIMILARITY_API_TOKEN"
+CHECK_TIMEOUT_S = 10.0
+"""Longest a check may take, queueing included; beyond it the client gets 504 and the thread finishes alone."""
+FORM_OVERHEAD_BYTES = 256 * 1024
+"""Room for form fields and multipart headers on top of the logo itself."""
+MAX_BODY_BYTES = MAX_FILE_BYTES + FORM_OVERHEAD_BYTES
+MAX_TOP = 100
+MAX_MARKS_PER_WRITE = 10_000
+THUMBNAIL_PX = 128
+PAGE_CSP = ("default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
+            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+T = TypeVar("T")
+BEARER = HTTPBearer(auto_error=False, description=f"The token in ${TOKEN_ENV} on the server.")
+
+
+class ApiError(Exception):
+    """A request the service refuses: HTTP status, a stable machine code and a message for people."""
+
+    def __init__(self, status: int, error: str, detail: Any, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.error, self.detail, self.headers = status, error, detail, headers
+
+
+def error_response(status: int, error: str, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+
+
+# ---------------------------------------------------------------------------------------------- request bodies
+class CheckRequest(BaseModel):
+    """``POST /v1/check`` as JSON. A logo needs a multipart form (field ``logo``) instead."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, max_length=4 * MAX_NAME_CHARS, description="The brand name to check.")
+    classes: list[int] | str | None = Field(None, max_length=500,
+                                            description="Nice classes: [30, 43] or \"30,43\".")
+    top: int = Field(10, ge=1, le=MAX_TOP, description="How many matches to return at most.")
+    lang: Literal["id", "en"] = Field("id", description="Language of labels and reasons.")
+
+
+class MarkIn(BaseModel):
+    """A registry mark sent to ``POST /v1/marks``; ``logo`` may only be a ``simple-icons:<slug>`` reference."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    owner: str = Field("", max_length=500)
+    classes: list[int] | str = Field(default_factory=list)
+    status: Literal[STATUSES] = "registered"  # type: ignore[valid-type]
+    number: str = Field("", max_length=100)
+    filed: str | None = Field(None, max_length=40)
+    registered: str | None = Field(None, max_length=40)
+    logo: str | None = Field(None, max_length=200, pattern=r"^simple-icons:[a-z0-9._-]+$")
+
+
+def _validation_detail(error: ValidationError | RequestValidationError) -> list[dict[str, Any]]:
+    """Where and what, without echoing the (possibly huge) input back."""
+    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in error.errors()]
+
+
+# ---------------------------------------------------------------------------------------------- the index
+class ServedIndex:
+    """The index being served. Readers take :attr:`current` once per request; writers swap in a new object."""
+
+    def __init__(self, index: MarkIndex) -> None:
+        self.current = index
+        self._lock = threading.Lock()
+
+    def reload(self) -> MarkIndex:
+        """Load the folder again (a rebuilt or updated index) and swap it in once fully loaded."""
+        with self._lock:
+            fresh = MarkIndex.load(self._folder())
+            self.current = fresh
+            return fresh
+
+    def write(self, change: Callable[[MarkIndex], T]) -> tuple[T, MarkIndex]:
+        """Apply ``change`` to a fresh copy from disk, save it, then swap it in; readers never wait."""
+        with self._lock:
+            copy = MarkIndex.load(self._folder())
+            outcome = change(copy)
+            copy.save()
+            self.current = copy
+            return outcome, copy
+
+    def _folder(self) -> Path:
+        if self.current.path is None:
+            raise ApiError(409, "index_not_on_disk", "this index was never saved to a folder — nothing to load")
+        return self.current.path
+
+
+def public_info(index: MarkIndex) -> dict[str, Any]:
+    info = index.info()
+    info.pop("path", None)  # the server's file layout is nobody else's business
+    return info
+
+
+# ---------------------------------------------------------------------------------------------- body size limit
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuse request bodies over ``max_bytes``: by Content-Length before reading, else while streaming.
+
+    When the limit is hit mid-stream the app's own response (FastAPI turns the aborted read into a 400) is
+    dropped and a 413 is sent instead.
+    """
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(send, f"is {declared.decode('latin-1')} bytes")
+            return
+        received, over, started = 0, False, False
+
+        async def limited_receive() -> dict:
+            nonlocal received, over
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    over = True
+                    raise _BodyTooLarge
+            return message
+
+        async def guarded_send(message: dict) -> None:
+            nonlocal started
+            if over:
+                return
+            started = True
+            await send(message)
+
+        with contextlib.suppress(_BodyTooLarge):
+            await self.app(scope, limited_receive, guarded_send)
+        if over and not started:
+            await self._refuse(send, "is")
+
+    async def _refuse(self, send: Callable, size: str) -> None:
+        response = error_response(
+            413, "request_too_large",
+            f"the request body {size} over the {self.max_bytes:,} byte limit — a logo may be at most "
+            f"{MAX_FILE_BYTES:,} bytes; upload a smaller file",
+            headers={"Connection": "close"},
+        )
+        await send({"type": "http.response.start", "status": response.status_code,
+                    "headers": response.raw_headers})
+        await send({"type": "http.response.body", "body": response.body})
+
+
+# ---------------------------------------------------------------------------------------------- thumbnails
+@lru_cache(maxsize=2048)
+def logo_thumbnail(logo: str) -> bytes:
+    """The prepared logo (trimmed, light ground) as a PNG whose longest side is at most 128 px."""
+    image = load_logo(logo)
+    image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------- the app
+def create_app(index_path: str | os.PathLike | None, *, token: str | None = None,
+               check_timeout: float = CHECK_TIMEOUT_S) -> FastAPI:
+    """The FastAPI app serving the index in ``index_path`` (None: the bundled demo registry).
+
+    ``token`` (else ``$SIMILARITY_API_TOKEN``) enables the registry writes; without one they answer 403.
+    ``check_timeout`` bounds each check, waiting for a worker thread included.
+    """
+    served = ServedIndex(open_index(index_path))
+    token = token if token is not None else os.environ.get(TOKEN_ENV) or None
+    limiter = anyio.CapacityLimiter(max(4, 2 * (os.cpu_count() or 1)))
+
+    app = FastAPI(
+        title="brand-similarity",
+        version=__version__,
+        summary="Trademark similarity screen for Indonesian UMKM — a similarity screen, not a legal opinion.",
+    )
+    app.state.served = served
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _install_error_handlers(app)
+
+    async def in_thread(func: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
+        try:
+            return await asyncio.wait_for(anyio.to_thread.run_sync(func, *args, limiter=limiter),
+                                          timeout or check_timeout)
+        except TimeoutError:
+            raise ApiError(504, "timeout", f"the request took longer than {timeout or check_timeout:g} s — "
+                           "try again, or with a smaller logo") from None
+
+    def require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> None:
+        if token is None:
+            raise ApiError(403, "writes_disabled", f"registry writes are disabled — start the server with "
+                           f"{TOKEN_ENV} set to enable them")
+        if credentials is None:
+            raise ApiError(401, "unauthorized", "send 'Authorization: Bearer <token>' to change the registry",
+                           headers={"WWW-Authenticate": "Bearer"})
+        if not secrets.compare_digest(credentials.credentials.encode(), token.encode()):
+            raise ApiError(403, "forbidden", "the token is not valid for this server")
+
+    # ------------------------------------------------------------------ read side
+    @app.get("/health", tags=["service"])
+    def health() -> dict[str, Any]:
+        index = served.current
+        return {"status": "ok", "marks": len(index), "generation": index.generation}
+
+    @app.get("/v1/index", tags=["registry"])
+    def index_info() -> dict[str, Any]:
+        """Size, build date, format version and provenance of the index being served."""
+        return public_info(served.current)
+
+    @app.get("/v1/classes", tags=["registry"])
+    def classes() -> list[dict[str, Any]]:
+        """The 45 Nice classes with their Indonesian and English headings."""
+        return [{"number": c.number, "kind": c.kind, "title_id": c.title_id, "title_en": c.title_en}
+                for c in NICE_CLASSES.values()]
+
+    @app.get("/v1/marks/{mark_id}", tags=["registry"])
+    def get_mark(mark_id: str) -> dict[str, Any]:
+        mark = served.current.get(mark_id)
+        if mark is None:
+            raise ApiError(404, "mark_not_found", f"no mark with id {mark_id!r} in this index")
+        return mark.to_dict()
+
+    @app.get("/v1/marks/{mark_id}/logo.png", tags=["registry"], response_class=Response,
+             responses={200: {"content": {"image/png": {}}}})
+    async def mark_logo(mark_id: str) -> Response:
+        """The mark's logo as prepared for comparison, at most 128 px, as PNG."""
+        mark = served.current.get(mark_id)
+        if mark is None or not mark.logo:
+            raise ApiError(404, "logo_not_found", f"mark {mark_id!r} has no logo in this index")
+        try:
+            png = await in_thread(logo_thumbnail, mark.logo)
+        except LogoError as e:
+            log.warning("logo of mark %s cannot be drawn: %s", mark_id, e)
+            raise ApiError(404, "logo_unavailable", f"the logo of mark {mark_id!r} cannot be read") from None
+        return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=3600"})
+
+    @app.post("/v1/check", tags=["check"], openapi_extra=_CHECK_OPENAPI)
+    async def check_endpoint(request: Request) -> JSONResponse:
+        """Screen a name and/or logo against the registry: verdict, ranked matches, reasons per factor."""
+        name, classes, logo, top, lang = await _read_check_request(request)
+        index = served.current  # one index for the whole request, even if a reload swaps meanwhile
+        try:
+            result = await in_thread(lambda: check(index, name, logo=logo, classes=classes, top=top))
+        except LogoError as e:
+            raise ApiError(422, "invalid_logo", str(e)) from None
+        except ValueError as e:  # InvalidNameError, UnknownClassError, empty query: the library says why
+            raise ApiError(422, "invalid_query", str(e)) from None
+        return JSONResponse(result.to_dict(lang))
+
+    # ------------------------------------------------------------------ write side
+    @app.post("/v1/marks", tags=["registry"], dependencies=[Depends(require_token)])
+    async def put_marks(body: MarkIn | list[MarkIn]) -> dict[str, Any]:
+        """Add marks, or replace those whose id exists; saved to disk, then served."""
+        items = body if isinstance(body, list) else [body]
+        if not 1 <= len(items) <= MAX_MARKS_PER_WRITE:
+            raise ApiError(422, "invalid_marks", f"send 1..{MAX_MARKS_PER_WRITE:,} marks per request")
+        marks = [_to_mark(item) for item in items]
+        if len({m.id for m in marks}) != len(marks):
+            raise ApiError(422, "invalid_marks", "the same mark id appears twice in one request")
+
+        def change(index: MarkIndex) -> int:
+            existing = sum(m.id in index for m in marks)
+            index.update(marks)
+            return existing
+
+        try:
+            replaced, index = await in_thread(served.write, change, timeout=300)
+        except LogoError as e:
+            raise ApiError(422, "invalid_logo", str(e)) from None
+        return {"added": len(marks) - replaced, "replaced": replaced, "marks": len(index),
+                "generation": index.generation}
+
+    @app.delete("/v1/marks/{mark_id}", tags=["registry"], dependencies=[Depends(require_token)])
+    async def delete_mark(mark_id: str) -> dict[str, Any]:
+        if mark_id not in served.current:
+            raise ApiError(404, "mark_not_found", f"no mark with id {mark_id!r} in this index")
+        removed, index = await in_thread(served.write, lambda ix: ix.remove([mark_id]), timeout=300)
+        return {"removed": removed, "marks": len(index), "generation": index.generation}
+
+    @app.post("/v1/admin/reload", tags=["registry"], dependencies=[Depends(require_token)])
+    async def reload() -> dict[str, Any]:
+        """Load the index folder again (after a rebuild) and swap it in without downtime."""
+        before = served.current.generation
+        try:
+            index = await in_thread(served.reload, timeout=600)
+        except IndexFormatError as e:
+            raise ApiError(500, "reload_failed", f"{e} — the previous index keeps serving") from None
+        return {"previous_generation": before, **public_info(index)}
+
+    # ------------------------------------------------------------------ page
+    @app.get("/", include_in_schema=False)
+    def page() -> HTMLResponse:
+        return HTMLResponse(_render_page(), headers={"Content-Security-Policy": PAGE_CSP,
+                                                     "X-Content-Type-Options": "nosniff",
+                                                     "Referrer-Policy": "no-referrer"})
+
+    return app
+
+
+_CHECK_OPENAPI = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": CheckRequest.model_json_schema()},
+            "multipart/form-data": {"schema": {"type": "object", "properties": {
+                "name": {"type": "string"},
+                "classes": {"type": "string", "description": "\"30,43\", or the field repeated"},
+                "logo": {"type": "string", "format": "binary", "description": f"≤ {MAX_FILE_BYTES:,} bytes"},
+                "top": {"type": "integer"}, "lang": {"type": "string", "enum": ["id", "en"]},
+            }}},
+        },
+    }
+}
+
+
+async def _read_check_request(request: Request) -> tuple[str | None, Any, bytes | None, int, str]:
+    """(name, classes, logo bytes, top, lang) from a JSON body or a form; 4xx with the reason otherwise."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    logo: bytes | None = None
+    if ctype == "application/json":
+        try:
+            raw = json.loads(await request.body())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise ApiError(400, "malformed_json", f"the body is not valid JSON ({e})") from None
+        fields: dict[str, Any] = raw if isinstance(raw, dict) else {"_": raw}
+    elif ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        form = await request.form(max_files=2, max_fields=60, max_part_size=64 * 1024)
+        fields = {k: form.get(k) for k in ("name", "top", "lang") if form.get(k) not in (None, "")}
+        classes = [c for c in form.getlist("classes") if isinstance(c, str) and c.strip()]
+        if classes:
+            fields["classes"] = classes[0] if len(classes) == 1 else [c.strip() for c in classes]
+        upload = form.get("logo")
+        if upload is not None and not isinstance(upload, str):
+            logo = await upload.read(MAX_FILE_BYTES + 1)
+            if len(logo) > MAX_FILE_BYTES:
+                raise ApiError(413, "logo_too_large", f"the logo is over the {MAX_FILE_BYTES:,} byte limit — "
+                               "upload a smaller file")
+            logo = logo or None  # a form submitted without choosing a file sends an empty part
+    else:
+        raise ApiError(415, "unsupported_media_type",
+                       "send application/json, or multipart/form-data when uploading a logo")
+    fields.setdefault("lang", request.query_params.get("lang", "id"))
+    try:
+        body = CheckRequest.model_validate(fields)
+    except ValidationError as e:
+        raise ApiError(422, "invalid_request", _validation_detail(e)) from None
+    if isinstance(body.classes, list) and len(body.classes) > LAST_CLASS:
+        raise ApiError(422, "too_many_classes", f"{len(body.classes)} classes given — there are only "
+                       f"{LAST_CLASS} Nice classes")
+    try:
+        classes = parse_classes(body.classes)
+    except ValueError as e:
+        raise ApiError(422, "invalid_class", str(e)) from None
+    name = body.name if body.name and body.name.strip() else None
+    if name is None and logo is None:
+        raise ApiError(422, "empty_query", "give a brand name, a logo, or both")
+    return name, classes, logo, body.top, body.lang
+
+
+def _to_mark(item: MarkIn) -> Mark:
+    try:
+        encode_name(item.name)
+        return Mark(id=item.id, name=item.name, owner=item.owner, classes=parse_classes(item.classes),
+                    status=item.status, number=item.number, filed=item.filed, registered=item.registered,
+                    logo=item.logo)
+    except ValueError as e:
+        raise ApiError(422, "invalid_mark", f"mark {item.id!r}: {e}") from None
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.error, exc.detail, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        malformed = any(e.get("type") == "json_invalid" for e in exc.errors())
+        if malformed:
+            return error_response(400, "malformed_json", "the body is not valid JSON")
+        return error_response(422, "invalid_request", _validation_detail(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
+        return error_response(exc.status_code, code, exc.detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error", "an unexpected error occurred; it has been logged")
+
+
+@lru_cache(maxsize=1)
+def _render_page() -> str:
+    """The page with its configuration (classes, limits, report link) inlined as JSON."""
+    config = {
+        "version": __version__,
+        "maxLogoBytes": MAX_FILE_BYTES,
+        "classes": [[c.number, c.title_id, c.title_en] for c in NICE_CLASSES.values()],
+        "report": _report_available(),
+    }
+    blob = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
+    return (HERE / "templates" / "index.html").read_text(encoding="utf-8").replace("{{config}}", blob)
+
+
+def _report_available() -> bool:
+    return False
