@@ -26,7 +26,7 @@ import re
 import warnings
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -34,8 +34,10 @@ SVG_RENDER_SIZE = 256
 """Longest side, in pixels, at which SVG logos are rasterised."""
 MAX_SVG_ASPECT = 40.0
 RASTER_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
-BORDER_TOLERANCE = 32
-"""A pixel belongs to the border colour when no channel differs from it by more than this."""
+BORDER_TOLERANCE = 24
+"""A pixel belongs to the border colour when its luminance differs from it by at most this much…"""
+COLOUR_TOLERANCE = 64
+"""… and no colour channel differs by more than this."""
 MIN_FOREGROUND_PIXELS = 16
 
 _ORIENTATION = 0x0112
@@ -128,26 +130,53 @@ def prepare_logo(image: Image.Image, *, background: tuple[int, int, int] = (255,
     """
     if image.getexif().get(_ORIENTATION, 1) != 1:
         image = ImageOps.exif_transpose(image)
-    rgb = _flatten(image, background)
-    pixels = np.asarray(rgb)
-    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
-    ground = np.median(border, axis=0)
-    if ground @ (0.299, 0.587, 0.114) < 127.5:
-        pixels = 255 - pixels
-        ground = 255 - ground
-    foreground = (np.abs(pixels.astype(np.int16) - ground.astype(np.int16)) > BORDER_TOLERANCE).any(axis=2)
+    try:
+        return _normalise(_flatten(image, background))
+    except LogoError:
+        if not _has_alpha(image):
+            raise
+        # A white logo on a transparent canvas vanishes on white: show it on the opposite ground.
+        return _normalise(_flatten(image, (255 - background[0], 255 - background[1], 255 - background[2])))
+
+
+def _normalise(rgb: Image.Image) -> Image.Image:
+    """Trim borders of the ground colour, refuse blanks, then make the logo's own frame light.
+
+    Polarity is decided on the trimmed logo, not on the canvas, so that padding a full-bleed dark
+    logo with white does not flip its hash, while a photographic negative flips back.
+    """
+    ground = tuple(int(v) for v in np.median(_frame(np.asarray(rgb)), axis=0))
+    difference = ImageChops.difference(rgb, Image.new("RGB", rgb.size, ground))
+    channels = difference.split()
+    colour = ImageChops.lighter(ImageChops.lighter(channels[0], channels[1]), channels[2])
+    level = Image.new("RGB", (1, 1), ground).convert("L").getpixel((0, 0))
+    grey = ImageChops.difference(rgb.convert("L"), Image.new("L", rgb.size, level))
+    # Luminance decides (JPEG subsampling smears colour, not luminance); a strong colour difference also
+    # counts so that pale but saturated inks are kept.
+    foreground = (np.asarray(grey) > BORDER_TOLERANCE) | (np.asarray(colour) > COLOUR_TOLERANCE)
     if np.count_nonzero(foreground) < MIN_FOREGROUND_PIXELS:
         raise LogoError("the image is blank or a single colour — upload the logo itself, not an empty canvas")
     rows = np.flatnonzero(foreground.any(axis=1))
     cols = np.flatnonzero(foreground.any(axis=0))
-    trimmed = pixels[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-    return Image.fromarray(np.ascontiguousarray(trimmed), "RGB")
+    trimmed = rgb.crop((int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1))
+    luminance = _frame(np.asarray(trimmed)) @ np.array([0.299, 0.587, 0.114])
+    if np.median(luminance) < 127.5:
+        trimmed = ImageOps.invert(trimmed)
+    return trimmed
+
+
+def _frame(pixels: np.ndarray) -> np.ndarray:
+    """The outermost ring of pixels, shape (n, 3)."""
+    return np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
 
 
 def _flatten(image: Image.Image, background: tuple[int, int, int]) -> Image.Image:
     """Composite any transparency onto `background` and return an RGB image."""
-    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
-    if not has_alpha:
+    if not _has_alpha(image):
         return image if image.mode == "RGB" else image.convert("RGB")
     rgba = image.convert("RGBA")
     ground = Image.new("RGBA", rgba.size, (*background, 255))
@@ -198,12 +227,16 @@ def _decode_raster(data: bytes, max_pixels: int) -> Image.Image:
             image.load()
     except LogoError:
         raise
+    except Image.DecompressionBombError as error:
+        raise LogoError(
+            f"the image is over the {max_pixels:,} pixel limit ({error}) — resize the logo"
+        ) from error
     except UnidentifiedImageError as error:
         raise LogoError(
             "the file is not a supported image (PNG, JPEG, WebP, GIF, BMP, TIFF or SVG) — "
             "upload the logo in one of those formats"
         ) from error
-    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError, Warning) as error:
+    except (OSError, SyntaxError, ValueError, EOFError, Warning) as error:
         raise LogoError(f"the image is corrupt or truncated ({error}) — export the logo again") from error
     return image
 
@@ -228,6 +261,8 @@ def _check_embedded_image(payload: str, max_pixels: int) -> None:
     try:
         with Image.open(io.BytesIO(base64.b64decode(re.sub(r"\s+", "", payload)))) as image:
             width, height = image.size
+    except Image.DecompressionBombError as error:
+        raise LogoError(f"the SVG embeds an image over the {max_pixels:,} pixel limit") from error
     except Exception as error:  # noqa: BLE001 - any undecodable payload is refused the same way
         raise LogoError("the SVG embeds an image that cannot be read — remove or re-export it") from error
     if width * height > max_pixels:

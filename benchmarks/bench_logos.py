@@ -1,0 +1,352 @@
+"""Logo benchmark: recall per transform, false matches, calibration, hashing speed, search latency.
+
+    python -m benchmarks.bench_logos            # full run, about 4 minutes on 2 cores
+    python -m benchmarks.bench_logos --quick    # under a minute, smaller samples
+    python -m benchmarks.bench_logos --calibrate  # also write similarity/data/logo_calibration.json
+
+Registry = every real logo (simple-icons in brand colour + gilbarbara), prepared and pHashed; queries =
+a sample of those logos under each transform of `benchmarks.logo_data.TRANSFORMS`, searched with their
+8 dihedral variants. Speed is compared with the naive peer measured in the same run: ``imagehash.phash``
+per file for hashing, numpy brute-force Hamming (byte popcount lookup table) for search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+
+import faiss
+import imagehash
+import numpy as np
+from PIL import Image
+
+from benchmarks.logo_data import HARD_TRANSFORMS, TRANSFORMS, LogoSource, on_white, real_logo_sources, render
+from similarity.image.hash import dihedral_phashes, hash_files_fast, phash, phash_batch
+from similarity.image.load import LogoError, prepare_logo
+from similarity.image.search import LogoIndex
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "logos.json"
+CALIBRATION = ROOT / "similarity" / "data" / "logo_calibration.json"
+TARGET_FALSE_MATCH_RATE = 0.001
+_POPCOUNT = np.array([bin(byte).count("1") for byte in range(256)], dtype=np.uint8)
+
+
+def encode_logos(sources: list[LogoSource], query_mask: np.ndarray, workers: int = 2) -> dict:
+    """Render, prepare and hash every logo; transformed queries only where `query_mask` is set."""
+    chunks = np.array_split(np.arange(len(sources)), workers * 8)
+    jobs = [([sources[i] for i in chunk], query_mask[chunk]) for chunk in chunks if len(chunk)]
+    with ProcessPoolExecutor(workers) as pool:
+        parts = list(pool.map(_encode_chunk, jobs))
+    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+
+def _encode_chunk(job: tuple[list[LogoSource], np.ndarray]) -> dict:
+    sources, mask = job
+    n, t = len(sources), len(TRANSFORMS)
+    out = {
+        "ok": np.zeros(n, bool),
+        "codes": np.zeros((n, 8), np.uint8),
+        "dihedral": np.zeros((n, 8, 8), np.uint8),
+        "queries": np.zeros((n, t, 8, 8), np.uint8),
+        "query_ok": np.zeros((n, t), bool),
+    }
+    for i, source in enumerate(sources):
+        raw = render(source)
+        try:
+            prepared = prepare_logo(raw) if raw is not None else None
+        except LogoError:
+            prepared = None
+        if prepared is None:
+            continue
+        out["ok"][i], out["codes"][i], out["dihedral"][i] = True, phash(prepared), dihedral_phashes(prepared)
+        for j, transform in enumerate(TRANSFORMS.values() if mask[i] else ()):
+            try:
+                out["queries"][i, j] = dihedral_phashes(prepare_logo(transform(raw)))
+                out["query_ok"][i, j] = True
+            except LogoError:
+                pass
+    return out
+
+
+def min_distances(queries: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Hamming distance from each dihedral query (n, 8, 8) to each code (m, 8), minimised over variants."""
+    q64 = np.ascontiguousarray(queries).view(np.uint64)[..., 0]
+    c64 = np.ascontiguousarray(codes).view(np.uint64)[:, 0]
+    best = np.full((len(q64), len(c64)), 64, np.uint8)
+    for variant in range(q64.shape[1]):
+        np.minimum(best, np.bitwise_count(q64[:, variant, None] ^ c64[None, :]), out=best)
+    return best
+
+
+def quality(sources: list[LogoSource], data: dict, query_rows: np.ndarray) -> dict:
+    """Recall per transform, the false-match curve, the calibrated threshold and other-drawing recall."""
+    ok = np.flatnonzero(data["ok"])
+    index = LogoIndex()
+    index.add(ok, data["codes"][ok])
+    brands = np.array([source.brand for source in sources])
+    # False matches: every ordered pair of different brands, distance minimised over the query's variants.
+    histogram = np.zeros(65, np.int64)
+    for start in range(0, len(ok), 1000):
+        rows = ok[start : start + 1000]
+        distances = min_distances(data["dihedral"][rows], data["codes"][ok])
+        different = brands[rows][:, None] != brands[ok][None, :]
+        histogram += np.bincount(distances[different], minlength=65)
+    false_match = np.cumsum(histogram) / histogram.sum()
+    per_transform, true_distances = {}, {}
+    rows = np.intersect1d(query_rows, ok)
+    for j, name in enumerate(TRANSFORMS):
+        ranks_ok1 = ranks_ok10 = 0
+        distances = np.full(len(rows), 65)
+        for r, row in enumerate(rows):
+            if not data["query_ok"][row, j]:
+                continue
+            query = data["queries"][row, j]
+            distances[r] = min_distances(query[None], data["codes"][row][None])[0, 0]
+            hits = index.search(query, k=10)
+            ranks_ok1 += bool(hits) and distances[r] <= hits[0].distance
+            ranks_ok10 += bool(hits) and distances[r] <= hits[-1].distance
+        true_distances[name] = distances
+        per_transform[name] = {
+            "recall@1": ranks_ok1 / len(rows),
+            "recall@10": ranks_ok10 / len(rows),
+            "refused": int((~data["query_ok"][rows, j]).sum()),
+            "queries": len(rows),
+        }
+    goal = [name for name in TRANSFORMS if name not in HARD_TRANSFORMS]
+    recall_curve = np.array([np.mean([(true_distances[n] <= t).mean() for n in goal]) for t in range(65)])
+    threshold = int(np.flatnonzero(false_match <= TARGET_FALSE_MATCH_RATE).max())
+    for name in TRANSFORMS:
+        per_transform[name]["recall_at_threshold"] = float((true_distances[name] <= threshold).mean())
+    return {
+        "registry_size": len(ok),
+        "non_matching_pairs": int(histogram.sum()),
+        "per_transform": per_transform,
+        "false_match_rate_by_distance": false_match[:25].round(6).tolist(),
+        "recall_by_distance": recall_curve[:25].round(4).tolist(),
+        "threshold": threshold,
+        "false_match_rate": float(false_match[threshold]),
+        "recall": float(recall_curve[threshold]),
+        "other_drawing": other_drawing(sources, data, index, threshold),
+    }
+
+
+def other_drawing(sources: list[LogoSource], data: dict, index: LogoIndex, threshold: int) -> dict:
+    """Query each gilbarbara logo whose brand is also in simple-icons; find the simple-icons drawing."""
+    simple = {s.slug: i for i, s in enumerate(sources) if s.collection == "simple-icons" and data["ok"][i]}
+    pairs = [
+        (i, simple[s.brand])
+        for i, s in enumerate(sources)
+        if s.collection == "gilbarbara" and data["ok"][i] and s.brand in simple
+    ]
+    at1 = at10 = within = 0
+    for query, target in pairs:
+        hits = [hit for hit in index.search(data["dihedral"][query], k=11) if hit.id != query][:10]
+        ids = [hit.id for hit in hits]
+        at1 += bool(ids) and ids[0] == target
+        at10 += target in ids
+        within += any(hit.id == target and hit.distance <= threshold for hit in hits)
+    n = max(1, len(pairs))
+    return {
+        "pairs": len(pairs),
+        "recall@1": at1 / n,
+        "recall@10": at10 / n,
+        "recall_at_threshold": within / n,
+    }
+
+
+def throughput(sources: list[LogoSource], n_files: int, repeats: int) -> dict:
+    """Images per second hashing the same 512 px JPEG files: imagehash.phash vs hash_files_fast."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for i, source in enumerate(sources[:: max(1, len(sources) // n_files)][:n_files]):
+            raw = render(source, 512)
+            if raw is not None:
+                paths.append(os.path.join(folder, f"{i}.jpg"))
+                on_white(raw).save(paths[-1], quality=85)
+        runs = {
+            "imagehash.phash per file (naive peer)": lambda: [imagehash.phash(Image.open(p)) for p in paths],
+            "hash_files_fast draft=True": lambda: hash_files_fast(paths),
+            "hash_files_fast draft=False": lambda: hash_files_fast(paths, draft=False),
+        }
+        rates = {name: _median_rate(run, len(paths), repeats) for name, run in runs.items()}
+        decoded = [Image.open(p).convert("RGB") for p in paths]
+        rates["imagehash.phash, decoded images"] = _median_rate(
+            lambda: [imagehash.phash(i) for i in decoded], len(paths), repeats
+        )
+        rates["phash_batch, decoded images"] = _median_rate(lambda: phash_batch(decoded), len(paths), repeats)
+        fast, errors = hash_files_fast(paths)
+        full, _ = hash_files_fast(paths, draft=False)
+        good = [i for i, error in enumerate(errors) if error is None]
+        exact = 0
+        for i in good:
+            with Image.open(paths[i]) as image:
+                image.draft("RGB", (128, 128))
+                reference = np.packbits(imagehash.phash(prepare_logo(image)).hash.flatten())
+                exact += np.array_equal(fast[i], reference)
+    return {
+        "files": len(paths),
+        "refused_blank_or_bad": len(paths) - len(good),
+        "images_per_s": rates,
+        "draft_bit_exact_with_imagehash": exact / len(good),
+        "draft_vs_full_decode_mean_bits": float(np.bitwise_count(fast[good] ^ full[good]).sum(1).mean()),
+    }
+
+
+def _median_rate(run, n: int, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return n / statistics.median(times)
+
+
+def latency(real_codes: np.ndarray, real_queries: np.ndarray, sizes: tuple[int, ...], n_queries: int) -> dict:
+    """Single-query search latency (one thread) for LogoIndex vs numpy brute force, random and real codes."""
+    faiss.omp_set_num_threads(1)
+    rng = np.random.default_rng(0)
+    out = {}
+    for size in sizes:
+        flips = np.packbits(rng.random((size, 64)) < 0.05, axis=1)
+        datasets = {
+            "random": rng.integers(0, 256, (size, 8), dtype=np.uint8),
+            "real": real_codes[rng.integers(0, len(real_codes), size)] ^ flips,
+        }
+        for kind, codes in datasets.items():
+            index = LogoIndex()
+            index.add(np.arange(size), codes)
+            queries = real_queries[rng.integers(0, len(real_queries), n_queries)]
+            peers = {
+                "LogoIndex (faiss)": lambda q, index=index: index.search(q, k=10),
+                "numpy LUT popcount (naive peer)": lambda q, codes=codes: _numpy_search(q, codes, _lut),
+                "numpy bitwise_count": lambda q, codes=codes: _numpy_search(q, codes, _bitcount),
+            }
+            for name, search in peers.items():
+                times = []
+                for query in queries[: n_queries if "faiss" in name else max(5, n_queries // 4)]:
+                    start = time.perf_counter()
+                    search(query)
+                    times.append((time.perf_counter() - start) * 1000)
+                out[f"{size} {kind} {name}"] = {
+                    "median_ms": float(np.median(times)),
+                    "p99_ms": float(np.percentile(times, 99)),
+                }
+    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    return out
+
+
+def _lut(query: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    return _POPCOUNT[np.bitwise_xor(codes[None], query[:, None])].sum(axis=2, dtype=np.uint16).min(axis=0)
+
+
+def _bitcount(query: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    return min_distances(query[None], codes)[0]
+
+
+def _numpy_search(query: np.ndarray, codes: np.ndarray, distance) -> np.ndarray:
+    distances = distance(query, codes)
+    top = np.argpartition(distances, 10)[:10]
+    return top[np.argsort(distances[top], kind="stable")]
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small samples, under a minute")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="write similarity/data/logo_calibration.json"
+    )
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    sources = real_logo_sources()
+    rng = np.random.default_rng(0)
+    if args.quick:
+        sources = [sources[i] for i in sorted(rng.choice(len(sources), 1500, replace=False))]
+    query_rows = np.sort(rng.choice(len(sources), 120 if args.quick else 700, replace=False))
+    mask = np.zeros(len(sources), bool)
+    mask[query_rows] = True
+    data = encode_logos(sources, mask)
+    print(f"encoded {len(sources)} logos in {time.perf_counter() - started:.0f} s", flush=True)
+    results = {
+        "date": date.today().isoformat(),
+        "quick": args.quick,
+        "cpus": os.cpu_count(),
+        "quality": quality(sources, data, query_rows),
+    }
+    print(f"quality done at {time.perf_counter() - started:.0f} s", flush=True)
+    ok = data["ok"]
+    results["throughput"] = throughput(sources, 300 if args.quick else 1000, 3 if args.quick else 5)
+    print(f"throughput done at {time.perf_counter() - started:.0f} s", flush=True)
+    sizes = (100_000,) if args.quick else (100_000, 1_000_000)
+    results["latency"] = latency(data["codes"][ok], data["dihedral"][ok], sizes, 50 if args.quick else 200)
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    report(results)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if args.calibrate and not args.quick:
+        write_calibration(results["quality"], len(sources))
+    return results
+
+
+def write_calibration(quality_results: dict, n_logos: int) -> None:
+    CALIBRATION.write_text(
+        json.dumps(
+            {
+                "max_distance": quality_results["threshold"],
+                "bits": 64,
+                "dataset": f"simple-icons+gilbarbara ({n_logos} logos)",
+                "date": "2026-11-28",
+                "false_match_rate": round(quality_results["false_match_rate"], 6),
+                "recall": round(quality_results["recall"], 4),
+                "method": "largest pHash distance with false-match rate <= 0.1% over all pairs of "
+                "different brands "
+                "(dihedral query); recall = mean over transforms except " + ", ".join(HARD_TRANSFORMS),
+                "produced_by": "python -m benchmarks.bench_logos --calibrate",
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+
+
+def report(results: dict) -> None:
+    q = results["quality"]
+    print(
+        f"\nregistry {q['registry_size']} logos; threshold {q['threshold']}/64 "
+        f"(false-match rate {q['false_match_rate']:.4%}, mean recall {q['recall']:.3f})"
+    )
+    print(f"{'transform':26} {'recall@1':>9} {'recall@10':>10} {'<=thr':>7} {'refused':>8}")
+    for name, row in q["per_transform"].items():
+        print(
+            f"{name:26} {row['recall@1']:9.3f} {row['recall@10']:10.3f} {row['recall_at_threshold']:7.3f} "
+            f"{row['refused']:8d}"
+        )
+    od = q["other_drawing"]
+    print(
+        f"other drawing, same brand ({od['pairs']} pairs): recall@1 {od['recall@1']:.3f} "
+        f"recall@10 {od['recall@10']:.3f} within threshold {od['recall_at_threshold']:.3f}"
+    )
+    t = results["throughput"]
+    naive = t["images_per_s"]["imagehash.phash per file (naive peer)"]
+    print(
+        f"\nhashing {t['files']} 512 px JPEGs (draft bit-exact {t['draft_bit_exact_with_imagehash']:.3f}, "
+        f"draft vs full decode {t['draft_vs_full_decode_mean_bits']:.2f} bits)"
+    )
+    for name, rate in t["images_per_s"].items():
+        print(f"  {name:42} {rate:9.0f} img/s  x{rate / naive:.2f}")
+    print("\nsearch latency, one query (8 dihedral codes), k=10, one thread")
+    for name, row in results["latency"].items():
+        print(f"  {name:58} median {row['median_ms']:8.3f} ms  p99 {row['p99_ms']:8.3f} ms")
+    print(f"\n{results['seconds']} s")
+
+
+if __name__ == "__main__":
+    main()

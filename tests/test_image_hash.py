@@ -1,0 +1,123 @@
+"""phash is bit-exact with imagehash; batches, dihedral variants and the fast file path agree."""
+
+from __future__ import annotations
+
+import imagehash
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from similarity.image import DIHEDRAL, dihedral_phashes, hash_files_fast, hash_logo, phash, phash_batch
+from similarity.image.hash import code_to_hex, dihedral_variants, hamming
+from similarity.image.load import prepare_logo
+
+
+def reference(image: Image.Image, hash_size: int = 8) -> np.ndarray:
+    return np.packbits(imagehash.phash(image, hash_size).hash.flatten())
+
+
+def random_images(n: int, seed: int = 0) -> list[Image.Image]:
+    rng = np.random.default_rng(seed)
+    images = []
+    for i in range(n):
+        height, width = rng.integers(3, 300, 2)
+        if i % 3 == 0:
+            blocks = rng.integers(0, 256, (rng.integers(2, 9), rng.integers(2, 9), 3), dtype=np.uint8)
+            pixels = np.asarray(
+                Image.fromarray(blocks).resize((int(width), int(height)), Image.Resampling.NEAREST)
+            )
+        else:
+            pixels = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
+        image = Image.fromarray(pixels)
+        images.append(image.convert("L") if i % 5 == 0 else image)
+    return images
+
+
+def drawn_logos(n: int) -> list[Image.Image]:
+    rng = np.random.default_rng(1)
+    images = []
+    for _ in range(n):
+        image = Image.new("RGB", (160, 120), "white")
+        draw = ImageDraw.Draw(image)
+        for _ in range(3):
+            x, y = rng.integers(0, 120), rng.integers(0, 80)
+            draw.ellipse(
+                (x, y, x + rng.integers(10, 40), y + rng.integers(10, 40)),
+                fill=tuple(rng.integers(0, 200, 3)),
+            )
+        images.append(prepare_logo(image))
+    return images
+
+
+@pytest.mark.parametrize("hash_size", [4, 8, 16])
+def test_phash_bit_exact_with_imagehash(hash_size):
+    for image in random_images(120) + drawn_logos(40):
+        assert np.array_equal(phash(image, hash_size), reference(image, hash_size))
+
+
+def test_phash_shape_and_hex():
+    code = phash(drawn_logos(1)[0])
+    assert code.shape == (8,) and code.dtype == np.uint8
+    assert code_to_hex(code) == str(imagehash.phash(drawn_logos(1)[0]))
+
+
+def test_batch_matches_single():
+    images = random_images(80, seed=3) + drawn_logos(20)
+    batch = phash_batch(images)
+    assert batch.shape == (100, 8)
+    assert np.array_equal(batch, np.stack([reference(image) for image in images]))
+    assert phash_batch([]).shape == (0, 8)
+
+
+def test_dihedral_rows_hash_each_variant():
+    for image in drawn_logos(10) + random_images(5, seed=9):
+        codes = dihedral_phashes(image)
+        assert codes.shape == (8, 8)
+        for row, variant in zip(codes, dihedral_variants(image), strict=True):
+            assert np.array_equal(row, reference(variant))
+
+
+def test_dihedral_variant_names():
+    image = Image.new("L", (3, 2))
+    image.putdata([0, 1, 2, 3, 4, 5])
+    variants = dict(zip(DIHEDRAL, dihedral_variants(image), strict=True))
+    assert list(variants["mirror"].tobytes()) == [2, 1, 0, 5, 4, 3]
+    assert variants["rot180"].tobytes() == bytes([5, 4, 3, 2, 1, 0])
+    assert variants["rot90"].size == (2, 3)
+    mirrored = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT).transpose(Image.Transpose.ROTATE_90)
+    assert variants["mirror_rot90"].tobytes() == mirrored.tobytes()
+
+
+def test_mirror_of_logo_found_in_dihedral_row():
+    logo = drawn_logos(1)[0]
+    mirrored_code = phash(logo.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+    assert hamming(dihedral_phashes(logo)[DIHEDRAL.index("mirror")], mirrored_code) == 0
+
+
+def test_hash_logo_is_load_then_phash(tmp_path):
+    path = tmp_path / "logo.png"
+    image = Image.new("RGB", (100, 100), "white")
+    ImageDraw.Draw(image).polygon([(10, 10), (90, 20), (40, 90)], fill="purple")
+    image.save(path)
+    assert np.array_equal(hash_logo(path), reference(prepare_logo(Image.open(path))))
+
+
+def test_hash_files_fast(tmp_path):
+    paths = []
+    for i, logo in enumerate(drawn_logos(12)):
+        path = tmp_path / f"{i}.{'jpg' if i % 2 else 'png'}"
+        logo.resize((512, 384)).save(path)
+        paths.append(str(path))
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"nope")
+    paths.append(str(bad))
+    codes, errors = hash_files_fast(paths)
+    assert codes.shape == (13, 8) and errors[-1] is not None and all(e is None for e in errors[:-1])
+    for path, code in zip(paths[:-1], codes, strict=False):
+        with Image.open(path) as image:
+            image.draft("RGB", (128, 128))
+            assert np.array_equal(code, reference(prepare_logo(image)))
+    full, _ = hash_files_fast(paths, draft=False)
+    for path, code in zip(paths[:-1], full, strict=False):
+        assert np.array_equal(code, reference(prepare_logo(Image.open(path))))
+    assert np.bitwise_count(codes[:-1] ^ full[:-1]).sum(axis=1).mean() <= 6
