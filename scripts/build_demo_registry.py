@@ -18,6 +18,8 @@ import json
 import re
 from pathlib import Path
 
+from similarity.image.hash import code_to_hex, hash_logo
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "similarity" / "data" / "demo" / "registry.csv"
 
@@ -72,9 +74,7 @@ def build(shared: Path) -> list[dict]:
     rows: dict[str, dict] = {}
     seen_names: set[tuple[str, str]] = set()
 
-    def add(
-        mid: str, name: str, owner: str, classes: tuple[int, ...], logo: str = "", source: str = ""
-    ) -> None:
+    def add(mid: str, name: str, owner: str, classes: tuple[int, ...], logo: str = "", source: str = "") -> None:
         name = name.strip()
         if not name or mid in rows:
             return
@@ -125,9 +125,7 @@ def build(shared: Path) -> list[dict]:
     with open(raw / "simple-icons-pack" / "icons.jsonl", encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
-            add(
-                f"SI-{r['slug']}", r["title"], "", (), logo=f"simple-icons:{r['slug']}", source="simple-icons"
-            )
+            add(f"SI-{r['slug']}", r["title"], "", (), logo=f"simple-icons:{r['slug']}", source="simple-icons")
     famous = ROOT / "similarity" / "data" / "famous_marks.tsv"
     if famous.exists():
         with open(famous, encoding="utf-8") as f:
@@ -137,12 +135,26 @@ def build(shared: Path) -> list[dict]:
     return list(rows.values())
 
 
+def add_logo_hashes(rows: list[dict]) -> None:
+    """Precompute each logo's pHash so that the demo index builds in seconds on first use.
+
+    tests/test_demo.py re-hashes a sample and fails if the loader or hash changed without a rebuild of this file.
+    """
+    from tqdm import tqdm
+
+    for r in tqdm([r for r in rows if r["logo"]], desc="hashing logos"):
+        r["logo_hash"] = code_to_hex(hash_logo(r["logo"]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     rows = build(args.shared)
+    for r in rows:
+        r.setdefault("logo_hash", "")
+    add_logo_hashes(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))

@@ -45,6 +45,8 @@ def build_index(
     A logo that cannot be read does not lose the mark: it is indexed by name and the problem is reported
     as a row error on the logo field.
     """
+    import numpy as np
+
     from .image.hash import hash_logo
     from .image.load import LogoError
 
@@ -55,7 +57,9 @@ def build_index(
     with index.insertion_session(progress=progress) as session:
         for mark in report.marks:
             code = None
-            if mark.logo:
+            if mark.id in report.logo_hashes:
+                code = np.frombuffer(bytes.fromhex(report.logo_hashes[mark.id]), dtype=np.uint8)
+            elif mark.logo:
                 try:
                     code = hash_logo(mark.logo)
                 except LogoError as e:
@@ -66,7 +70,7 @@ def build_index(
             session.insert(mark, code, hash_missing=False)
     if out is not None:
         index.save(out)
-    return index, ImportReport(report.path, report.rows, report.marks, tuple(errors))
+    return index, ImportReport(report.path, report.rows, report.marks, tuple(errors), report.logo_hashes)
 
 
 def demo_index_path() -> Path:

@@ -42,12 +42,16 @@ from .store import (
     write_manifest,
     writer_lock,
 )
-from .text.encode import SIGNATURE_BITS, NameCode, encode_name, signatures
+from .text.encode import SIGNATURE_BITS, NameCode, encode_name, gram_keys, signatures
 from .text.weights import TokenStats
 
 STATUS_CODES = {"registered": 0, "pending": 1, "expired": 2, "refused": 3}
 STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
 LOGO_BYTES = 8
+
+# One query is one short scan: FAISS's OpenMP threads only add spin-waiting, and under a busy machine (a Dask
+# worker, a threaded web server) they make a 1 ms search take 60 ms. Batch callers can raise it again.
+faiss.omp_set_num_threads(1)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS marks (
@@ -70,7 +74,8 @@ class IndexParams:
     """
 
     signature_bits: int = SIGNATURE_BITS
-    name_candidates: int = 400
+    name_candidates: int = 100
+    gram_candidates: int = 500
     token_candidates: int = 300
     logo_candidates: int = 50
 
@@ -122,6 +127,8 @@ class MarkIndex:
         self._logo_codes = np.zeros((0, LOGO_BYTES), dtype=np.uint8)
         self._has_logo = np.zeros(0, dtype=bool)
         self._postings = TokenPostings()
+        self._grams = TokenPostings()
+        self._gram_count = np.zeros(0, dtype=np.int32)
         self._dirty = False
 
     # ------------------------------------------------------------------ size and lookup
@@ -200,9 +207,7 @@ class MarkIndex:
             yield from self.marks_at(rows[i : i + 500])
 
     # ------------------------------------------------------------------ updates
-    def add(
-        self, marks: Iterable[Mark], logo_hashes: dict[str, np.ndarray] | None = None, progress: Any = None
-    ) -> int:
+    def add(self, marks: Iterable[Mark], logo_hashes: dict[str, np.ndarray] | None = None, progress: Any = None) -> int:
         """Add marks (an id already present is refused: use :meth:`update`). Returns how many were added.
 
         ``logo_hashes`` maps mark ids to precomputed 8-byte pHashes; other marks with a ``logo`` are hashed here,
@@ -230,9 +235,7 @@ class MarkIndex:
 
     def remove(self, mark_ids: Iterable[str]) -> int:
         """Remove marks by id; unknown ids are ignored. Returns how many were removed."""
-        rows = [
-            self._row_of[i] for i in map(str, mark_ids) if i in self._row_of and self._alive[self._row_of[i]]
-        ]
+        rows = [self._row_of[i] for i in map(str, mark_ids) if i in self._row_of and self._alive[self._row_of[i]]]
         if not rows:
             return 0
         arr = np.asarray(rows, dtype=np.int64)
@@ -271,6 +274,7 @@ class MarkIndex:
         if has.any():
             self._logos.add(rows[has], logo[has])
         db_rows = []
+        gram_counts: list[int] = []
         for row, (mark, code, h) in zip(rows.tolist(), items, strict=True):
             self._ids.append(mark.id)
             self._row_of[mark.id] = row
@@ -302,24 +306,26 @@ class MarkIndex:
                 )
             )
             self._add_postings(row, mark, code)
+            grams = gram_keys(code)
+            gram_counts.append(len(grams))
+            for g in grams:
+                self._grams.add(g, row, 1.0)
         self._db.executemany(f"INSERT INTO marks VALUES ({','.join('?' * 19)})", db_rows)
-        self._classes = np.concatenate([self._classes, [class_mask(m.classes) for m, _, _ in items]]).astype(
-            np.int64
-        )
-        self._status = np.concatenate([self._status, [STATUS_CODES[m.status] for m, _, _ in items]]).astype(
-            np.int8
-        )
+        self._classes = np.concatenate([self._classes, [class_mask(m.classes) for m, _, _ in items]]).astype(np.int64)
+        self._status = np.concatenate([self._status, [STATUS_CODES[m.status] for m, _, _ in items]]).astype(np.int8)
         self._alive = np.concatenate([self._alive, np.ones(len(items), dtype=bool)])
+        self._gram_count = np.concatenate([self._gram_count, np.asarray(gram_counts, dtype=np.int32)])
         self._logo_codes = np.concatenate([self._logo_codes, logo])
         self._has_logo = np.concatenate([self._has_logo, has])
         self._dirty = True
 
     def _add_postings(self, row: int, mark: Mark, code: NameCode) -> None:
         weights = [self._stats.distinctiveness(w, mark.classes) for w in code.concept_tokens]
-        top = max(weights, default=0.0) or 1.0
+        total = sum(weights) or 1.0
         for concept, sound, w in zip(code.concept_tokens, code.sound_tokens, weights, strict=True):
-            # dominance: how distinctive the word is, times how much it is *the* distinctive word of this mark
-            dom = w * w / top
+            # dominance: how distinctive the word is, times how much of the mark's distinctive weight it carries
+            # (square root: the dominant word of a two-word mark still decides much of the impression)
+            dom = w * (w / total) ** 0.5
             self._postings.add("w:" + concept, row, dom)
             self._postings.add("s:" + sound, row, dom)
 
@@ -335,6 +341,7 @@ class MarkIndex:
         if k > 0:
             _, ids = self._names.search(signatures([code], self.params.signature_bits), k)
             rows = ids[0][ids[0] >= 0]
+        rows = np.union1d(rows, self._gram_neighbours(code))
         cap = self.params.token_candidates
         tok_rows, tok_dom = [], []
         for key in code.keys:
@@ -355,6 +362,20 @@ class MarkIndex:
         dom[np.searchsorted(all_rows, tr)] = td
         keep = self._alive[all_rows]
         return all_rows[keep], dom[keep]
+
+    def _gram_neighbours(self, code: NameCode) -> np.ndarray:
+        """Rows sharing the largest share of trigrams with the query (Dice coefficient over the n-gram index)."""
+        keys = gram_keys(code)
+        parts = [self._grams.get(k)[0] for k in keys]
+        if not parts or not self._gram_count.size:
+            return np.zeros(0, dtype=np.int64)
+        counts = np.bincount(np.concatenate(parts), minlength=len(self._gram_count))
+        hit = np.flatnonzero(counts)
+        dice = counts[hit] / (len(keys) + self._gram_count[hit])
+        k = self.params.gram_candidates
+        if len(hit) > k:
+            hit = hit[np.argpartition(-dice, k)[:k]]
+        return hit
 
     def distinctiveness(self, word: str, classes: Sequence[int] = ()) -> float:
         """How distinctive a (concept) word is in the given classes of this registry (0..1)."""
@@ -379,7 +400,7 @@ class MarkIndex:
         """(min Hamming distance over the query's variants, index of that variant) per row; -1 where no logo."""
         codes = self._logo_codes[rows]
         x = np.bitwise_xor(codes[:, None, :], query_codes[None, :, :])
-        dist = np.unpackbits(x, axis=2).sum(axis=2)
+        dist = np.unpackbits(x, axis=2).sum(axis=2, dtype=np.int64)
         best = dist.argmin(axis=1)
         d = dist[np.arange(len(rows)), best]
         d = np.where(self._has_logo[rows], d, -1)
@@ -421,6 +442,7 @@ class MarkIndex:
             previous = read_manifest(folder) if (folder / "manifest.json").exists() else None
             gen = max(self.generation, previous["generation"] if previous else 0) + 1
             self._postings.freeze(self._alive)
+            self._grams.freeze(self._alive)
             self._db.execute("DELETE FROM token_df")
             self._db.executemany("INSERT INTO token_df VALUES (?,?,?)", self._stats.to_rows())
             self._db.execute("DELETE FROM info")
@@ -440,6 +462,7 @@ class MarkIndex:
                     "names": lambda p: faiss.write_index_binary(self._names, str(p)),
                     "logos": self._logos.write,
                     "postings": self._postings.write,
+                    "grams": self._grams.write,
                 },
             )
             now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -487,6 +510,7 @@ class MarkIndex:
 
         self._logos = LogoIndex.read(paths["logos"])
         self._postings = TokenPostings.read(paths["postings"])
+        self._grams = TokenPostings.read(paths["grams"])
         self._load_arrays()
         info = dict(self._db.execute("SELECT key, value FROM info"))
         class_marks = {int(k): v for k, v in json.loads(info.get("class_marks", "{}")).items()}
@@ -521,6 +545,7 @@ class MarkIndex:
             if r[9] is not None:
                 self._logo_codes[i] = np.frombuffer(r[9], dtype=np.uint8)
         self._row_of = {mid: i for i, mid in enumerate(self._ids) if self._alive[i]}
+        self._gram_count = np.bincount(self._grams.all_rows(), minlength=n).astype(np.int32)
 
 
 class _InsertionSession:
@@ -553,6 +578,8 @@ class _InsertionSession:
     def flush(self) -> None:
         if self._buffer:
             self.index._append(self._buffer)
+            self.index._postings.freeze(self.index._alive)
+            self.index._grams.freeze(self.index._alive)
             self.count += len(self._buffer)
             self._buffer, self._pending = [], set()
 

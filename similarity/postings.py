@@ -60,6 +60,10 @@ class TokenPostings:
             r, d = r[order], d[order]
         return r, d
 
+    def all_rows(self) -> np.ndarray:
+        """Every posting's row (frozen part), e.g. to count postings per row."""
+        return self._rows
+
     def freeze(self, alive: np.ndarray) -> None:
         """Fold the delta into the frozen arrays, dropping postings of removed marks."""
         if not self._delta and (len(self._rows) == 0 or bool(alive[self._rows].all())):

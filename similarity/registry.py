@@ -31,7 +31,7 @@ from .marks import Mark
 from .status import parse_status
 from .text.normalize import InvalidNameError, normalize
 
-CANONICAL = ("id", "name", "owner", "classes", "status", "logo", "number", "filed", "registered")
+CANONICAL = ("id", "name", "owner", "classes", "status", "logo", "number", "filed", "registered", "logo_hash")
 COLUMN_ALIASES: Mapping[str, str] = {
     # canonical and English variants
     **{c: c for c in CANONICAL},
@@ -78,7 +78,8 @@ class ImportReport:
     rows: int
     marks: tuple[Mark, ...]
     errors: tuple[RowError, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    logo_hashes: dict[str, str] = field(default_factory=dict)
+    """Precomputed logo pHashes (16 hex digits, imagehash's ``str()``) by mark id, from a ``logo_hash`` column."""
 
     def summary(self) -> str:
         return f"{self.path}: {self.rows} rows read, {len(self.marks)} marks imported, {len(self.errors)} rows skipped"
@@ -103,9 +104,7 @@ def _rows_csv(path: Path, delimiter: str | None) -> Iterator[tuple[int, dict[str
         f.seek(0)
         if delimiter is None:
             delimiter = (
-                "\t"
-                if path.suffix.lower() == ".tsv"
-                else (";" if sample.count(";") > sample.count(",") else ",")
+                "\t" if path.suffix.lower() == ".tsv" else (";" if sample.count(";") > sample.count(",") else ",")
             )
         reader = csv.reader(f, delimiter=delimiter)
         try:
@@ -192,9 +191,7 @@ def _mark_from_row(row: Mapping[str, str], base: Path) -> Mark:
         except ValueError as e:
             raise _FieldError(k, str(e)) from None
         if len(v) > MAX_FIELD_CHARS:
-            raise _FieldError(
-                k, f"{len(v):,} characters — longer than {MAX_FIELD_CHARS:,}; is the file malformed?"
-            )
+            raise _FieldError(k, f"{len(v):,} characters — longer than {MAX_FIELD_CHARS:,}; is the file malformed?")
     mark_id = row.get("id", "")
     if not mark_id:
         raise _FieldError("id", "empty — every mark needs an id (e.g. the DJKI application number)")
@@ -212,6 +209,9 @@ def _mark_from_row(row: Mapping[str, str], base: Path) -> Mark:
         status = parse_status(status_text) if status_text else "registered"
     except ValueError as e:
         raise _FieldError("status", str(e)) from None
+    logo_hash = row.get("logo_hash", "")
+    if logo_hash and not re.fullmatch(r"[0-9a-fA-F]{16}", logo_hash):
+        raise _FieldError("logo_hash", f"{logo_hash!r} is not a 64-bit pHash in hex (16 hex digits)")
     logo = row.get("logo") or None
     if logo and not logo.startswith("simple-icons:") and not os.path.isabs(logo):
         logo = str((base / logo).resolve())
@@ -235,9 +235,16 @@ class _FieldError(Exception):
 
 
 def iter_registry(
-    path: str | os.PathLike, *, mapping: Mapping[str, str] | None = None, delimiter: str | None = None
+    path: str | os.PathLike,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    delimiter: str | None = None,
+    logo_hashes: dict[str, str] | None = None,
 ) -> Iterator[Mark | RowError]:
-    """Yield a :class:`Mark` or a :class:`RowError` per data row, in file order."""
+    """Yield a :class:`Mark` or a :class:`RowError` per data row, in file order.
+
+    Precomputed ``logo_hash`` values are collected into ``logo_hashes`` when a dict is passed.
+    """
     path = Path(path)
     if not path.exists():
         raise RegistryError(f"{path} does not exist")
@@ -266,11 +273,11 @@ def iter_registry(
             yield RowError(line, e.field, e.reason)
             continue
         if mark.id in seen:
-            yield RowError(
-                line, "id", f"duplicate id {mark.id!r} (first on line {seen[mark.id]}) — ids must be unique"
-            )
+            yield RowError(line, "id", f"duplicate id {mark.id!r} (first on line {seen[mark.id]}) — ids must be unique")
             continue
         seen[mark.id] = line
+        if logo_hashes is not None and canon.get("logo_hash"):
+            logo_hashes[mark.id] = canon["logo_hash"].lower()
         yield mark
 
 
@@ -297,9 +304,7 @@ def read_registry(
     errors: list[RowError] = []
     for item in iter_registry(path, mapping=mapping, delimiter=delimiter):
         (marks if isinstance(item, Mark) else errors).append(item)
-    return ImportReport(
-        path=str(path), rows=len(marks) + len(errors), marks=tuple(marks), errors=tuple(errors)
-    )
+    return ImportReport(path=str(path), rows=len(marks) + len(errors), marks=tuple(marks), errors=tuple(errors))
 
 
 def write_registry_csv(marks: Iterable[Mark], out: io.TextIOBase | str | os.PathLike) -> None:
@@ -321,6 +326,7 @@ def write_registry_csv(marks: Iterable[Mark], out: io.TextIOBase | str | os.Path
                     m.number,
                     m.filed or "",
                     m.registered or "",
+                    "",
                 ]
             )
     finally:

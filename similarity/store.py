@@ -23,8 +23,8 @@ from typing import Any
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-PARTS = ("marks", "names", "logos", "postings")
-SUFFIX = {"marks": "sqlite", "names": "faiss", "logos": "faiss", "postings": "npz"}
+PARTS = ("marks", "names", "logos", "postings", "grams")
+SUFFIX = {"marks": "sqlite", "names": "faiss", "logos": "faiss", "postings": "npz", "grams": "npz"}
 
 
 class IndexFormatError(RuntimeError):
@@ -74,9 +74,7 @@ def writer_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def write_generation(
-    folder: Path, gen: int, writers: dict[str, Callable[[Path], None]]
-) -> dict[str, dict[str, str]]:
+def write_generation(folder: Path, gen: int, writers: dict[str, Callable[[Path], None]]) -> dict[str, dict[str, str]]:
     """Write each part of generation ``gen`` via temp file + fsync + rename; returns the manifest's file table."""
     names = {k: f"{k}.{gen:06d}.{SUFFIX[k]}" for k in writers}
     tmps = {k: folder / f".{v}.tmp" for k, v in names.items()}

@@ -106,6 +106,16 @@ def _gram_bit(gram: str, bits: int) -> int:
     return zlib.crc32(gram.encode()) % bits
 
 
+def gram_keys(code: NameCode) -> list[str]:
+    """Distinct trigram keys of the core spelling (``c``) and of its sound key (``s``), for the n-gram index.
+
+    >>> gram_keys(encode_name("Aqua"))[:3]
+    ['c^aq', 'caqu', 'cqua']
+    """
+    keys = ["c" + g for g in _grams(code.core)] + ["s" + g for g in _grams(code.sound)]
+    return list(dict.fromkeys(keys))
+
+
 def _bit_positions(code: NameCode, bits: int) -> list[int]:
     return [_gram_bit("c" + g, bits) for g in _grams(code.core)] + [
         _gram_bit("s" + g, bits) for g in _grams(code.sound)
