@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 
 from similarity.image.hash import code_to_hex, hash_logo
+from similarity.text.normalize import InvalidNameError, normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "similarity" / "data" / "demo" / "registry.csv"
@@ -78,6 +79,10 @@ def build(shared: Path) -> list[dict]:
         name = name.strip()
         if not name or mid in rows:
             return
+        try:
+            normalize(name)
+        except InvalidNameError:
+            return  # e.g. "-", or a name in a non-Latin script only
         key = (name.casefold(), ";".join(map(str, classes)))
         if key in seen_names:
             return

@@ -75,9 +75,54 @@ def check(
         full = np.zeros(len(merged), dtype=np.float32)
         full[np.searchsorted(merged, rows)] = dom
         rows, dom = merged, full
-    if len(rows) == 0:
-        return _result(index, code, name, logo, qclasses, ())
+    matches = _score_rows(index, code, qlogo, qclasses, rows, dom, top=top, min_score=MIN_SCORE)
+    return _result(index, code, name, logo, qclasses, matches)
 
+
+def score_pairs(
+    index: MarkIndex,
+    name: str | bytes | None,
+    mark_ids: Sequence[str],
+    *,
+    logo: Any = None,
+    classes: Sequence[int] | str | None = (),
+) -> list[Match | None]:
+    """Score a query against chosen marks of the index directly (no candidate search), in the given order.
+
+    For evaluation and calibration: the same factors, weights and reasons as :func:`check`; None for an unknown id.
+
+    >>> from similarity.index import MarkIndex
+    >>> from similarity.marks import Mark
+    >>> idx = MarkIndex(); idx.add([Mark(id="a", name="Aqua"), Mark(id="b", name="Indomie")])
+    2
+    >>> [round(m.score, 2) for m in score_pairs(idx, "Akwa", ["a"])]
+    [1.0]
+    """
+    qclasses = parse_classes(classes)
+    code = encode_name(name) if name else None
+    qlogo = _query_logo_codes(logo) if logo is not None else None
+    known = [i for i in mark_ids if i in index]
+    rows = np.asarray(sorted({index.row_of(i) for i in known}), dtype=np.int64)
+    dom = index.dominance(code, rows) if code is not None else np.zeros(len(rows), dtype=np.float32)
+    matches = _score_rows(index, code, qlogo, qclasses, rows, dom, top=len(rows), min_score=-1.0)
+    by_id = {m.mark.id: m for m in matches}
+    return [by_id.get(i) for i in mark_ids]
+
+
+def _score_rows(
+    index: MarkIndex,
+    code: NameCode | None,
+    qlogo: np.ndarray | None,
+    qclasses: tuple[int, ...],
+    rows: np.ndarray,
+    dom: np.ndarray,
+    *,
+    top: int,
+    min_score: float,
+) -> tuple[Match, ...]:
+    """Every factor for the candidate rows, weighed and ranked; the best ``top`` as explained matches."""
+    if len(rows) == 0:
+        return ()
     names = _name_factors(index, code, rows, dom)
     logo_sim = np.zeros(len(rows), dtype=np.float32)
     logo_dist = variants = None
@@ -98,7 +143,7 @@ def check(
     score = overall(sign_similarity(name_score, logo_sim), relation, status_w, famous)
 
     order = np.argsort(-score, kind="stable")
-    order = order[score[order] >= MIN_SCORE][:top]
+    order = order[score[order] >= min_score][:top]
     picked = rows[order]
     marks = index.marks_at(picked)
     codes = index.codes_at(picked) if code is not None else [None] * len(picked)
@@ -168,7 +213,7 @@ def check(
                 detail=detail,
             )
         )
-    return _result(index, code, name, logo, qclasses, tuple(matches))
+    return tuple(matches)
 
 
 def _dominant_shared_word(

@@ -363,6 +363,23 @@ class MarkIndex:
         keep = self._alive[all_rows]
         return all_rows[keep], dom[keep]
 
+    def row_of(self, mark_id: str) -> int:
+        """Internal row of a mark id (KeyError when absent)."""
+        return self._row_of[str(mark_id)]
+
+    def dominance(self, code: NameCode, rows: np.ndarray) -> np.ndarray:
+        """Exact dominant-word score of the given rows for a query (all postings, no caps)."""
+        dom = np.zeros(len(rows), dtype=np.float32)
+        if not len(rows):
+            return dom
+        for key in code.keys:
+            r, d = self._postings.get(key)
+            hit = np.isin(r, rows)
+            if hit.any():
+                pos = np.searchsorted(rows, r[hit])
+                np.maximum.at(dom, pos, d[hit])
+        return dom
+
     def _gram_neighbours(self, code: NameCode) -> np.ndarray:
         """Rows sharing the largest share of trigrams with the query (Dice coefficient over the n-gram index)."""
         keys = gram_keys(code)

@@ -302,9 +302,12 @@ def read_registry(
     """Read a whole registry file into an :class:`ImportReport`."""
     marks: list[Mark] = []
     errors: list[RowError] = []
-    for item in iter_registry(path, mapping=mapping, delimiter=delimiter):
+    hashes: dict[str, str] = {}
+    for item in iter_registry(path, mapping=mapping, delimiter=delimiter, logo_hashes=hashes):
         (marks if isinstance(item, Mark) else errors).append(item)
-    return ImportReport(path=str(path), rows=len(marks) + len(errors), marks=tuple(marks), errors=tuple(errors))
+    return ImportReport(
+        path=str(path), rows=len(marks) + len(errors), marks=tuple(marks), errors=tuple(errors), logo_hashes=hashes
+    )
 
 
 def write_registry_csv(marks: Iterable[Mark], out: io.TextIOBase | str | os.PathLike) -> None:

@@ -25,6 +25,10 @@ WHOLE_NAME_WEIGHT = 0.9
 """Sight of the whole name (generic words included) counts a little less than sight of its distinctive core."""
 MIN_CONTAINED_CHARS = 4
 """A contained earlier mark (PROLEXUS ⊃ LEXUS) counts only from this length: 3 letters are inside too many words."""
+CONTAINED_MIN_ALIGNMENT = 0.9
+"""Containment needs the shorter name nearly whole inside the longer one; a loose alignment is just noise."""
+CONTAINED_MIN_EXTRA = 2
+"""…and the longer name must really be longer: two same-length names are compared as wholes, not as containment."""
 DOMINANT_WEIGHT = 0.95
 """Taking the earlier mark's dominant word whole is strong evidence, but not the same as an identical name."""
 REASON_FLOOR = 0.75
@@ -65,7 +69,8 @@ def containment(q: str, choices: Sequence[str]) -> np.ndarray:
     short = np.minimum(lengths, lq)
     long_ = np.maximum(np.maximum(lengths, lq), 1)
     share = 0.5 + 0.5 * short / long_
-    return np.where(short >= MIN_CONTAINED_CHARS, part * share, 0.0).astype(np.float32)
+    ok = (short >= MIN_CONTAINED_CHARS) & (part >= CONTAINED_MIN_ALIGNMENT) & (long_ - short >= CONTAINED_MIN_EXTRA)
+    return np.where(ok, part * share, 0.0).astype(np.float32)
 
 
 def score_strings(
@@ -173,7 +178,7 @@ def name_reasons(
         ]
         ev = ", ".join(dict.fromkeys(pairs)) or f"{qs} ~ {ms}"
         out.append((meaning, Reason("meaning", f"arti sama: {ev}", f"same meaning: {ev}")))
-    if dominant >= 0.5 and shared is not None and len(m.tokens) > 1:
+    if dominant >= 0.5 and shared is not None and len(m.tokens) > 1 and q.compact != m.compact:
         mw, qw = shared.mark_word.upper(), shared.query_word.upper()
         if shared.kind == "sight":
             r = Reason("sight", f"unsur dominan sama: {mw}", f"shares the dominant word {mw}")
