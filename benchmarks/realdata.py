@@ -100,4 +100,5 @@ if __name__ == "__main__":
     if s is None:
         sys.exit("../shared/data is absent — set SIMILARITY_SHARED")
     p = real_registry(s)
-    print(p, sum(1 for _ in open(p, encoding="utf-8")) - 1, "marks")
+    with open(p, encoding="utf-8") as f:
+        print(p, sum(1 for _ in f) - 1, "marks")

@@ -23,7 +23,7 @@ def machine() -> dict[str, Any]:
 def print_table(title: str, header: list[str], rows: list[list[Any]]) -> None:
     cells = [[str(c) for c in header]] + [[str(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    line = "| " + " | ".join("{:<%d}" % w for w in widths) + " |"
+    line = "| " + " | ".join(f"{{:<{w}}}" for w in widths) + " |"
     print(f"\n{title}")
     print(line.format(*cells[0]))
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")

@@ -88,7 +88,8 @@ def open_index(path: str | os.PathLike | None = None, progress_factory: Callable
     if (target / "manifest.json").exists():
         return MarkIndex.load(target)
     registry = demo_registry_path()
-    total = sum(1 for _ in open(registry, encoding="utf-8")) - 1
+    with open(registry, encoding="utf-8") as f:
+        total = sum(1 for _ in f) - 1
     if progress_factory is not None:
         with progress_factory(total, "building the demo index (first use only)") as advance:
             index, _ = build_index(registry, target, progress=advance)

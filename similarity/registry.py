@@ -150,8 +150,7 @@ def _rows_parquet(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
     except ImportError as e:  # pragma: no cover - depends on extras
         raise RegistryError("reading Parquet needs pyarrow — pip install 'brand-similarity[parquet]'") from e
     table = pq.read_table(path)
-    for i, row in enumerate(table.to_pylist(), start=1):
-        yield i, row
+    yield from enumerate(table.to_pylist(), start=1)
 
 
 def _format(path: Path) -> str:
