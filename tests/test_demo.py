@@ -1,0 +1,26 @@
+"""The bundled demo registry: clean rows, licence notices, and logo hashes that match today's hashing code."""
+
+import csv
+import random
+
+from similarity.build import demo_registry_path
+from similarity.image.hash import code_to_hex, hash_logo
+from similarity.registry import read_registry
+
+
+def test_demo_registry_reads_cleanly():
+    rep = read_registry(demo_registry_path())
+    assert not rep.errors, rep.errors[:5]
+    assert len(rep.marks) > 15_000
+    sources = {m.id.split("-")[0] for m in rep.marks}
+    assert {"NSI", "IDX", "SI", "FAMOUS"} <= sources
+    assert (demo_registry_path().parent / "NOTICE.md").exists()
+
+
+def test_shipped_logo_hashes_match_the_hashing_code():
+    """If the logo loader or pHash changes, rebuild the demo registry (scripts/build_demo_registry.py)."""
+    with open(demo_registry_path(), encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["logo"]]
+    assert len(rows) > 3000 and all(r["logo_hash"] for r in rows)
+    for r in random.Random(0).sample(rows, 25):
+        assert code_to_hex(hash_logo(r["logo"])) == r["logo_hash"], r["id"]
