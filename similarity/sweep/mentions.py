@@ -1,0 +1,519 @@
+"""Find registered marks *inside* long, noisy listing titles (DOMAIN.md §7), fast enough for a nightly sweep.
+
+A full :func:`similarity.check.check` per word window would cost milliseconds per title; here each worker
+builds a :class:`MentionMatcher` once from the index — token postings of every mark's distinctive words (exact
+spelling, Indonesian sound key, and a small typo step), compact keys for marks written with or without spaces
+— and only the few marks a title's tokens point at are verified, by aligning the mark to a contiguous span of
+the title and scoring that span with the library's name scorer::
+
+    >>> from similarity.index import MarkIndex
+    >>> from similarity.marks import Mark
+    >>> index = MarkIndex()
+    >>> index.add([Mark(id="1", name="Maicih"), Mark(id="2", name="MS Glow", owner="PT MS Glow")])
+    2
+    >>> matcher = MentionMatcher().fit(index)
+    >>> [(m.span, m.mark.name) for m in matcher.find(["Keripik Pisang Coklat MAICH Level 10 200gr Original"])]
+    [('MAICH', 'Maicih')]
+    >>> [m.span for m in matcher.find(["Paket msglow whitening", "kopi original 200gr"])]
+    ['msglow']
+    >>> matcher.find(["Serum MS Glow asli"], shops=["MS Glow Official"])   # the owner's own shop
+    []
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz.distance import OSA
+
+from ..famous import famous_key, famous_marks
+from ..index import MarkIndex
+from ..marks import Mark, Reason
+from ..status import STATUS_WEIGHT
+from ..text.encode import NameCode, encode_name
+from ..text.lexicon import generic_words, load_lexicon
+from ..text.normalize import InvalidNameError, normalize
+from ..text.phonetic import indonesian_key
+from ..text.score import name_reasons, score_strings
+from ..verdict import thresholds
+
+DISTINCTIVE = 0.5
+"""A mark's word anchors a mention when the registry's distinctiveness of it (per class, weights.py) is at
+least this."""
+MIN_ANCHOR_CHARS = 3
+"""Shorter words ("ms", "xl", "hp") are sizes, units and abbreviations far more often than marks: they only
+count inside a whole-name (compact) match such as "ms glow" = "msglow"."""
+MIN_SPAN_CHARS = 4
+"""A flagged span has at least this many letters/digits; 3-letter marks inside titles are mostly noise."""
+SOUND_MIN_CHARS = 5
+"""Sound keys of shorter words collide too often (boss = bosch = bos, moza = moya, rafa = raffa)."""
+FUZZY_MIN_CHARS = 5
+"""Typos are tolerated in words this long: one edit, not in the first or last letter ("maich"/"maicih" yes,
+but "pocky"/"locky" and "kenzio"/"kenzi" are other words or names)."""
+COVERAGE = 0.6
+"""Share of the mark's distinctive weight (sum of squared distinctiveness) the span must contain: "Bensu"
+covers GEPREK BENSU (geprek is generic) but "Sinar" alone does not cover SINAR MAS."""
+MAX_WINDOW = 3
+"""Title windows of up to this many tokens are joined to find marks written with other spacing."""
+DESCRIPTIVE_SHOPS = 20
+"""A word that at least this many shops use in their titles is product vocabulary in this sweep
+(TitleVocabulary)."""
+EVEN_SHOPS, EVEN_RATIO = 5, 2.0
+"""... and so is a word used by 5+ shops evenly (under 2 titles per shop): "virgin", "spring", "netto" are
+written by many shops once or twice each, while a brand's titles come mostly from its own and its resellers'
+shops ("eiger": 127 titles, 14 shops; "aerostreet": 176 titles, 9 shops; Tokopedia sample)."""
+SPREAD_SKETCH = 64
+COMMON_SHOPS = 3
+"""A title word written by this many shops is a word in its own right: no typo or sound-alike step for it."""
+REGISTRY_MAX_DF = 8
+"""A word in more marks than this ("kita", "plus", "outfit") is shared vocabulary of the registry: it does not
+anchor a mention on its own, although the library's per-class distinctiveness may still rate it high."""
+_CHUNK = re.compile(r"[^\s,;:/|()\[\]{}<>!?\"*#=~^【】「」『』（）]+")
+_NUMBER_OR_UNIT = re.compile(
+    r"^\d+(?:[.,]\d+)?(?:x\d+)?(?:gr|gram|g|kg|mg|ml|l|lt|ltr|liter|cm|mm|m|meter|pcs|pc|pack|set|lusin|inch|in|w|"
+    r"watt|mah|gb|tb|mb|v|volt|th|tahun|bulan|hari|x|s|xl|xxl|xxxl|mp|hz|k|rb|ribu|jt)?$"
+)
+
+
+def is_number_or_unit(token: str) -> bool:
+    """ "200gr", "2024", "1x2", "64gb": numbers and measures are never brand words.
+
+    >>> [is_number_or_unit(t) for t in ("200gr", "2024", "7up", "3m")]
+    [True, True, False, True]
+    """
+    return bool(_NUMBER_OR_UNIT.match(token))
+
+
+@dataclass(frozen=True)
+class TitleTokens:
+    """Normalised tokens of a title and the character span of each in the original text.
+
+    >>> t = tokenize_title("Serum M.S. Glow 30ml")
+    >>> t.tokens, t.text(1, 3)
+    (('serum', 'ms', 'glow', '30ml'), 'M.S. Glow')
+    """
+
+    title: str
+    tokens: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def text(self, i: int, j: int) -> str:
+        """The original text of tokens ``i`` to ``j`` (exclusive)."""
+        return self.title[self.starts[i] : self.ends[j - 1]]
+
+
+@lru_cache(maxsize=1 << 18)
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    try:
+        return normalize(chunk, max_chars=1000).tokens
+    except (InvalidNameError, UnboundLocalError):  # normalize("-") raises UnboundLocalError (library bug)
+        return ()
+
+
+def tokenize_title(title: str) -> TitleTokens:
+    """Split on whitespace and punctuation, normalise each piece with the library, merge spelled-out
+    initials."""
+    tokens: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _CHUNK.finditer(title):
+        for tok in _chunk_tokens(m.group()):
+            if len(tok) == 1 and tok.isalpha() and tokens and len(tokens[-1]) == 1 and tokens[-1].isalpha():
+                tokens[-1] += tok  # "M S Glow": initials written apart read as one word, as in normalize()
+                ends[-1] = m.end()
+                continue
+            tokens.append(tok)
+            starts.append(m.start())
+            ends.append(m.end())
+    return TitleTokens(title, tuple(tokens), tuple(starts), tuple(ends))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A registered mark found in one listing: where (title span or image), how sure, and why.
+
+    ``listing`` is the position of the title in the batch; ``via`` is how the candidate was found (``exact``,
+    ``sound``, ``typo``, ``compact``, ``logo``).
+    """
+
+    listing: int
+    span: str
+    mark: Mark
+    score: float
+    sight: float
+    sound: float
+    meaning: float
+    via: str
+    reasons: tuple[Reason, ...] = field(default=(), compare=False)
+    logo: float | None = None
+
+
+def owner_key(name: str) -> str:
+    """Compact form of a shop or owner name without legal and shop words, for "is this the owner's own shop".
+
+    >>> owner_key("PT MS Glow Indonesia Tbk") == owner_key("msglow official store")
+    True
+    """
+    generic = _shop_words()
+    toks = _chunk_tokens(name) if len(name) <= 1000 else ()
+    kept = [t for t in toks if t not in generic]
+    return "".join(kept or toks)
+
+
+@lru_cache(maxsize=1)
+def _shop_words() -> frozenset[str]:
+    return frozenset(w for w, kind in generic_words().items() if kind in ("shop", "legal", "place"))
+
+
+@dataclass
+class TitleVocabulary:
+    """What the swept titles themselves say about their words: how many titles and how many shops use each.
+
+    A word many *different shops* use ("polos", "outfit", "estetik") is product vocabulary in this sweep, not
+    a brand — brands concentrate in their own and their resellers' shops (Tokopedia sample: "aerostreet" 176
+    titles from 9 shops, "modis" 154 titles from 116 shops). Shops per word are kept as a bottom-k sketch of
+    shop hashes, so partitions merge exactly and deterministically in any order::
+
+        >>> v = TitleVocabulary()
+        >>> titles = ["kemeja polos"] * 30 + ["aerostreet sneakers"] * 30
+        >>> v.add(titles, [f"shop{i}" for i in range(30)] + ["aero"] * 30)
+        >>> sorted(v.descriptive())
+        ['kemeja', 'polos']
+    """
+
+    n_titles: int = 0
+    df: Counter = field(default_factory=Counter)
+    shops: dict[str, set[int]] = field(default_factory=dict)
+    has_shops: bool = False
+
+    def add(self, titles: Iterable[str], shops: Iterable[str | None] | None = None) -> None:
+        shop_iter = iter(shops) if shops is not None else None
+        for title in titles:
+            shop = next(shop_iter) if shop_iter is not None else None
+            words = set(tokenize_title(title or "").tokens)
+            self.n_titles += 1
+            self.df.update(words)
+            if shop:
+                self.has_shops = True
+                h = zlib.crc32(owner_key(shop).encode())
+                for w in words:
+                    self._add_shop(w, h)
+
+    def _add_shop(self, word: str, h: int) -> None:
+        got = self.shops.setdefault(word, set())
+        if len(got) < SPREAD_SKETCH:
+            got.add(h)
+        elif h < max(got) and h not in got:
+            got.remove(max(got))
+            got.add(h)
+
+    def merge(self, other: TitleVocabulary) -> TitleVocabulary:
+        self.n_titles += other.n_titles
+        self.df.update(other.df)
+        self.has_shops |= other.has_shops
+        for w, hs in other.shops.items():
+            for h in hs:
+                self._add_shop(w, h)
+        return self
+
+    def _spread(self, word: str) -> int:
+        return len(self.shops.get(word, ())) if self.has_shops else self.df[word]
+
+    def descriptive(self) -> frozenset[str]:
+        """Product vocabulary: used by DESCRIPTIVE_SHOPS shops, or by EVEN_SHOPS shops with no shop using it
+        much more than the others (fewer than EVEN_RATIO titles per shop). Famous marks' words never are."""
+        famous = _famous_words()
+        out = set()
+        for w, n in self.df.items():
+            shops = self._spread(w)
+            if (
+                shops >= DESCRIPTIVE_SHOPS or (shops >= EVEN_SHOPS and n < EVEN_RATIO * shops)
+            ) and w not in famous:
+                out.add(w)
+        return frozenset(out)
+
+    def common(self) -> frozenset[str]:
+        """Words enough shops write to be words in their own right: not typos or sound-alikes of a mark."""
+        return frozenset(w for w in self.df if self._spread(w) >= COMMON_SHOPS)
+
+
+def learn_vocabulary(titles: Sequence[str], shops: Sequence[str | None] | None = None) -> TitleVocabulary:
+    v = TitleVocabulary()
+    v.add(titles, shops)
+    return v
+
+
+@lru_cache(maxsize=1)
+def _famous_words() -> frozenset[str]:
+    words: set[str] = set()
+    for m in famous_marks():
+        words.update(_chunk_tokens(m.name))
+        words.add(famous_key(m.name))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1 << 20)
+def _sound(tok: str) -> str:
+    return indonesian_key(tok)
+
+
+def _deletions(word: str) -> set[str]:
+    """The word and its one-letter deletions: two words within one edit share one of these keys (SymSpell)."""
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+class MentionMatcher:
+    """Finds marks of one index as spans of listing titles.
+
+    ``threshold`` is the score a span needs (default: the ``high`` tier of :mod:`similarity.verdict`, because
+    a sweep report goes to a marketplace form; the ``medium`` tier doubled the flags at far lower precision on
+    real titles); ``vocabulary`` is what the swept titles say about their words (:class:`TitleVocabulary`):
+    product words used by many shops anchor nothing, and words common in the titles get no typo step.
+    :meth:`fit` once per process, then :meth:`find` as often as needed.
+    """
+
+    def __init__(self, threshold: float | None = None, vocabulary: TitleVocabulary | None = None) -> None:
+        self.threshold = thresholds()["high"] if threshold is None else threshold
+        self.vocabulary = vocabulary
+
+    # ------------------------------------------------------------------ building
+    def fit(self, index: MarkIndex) -> MentionMatcher:
+        """Build the postings from every live mark of ``index``; marks with no usable word are left out."""
+        gc.disable()  # ~1M small objects: collections during the build cost more than the build
+        try:
+            return self._fit(index)
+        finally:
+            gc.enable()
+
+    def _fit(self, index: MarkIndex) -> MentionMatcher:
+        vocab = self.vocabulary or TitleVocabulary()
+        self.descriptive_, self.common_ = vocab.descriptive(), vocab.common()
+        rows = index.alive_rows()
+        self.index_, self.row_pos_ = index, {int(r): k for k, r in enumerate(rows.tolist())}
+        self.marks_: list[Mark] = []
+        self.codes_: list[NameCode] = []
+        for i in range(0, len(rows), 5000):
+            self.marks_ += index.marks_at(rows[i : i + 5000])
+            self.codes_ += index.codes_at(rows[i : i + 5000])
+        self.owners_ = [owner_key(m.owner) if m.owner else "" for m in self.marks_]
+        self.weights_: list[dict[str, float]] = []
+        self.exact_: dict[str, list[int]] = defaultdict(list)
+        self.sound_: dict[str, list[int]] = defaultdict(list)
+        self.compact_: dict[str, list[int]] = defaultdict(list)
+        generic, ordinary, stats = generic_words(), load_lexicon().index, index._stats
+        self._skip = frozenset(generic) | frozenset(ordinary) | self.descriptive_
+        for k, (mark, code) in enumerate(zip(self.marks_, self.codes_, strict=True)):
+            weights: dict[str, float] = {}
+            for tok, concept, sound in zip(code.tokens, code.concept_tokens, code.sound_tokens, strict=True):
+                d = stats.distinctiveness(concept, mark.classes)
+                if (
+                    d >= DISTINCTIVE
+                    and len(tok) >= MIN_ANCHOR_CHARS
+                    and tok not in self._skip
+                    and stats.df[concept] <= REGISTRY_MAX_DF
+                    and not is_number_or_unit(tok)
+                ):
+                    weights[tok] = max(weights.get(tok, 0.0), d * d)
+                    self.exact_[tok].append(k)
+                    if len(sound) >= SOUND_MIN_CHARS:
+                        self.sound_[sound].append(k)
+            self.weights_.append(weights)
+            invented = [t for t in code.tokens if t not in self._skip and not is_number_or_unit(t)]
+            if len(code.tokens) >= 2 and (weights or (len(code.compact) >= 6 and invented)):
+                # a mark without a distinctive word ("MS Glow") matches only as a whole phrase, and only
+                # when one of its words is not a dictionary word: "Sinar Mas" or "Baju Anak" in a title is
+                # just Indonesian
+                self.compact_[code.compact].append(k)
+                if len(code.compact) >= 6:
+                    self.compact_[_sound(code.compact)].append(k)
+        self.typo_keys_: dict[str, set[str]] = defaultdict(set)
+        for tok in self.exact_:
+            if len(tok) >= FUZZY_MIN_CHARS:
+                for key in _deletions(tok):
+                    self.typo_keys_[key].add(tok)
+        self._typo_cache: dict[str, tuple[str, ...]] = {}
+        return self
+
+    # ------------------------------------------------------------------ candidates
+    def _typos(self, tok: str) -> tuple[str, ...]:
+        """Anchor words one edit (OSA) from a rare title word, same first and last letter: a deletion
+        index."""
+        found = self._typo_cache.get(tok)
+        if found is None:
+            cands = {w for key in _deletions(tok) for w in self.typo_keys_.get(key, ())}
+            found = tuple(
+                sorted(
+                    w
+                    for w in cands
+                    if w != tok
+                    and w[0] == tok[0]
+                    and w[-1] == tok[-1]
+                    and min(len(w), len(tok)) >= FUZZY_MIN_CHARS
+                    and OSA.distance(w, tok) <= 1
+                )
+            )[:3]
+            if len(self._typo_cache) < 500_000:
+                self._typo_cache[tok] = found
+        return found
+
+    def _hits(self, toks: tuple[str, ...]) -> dict[int, list[tuple[int, int, float, str]]]:
+        """Candidate marks of one title: (start, end, weight, via) per mark."""
+        hits: dict[int, list[tuple[int, int, float, str]]] = defaultdict(list)
+        for i, tok in enumerate(toks):
+            if tok not in self._skip and not is_number_or_unit(tok):
+                for k in self.exact_.get(tok, ()):
+                    hits[k].append((i, i + 1, self.weights_[k][tok], "exact"))
+                rare = tok not in self.common_
+                if rare and len(tok) >= SOUND_MIN_CHARS:
+                    for k in self.sound_.get(_sound(tok), ()):
+                        hits[k].append((i, i + 1, self._sound_weight(k, tok), "sound"))
+                if rare and len(tok) >= FUZZY_MIN_CHARS and tok not in self.exact_:
+                    for word in self._typos(tok):
+                        for k in self.exact_[word]:
+                            hits[k].append((i, i + 1, self.weights_[k][word], "typo"))
+            for w in range(1, min(MAX_WINDOW, len(toks) - i) + 1):
+                joined = "".join(toks[i : i + w])
+                if len(joined) < MIN_SPAN_CHARS or (w == 1 and joined in self._skip):
+                    continue
+                for key in {joined, _sound(joined)} if len(joined) >= 6 else (joined,):
+                    for k in self.compact_.get(key, ()):
+                        hits[k].append((i, i + w, 1.0, "compact"))
+                if w > 1 and not all(t in self._skip for t in toks[i : i + w]):
+                    for k in self.exact_.get(joined, ()):
+                        if len(self.codes_[k].tokens) == 1:
+                            hits[k].append((i, i + w, 1.0, "compact"))
+        return hits
+
+    def _sound_weight(self, k: int, tok: str) -> float:
+        key = _sound(tok)
+        code = self.codes_[k]
+        return max(
+            (
+                self.weights_[k].get(t, 0.0)
+                for t, s in zip(code.tokens, code.sound_tokens, strict=True)
+                if s == key
+            ),
+            default=0.0,
+        )
+
+    def _best_span(self, k: int, hits: list[tuple[int, int, float, str]]) -> tuple[int, int, str] | None:
+        """The cluster of hits covering most of mark ``k``'s distinctive weight, if it covers enough
+        (COVERAGE)."""
+        total = sum(self.weights_[k].values())
+        reach = len(self.codes_[k].tokens) + 1
+        best: tuple[float, int, int, str] | None = None
+        for start, end, _, via in hits:
+            if via == "compact":
+                cand = (1.0, start, end, via)
+            else:
+                near = [h for h in hits if h[3] != "compact" and abs(h[0] - start) < reach]
+                words: dict[int, float] = {}
+                for h in near:
+                    words[h[0]] = max(words.get(h[0], 0.0), h[2])
+                cover = min(sum(words.values()) / total, 1.0) if total else 0.0
+                cand = (cover, min(h[0] for h in near), max(h[1] for h in near), via)
+            if best is None or (cand[0], -cand[1]) > (best[0], -best[1]):
+                best = cand
+        if best is None or best[0] < COVERAGE:
+            return None
+        return best[1], best[2], best[3]
+
+    # ------------------------------------------------------------------ verification
+    def find(self, titles: Sequence[str], shops: Sequence[str | None] | None = None) -> list[Mention]:
+        """Mentions in each title (``listing`` = position in ``titles``); at most one per (listing, mark)."""
+        out: list[Mention] = []
+        for pos, title in enumerate(titles):
+            shop = owner_key(shops[pos]) if shops is not None and shops[pos] else ""
+            out += self._find_one(pos, title or "", shop)
+        return out
+
+    def _find_one(self, pos: int, title: str, shop: str) -> list[Mention]:
+        tt = tokenize_title(title)
+        by_span: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
+        for k, hits in self._hits(tt.tokens).items():
+            if shop and self.owners_[k] == shop:
+                continue  # the registry says this shop owns the mark
+            best = self._best_span(k, hits)
+            if best is not None:
+                start, end = self._extend(k, tt.tokens, best[0], best[1])
+                if len("".join(tt.tokens[start:end])) >= MIN_SPAN_CHARS:
+                    by_span[(start, end)].append((k, best[2]))
+        found: dict[int, Mention] = {}
+        for (start, end), cands in sorted(by_span.items()):
+            span_code = _encode_span(" ".join(tt.tokens[start:end]))
+            if span_code is None:
+                continue
+            codes = [self.codes_[k] for k, _ in cands]
+            f = score_strings(
+                span_code,
+                [c.core for c in codes],
+                [c.compact for c in codes],
+                [c.sound for c in codes],
+                [c.concept for c in codes],
+            )
+            status = np.asarray([STATUS_WEIGHT[self.marks_[k].status] for k, _ in cands], dtype=np.float32)
+            score = f.name * status
+            for j, (k, via) in enumerate(cands):
+                s = float(score[j])
+                if s < self.threshold or (k in found and found[k].score >= s):
+                    continue
+                sight, sound, meaning = float(f.sight[j]), float(f.sound[j]), float(f.meaning[j])
+                reasons = tuple(name_reasons(span_code, codes[j], sight, sound, meaning, 0.0, None))
+                found[k] = Mention(
+                    pos,
+                    tt.text(start, end),
+                    self.marks_[k],
+                    round(s, 4),
+                    round(sight, 4),
+                    round(sound, 4),
+                    round(meaning, 4),
+                    via,
+                    reasons,
+                )
+        return sorted(found.values(), key=lambda m: (-m.score, m.mark.id))
+
+    def _extend(self, k: int, toks: tuple[str, ...], start: int, end: int) -> tuple[int, int]:
+        """Grow the span over neighbouring words of the mark itself ("Geprek" before "Bensu")."""
+        code = self.codes_[k]
+        words = set(code.tokens) | set(code.sound_tokens)
+        limit = len(code.tokens)
+        while (
+            start > 0
+            and end - start < limit
+            and (toks[start - 1] in words or _sound(toks[start - 1]) in words)
+        ):
+            start -= 1
+        while end < len(toks) and end - start < limit and (toks[end] in words or _sound(toks[end]) in words):
+            end += 1
+        return start, end
+
+
+@lru_cache(maxsize=1 << 16)
+def _encode_span(text: str) -> NameCode | None:
+    try:
+        return encode_name(text)
+    except (InvalidNameError, UnboundLocalError):
+        return None
+
+
+def find_mentions(
+    index: MarkIndex,
+    titles: Sequence[str],
+    shops: Sequence[str | None] | None = None,
+    threshold: float | None = None,
+) -> list[Mention]:
+    """Marks of ``index`` mentioned in ``titles``, with shop names when known (their own marks are not
+    reported).
+
+    Builds a matcher per call, after learning the titles' vocabulary (:class:`TitleVocabulary`); keep a
+    :class:`MentionMatcher` for repeated use.
+    """
+    return MentionMatcher(threshold, learn_vocabulary(titles, shops)).fit(index).find(titles, shops)
