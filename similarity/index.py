@@ -308,8 +308,7 @@ class MarkIndex:
             self._add_postings(row, mark, code)
             grams = gram_keys(code)
             gram_counts.append(len(grams))
-            for g in grams:
-                self._grams.add(g, row, 1.0)
+            self._grams.add_many(grams, row, 1.0)
         self._db.executemany(f"INSERT INTO marks VALUES ({','.join('?' * 19)})", db_rows)
         self._classes = np.concatenate([self._classes, [class_mask(m.classes) for m, _, _ in items]]).astype(np.int64)
         self._status = np.concatenate([self._status, [STATUS_CODES[m.status] for m, _, _ in items]]).astype(np.int8)

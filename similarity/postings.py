@@ -1,8 +1,9 @@
-"""The token inverted index: which marks use a word, a sound key or a translated concept.
+"""Inverted indexes: which marks use a word, a sound key, a translated concept or a trigram.
 
 Each key's postings are kept sorted by *dominance* (how much the word is the distinctive element of that mark),
-so the first ``cap`` postings of a generic key are the marks where even that word matters most. New postings
-go to an in-memory delta that is folded into the frozen arrays on save::
+so the first ``cap`` postings of a generic key are the marks where even that word matters most. New postings go
+to a compact delta (typed arrays, 16 bytes a posting — a million names make tens of millions of trigram
+postings) that :meth:`TokenPostings.freeze` folds into the frozen CSR arrays with numpy::
 
     >>> p = TokenPostings()
     >>> p.add("w:bensu", 3, 0.9); p.add("w:bensu", 7, 0.4); p.add("w:kopi", 3, 0.02)
@@ -13,6 +14,7 @@ go to an in-memory delta that is folded into the frozen arrays on save::
 from __future__ import annotations
 
 import os
+from array import array
 from pathlib import Path
 
 import numpy as np
@@ -26,38 +28,55 @@ class TokenPostings:
     """
 
     def __init__(self) -> None:
-        self._keys: dict[str, int] = {}
+        self._keys: list[str] = []
+        self._key_id: dict[str, int] = {}
         self._offsets = np.zeros(1, dtype=np.int64)
         self._rows = np.zeros(0, dtype=np.int64)
         self._dom = np.zeros(0, dtype=np.float32)
-        self._delta: dict[str, list[tuple[int, float]]] = {}
+        # delta: key ids index into self._keys (new keys are appended there with an empty frozen range)
+        self._d_key = array("i")
+        self._d_row = array("q")
+        self._d_dom = array("f")
 
     def __len__(self) -> int:
-        return len(self._keys) + sum(1 for k in self._delta if k not in self._keys)
+        return len(self._keys)
+
+    def _kid(self, key: str) -> int:
+        kid = self._key_id.get(key)
+        if kid is None:
+            kid = self._key_id[key] = len(self._keys)
+            self._keys.append(key)
+        return kid
 
     def add(self, key: str, row: int, dominance: float) -> None:
-        lst = self._delta.setdefault(key, [])
-        if lst and lst[-1][0] == row:  # the same word twice in one name: keep its strongest posting
-            if lst[-1][1] < dominance:
-                lst[-1] = (row, dominance)
-            return
-        lst.append((row, dominance))
+        self._d_key.append(self._kid(key))
+        self._d_row.append(row)
+        self._d_dom.append(dominance)
+
+    def add_many(self, keys: list[str], row: int, dominance: float) -> None:
+        """Add one row under several keys at once (the trigrams of one name)."""
+        kid = self._kid
+        self._d_key.extend(kid(k) for k in keys)
+        self._d_row.extend([row] * len(keys))
+        self._d_dom.extend([dominance] * len(keys))
 
     def get(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """(rows, dominance) of one key, most dominant first."""
-        i = self._keys.get(key)
-        if i is None:
-            r, d = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        else:
-            a, b = self._offsets[i], self._offsets[i + 1]
+        kid = self._key_id.get(key)
+        if kid is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if kid + 1 < len(self._offsets):
+            a, b = self._offsets[kid], self._offsets[kid + 1]
             r, d = self._rows[a:b], self._dom[a:b]
-        extra = self._delta.get(key)
-        if extra:
-            er = np.fromiter((x[0] for x in extra), dtype=np.int64, count=len(extra))
-            ed = np.fromiter((x[1] for x in extra), dtype=np.float32, count=len(extra))
-            r, d = np.concatenate([r, er]), np.concatenate([d, ed])
-            order = np.argsort(-d, kind="stable")
-            r, d = r[order], d[order]
+        else:
+            r, d = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if len(self._d_key):
+            hit = np.frombuffer(self._d_key, dtype=np.int32) == kid
+            if hit.any():
+                r = np.concatenate([r, np.frombuffer(self._d_row, dtype=np.int64)[hit]])
+                d = np.concatenate([d, np.frombuffer(self._d_dom, dtype=np.float32)[hit]])
+                order = np.argsort(-d, kind="stable")
+                r, d = r[order], d[order]
         return r, d
 
     def all_rows(self) -> np.ndarray:
@@ -65,26 +84,37 @@ class TokenPostings:
         return self._rows
 
     def freeze(self, alive: np.ndarray) -> None:
-        """Fold the delta into the frozen arrays, dropping postings of removed marks."""
-        if not self._delta and (len(self._rows) == 0 or bool(alive[self._rows].all())):
+        """Fold the delta into the frozen arrays, drop postings of removed marks, keep one posting per (key, row)."""
+        n_frozen = len(self._offsets) - 1
+        if not len(self._d_key) and (len(self._rows) == 0 or bool(alive[self._rows].all())):
+            if n_frozen < len(self._keys):  # keys added without postings surviving: extend the offsets
+                self._offsets = np.concatenate(
+                    [self._offsets, np.full(len(self._keys) - n_frozen, self._offsets[-1], dtype=np.int64)]
+                )
             return
-        keys = list(self._keys) + [k for k in self._delta if k not in self._keys]
-        rows_parts, dom_parts, offsets = [], [], [0]
-        for key in keys:
-            r, d = self.get(key)
-            keep = alive[r]
-            rows_parts.append(r[keep])
-            dom_parts.append(d[keep])
-            offsets.append(offsets[-1] + int(keep.sum()))
-        self._keys = {k: i for i, k in enumerate(keys)}
-        self._offsets = np.asarray(offsets, dtype=np.int64)
-        self._rows = np.concatenate(rows_parts) if rows_parts else np.zeros(0, dtype=np.int64)
-        self._dom = np.concatenate(dom_parts).astype(np.float32) if dom_parts else np.zeros(0, np.float32)
-        self._delta = {}
+        frozen_keys = np.repeat(np.arange(n_frozen, dtype=np.int64), np.diff(self._offsets))
+        keys = np.concatenate([frozen_keys, np.frombuffer(self._d_key, dtype=np.int32).astype(np.int64)])
+        rows = np.concatenate([self._rows, np.frombuffer(self._d_row, dtype=np.int64)])
+        dom = np.concatenate([self._dom, np.frombuffer(self._d_dom, dtype=np.float32)])
+        keep = alive[rows]
+        keys, rows, dom = keys[keep], rows[keep], dom[keep]
+        # one posting per (key, row): the strongest (the same word twice in a name)
+        order = np.lexsort((-dom, rows, keys))
+        keys, rows, dom = keys[order], rows[order], dom[order]
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
+        keys, rows, dom = keys[first], rows[first], dom[first]
+        # within a key: most dominant first, then by row
+        order = np.lexsort((rows, -dom, keys))
+        keys, rows, dom = keys[order], rows[order], dom[order]
+        counts = np.bincount(keys, minlength=len(self._keys))
+        self._offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._rows, self._dom = rows, dom.astype(np.float32)
+        self._d_key, self._d_row, self._d_dom = array("i"), array("q"), array("f")
 
     def write(self, path: str | os.PathLike) -> None:
         """Write the frozen arrays (call :meth:`freeze` first) to ``path`` as .npz and fsync it."""
-        keys = np.asarray(list(self._keys), dtype=str) if self._keys else np.zeros(0, dtype="<U1")
+        keys = np.asarray(self._keys, dtype=str) if self._keys else np.zeros(0, dtype="<U1")
         with open(path, "wb") as f:
             np.savez(f, keys=keys, offsets=self._offsets, rows=self._rows, dom=self._dom)
             f.flush()
@@ -94,6 +124,9 @@ class TokenPostings:
     def read(cls, path: str | os.PathLike | Path) -> TokenPostings:
         self = cls()
         with np.load(path, allow_pickle=False) as z:
-            self._keys = {str(k): i for i, k in enumerate(z["keys"].tolist())}
+            self._keys = [str(k) for k in z["keys"].tolist()]
             self._offsets, self._rows, self._dom = z["offsets"], z["rows"], z["dom"]
+        self._key_id = {k: i for i, k in enumerate(self._keys)}
+        if len(self._offsets) != len(self._keys) + 1:
+            raise ValueError(f"{path}: {len(self._keys)} keys but {len(self._offsets)} offsets — the file is corrupt")
         return self
