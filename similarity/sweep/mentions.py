@@ -57,6 +57,11 @@ SOUND_MIN_CHARS = 5
 FUZZY_MIN_CHARS = 5
 """Typos are tolerated in words this long: one edit, not in the first or last letter ("maich"/"maicih" yes,
 but "pocky"/"locky" and "kenzio"/"kenzi" are other words or names)."""
+SPAN_MIN_SCORE = 0.85
+"""Least score of a flagged span. The verdict tiers are calibrated for one name against one mark; a title
+offers dozens of (span, mark) pairs, so a score one random pair reaches 0.2 % of the time is reached by some
+pair in several % of titles. On the Tokopedia sample a 0.64 floor (the calibrated high tier) doubled the
+flags, and the added ones were mostly ordinary words sharing letters with a mark."""
 COVERAGE = 0.6
 """Share of the mark's distinctive weight (sum of squared distinctiveness) the span must contain: "Bensu"
 covers GEPREK BENSU (geprek is generic) but "Sinar" alone does not cover SINAR MAS."""
@@ -114,7 +119,7 @@ class TitleTokens:
 def _chunk_tokens(chunk: str) -> tuple[str, ...]:
     try:
         return normalize(chunk, max_chars=1000).tokens
-    except (InvalidNameError, UnboundLocalError):  # normalize("-") raises UnboundLocalError (library bug)
+    except InvalidNameError:
         return ()
 
 
@@ -273,15 +278,14 @@ def _deletions(word: str) -> set[str]:
 class MentionMatcher:
     """Finds marks of one index as spans of listing titles.
 
-    ``threshold`` is the score a span needs (default: the ``high`` tier of :mod:`similarity.verdict`, because
-    a sweep report goes to a marketplace form; the ``medium`` tier doubled the flags at far lower precision on
-    real titles); ``vocabulary`` is what the swept titles say about their words (:class:`TitleVocabulary`):
-    product words used by many shops anchor nothing, and words common in the titles get no typo step.
-    :meth:`fit` once per process, then :meth:`find` as often as needed.
+    ``threshold`` is the score a span needs (default: the ``high`` tier of :mod:`similarity.verdict`, and at
+    least :data:`SPAN_MIN_SCORE`); ``vocabulary`` is what the swept titles say about their words
+    (:class:`TitleVocabulary`): product words used by many shops anchor nothing, and words common in the
+    titles get no typo step. :meth:`fit` once per process, then :meth:`find` as often as needed.
     """
 
     def __init__(self, threshold: float | None = None, vocabulary: TitleVocabulary | None = None) -> None:
-        self.threshold = thresholds()["high"] if threshold is None else threshold
+        self.threshold = max(thresholds()["high"], SPAN_MIN_SCORE) if threshold is None else threshold
         self.vocabulary = vocabulary
 
     # ------------------------------------------------------------------ building
@@ -500,7 +504,7 @@ class MentionMatcher:
 def _encode_span(text: str) -> NameCode | None:
     try:
         return encode_name(text)
-    except (InvalidNameError, UnboundLocalError):
+    except InvalidNameError:
         return None
 
 
