@@ -1,0 +1,157 @@
+"""Verdict: calibrated tier boundaries, the worst-match rule, goods relation, status and famous-mark weights, and
+the JSON form of a check result."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from similarity.check import check, score_pairs
+from similarity.index import MarkIndex, class_mask
+from similarity.marks import FACTORS, RISKS, Factors, Mark, Match
+from similarity.status import STATUS_WEIGHT
+from similarity.verdict import (
+    FAMOUS_UNRELATED_WEIGHT,
+    GOODS_WEIGHT,
+    calibration,
+    goods_relation,
+    thresholds,
+    tier,
+    verdict,
+)
+
+
+def calibration_file() -> dict:
+    text = resources.files("similarity.data").joinpath("verdict_calibration.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def test_calibration_file_names_its_data_and_is_what_verdict_uses():
+    cal = calibration_file()
+    assert {"thresholds", "dataset", "date", "method", "per_tier", "auc"} <= set(cal)
+    assert cal["dataset"] and cal["date"] == "2026-11-28"
+    assert calibration()["thresholds"] == cal["thresholds"] == thresholds()
+    t = cal["thresholds"]
+    assert 0 < t["low"] < t["medium"] < t["high"] <= 1
+    for risk in ("high", "medium", "low"):
+        assert {"precision", "recall", "random_pair_rate"} <= set(cal["per_tier"][risk])
+    assert cal["per_tier"]["high"]["random_pair_rate"] <= 0.01
+
+
+@pytest.mark.parametrize("risk, below", [("high", "medium"), ("medium", "low"), ("low", "clear")])
+def test_tier_boundaries_come_from_the_calibration_file(risk, below):
+    t = calibration_file()["thresholds"][risk]
+    assert tier(t) == risk
+    assert tier(t - 1e-4) == below
+
+
+def test_extreme_scores():
+    assert tier(1.0) == "high"
+    assert tier(0.0) == "clear"
+
+
+def _match(mark_id: str, score: float) -> Match:
+    return Match(mark=Mark(id=mark_id, name=mark_id), score=score, factors=Factors(sight=score), risk=tier(score))
+
+
+def test_worst_match_decides_the_verdict():
+    t = thresholds()
+    matches = [_match("a", t["low"] + 0.01), _match("b", t["high"] + 0.01), _match("c", t["medium"])]
+    v = verdict(matches, [30])
+    assert v.risk == "high"
+    assert v.score == pytest.approx(t["high"] + 0.01)
+    assert "b" in v.reasons[0].en
+    assert verdict([_match("a", t["low"])], [30]).risk == "low"
+    assert verdict([], [30]).risk == "clear"
+
+
+def test_verdict_notes_when_no_classes_and_always_disclaims():
+    v = verdict([], [])
+    factors = [n.factor for n in v.notes]
+    assert "goods" in factors and "disclaimer" in factors
+
+
+def test_goods_relation_same_related_unrelated_unknown_any():
+    masks = np.asarray([class_mask([30]), class_mask([43]), class_mask([9]), 0, class_mask([9, 30])], dtype=np.int64)
+    assert list(goods_relation((30,), masks)) == ["same", "related", "unrelated", "unknown", "same"]
+    assert list(goods_relation((), masks)) == ["any"] * 5
+    assert GOODS_WEIGHT["same"] == GOODS_WEIGHT["any"] == 1.0
+    assert GOODS_WEIGHT["unrelated"] < GOODS_WEIGHT["related"] < GOODS_WEIGHT["same"]
+    assert GOODS_WEIGHT["unknown"] > GOODS_WEIGHT["unrelated"]
+
+
+@pytest.fixture(scope="module")
+def index() -> MarkIndex:
+    idx = MarkIndex()
+    idx.add(
+        [
+            Mark(id="reg", name="Gudmilk", classes=(29,), status="registered"),
+            Mark(id="pen", name="Gudmilk", classes=(29,), status="pending"),
+            Mark(id="exp", name="Gudmilk", classes=(29,), status="expired"),
+            Mark(id="ref", name="Gudmilk", classes=(29,), status="refused"),
+            Mark(id="cafe", name="Kopi Senandung", classes=(43,)),
+            Mark(id="sb", name="Starbucks", classes=(43,)),
+            Mark(id="plain", name="Senandika", classes=(43,)),
+            Mark(id="nocls", name="Rasa Sayange"),
+        ]
+    )
+    return idx
+
+
+def test_status_weights_lower_expired_and_refused(index):
+    s = {m.mark.id: m for m in score_pairs(index, "Gudmilk", ["reg", "pen", "exp", "ref"], classes=[29])}
+    assert s["reg"].score == s["pen"].score == pytest.approx(1.0)
+    assert s["reg"].score > s["exp"].score > s["ref"].score
+    assert s["exp"].score == pytest.approx(STATUS_WEIGHT["expired"])
+    assert any(r.factor == "status" for r in s["exp"].reasons)
+    assert any(r.factor == "status" for r in s["ref"].reasons)
+    assert not any(r.factor == "status" for r in s["reg"].reasons)
+
+
+def test_related_and_unrelated_goods_change_the_score(index):
+    same = score_pairs(index, "Kopi Senandung", ["cafe"], classes=[43])[0]
+    related = score_pairs(index, "Kopi Senandung", ["cafe"], classes=[30])[0]
+    unrelated = score_pairs(index, "Kopi Senandung", ["cafe"], classes=[12])[0]
+    unknown = score_pairs(index, "Rasa Sayange", ["nocls"], classes=[12])[0]
+    assert same.score > related.score > unrelated.score
+    assert related.score == pytest.approx(GOODS_WEIGHT["related"])
+    assert unrelated.score == pytest.approx(GOODS_WEIGHT["unrelated"])
+    assert unknown.score == pytest.approx(GOODS_WEIGHT["unknown"])
+    assert any(r.factor == "goods" for r in related.reasons)
+
+
+def test_famous_marks_are_protected_across_unrelated_classes(index):
+    famous = score_pairs(index, "Starbucks", ["sb"], classes=[12])[0]
+    plain = score_pairs(index, "Senandika", ["plain"], classes=[12])[0]
+    assert famous.score == pytest.approx(FAMOUS_UNRELATED_WEIGHT)
+    assert plain.score == pytest.approx(GOODS_WEIGHT["unrelated"])
+    assert famous.risk == "high"
+    assert any("21(1)(c)" in r.en for r in famous.reasons)
+    assert check(index, "Starbucks", classes=[12]).verdict.risk == "high"
+
+
+def test_check_result_json_schema(index):
+    d = json.loads(check(index, "GudMilq", classes=[29]).to_json("en"))
+    assert {"query", "verdict", "matches"} <= set(d)
+    assert d["query"] == {"name": "GudMilq", "classes": [29], "logo": None}
+    assert d["verdict"]["risk"] in RISKS and d["verdict"]["risk"] == "high"
+    assert {"risk", "label", "score", "reasons", "notes"} <= set(d["verdict"])
+    assert d["matches"]
+    for m in d["matches"]:
+        assert {"mark", "score", "risk", "factors", "reasons", "reasons_detail"} <= set(m)
+        assert set(m["factors"]) == set(FACTORS)
+        assert m["factors"]["goods"] is not None
+        assert m["factors"]["logo"] is None
+        assert m["risk"] == tier(m["score"])
+        assert {"id", "name", "classes", "status"} <= set(m["mark"])
+        assert all({"factor", "id", "en"} == set(r) for r in m["reasons_detail"])
+
+
+def test_goods_factor_empty_without_classes_is_any(index):
+    d = check(index, "GudMilq").to_dict()
+    assert d["verdict"]["risk"] in RISKS
+    assert d["query"]["classes"] == []
+    assert any("no classes" in n or "tidak ada kelas" in n for n in d["verdict"]["notes"])
