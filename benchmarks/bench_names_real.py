@@ -166,18 +166,22 @@ def ranking_metrics(results: Sequence[PairResult]) -> dict[str, float | int]:
 
 
 def _alias_miss_kind(r: PairResult) -> str:
-    """A first guess at why an alias missed, for the categorised sample (refined by hand in the report)."""
-    a, b = (norm_key(r.query) or ""), (norm_key(r.earlier) or "")
-    qa, qb = r.query.casefold().split(), r.earlier.casefold().split()
-    if len(a) <= 4 and len(a) < len(b) and a and all(w and w[0] in a for w in qb[: len(a)]):
+    """A first guess at why an alias missed, for the categorised sample of misses."""
+    try:
+        qa, qb = normalize(r.query).tokens, normalize(r.earlier).tokens
+    except InvalidNameError:
+        return "unreadable"
+    a, b = "".join(qa), "".join(qb)
+    initials = "".join(w[0] for w in qb)
+    if len(qa) == 1 and len(b) > len(a) and (initials.startswith(a) or a == initials[: len(a)]) and len(qb) > 1:
         return "abbreviation/initials"
-    if b and b in a:
-        return "brand plus extra words (found lower or generic extras outrank)"
-    if a and a in b:
-        return "shortened brand"
+    if set(qa) < set(qb) or (a in b and a != b):
+        return "shortened brand (alias is part of the brand name)"
+    if set(qb) < set(qa) or (b in a and a != b):
+        return "brand plus extra words"
     if set(qa) & set(qb):
         return "shares a word only"
-    return "different name (translation, former or parent name)"
+    return "different name (translation, former or parent name, other abbreviation)"
 
 
 def main(argv: list[str] | None = None) -> dict:
