@@ -337,7 +337,7 @@ class MentionMatcher:
                 # just Indonesian
                 self.compact_[code.compact].append(k)
                 if len(code.compact) >= 6:
-                    self.compact_[_sound(code.compact)].append(k)
+                    self.compact_["".join(code.sound_tokens)].append(k)
         self.typo_keys_: dict[str, set[str]] = defaultdict(set)
         for tok in self.exact_:
             if len(tok) >= FUZZY_MIN_CHARS:
@@ -371,13 +371,14 @@ class MentionMatcher:
     def _hits(self, toks: tuple[str, ...]) -> dict[int, list[tuple[int, int, float, str]]]:
         """Candidate marks of one title: (start, end, weight, via) per mark."""
         hits: dict[int, list[tuple[int, int, float, str]]] = defaultdict(list)
+        sounds = [_sound(t) for t in toks]  # a window's sound key is its words' keys joined, as for the marks
         for i, tok in enumerate(toks):
             if tok not in self._skip and not is_number_or_unit(tok):
                 for k in self.exact_.get(tok, ()):
                     hits[k].append((i, i + 1, self.weights_[k][tok], "exact"))
                 rare = tok not in self.common_
                 if rare and len(tok) >= SOUND_MIN_CHARS:
-                    for k in self.sound_.get(_sound(tok), ()):
+                    for k in self.sound_.get(sounds[i], ()):
                         hits[k].append((i, i + 1, self._sound_weight(k, tok), "sound"))
                 if rare and len(tok) >= FUZZY_MIN_CHARS and tok not in self.exact_:
                     for word in self._typos(tok):
@@ -387,7 +388,7 @@ class MentionMatcher:
                 joined = "".join(toks[i : i + w])
                 if len(joined) < MIN_SPAN_CHARS or (w == 1 and joined in self._skip):
                     continue
-                for key in {joined, _sound(joined)} if len(joined) >= 6 else (joined,):
+                for key in {joined, "".join(sounds[i : i + w])} if len(joined) >= 6 else (joined,):
                     for k in self.compact_.get(key, ()):
                         hits[k].append((i, i + w, 1.0, "compact"))
                 if w > 1 and not all(t in self._skip for t in toks[i : i + w]):

@@ -169,8 +169,11 @@ def read_partition(part: Partition) -> tuple[pd.DataFrame, list[dict[str, Any]]]
 def _check(rec: dict[str, Any]) -> str | None:
     for key in ("id", "title", "shop", "description"):
         value = rec.get(key)
-        if isinstance(value, str) and any("\udc80" <= ch <= "\udcff" for ch in value):
-            return f"{key}: not valid UTF-8 — re-save the file as UTF-8"
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")  # undecodable bytes were kept as lone surrogates (surrogateescape)
+            except UnicodeEncodeError:
+                return f"{key}: not valid UTF-8 — re-save the file as UTF-8"
     if not _text(rec.get("id")):
         return "id: empty — every listing needs an id"
     if not _text(rec.get("title")):
@@ -341,7 +344,7 @@ def flag_frame(df: pd.DataFrame, matcher: MentionMatcher, partition: int = 0) ->
     found: list[tuple[int, str, Mention]] = [
         (m.listing, "title", m) for m in matcher.find(df["title"].tolist(), shops)
     ]
-    if "description" in df:
+    if "description" in df and df["description"].astype(bool).any():
         desc = [str(d)[:MAX_DESCRIPTION_CHARS] if isinstance(d, str) else "" for d in df["description"]]
         found += [(m.listing, "description", m) for m in matcher.find(desc, shops)]
     if "image" in df:
