@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> dict:
     rng = np.random.default_rng(0)
     if args.quick:
         sources = [sources[i] for i in sorted(rng.choice(len(sources), 1500, replace=False))]
-    query_rows = np.sort(rng.choice(len(sources), 120 if args.quick else 700, replace=False))
+    query_rows = np.sort(rng.choice(len(sources), 120 if args.quick else 500, replace=False))
     mask = np.zeros(len(sources), bool)
     mask[query_rows] = True
     data = encode_logos(sources, mask)
@@ -282,10 +282,10 @@ def main(argv: list[str] | None = None) -> dict:
     }
     print(f"quality done at {time.perf_counter() - started:.0f} s", flush=True)
     ok = data["ok"]
-    results["throughput"] = throughput(sources, 300 if args.quick else 1000, 3)
+    results["throughput"] = throughput(sources, 300 if args.quick else 600, 3)
     print(f"throughput done at {time.perf_counter() - started:.0f} s", flush=True)
     sizes = (100_000,) if args.quick else (100_000, 1_000_000)
-    results["latency"] = latency(data["codes"][ok], data["dihedral"][ok], sizes, 50 if args.quick else 200)
+    results["latency"] = latency(data["codes"][ok], data["dihedral"][ok], sizes, 50 if args.quick else 100)
     results["seconds"] = round(time.perf_counter() - started, 1)
     report(results)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
