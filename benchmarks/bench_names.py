@@ -84,6 +84,7 @@ def run(
     rss0 = peak_rss_mb()
     idx, build_s = build(names, params)
     rss_build = peak_rss_mb()
+    print(f"  built in {build_s:.1f} s, peak RSS {rss_build:.0f} MB", file=sys.stderr, flush=True)
     # warm-up
     for v in queries[:5]:
         index_top(idx, v.query)
@@ -98,6 +99,8 @@ def run(
         t0 = time.perf_counter()
         idx.query(v.query, k=10)
         check_lat.append((time.perf_counter() - t0) * 1000)
+    print(f"  latency p50 {np.median(latencies):.2f} ms; exhaustive scan of {exhaustive_queries} queries …",
+          file=sys.stderr, flush=True)
     recalls, by_kind = [], {}
     for v in queries[:exhaustive_queries]:
         truth = exhaustive_scores(idx, v.query)
