@@ -77,6 +77,10 @@ shops ("eiger": 127 titles, 14 shops; "aerostreet": 176 titles, 9 shops; Tokoped
 SPREAD_SKETCH = 64
 COMMON_SHOPS = 3
 """A title word written by this many shops is a word in its own right: no typo or sound-alike step for it."""
+PRESENT_MIN_TITLES = 1000
+"""In a sweep of this many titles a typo counts only when the mark's word is also spelled right in some
+title: "maich" is then a typo of a brand sold there, while "carrier"/"cartier" or "felicita"/"felicia" (the
+mark nowhere in the titles) were wrong in all 12 typo flags of the hand-checked Tokopedia sample."""
 REGISTRY_MAX_DF = 8
 """A word in more marks than this ("kita", "plus", "outfit") is shared vocabulary of the registry: it does not
 anchor a mention on its own, although the library's per-class distinctiveness may still rate it high."""
@@ -166,11 +170,16 @@ def owner_key(name: str) -> str:
 
     >>> owner_key("PT MS Glow Indonesia Tbk") == owner_key("msglow official store")
     True
+    >>> owner_key("@SarohStore") == owner_key("Saroh Store")
+    True
     """
     generic = _shop_words()
     toks = _chunk_tokens(name) if len(name) <= 1000 else ()
-    kept = [t for t in toks if t not in generic]
-    return "".join(kept or toks)
+    key = "".join([t for t in toks if t not in generic] or toks)
+    for word in sorted(generic, key=len, reverse=True):  # shop words glued on: "sarohstore", "tokosaroh"
+        if len(word) >= 3 and len(key) >= len(word) + 3:
+            key = key.removesuffix(word) if key.endswith(word) else key.removeprefix(word)
+    return key
 
 
 @lru_cache(maxsize=1)
@@ -245,6 +254,10 @@ class TitleVocabulary:
                 out.add(w)
         return frozenset(out)
 
+    def present(self) -> frozenset[str] | None:
+        """Every word of the titles once there are PRESENT_MIN_TITLES of them (else None: too few to tell)."""
+        return frozenset(self.df) if self.n_titles >= PRESENT_MIN_TITLES else None
+
     def common(self) -> frozenset[str]:
         """Words enough shops write to be words in their own right: not typos or sound-alikes of a mark."""
         return frozenset(w for w in self.df if self._spread(w) >= COMMON_SHOPS)
@@ -299,7 +312,7 @@ class MentionMatcher:
 
     def _fit(self, index: MarkIndex) -> MentionMatcher:
         vocab = self.vocabulary or TitleVocabulary()
-        self.descriptive_, self.common_ = vocab.descriptive(), vocab.common()
+        self.descriptive_, self.common_, self.present_ = vocab.descriptive(), vocab.common(), vocab.present()
         rows = index.alive_rows()
         self.index_, self.row_pos_ = index, {int(r): k for k, r in enumerate(rows.tolist())}
         self.marks_: list[Mark] = []
@@ -362,6 +375,7 @@ class MentionMatcher:
                     and w[-1] == tok[-1]
                     and min(len(w), len(tok)) >= FUZZY_MIN_CHARS
                     and OSA.distance(w, tok) <= 1
+                    and (self.present_ is None or w in self.present_)
                 )
             )[:3]
             if len(self._typo_cache) < 500_000:

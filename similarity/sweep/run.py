@@ -438,10 +438,12 @@ def find_logo_mentions(
 
 
 def save_vocabulary(vocab: TitleVocabulary, path: Path) -> None:
+    present = vocab.present()
     body = {
         "titles": vocab.n_titles,
         "descriptive": sorted(vocab.descriptive()),
         "common": sorted(vocab.common()),
+        "present": None if present is None else sorted(present),
     }
     _atomic_write(path, lambda p: p.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8"))
 
@@ -449,19 +451,27 @@ def save_vocabulary(vocab: TitleVocabulary, path: Path) -> None:
 def load_vocabulary(path: str) -> TitleVocabulary:
     """A vocabulary frozen by :func:`save_vocabulary` (its word lists, not its counts)."""
     body = json.loads(Path(path).read_text(encoding="utf-8"))
-    return _FrozenVocabulary(frozenset(body["descriptive"]), frozenset(body["common"]))
+    present = body.get("present")
+    return _FrozenVocabulary(
+        frozenset(body["descriptive"]),
+        frozenset(body["common"]),
+        None if present is None else frozenset(present),
+    )
 
 
 class _FrozenVocabulary(TitleVocabulary):
-    def __init__(self, descriptive: frozenset[str], common: frozenset[str]) -> None:
+    def __init__(self, descriptive: frozenset[str], common: frozenset[str], present: frozenset[str] | None):
         super().__init__()
-        self._descriptive, self._common = descriptive, common
+        self._descriptive, self._common, self._present = descriptive, common, present
 
     def descriptive(self) -> frozenset[str]:
         return self._descriptive
 
     def common(self) -> frozenset[str]:
         return self._common
+
+    def present(self) -> frozenset[str] | None:
+        return self._present
 
 
 def _atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
