@@ -65,6 +65,11 @@ CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
+GRAM_SCAN_MIN = 30_000
+GRAM_SCAN_SHARE = 30
+"""Trigram postings read in full per query: at least 30k, or one thirtieth of the registry."""
+
+
 @dataclass(frozen=True)
 class IndexParams:
     """Build parameters, stored in the manifest.
@@ -382,12 +387,22 @@ class MarkIndex:
     def _gram_neighbours(self, code: NameCode) -> np.ndarray:
         """Rows sharing the largest share of trigrams with the query (Dice coefficient over the n-gram index)."""
         keys = gram_keys(code)
-        parts = [self._grams.get(k)[0] for k in keys]
+        parts = sorted((self._grams.get(k)[0] for k in keys), key=len)
         if not parts or not self._gram_count.size:
             return np.zeros(0, dtype=np.int64)
-        counts = np.bincount(np.concatenate(parts), minlength=len(self._gram_count))
-        hit = np.flatnonzero(counts)
-        dice = counts[hit] / (len(keys) + self._gram_count[hit])
+        # MaxScore-style: the rarest trigrams (up to a postings budget) nominate candidates; the common ones
+        # only add their count to those candidates (postings are sorted by row, so a binary search suffices).
+        budget = max(GRAM_SCAN_MIN, len(self._gram_count) // GRAM_SCAN_SHARE)
+        take, total = 0, 0
+        while take < len(parts) and (take == 0 or total + len(parts[take]) <= budget):
+            total += len(parts[take])
+            take += 1
+        hit, counts = np.unique(np.concatenate(parts[:take]), return_counts=True)
+        for p in parts[take:]:
+            if len(p):
+                pos = np.minimum(np.searchsorted(p, hit), len(p) - 1)
+                counts += p[pos] == hit
+        dice = counts / (len(keys) + self._gram_count[hit])
         k = self.params.gram_candidates
         if len(hit) > k:
             hit = hit[np.argpartition(-dice, k)[:k]]
