@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import os
 import sqlite3
 import time
@@ -415,12 +416,12 @@ class MarkIndex:
     def name_strings(self, rows: np.ndarray) -> tuple[list[str], list[str], list[str], list[str]]:
         """(core, compact, sound, concept) strings of the given rows, for the scorers."""
         rl = rows.tolist()
-        return (
-            [self._core[r] for r in rl],
-            [self._compact[r] for r in rl],
-            [self._sound[r] for r in rl],
-            [self._concept[r] for r in rl],
-        )
+        if not rl:
+            return [], [], [], []
+        pick = operator.itemgetter(*rl)  # one C-level gather per list instead of a Python loop
+        if len(rl) == 1:
+            return [pick(self._core)], [pick(self._compact)], [pick(self._sound)], [pick(self._concept)]
+        return list(pick(self._core)), list(pick(self._compact)), list(pick(self._sound)), list(pick(self._concept))
 
     def logo_candidates(self, query_codes: np.ndarray, k: int | None = None) -> np.ndarray:
         """Rows of the nearest logos to any dihedral variant of the query (exact Hamming, FAISS)."""
