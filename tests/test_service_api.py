@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,8 +50,10 @@ def index_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def client(index_dir: Path) -> TestClient:
-    return TestClient(create_app(index_dir, token=TOKEN), raise_server_exceptions=False)
+def client(index_dir: Path) -> Iterator[TestClient]:
+    # one event loop for every request, as under uvicorn (without ``with`` each request gets its own loop)
+    with TestClient(create_app(index_dir, token=TOKEN), raise_server_exceptions=False) as client:
+        yield client
 
 
 def assert_serving(client: TestClient) -> None:
@@ -93,6 +96,16 @@ def test_check_logo_only_and_empty_file_part(client: TestClient) -> None:
     # a browser form submitted without choosing a file sends an empty part: that is "no logo", not a bad logo
     r = client.post("/v1/check", data={"name": "Goodmilk"}, files={"logo": ("", b"", "application/octet-stream")})
     assert r.status_code == 200 and r.json()["matches"][0]["mark"]["id"] == "IDM003"
+
+
+def test_report_is_a_self_contained_html_download(client: TestClient) -> None:
+    r = client.post("/v1/report", data={"name": "Gitbub", "classes": "9", "lang": "en"},
+                    files={"logo": ("github.png", github_png(), "image/png")})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert r.headers["content-disposition"] == 'attachment; filename="brand-similarity-report.html"'
+    assert "GitHub" in r.text and "data:image/png;base64," in r.text and "https://" not in r.text
+    bad = client.post("/v1/report", json={"name": "Kopi", "classes": [99]})
+    assert bad.status_code == 422 and bad.json()["error"] == "invalid_class"
 
 
 def test_mark_index_and_health(client: TestClient) -> None:
@@ -344,7 +357,8 @@ def test_reads_during_reloads_never_fail(client: TestClient, index_dir: Path) ->
         t.start()
     try:
         for _ in range(5):
-            assert client.post("/v1/admin/reload", headers=AUTH).status_code == 200
+            r = client.post("/v1/admin/reload", headers=AUTH)
+            assert r.status_code == 200, r.text
     finally:
         stop.set()
         for t in threads:

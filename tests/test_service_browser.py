@@ -96,6 +96,12 @@ def test_check_form_verdict_thumbnails_and_english(server_url: str, browser, tmp
     assert "bukan pendapat hukum" in page.inner_text(".disclaimer")
     page.screenshot(path=str(tmp_path / "check-id.png"), full_page=True)
 
+    with page.expect_download(timeout=15_000) as download:
+        page.click("#report-link")
+    report = Path(download.value.path()).read_text(encoding="utf-8")
+    assert download.value.suggested_filename == "laporan-kemiripan-merek.html"
+    assert "GitHub" in report and "bukan pendapat hukum" in report
+
     page.click("#lang-switch")
     page.wait_for_function("() => document.querySelector('h1').textContent === 'Brand Similarity Check'")
     page.wait_for_function(

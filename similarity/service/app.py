@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
+import faiss
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -41,7 +42,7 @@ from ..check import check
 from ..classes import LAST_CLASS, NICE_CLASSES, parse_classes
 from ..image.load import MAX_FILE_BYTES, LogoError, load_logo
 from ..index import MarkIndex
-from ..marks import STATUSES, Mark
+from ..marks import STATUSES, CheckResult, Mark
 from ..store import IndexFormatError
 from ..text.encode import encode_name
 from ..text.normalize import MAX_NAME_CHARS
@@ -52,12 +53,17 @@ HERE = Path(__file__).parent
 TOKEN_ENV = "SIMILARITY_API_TOKEN"
 CHECK_TIMEOUT_S = 10.0
 """Longest a check may take, queueing included; beyond it the client gets 504 and the thread finishes alone."""
+CHECK_THREADS = 1
+"""Checks running at once. A check is mostly Python holding the GIL: on 2 cores with 100 clients (bench_service)
+one thread gave the same throughput as two and a p99 of ~5 s instead of ~12 s, since extra threads only take
+turns on the GIL and starve the event loop. Raise it where the heavy parts release the GIL."""
 FORM_OVERHEAD_BYTES = 256 * 1024
 """Room for form fields and multipart headers on top of the logo itself."""
 MAX_BODY_BYTES = MAX_FILE_BYTES + FORM_OVERHEAD_BYTES
 MAX_TOP = 100
 MAX_MARKS_PER_WRITE = 10_000
 THUMBNAIL_PX = 128
+REPORT_FILENAME = {"id": "laporan-kemiripan-merek.html", "en": "brand-similarity-report.html"}
 PAGE_CSP = ("default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
             "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
@@ -215,17 +221,29 @@ def logo_thumbnail(logo: str) -> bytes:
     return out.getvalue()
 
 
+def _single_threaded(func: Callable[..., T], *args: Any) -> T:
+    """Run ``func`` with FAISS on this thread alone.
+
+    Requests already run in parallel threads; an OpenMP team per search on top of them only contends (2 cores,
+    benchmarks/bench_service.py: one check's p50 42 ms with the default team, 10 ms with one thread). The OpenMP
+    setting belongs to the calling thread, hence here and not once at start-up.
+    """
+    faiss.omp_set_num_threads(1)
+    return func(*args)
+
+
 # ---------------------------------------------------------------------------------------------- the app
 def create_app(index_path: str | os.PathLike | None, *, token: str | None = None,
-               check_timeout: float = CHECK_TIMEOUT_S) -> FastAPI:
+               check_timeout: float = CHECK_TIMEOUT_S, threads: int = CHECK_THREADS) -> FastAPI:
     """The FastAPI app serving the index in ``index_path`` (None: the bundled demo registry).
 
     ``token`` (else ``$SIMILARITY_API_TOKEN``) enables the registry writes; without one they answer 403.
-    ``check_timeout`` bounds each check, waiting for a worker thread included.
+    ``check_timeout`` bounds each check, waiting for a worker thread included; ``threads`` is how many checks
+    run at once (the rest queue in arrival order).
     """
     served = ServedIndex(open_index(index_path))
     token = token if token is not None else os.environ.get(TOKEN_ENV) or None
-    limiter = anyio.CapacityLimiter(max(4, 2 * (os.cpu_count() or 1)))
+    limiter = anyio.CapacityLimiter(threads)
 
     app = FastAPI(
         title="brand-similarity",
@@ -239,7 +257,7 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
 
     async def in_thread(func: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
         try:
-            return await asyncio.wait_for(anyio.to_thread.run_sync(func, *args, limiter=limiter),
+            return await asyncio.wait_for(anyio.to_thread.run_sync(_single_threaded, func, *args, limiter=limiter),
                                           timeout or check_timeout)
         except TimeoutError:
             raise ApiError(504, "timeout", f"the request took longer than {timeout or check_timeout:g} s — "
@@ -293,9 +311,7 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
             raise ApiError(404, "logo_unavailable", f"the logo of mark {mark_id!r} cannot be read") from None
         return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=3600"})
 
-    @app.post("/v1/check", tags=["check"], openapi_extra=_CHECK_OPENAPI)
-    async def check_endpoint(request: Request) -> JSONResponse:
-        """Screen a name and/or logo against the registry: verdict, ranked matches, reasons per factor."""
+    async def run_check(request: Request) -> tuple[CheckResult, MarkIndex, bytes | None, str]:
         name, classes, logo, top, lang = await _read_check_request(request)
         index = served.current  # one index for the whole request, even if a reload swaps meanwhile
         try:
@@ -304,7 +320,26 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
             raise ApiError(422, "invalid_logo", str(e)) from None
         except ValueError as e:  # InvalidNameError, UnknownClassError, empty query: the library says why
             raise ApiError(422, "invalid_query", str(e)) from None
+        return result, index, logo, lang
+
+    @app.post("/v1/check", tags=["check"], openapi_extra=_CHECK_OPENAPI)
+    async def check_endpoint(request: Request) -> JSONResponse:
+        """Screen a name and/or logo against the registry: verdict, ranked matches, reasons per factor."""
+        result, _, _, lang = await run_check(request)
         return JSONResponse(result.to_dict(lang))
+
+    @app.post("/v1/report", tags=["check"], openapi_extra=_CHECK_OPENAPI, response_class=HTMLResponse,
+              responses={200: {"content": {"text/html": {}}}})
+    async def report_endpoint(request: Request) -> HTMLResponse:
+        """The same check as ``/v1/check``, answered as a self-contained HTML report to save or print."""
+        from ..report import render_report
+
+        result, index, logo, lang = await run_check(request)
+        page = await in_thread(lambda: render_report(result, lang=lang, index=index, query_logo=logo))
+        return HTMLResponse(page, headers={
+            "Content-Disposition": f'attachment; filename="{REPORT_FILENAME[lang]}"',
+            "X-Content-Type-Options": "nosniff",
+        })
 
     # ------------------------------------------------------------------ write side
     @app.post("/v1/marks", tags=["registry"], dependencies=[Depends(require_token)])
@@ -383,18 +418,18 @@ async def _read_check_request(request: Request) -> tuple[str | None, Any, bytes 
             raise ApiError(400, "malformed_json", f"the body is not valid JSON ({e})") from None
         fields: dict[str, Any] = raw if isinstance(raw, dict) else {"_": raw}
     elif ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        form = await request.form(max_files=2, max_fields=60, max_part_size=64 * 1024)
-        fields = {k: form.get(k) for k in ("name", "top", "lang") if form.get(k) not in (None, "")}
-        classes = [c for c in form.getlist("classes") if isinstance(c, str) and c.strip()]
-        if classes:
-            fields["classes"] = classes[0] if len(classes) == 1 else [c.strip() for c in classes]
-        upload = form.get("logo")
-        if upload is not None and not isinstance(upload, str):
-            logo = await upload.read(MAX_FILE_BYTES + 1)
-            if len(logo) > MAX_FILE_BYTES:
-                raise ApiError(413, "logo_too_large", f"the logo is over the {MAX_FILE_BYTES:,} byte limit — "
-                               "upload a smaller file")
-            logo = logo or None  # a form submitted without choosing a file sends an empty part
+        async with request.form(max_files=2, max_fields=60, max_part_size=64 * 1024) as form:
+            fields = {k: form.get(k) for k in ("name", "top", "lang") if form.get(k) not in (None, "")}
+            classes = [c for c in form.getlist("classes") if isinstance(c, str) and c.strip()]
+            if classes:
+                fields["classes"] = classes[0] if len(classes) == 1 else [c.strip() for c in classes]
+            upload = form.get("logo")
+            if upload is not None and not isinstance(upload, str):
+                logo = await upload.read(MAX_FILE_BYTES + 1)
+        if logo is not None and len(logo) > MAX_FILE_BYTES:
+            raise ApiError(413, "logo_too_large", f"the logo is over the {MAX_FILE_BYTES:,} byte limit — "
+                           "upload a smaller file")
+        logo = logo or None  # a form submitted without choosing a file sends an empty part
     else:
         raise ApiError(415, "unsupported_media_type",
                        "send application/json, or multipart/form-data when uploading a logo")
@@ -463,4 +498,8 @@ def _render_page() -> str:
 
 
 def _report_available() -> bool:
-    return False
+    try:
+        from ..report import render_report  # noqa: F401
+    except ImportError:
+        return False
+    return True

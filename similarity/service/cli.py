@@ -45,5 +45,7 @@ def serve_command(
         info = app.state.served.current.info()
         typer.echo(f"serving {info['marks']:,} marks (generation {info['generation']}) on http://{host}:{port}/ "
                    f"— API docs at /docs; registry writes {writes}", err=True)
+    # keep-alive 30 s, not uvicorn's 5: under saturation a client's next request can come later than 5 s after
+    # the last answer, and a connection closed at that moment fails the request (seen in bench_service)
     uvicorn.run(app, host=host, port=port, log_level="warning" if quiet else "info",
-                timeout_graceful_shutdown=5)
+                timeout_keep_alive=30, timeout_graceful_shutdown=5)

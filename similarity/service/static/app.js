@@ -14,7 +14,7 @@ const STRINGS = {
     logoHint: "PNG, JPEG, WebP, GIF, BMP, TIFF atau SVG, maks. 5 MB.",
     submit: "Periksa", checking: "Memeriksa …",
     risk: "Risiko", matches: "Merek yang mirip", noMatches: "Tidak ada merek yang cukup mirip di registri ini.",
-    report: "Unduh laporan HTML", yourLogo: "Logo Anda", theirLogo: "Logo terdaftar",
+    report: "Unduh laporan HTML", reportFile: "laporan-kemiripan-merek.html", yourLogo: "Logo Anda", theirLogo: "Logo terdaftar",
     score: "skor", classWord: "kelas", owner: "pemilik", number: "no.",
     factors: { sight: "Tampilan", sound: "Bunyi", meaning: "Makna", logo: "Logo", goods: "Barang/jasa" },
     risks: { high: "tinggi", medium: "sedang", low: "rendah", clear: "aman" },
@@ -36,7 +36,7 @@ const STRINGS = {
     logoHint: "PNG, JPEG, WebP, GIF, BMP, TIFF or SVG, up to 5 MB.",
     submit: "Check", checking: "Checking …",
     risk: "Risk", matches: "Similar marks", noMatches: "No mark in this registry is similar enough.",
-    report: "Download the HTML report", yourLogo: "Your logo", theirLogo: "Registered logo",
+    report: "Download the HTML report", reportFile: "brand-similarity-report.html", yourLogo: "Your logo", theirLogo: "Registered logo",
     score: "score", classWord: "class", owner: "owner", number: "no.",
     factors: { sight: "Sight", sound: "Sound", meaning: "Meaning", logo: "Logo", goods: "Goods/services" },
     risks: { high: "high", medium: "medium", low: "low", clear: "clear" },
@@ -55,6 +55,7 @@ const $ = (id) => document.getElementById(id);
 let lang = new URLSearchParams(location.search).get("lang") || localStorage.getItem("similarity.lang") || "id";
 if (!STRINGS[lang]) lang = "id";
 let lastResult = null;
+let lastForm = null;
 let previewUrl = null;
 let registry = null;
 
@@ -158,6 +159,7 @@ async function submitCheck(event) {
     const data = await response.json().catch(() => ({}));
     if (!response.ok) return showError(`${t("failed")}: ${describeError(data)}`);
     lastResult = { data, hasLogo: Boolean(file), lang };
+    lastForm = body;
     renderResult();
   } catch (error) {
     showError(t("network"));
@@ -193,7 +195,7 @@ function renderResult() {
   $("verdict-score").textContent = `${t("score")} ${Math.round(verdict.score * 100)}%`;
   fillList($("verdict-reasons"), verdict.reasons);
   fillList($("verdict-notes"), verdict.notes);
-  $("report-link").hidden = true;
+  $("report-link").hidden = !config.report;
 
   const list = $("matches");
   list.replaceChildren();
@@ -257,6 +259,31 @@ function figure(src, caption) {
   return fig;
 }
 
+// ------------------------------------------------------------------ report
+async function downloadReport() {
+  if (!lastForm) return;
+  hideError();
+  const link = $("report-link");
+  link.disabled = true;
+  try {
+    const response = await fetch("/v1/report", { method: "POST", body: lastForm });
+    if (!response.ok) {
+      const data = await response.json().catch(() => ({}));
+      return showError(`${t("failed")}: ${describeError(data)}`);
+    }
+    const url = URL.createObjectURL(await response.blob());
+    const save = el("a", { href: url, download: t("reportFile") });
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (error) {
+    showError(t("network"));
+  } finally {
+    link.disabled = false;
+  }
+}
+
 // ------------------------------------------------------------------ registry info
 async function loadRegistry() {
   try {
@@ -286,5 +313,6 @@ $("logo").addEventListener("change", onLogoChosen);
 $("logo-clear").addEventListener("click", clearLogo);
 $("check-form").addEventListener("submit", submitCheck);
 $("lang-switch").addEventListener("click", switchLanguage);
+$("report-link").addEventListener("click", downloadReport);
 applyLanguage();
 loadRegistry();
