@@ -1,0 +1,371 @@
+"""Service benchmark: `similarity serve` under concurrent load on 127.0.0.1, and its refusals of bad requests.
+
+    python -m benchmarks.bench_service            # 100k marks, 100 clients, 60 s per phase (about 6 minutes)
+    python -m benchmarks.bench_service --quick    # 10k marks, 20 clients, 10 s per phase (about a minute)
+
+A synthetic registry of brand-like names (deterministic, seeded; 2% carry a simple-icons logo) is indexed into a
+temporary folder, the ``serve`` command is started on it in a subprocess, and closed-loop clients
+(httpx.AsyncClient, one keep-alive connection each) post checks for a fixed time: name-only JSON, then name+logo
+multipart uploads, after a short unrecorded warm-up. Each runs once with a single client (the latency of one
+check) and once with all clients (throughput, and latency under saturation: by Little's law p50 ≈ clients /
+throughput). Every request loop is bounded in count and time, and only 127.0.0.1 is ever contacted. Clients and
+server share this machine's cores.
+
+Then every bad request of the issue is sent once — malformed JSON, wrong types, a 50 MB upload (declared and
+streamed), a PNG bomb, unknown class 99, an empty name — and must get a 4xx while /health keeps answering 200.
+Results go to benchmarks/results/service.json and a table on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import random
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from datetime import date
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+from similarity.image.hash import hash_logo
+from similarity.image.load import LogoError, load_logo
+from similarity.index import MarkIndex
+from similarity.marks import Mark
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "service.json"
+HOST = "127.0.0.1"
+GOAL_P99_MS = 100.0
+MAX_REQUESTS_PER_CLIENT = 100_000
+LOGO_SLUGS = ("github", "gitlab", "android", "apple", "shopee", "tokopedia", "gojek", "grab", "bukalapak",
+              "starbucks", "mcdonalds", "burgerking", "visa", "mastercard", "paypal", "spotify", "youtube",
+              "whatsapp", "telegram", "instagram", "facebook", "tiktok", "netflix", "adidas", "nike", "puma",
+              "samsung", "xiaomi", "oppo", "huawei", "toyota", "honda", "suzuki", "yamahacorporation", "bmw",
+              "audi", "shell", "ikea", "zara", "uniqlo", "redbull", "cocacola", "pepsi", "lego", "airbnb", "uber",
+              "discord", "slack", "docker", "python")
+
+# ---------------------------------------------------------------------------------------------- synthetic registry
+WORDS = ("kopi", "ayam", "sari", "jaya", "makmur", "sejahtera", "mitra", "abadi", "indah", "sentosa", "bakso",
+         "geprek", "susu", "roti", "kue", "mie", "sambal", "batik", "rumah", "dapur", "mama", "ibu", "bunda",
+         "raja", "ratu", "emas", "putih", "hitam", "merah", "bintang", "matahari", "bulan", "bunga", "kucing",
+         "coffee", "chicken", "milk", "king", "gold", "sun", "fresh", "healthy", "glow", "beauty", "store")
+ONSETS = ("b", "c", "d", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "w", "y", "ng", "ny", "kr", "tr")
+VOWELS = ("a", "i", "u", "e", "o")
+CODAS = ("", "", "", "n", "ng", "r", "k", "s", "t", "l")
+COMMON_CLASSES = (30, 43, 35, 29, 25, 3, 32, 5, 9, 41, 44, 18, 14, 20, 21)
+
+
+def pseudo_word(rng: random.Random) -> str:
+    return "".join(rng.choice(ONSETS) + rng.choice(VOWELS) + rng.choice(CODAS) for _ in range(rng.randint(2, 3)))
+
+
+def brand_name(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) if rng.random() < 0.35 else pseudo_word(rng) for _ in range(rng.choice((1, 2, 2, 3)))]
+    return " ".join(w.capitalize() for w in words)
+
+
+def brand_classes(rng: random.Random) -> tuple[int, ...]:
+    picks = {rng.choice(COMMON_CLASSES) if rng.random() < 0.7 else rng.randint(1, 45)
+             for _ in range(rng.choice((1, 1, 2, 3)))}
+    return tuple(sorted(picks))
+
+
+def synthetic_marks(n: int, seed: int = 20240601) -> list[Mark]:
+    """``n`` brand-like marks, the same for the same seed; about 2% carry a simple-icons logo."""
+    rng = random.Random(seed)
+    statuses = ("registered",) * 8 + ("pending", "expired")
+    return [Mark(id=f"SYN{i:07d}", name=brand_name(rng), owner=f"CV {pseudo_word(rng).capitalize()}",
+                 classes=brand_classes(rng), status=rng.choice(statuses),
+                 logo=f"simple-icons:{rng.choice(LOGO_SLUGS)}" if rng.random() < 0.02 else None)
+            for i in range(n)]
+
+
+def build_registry(n: int, folder: Path) -> tuple[int, float]:
+    """Index ``n`` synthetic marks into ``folder``; returns (marks indexed, seconds)."""
+    started = time.perf_counter()
+    marks = synthetic_marks(n)
+    hashes: dict[str, np.ndarray | None] = {}
+    for slug in LOGO_SLUGS:
+        try:
+            hashes[slug] = hash_logo(f"simple-icons:{slug}")
+        except LogoError:
+            hashes[slug] = None  # an icon missing from this simple-icons release: its marks go without a logo
+    index = MarkIndex()
+    with index.insertion_session() as session:
+        for mark in marks:
+            code = hashes.get(mark.logo.split(":", 1)[1]) if mark.logo else None
+            if mark.logo and code is None:
+                mark = Mark(**{**mark.__dict__, "logo": None})
+            session.insert(mark, code, hash_missing=False)
+    index.save(folder)
+    return len(index), time.perf_counter() - started
+
+
+def queries(marks_sample: list[Mark], n: int, seed: int) -> list[dict]:
+    """Half near-misses of registered names (one letter changed, old spelling), half fresh names."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        if rng.random() < 0.5:
+            name = rng.choice(marks_sample).name
+            i = rng.randrange(len(name))
+            name = name[:i] + rng.choice("aiueokgs") + name[i + 1:]
+            name = name.replace("u", "oe") if rng.random() < 0.2 else name
+        else:
+            name = brand_name(rng)
+        body: dict = {"name": name}
+        if rng.random() < 0.6:
+            body["classes"] = list(brand_classes(rng))
+        out.append(body)
+    return out
+
+
+def logo_uploads() -> list[bytes]:
+    pngs = []
+    for slug in LOGO_SLUGS[:20]:
+        try:
+            image = load_logo(f"simple-icons:{slug}")
+        except LogoError:
+            continue
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        pngs.append(out.getvalue())
+    return pngs
+
+
+# ---------------------------------------------------------------------------------------------- server
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_server(index: Path, port: int, log: Path) -> subprocess.Popen:
+    """The ``serve`` command on 127.0.0.1 in a subprocess, as ``similarity serve`` runs it."""
+    runner = "import typer; from similarity.service.cli import serve_command; typer.run(serve_command)"
+    command = [sys.executable, "-c", runner, "--index", str(index), "--host", HOST, "--port", str(port), "--quiet"]
+    env = {**os.environ, "SIMILARITY_API_TOKEN": ""}
+    return subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+
+
+def wait_healthy(base: str, process: subprocess.Popen, timeout: float = 300) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with code {process.returncode} before answering /health")
+        try:
+            if httpx.get(base + "/health", timeout=2).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer /health within {timeout:g} s")
+
+
+def rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- load
+async def load_phase(base: str, label: str, clients: int, seconds: float, make_request) -> dict:
+    """Closed-loop clients posting for ``seconds``; latency of every request, errors counted, nothing retried."""
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        async def worker(k: int) -> None:
+            rng = random.Random(f"{label}/{clients}/{k}")  # no phase replays another's queries (warm caches)
+            for _ in range(MAX_REQUESTS_PER_CLIENT):
+                if time.perf_counter() >= deadline:
+                    return
+                t0 = time.perf_counter()
+                try:
+                    response = await client.post("/v1/check", **make_request(rng))
+                    key = None if response.status_code == 200 else f"HTTP {response.status_code}"
+                except httpx.HTTPError as e:
+                    key = type(e).__name__
+                latencies.append(time.perf_counter() - t0)
+                if key:
+                    errors[key] = errors.get(key, 0) + 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(k) for k in range(clients)))
+        elapsed = time.perf_counter() - started
+    ms = np.asarray(latencies) * 1000
+    return {
+        "phase": label, "clients": clients, "seconds": round(elapsed, 1), "requests": len(latencies),
+        "errors": sum(errors.values()), "error_kinds": errors,
+        "throughput_rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(float(np.percentile(ms, 50)), 1), "p90_ms": round(float(np.percentile(ms, 90)), 1),
+        "p99_ms": round(float(np.percentile(ms, 99)), 1), "max_ms": round(float(ms.max()), 1),
+        "mean_ms": round(statistics.fmean(ms), 1),
+    }
+
+
+# ---------------------------------------------------------------------------------------------- bad requests
+def png_bomb(side: int) -> bytes:
+    """A few hundred bytes of PNG whose header claims side x side pixels."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 4096, 9))
+            + chunk(b"IEND", b""))
+
+
+def streamed_upload(total: int):
+    yield b'--b\r\nContent-Disposition: form-data; name="logo"; filename="big.png"\r\n\r\n'
+    sent = 0
+    while sent < total:
+        yield b"\0" * 1_048_576
+        sent += 1_048_576
+    yield b"\r\n--b--\r\n"
+
+
+BIG = 50 * 1024 * 1024
+BAD_REQUESTS = [
+    ("malformed JSON", {"content": b'{"name": "Kopi', "headers": {"content-type": "application/json"}}),
+    ("wrong type: name is a number", {"json": {"name": 12345}}),
+    ("wrong type: classes is an object", {"json": {"name": "Kopi", "classes": {"a": 1}}}),
+    ("50 MB upload (Content-Length)", {"files": {"logo": ("big.png", b"\0" * BIG, "image/png")}}),
+    ("50 MB upload (chunked stream)", {"content": "stream", "headers": {"content-type":
+                                                                       "multipart/form-data; boundary=b"}}),
+    ("PNG bomb 8000x8000", {"files": {"logo": ("bomb.png", png_bomb(8_000), "image/png")}}),
+    ("PNG bomb 50000x50000", {"files": {"logo": ("bomb.png", png_bomb(50_000), "image/png")}}),
+    ("unknown class 99", {"json": {"name": "Kopi", "classes": [99]}}),
+    ("46 classes", {"json": {"name": "Kopi", "classes": list(range(1, 46)) + [1]}}),
+    ("empty name", {"json": {"name": ""}}),
+    ("name of 10,000 characters", {"json": {"name": "kopi " * 2000}}),
+    ("not an image", {"files": {"logo": ("x.png", b"<html>hello</html>", "image/png")}}),
+]
+
+
+def bad_requests(base: str) -> list[dict]:
+    rows = []
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for label, kwargs in BAD_REQUESTS:
+            if kwargs.get("content") == "stream":
+                kwargs = {**kwargs, "content": streamed_upload(BIG)}
+            t0 = time.perf_counter()
+            try:
+                response = client.post("/v1/check", **kwargs)
+                status, error = response.status_code, response.json().get("error")
+            except (httpx.HTTPError, ValueError) as e:
+                status, error = None, type(e).__name__
+            ms = (time.perf_counter() - t0) * 1000
+            health = client.get("/health").status_code
+            rows.append({"request": label, "status": status, "error": error, "ms": round(ms, 1),
+                         "health_after": health, "ok": status is not None and 400 <= status < 500 and health == 200})
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------- main
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k marks, 20 clients, 10 s per phase")
+    parser.add_argument("--marks", type=int, help="registry size (default 100k, quick 10k)")
+    parser.add_argument("--clients", type=int, help="concurrent clients (default 100, quick 20)")
+    parser.add_argument("--seconds", type=float, help="seconds per loaded phase (default 60, quick 10)")
+    parser.add_argument("--index", type=Path, help="reuse the synthetic index in this folder (built there if absent)")
+    args = parser.parse_args(argv)
+    n_marks = args.marks or (10_000 if args.quick else 100_000)
+    clients = args.clients or (20 if args.quick else 100)
+    seconds = args.seconds or (10.0 if args.quick else 60.0)
+    single_seconds = min(seconds, 10.0)
+
+    with tempfile.TemporaryDirectory(prefix="bench-service-") as tmp:
+        folder = args.index or Path(tmp) / "index"
+        if (folder / "manifest.json").exists():
+            indexed, build_s = len(MarkIndex.load(folder)), float("nan")
+        else:
+            print(f"indexing {n_marks:,} synthetic marks …", file=sys.stderr)
+            indexed, build_s = build_registry(n_marks, folder)
+        port = free_port()
+        base = f"http://{HOST}:{port}"
+        log = Path(tmp) / "server.log"
+        server = start_server(folder, port, log)
+        try:
+            startup_s = wait_healthy(base, server)
+            sample = synthetic_marks(min(n_marks, 5_000))
+            name_bodies = queries(sample, 2_000, seed=7)
+            pngs = logo_uploads()
+
+            def name_only(rng: random.Random) -> dict:
+                return {"json": rng.choice(name_bodies)}
+
+            def name_and_logo(rng: random.Random) -> dict:
+                body = rng.choice(name_bodies)
+                data = {"name": body["name"], **({"classes": ",".join(map(str, body["classes"]))}
+                                                  if "classes" in body else {})}
+                return {"data": data, "files": {"logo": ("logo.png", rng.choice(pngs), "image/png")}}
+
+            # warm-up, not recorded: the first checks after start fill the library's caches
+            asyncio.run(load_phase(base, "warm-up", 2, min(seconds, 5.0), name_only))
+            asyncio.run(load_phase(base, "warm-up", 2, min(seconds, 3.0), name_and_logo))
+            phases = []
+            for label, make in (("name only", name_only), ("name + logo", name_and_logo)):
+                for c, s in ((1, single_seconds), (clients, seconds)):
+                    print(f"{label}: {c} client(s) for {s:g} s …", file=sys.stderr)
+                    phases.append(asyncio.run(load_phase(base, label, c, s, make)))
+            refusals = bad_requests(base)
+            memory = rss_mb(server.pid)
+        finally:
+            server.terminate()
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            server_log = log.read_text(errors="replace")[-3000:]
+
+    results = {
+        "date": date.today().isoformat(), "quick": args.quick, "cpus": os.cpu_count(), "marks": indexed,
+        "build_s": round(build_s, 1), "server_startup_s": round(startup_s, 1), "server_rss_mb": memory,
+        "goal_p99_ms_name_only": GOAL_P99_MS, "phases": phases, "bad_requests": refusals,
+        "total_errors": sum(p["errors"] for p in phases), "all_refusals_4xx": all(r["ok"] for r in refusals),
+    }
+    if results["total_errors"] or not results["all_refusals_4xx"]:
+        results["server_log_tail"] = server_log
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    report(results)
+    return results
+
+
+def report(results: dict) -> None:
+    print(f"\n{results['marks']:,} marks · {results['cpus']} CPUs shared by server and clients · index built in "
+          f"{results['build_s']} s · server up in {results['server_startup_s']} s · "
+          f"RSS {results['server_rss_mb']:.0f} MB")
+    head = f"{'phase':<12} {'clients':>7} {'requests':>9} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} " \
+           f"{'p99 ms':>8} {'max ms':>8}"
+    print(head + "\n" + "-" * len(head))
+    for p in results["phases"]:
+        print(f"{p['phase']:<12} {p['clients']:>7} {p['requests']:>9} {p['errors']:>6} {p['throughput_rps']:>8} "
+              f"{p['p50_ms']:>8} {p['p90_ms']:>8} {p['p99_ms']:>8} {p['max_ms']:>8}")
+    print(f"\n{'bad request':<34} {'status':>6}  {'error':<22} {'ms':>7}  /health")
+    for r in results["bad_requests"]:
+        print(f"{r['request']:<34} {r['status']!s:>6}  {r['error']!s:<22} {r['ms']:>7}  {r['health_after']}")
+    print(f"\nerrors under load: {results['total_errors']} · every bad request refused with a 4xx and /health "
+          f"still 200: {results['all_refusals_4xx']}")
+
+
+if __name__ == "__main__":
+    main()
