@@ -1,7 +1,8 @@
 """Building an index from a registry file, and the bundled demo registry that works out of the box.
 
 >>> from similarity.build import open_index
->>> index = open_index()          # doctest: +SKIP  (builds the demo index into the user cache on first use)
+>>> # the first call builds the demo index into the user cache (about 15 s); later calls load it
+>>> index = open_index()  # doctest: +SKIP
 """
 
 from __future__ import annotations

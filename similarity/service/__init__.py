@@ -1,6 +1,6 @@
 """The HTTP front end: a FastAPI app over one :class:`~similarity.index.MarkIndex`, and its web page.
 
-    >>> from similarity.service import create_app      # doctest: +SKIP  (needs the ``service`` extra)
+    >>> from similarity.service import create_app      # doctest: +SKIP
     >>> app = create_app("indexes/djki", token="s3cret")  # doctest: +SKIP
 
 Run it with ``similarity serve --index DIR``. FastAPI and uvicorn are imported only when the app is created,

@@ -1,7 +1,7 @@
 """The HTTP API and web page: thin over :func:`similarity.check.check` and :class:`MarkIndex`.
 
     >>> from fastapi.testclient import TestClient
-    >>> client = TestClient(create_app(None))                 # doctest: +SKIP  (builds the demo index)
+    >>> client = TestClient(create_app(None))                 # doctest: +SKIP
     >>> client.post("/v1/check", json={"name": "Kopi Kenangan", "classes": [30]}).json()["verdict"]["risk"]
     ...                                                        # doctest: +SKIP
 
