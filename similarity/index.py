@@ -32,7 +32,7 @@ import faiss
 import numpy as np
 
 from .marks import Mark
-from .postings import TokenPostings
+from .postings import GramPostings, TokenPostings
 from .store import (
     FORMAT_VERSION,
     IndexFormatError,
@@ -43,7 +43,7 @@ from .store import (
     write_manifest,
     writer_lock,
 )
-from .text.encode import SIGNATURE_BITS, NameCode, encode_name, gram_keys, signatures
+from .text.encode import GRAM_FIELDS, SIGNATURE_BITS, NameCode, encode_name, gram_keys, signatures
 from .text.weights import TokenStats
 
 STATUS_CODES = {"registered": 0, "pending": 1, "expired": 2, "refused": 3}
@@ -133,8 +133,8 @@ class MarkIndex:
         self._logo_codes = np.zeros((0, LOGO_BYTES), dtype=np.uint8)
         self._has_logo = np.zeros(0, dtype=bool)
         self._postings = TokenPostings()
-        self._grams = TokenPostings()
-        self._gram_count = np.zeros(0, dtype=np.int32)
+        self._grams = GramPostings()
+        self._gram_count = np.zeros((0, len(GRAM_FIELDS)), dtype=np.int32)
         self._dirty = False
 
     # ------------------------------------------------------------------ size and lookup
@@ -280,7 +280,7 @@ class MarkIndex:
         if has.any():
             self._logos.add(rows[has], logo[has])
         db_rows = []
-        gram_counts: list[int] = []
+        gram_counts: list[list[int]] = []
         for row, (mark, code, h) in zip(rows.tolist(), items, strict=True):
             self._ids.append(mark.id)
             self._row_of[mark.id] = row
@@ -313,13 +313,16 @@ class MarkIndex:
             )
             self._add_postings(row, mark, code)
             grams = gram_keys(code)
-            gram_counts.append(len(grams))
-            self._grams.add_many(grams, row, 1.0)
+            n_spelling = next((i for i, g in enumerate(grams) if g[0] != "c"), len(grams))  # c keys come first
+            gram_counts.append([n_spelling, len(grams) - n_spelling])
+            self._grams.add_many(grams, row)
         self._db.executemany(f"INSERT INTO marks VALUES ({','.join('?' * 19)})", db_rows)
         self._classes = np.concatenate([self._classes, [class_mask(m.classes) for m, _, _ in items]]).astype(np.int64)
         self._status = np.concatenate([self._status, [STATUS_CODES[m.status] for m, _, _ in items]]).astype(np.int8)
         self._alive = np.concatenate([self._alive, np.ones(len(items), dtype=bool)])
-        self._gram_count = np.concatenate([self._gram_count, np.asarray(gram_counts, dtype=np.int32)])
+        self._gram_count = np.concatenate(
+            [self._gram_count, np.asarray(gram_counts, dtype=np.int32).reshape(-1, len(GRAM_FIELDS))]
+        )
         self._logo_codes = np.concatenate([self._logo_codes, logo])
         self._has_logo = np.concatenate([self._has_logo, has])
         self._dirty = True
@@ -386,28 +389,38 @@ class MarkIndex:
         return dom
 
     def _gram_neighbours(self, code: NameCode) -> np.ndarray:
-        """Rows sharing the largest share of trigrams with the query (Dice coefficient over the n-gram index)."""
+        """Rows sharing the largest share of trigrams with the query: the best Dice coefficient of any field.
+
+        Fields are compared apart (spelling, sound) because a name may look unlike a mark and still sound
+        like it; the best field decides, as the name score takes the best of sight and sound.
+        """
         keys = gram_keys(code)
-        parts = sorted((self._grams.get(k)[0] for k in keys), key=len)
-        if not parts or not self._gram_count.size:
+        if not keys or not len(self._gram_count):
             return np.zeros(0, dtype=np.int64)
+        parts = sorted(((GRAM_FIELDS.index(k[0]), self._grams.get(k)) for k in keys), key=lambda p: len(p[1]))
+        q_count = np.bincount([f for f, _ in parts], minlength=len(GRAM_FIELDS))
         # MaxScore-style: the rarest trigrams (up to a postings budget) nominate candidates; the common ones
-        # only add their count to those candidates (postings are sorted by row, so a binary search suffices).
+        # only add their count to those candidates.
         budget = max(GRAM_SCAN_MIN, len(self._gram_count) // GRAM_SCAN_SHARE)
         take, total = 0, 0
-        while take < len(parts) and (take == 0 or total + len(parts[take]) <= budget):
-            total += len(parts[take])
+        while take < len(parts) and (take == 0 or total + len(parts[take][1]) <= budget):
+            total += len(parts[take][1])
             take += 1
-        hit, counts = np.unique(np.concatenate(parts[:take]), return_counts=True)
-        for p in parts[take:]:
-            if len(p):
-                pos = np.minimum(np.searchsorted(p, hit), len(p) - 1)
-                counts += p[pos] == hit
-        dice = counts / (len(keys) + self._gram_count[hit])
+        # every query trigram's postings are mapped to the nominated rows through a dense slot table: one gather
+        # per posting, cheaper than sorting or hashing them
+        slot = np.full(len(self._gram_count), -(1 << 40), dtype=np.int64)
+        for _, p in parts[:take]:
+            slot[p] = 0
+        hit = np.flatnonzero(slot == 0)
+        slot[hit] = np.arange(len(hit)) * len(GRAM_FIELDS)
+        flat = np.concatenate([slot[p] + f for f, p in parts])
+        flat = flat[flat >= 0]
+        counts = np.bincount(flat, minlength=len(hit) * len(GRAM_FIELDS)).reshape(len(hit), len(GRAM_FIELDS))
+        dice = (2 * counts / np.maximum(q_count + self._gram_count[hit], 1)).max(axis=1)
         k = self.params.gram_candidates
         if len(hit) > k:
             hit = hit[np.argpartition(-dice, k)[:k]]
-        return hit
+        return hit.astype(np.int64)
 
     def distinctiveness(self, word: str, classes: Sequence[int] = ()) -> float:
         """How distinctive a (concept) word is in the given classes of this registry (0..1)."""
@@ -542,7 +555,7 @@ class MarkIndex:
 
         self._logos = LogoIndex.read(paths["logos"])
         self._postings = TokenPostings.read(paths["postings"])
-        self._grams = TokenPostings.read(paths["grams"])
+        self._grams = GramPostings.read(paths["grams"])
         self._load_arrays()
         info = dict(self._db.execute("SELECT key, value FROM info"))
         class_marks = {int(k): v for k, v in json.loads(info.get("class_marks", "{}")).items()}
@@ -577,7 +590,7 @@ class MarkIndex:
             if r[9] is not None:
                 self._logo_codes[i] = np.frombuffer(r[9], dtype=np.uint8)
         self._row_of = {mid: i for i, mid in enumerate(self._ids) if self._alive[i]}
-        self._gram_count = np.bincount(self._grams.all_rows(), minlength=n).astype(np.int32)
+        self._gram_count = self._grams.field_counts(n, GRAM_FIELDS)
 
 
 class _InsertionSession:

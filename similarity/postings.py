@@ -130,3 +130,105 @@ class TokenPostings:
         if len(self._offsets) != len(self._keys) + 1:
             raise ValueError(f"{path}: {len(self._keys)} keys but {len(self._offsets)} offsets — the file is corrupt")
         return self
+
+
+class GramPostings:
+    """Key → rows postings for the n-gram index: int32 rows sorted ascending, no weights (4 bytes a posting).
+
+    A million names make tens of millions of n-gram postings, so they get their own lean layout; keys carry a
+    one-letter field prefix (``c`` spelling, ``s`` sound) and :meth:`field_counts` tells each row's n-grams per
+    field, which the Dice coefficient needs.
+
+    >>> g = GramPostings(); g.add_many(["c^aq", "caqu", "s^ak"], 0); g.add_many(["caqu"], 1)
+    >>> g.freeze(np.ones(2, dtype=bool)); g.get("caqu").tolist(), g.field_counts(2, "cs").tolist()
+    ([0, 1], [[2, 1], [1, 0]])
+    """
+
+    def __init__(self) -> None:
+        self._keys: list[str] = []
+        self._key_id: dict[str, int] = {}
+        self._offsets = np.zeros(1, dtype=np.int64)
+        self._rows = np.zeros(0, dtype=np.int32)
+        self._d_key = array("i")
+        self._d_row = array("i")
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def add_many(self, keys: list[str], row: int) -> None:
+        """Add one row under several keys (the n-grams of one name)."""
+        kid = self._key_id
+        ids = []
+        for k in keys:
+            i = kid.get(k)
+            if i is None:
+                i = kid[k] = len(self._keys)
+                self._keys.append(k)
+            ids.append(i)
+        self._d_key.extend(ids)
+        self._d_row.extend([row] * len(ids))
+
+    def get(self, key: str) -> np.ndarray:
+        """Rows holding ``key``, ascending."""
+        kid = self._key_id.get(key)
+        if kid is None:
+            return np.zeros(0, dtype=np.int32)
+        r = self._rows[self._offsets[kid] : self._offsets[kid + 1]] if kid + 1 < len(self._offsets) else self._rows[:0]
+        if len(self._d_key):
+            hit = np.frombuffer(self._d_key, dtype=np.int32) == kid
+            if hit.any():
+                r = np.union1d(r, np.frombuffer(self._d_row, dtype=np.int32)[hit])
+        return r
+
+    def field_counts(self, n_rows: int, fields: str) -> np.ndarray:
+        """(n_rows, len(fields)) number of distinct keys of each field per row (frozen postings)."""
+        field_of_key = np.asarray([fields.find(k[:1]) for k in self._keys], dtype=np.int64)
+        per_posting = np.repeat(field_of_key[: len(self._offsets) - 1], np.diff(self._offsets))
+        ok = per_posting >= 0
+        flat = self._rows[ok].astype(np.int64) * len(fields) + per_posting[ok]
+        return np.bincount(flat, minlength=n_rows * len(fields)).reshape(n_rows, len(fields)).astype(np.int32)
+
+    def freeze(self, alive: np.ndarray) -> None:
+        """Fold the delta into the frozen arrays and drop postings of removed marks."""
+        n_frozen = len(self._offsets) - 1
+        if not len(self._d_key) and (len(self._rows) == 0 or bool(alive[self._rows].all())):
+            if n_frozen < len(self._keys):
+                self._offsets = np.concatenate(
+                    [self._offsets, np.full(len(self._keys) - n_frozen, self._offsets[-1], dtype=np.int64)]
+                )
+            return
+        frozen_keys = np.repeat(np.arange(n_frozen, dtype=np.int32), np.diff(self._offsets))
+        keys = np.concatenate([frozen_keys, np.frombuffer(self._d_key, dtype=np.int32)])
+        rows = np.concatenate([self._rows, np.frombuffer(self._d_row, dtype=np.int32)])
+        self._d_key, self._d_row = array("i"), array("i")
+        keep = alive[rows]
+        keys, rows = keys[keep], rows[keep]
+        combined = keys.astype(np.int64) << 32 | rows.astype(np.int64)
+        del keys
+        combined.sort()
+        if len(combined):
+            first = np.ones(len(combined), dtype=bool)
+            first[1:] = combined[1:] != combined[:-1]
+            combined = combined[first]
+        counts = np.bincount((combined >> 32).astype(np.int64), minlength=len(self._keys))
+        self._offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._rows = (combined & 0xFFFFFFFF).astype(np.int32)
+
+    def write(self, path: str | os.PathLike) -> None:
+        """Write the frozen arrays (call :meth:`freeze` first) to ``path`` as .npz and fsync it."""
+        keys = np.asarray(self._keys, dtype=str) if self._keys else np.zeros(0, dtype="<U1")
+        with open(path, "wb") as f:
+            np.savez(f, keys=keys, offsets=self._offsets, rows=self._rows)
+            f.flush()
+            os.fsync(f.fileno())
+
+    @classmethod
+    def read(cls, path: str | os.PathLike | Path) -> GramPostings:
+        self = cls()
+        with np.load(path, allow_pickle=False) as z:
+            self._keys = [str(k) for k in z["keys"].tolist()]
+            self._offsets, self._rows = z["offsets"], z["rows"].astype(np.int32)
+        self._key_id = {k: i for i, k in enumerate(self._keys)}
+        if len(self._offsets) != len(self._keys) + 1:
+            raise ValueError(f"{path}: {len(self._keys)} keys but {len(self._offsets)} offsets — the file is corrupt")
+        return self

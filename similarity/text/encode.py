@@ -106,13 +106,25 @@ def _gram_bit(gram: str, bits: int) -> int:
     return zlib.crc32(gram.encode()) % bits
 
 
+GRAM_FIELDS = "cs"
+"""Fields of the n-gram index: ``c`` the spelling of the core and of its translated concepts, ``s`` its sound."""
+
+
 def gram_keys(code: NameCode) -> list[str]:
-    """Distinct trigram keys of the core spelling (``c``) and of its sound key (``s``), for the n-gram index.
+    """Distinct trigram keys of the core spelling and its concept spelling (``c``) and of its sound key (``s``).
+
+    The concept spelling (``sun`` → ``matahari``) lets a translated mark share n-grams with the original; each
+    field is compared on its own (a Dice coefficient per field), because a name can look unlike a mark and
+    still sound like it.
 
     >>> gram_keys(encode_name("Aqua"))[:3]
     ['c^aq', 'caqu', 'cqua']
     """
-    keys = ["c" + g for g in _grams(code.core)] + ["s" + g for g in _grams(code.sound)]
+    keys = ["c" + g for g in _grams(code.core)]
+    concept = code.concept.replace(" ", "")
+    if concept != code.core:
+        keys += ["c" + g for g in _grams(concept)]
+    keys += ["s" + g for g in _grams(code.sound)]
     return list(dict.fromkeys(keys))
 
 

@@ -71,18 +71,19 @@ def containment(q: str, choices: Sequence[str]) -> np.ndarray:
     if part.size == 0:
         return part
     lq = len(q)
-    lengths = np.fromiter((len(c) for c in choices), dtype=np.float32, count=len(choices))
+    lengths = np.fromiter(map(len, choices), dtype=np.float32, count=len(choices))
     short = np.minimum(lengths, lq)
     long_ = np.maximum(np.maximum(lengths, lq), 1)
     share = 0.5 + 0.5 * short / long_
     ok = (short >= MIN_CONTAINED_CHARS) & (part >= CONTAINED_MIN_ALIGNMENT) & (long_ - short >= CONTAINED_MIN_EXTRA)
     out = np.where(ok, part * share, 0.0).astype(np.float32)
-    # a name that begins with the other whole (MONO → MONOBANK, GOTO → GOTO FINANCIAL) is read as its extension
-    prefix = np.fromiter(
-        (len(c) != lq and (c.startswith(q) if len(c) > lq else q.startswith(c)) for c in choices),
-        dtype=bool, count=len(choices),
-    )
-    return np.where(prefix & (short >= MIN_CONTAINED_CHARS), np.maximum(out, PREFIX_SCORE), out).astype(np.float32)
+    # a name that begins with the other whole (MONO → MONOBANK, GOTO → GOTO FINANCIAL) is read as its extension;
+    # only a fully contained shorter name can be a prefix, so only those few are looked at
+    for i in np.flatnonzero((part >= 0.999) & (short >= MIN_CONTAINED_CHARS) & (lengths != lq)).tolist():
+        c = choices[i]
+        if c.startswith(q) if len(c) > lq else q.startswith(c):
+            out[i] = max(out[i], PREFIX_SCORE)
+    return out
 
 
 def score_strings(
@@ -95,7 +96,7 @@ def score_strings(
 ) -> NameFactors:
     """Score one query against candidates given as parallel lists of their encoded strings."""
     whole = _cdist(q.compact, compacts, fuzz.ratio)
-    lengths = np.fromiter((len(c) for c in cores), dtype=np.float32, count=len(cores))
+    lengths = np.fromiter(map(len, cores), dtype=np.float32, count=len(cores))
     w = np.minimum(1.0, np.minimum(lengths, len(q.core)) / SHORT_CORE_CHARS)
 
     def core_weighted(x: np.ndarray) -> np.ndarray:
