@@ -66,9 +66,14 @@ CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
+APPEND_CHUNK = 50_000
+"""Marks indexed per step of a bulk load (bounds its transient memory)."""
 GRAM_SCAN_MIN = 30_000
-GRAM_SCAN_SHARE = 30
-"""Trigram postings read in full per query: at least 30k, or one thirtieth of the registry."""
+GRAM_SCAN_SHARE = 15
+"""Trigram postings read in full per query: at least 30k, or one fifteenth of the registry (at 1M names: recall@10
+0.923 at a thirtieth, 0.974 at a fifteenth, 0.977 at a tenth; p50 21.6, 23.8, 27.8 ms — benchmarks/bench_names.py)."""
+SEARCH_RATIO = 8
+"""A trigram's postings longer than this many times the nominated rows are binary-searched, not gathered."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ class IndexParams:
 
     signature_bits: int = SIGNATURE_BITS
     name_candidates: int = 100
-    gram_candidates: int = 500
+    gram_candidates: int = 1000
     token_candidates: int = 300
     logo_candidates: int = 50
 
@@ -262,13 +267,15 @@ class MarkIndex:
         self.remove([m.id for m in marks])
         return self.add(marks)
 
-    def _append(self, items: list[tuple[Mark, NameCode, np.ndarray | None]]) -> None:
+    def _append(self, items: list[tuple[Mark, NameCode, np.ndarray | None]], count_words: bool = True) -> None:
+        """Index a batch of encoded marks; ``count_words=False`` when the caller already added them to the stats."""
         if not items:
             return
         start = len(self._ids)
         rows = np.arange(start, start + len(items), dtype=np.int64)
-        for mark, code, _ in items:
-            self._stats.add(code.concept_tokens, mark.classes)
+        if count_words:
+            for mark, code, _ in items:
+                self._stats.add(code.concept_tokens, mark.classes)
         sigs = signatures([c for _, c, _ in items], self.params.signature_bits)
         self._names.add_with_ids(sigs, rows)
         logo = np.zeros((len(items), LOGO_BYTES), dtype=np.uint8)
@@ -406,16 +413,27 @@ class MarkIndex:
         while take < len(parts) and (take == 0 or total + len(parts[take][1]) <= budget):
             total += len(parts[take][1])
             take += 1
-        # every query trigram's postings are mapped to the nominated rows through a dense slot table: one gather
-        # per posting, cheaper than sorting or hashing them
-        slot = np.full(len(self._gram_count), -(1 << 40), dtype=np.int64)
-        for _, p in parts[:take]:
-            slot[p] = 0
-        hit = np.flatnonzero(slot == 0)
-        slot[hit] = np.arange(len(hit)) * len(GRAM_FIELDS)
-        flat = np.concatenate([slot[p] + f for f, p in parts])
+        # Counting: a posting list shorter than a few times the nominated set is gathered through a dense slot
+        # table (one lookup per posting); a longer one is binary-searched for the nominated rows instead.
+        hit = np.sort(np.concatenate([p for _, p in parts[:take]]))
+        if len(hit):
+            first = np.ones(len(hit), dtype=bool)
+            first[1:] = hit[1:] != hit[:-1]
+            hit = hit[first]
+        slot = np.full(len(self._gram_count), -(1 << 30), dtype=np.int32)
+        slot[hit] = np.arange(len(hit), dtype=np.int32) * len(GRAM_FIELDS)
+        gathered, searched = [], []
+        for f, p in parts:
+            if len(p) <= SEARCH_RATIO * len(hit):
+                gathered.append(slot[p] + f)
+            else:
+                searched.append((f, p))
+        flat = np.concatenate(gathered) if gathered else np.zeros(0, dtype=np.int32)
         flat = flat[flat >= 0]
         counts = np.bincount(flat, minlength=len(hit) * len(GRAM_FIELDS)).reshape(len(hit), len(GRAM_FIELDS))
+        for f, p in searched:
+            pos = np.minimum(np.searchsorted(p, hit), len(p) - 1)
+            counts[:, f] += p[pos] == hit
         dice = (2 * counts / np.maximum(q_count + self._gram_count[hit], 1)).max(axis=1)
         k = self.params.gram_candidates
         if len(hit) > k:
@@ -622,7 +640,12 @@ class _InsertionSession:
 
     def flush(self) -> None:
         if self._buffer:
-            self.index._append(self._buffer)
+            # every word is counted first, so dominance is weighed against the whole registry; then the marks are
+            # indexed in chunks, which bounds the transient rows, signatures and SQL tuples of a large build
+            for mark, code, _ in self._buffer:
+                self.index._stats.add(code.concept_tokens, mark.classes)
+            for i in range(0, len(self._buffer), APPEND_CHUNK):
+                self.index._append(self._buffer[i : i + APPEND_CHUNK], count_words=False)
             self.index._postings.freeze(self.index._alive)
             self.index._grams.freeze(self.index._alive)
             self.count += len(self._buffer)
