@@ -67,12 +67,9 @@ def test_dev_similar_recall_floor(dev):
     assert _recall(similar) >= DEV_RECALL_FLOOR, f"earlier mark not in top 10: {misses}"
 
 
-@pytest.mark.xfail(
-    reason="goal 0.9 not met: 21/24 — MS GLOW/PS GLOW (short cores tie with PS Fashion), MARCHE NOIR and "
-    "BUENOS DIAS (French/Spanish are not in the ID-EN lexicon)",
-    strict=False,
-)
 def test_dev_similar_recall_goal(dev):
+    # 22/24 since articles count as generic and meaning weighs by the concept's length (SUN = EL SOL);
+    # still missed: MARCHE NOIR (French) and BUENOS DIAS (a Spanish phrase the lexicon does not hold)
     assert _recall([r for r in dev if r.expect == "similar"]) >= 0.9
 
 

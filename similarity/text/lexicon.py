@@ -15,7 +15,7 @@ water, English ``air`` = udara) only the Indonesian sense is listed, because the
 Indonesian first. Loading refuses a word listed under two concepts, so a bad edit fails the tests.
 
 ``data/generic_words.tsv`` maps descriptive words (DOMAIN.md §4) to a kind: goods, shop, quality,
-place or legal. It is a prior: scoring down-weights these words and never drops them, and the
+place, legal or article (``the``, ``el``, ``la``: a foreign mark's article is not its distinctive element). It is a prior: scoring down-weights these words and never drops them, and the
 registry's per-class IDF refines the weights.
 """
 
@@ -31,7 +31,7 @@ from types import MappingProxyType
 
 __all__ = ["GENERIC_KINDS", "Lexicon", "concept_text", "generic_words", "load_lexicon", "parse_lexicon"]
 
-GENERIC_KINDS = frozenset({"goods", "shop", "quality", "place", "legal"})
+GENERIC_KINDS = frozenset({"goods", "shop", "quality", "place", "legal", "article"})
 _LEXICON_FILE = "lexicon_id_en.tsv"
 _GENERIC_FILE = "generic_words.tsv"
 _WORD_COLUMNS = ("indonesian", "english", "other")

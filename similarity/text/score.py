@@ -106,7 +106,11 @@ def score_strings(
         [core_weighted(_cdist(q.core, cores, fuzz.ratio)), WHOLE_NAME_WEIGHT * whole, containment(q.core, cores)]
     )
     sound = core_weighted(_cdist(q.sound, sounds, fuzz.ratio))
-    meaning = core_weighted(_cdist(q.concept, concepts, fuzz.token_sort_ratio))
+    # meaning: the evidence is the concept, so its length (not the spelling's) decides how much a short word counts
+    # (SUN = EL SOL through matahari is a whole word, not two initials)
+    concept_lengths = np.fromiter(map(len, concepts), dtype=np.float32, count=len(concepts))
+    wm = np.minimum(1.0, np.minimum(concept_lengths, len(q.concept)) / SHORT_CORE_CHARS)
+    meaning = wm * _cdist(q.concept, concepts, fuzz.token_sort_ratio) + (1 - wm) * whole
     if dominant is None:
         dominant = np.zeros(len(cores), dtype=np.float32)
     dominant = DOMINANT_WEIGHT * np.asarray(dominant, dtype=np.float32)
