@@ -15,8 +15,9 @@ water, English ``air`` = udara) only the Indonesian sense is listed, because the
 Indonesian first. Loading refuses a word listed under two concepts, so a bad edit fails the tests.
 
 ``data/generic_words.tsv`` maps descriptive words (DOMAIN.md §4) to a kind: goods, shop, quality,
-place, legal or article (``the``, ``el``, ``la``: a foreign mark's article is not its distinctive element). It is a prior: scoring down-weights these words and never drops them, and the
-registry's per-class IDF refines the weights.
+place, legal or article (``the``, ``el``, ``le``: a foreign mark's article is not its distinctive element).
+It is a prior: scoring down-weights these words and never drops them, and the registry's per-class IDF refines
+the weights.
 """
 
 from __future__ import annotations
