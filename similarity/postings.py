@@ -114,21 +114,13 @@ class TokenPostings:
 
     def write(self, path: str | os.PathLike) -> None:
         """Write the frozen arrays (call :meth:`freeze` first) to ``path`` as .npz and fsync it."""
-        keys = np.asarray(self._keys, dtype=str) if self._keys else np.zeros(0, dtype="<U1")
-        with open(path, "wb") as f:
-            np.savez(f, keys=keys, offsets=self._offsets, rows=self._rows, dom=self._dom)
-            f.flush()
-            os.fsync(f.fileno())
+        _write_keyed(path, self._keys, offsets=self._offsets, rows=self._rows, dom=self._dom)
 
     @classmethod
     def read(cls, path: str | os.PathLike | Path) -> TokenPostings:
         self = cls()
-        with np.load(path, allow_pickle=False) as z:
-            self._keys = [str(k) for k in z["keys"].tolist()]
-            self._offsets, self._rows, self._dom = z["offsets"], z["rows"], z["dom"]
-        self._key_id = {k: i for i, k in enumerate(self._keys)}
-        if len(self._offsets) != len(self._keys) + 1:
-            raise ValueError(f"{path}: {len(self._keys)} keys but {len(self._offsets)} offsets — the file is corrupt")
+        self._keys, self._key_id, z = _read_keyed(path, ("rows", "dom"))
+        self._offsets, self._rows, self._dom = z["offsets"], z["rows"], z["dom"]
         return self
 
 
@@ -216,19 +208,33 @@ class GramPostings:
 
     def write(self, path: str | os.PathLike) -> None:
         """Write the frozen arrays (call :meth:`freeze` first) to ``path`` as .npz and fsync it."""
-        keys = np.asarray(self._keys, dtype=str) if self._keys else np.zeros(0, dtype="<U1")
-        with open(path, "wb") as f:
-            np.savez(f, keys=keys, offsets=self._offsets, rows=self._rows)
-            f.flush()
-            os.fsync(f.fileno())
+        _write_keyed(path, self._keys, offsets=self._offsets, rows=self._rows)
 
     @classmethod
     def read(cls, path: str | os.PathLike | Path) -> GramPostings:
+        """Read a file written by :meth:`write` (or a format-1 file, whose rows are int64 with weights)."""
         self = cls()
-        with np.load(path, allow_pickle=False) as z:
-            self._keys = [str(k) for k in z["keys"].tolist()]
-            self._offsets, self._rows = z["offsets"], z["rows"].astype(np.int32)
-        self._key_id = {k: i for i, k in enumerate(self._keys)}
-        if len(self._offsets) != len(self._keys) + 1:
-            raise ValueError(f"{path}: {len(self._keys)} keys but {len(self._offsets)} offsets — the file is corrupt")
+        self._keys, self._key_id, z = _read_keyed(path, ("rows",))
+        self._offsets, self._rows = z["offsets"], z["rows"].astype(np.int32)
         return self
+
+
+def _write_keyed(path: str | os.PathLike, keys: list[str], **arrays: np.ndarray) -> None:
+    """Keys plus CSR arrays as one .npz, fsynced (the caller renames it into place)."""
+    key_array = np.asarray(keys, dtype=str) if keys else np.zeros(0, dtype="<U1")
+    with open(path, "wb") as f:
+        np.savez(f, keys=key_array, **arrays)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _read_keyed(
+    path: str | os.PathLike | Path, names: tuple[str, ...]
+) -> tuple[list[str], dict[str, int], dict[str, np.ndarray]]:
+    """(keys, key → id, arrays ``offsets`` + ``names``) of a file written by :func:`_write_keyed`, checked."""
+    with np.load(path, allow_pickle=False) as z:
+        keys = [str(k) for k in z["keys"].tolist()]
+        arrays = {name: z[name] for name in ("offsets", *names)}
+    if len(arrays["offsets"]) != len(keys) + 1:
+        raise ValueError(f"{path}: {len(keys)} keys but {len(arrays['offsets'])} offsets — the file is corrupt")
+    return keys, {k: i for i, k in enumerate(keys)}, arrays

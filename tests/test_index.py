@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from similarity import IndexFormatError, Mark, MarkIndex
+from similarity.store import FORMAT_VERSION
 
 MARKS = [
     Mark(id="1", name="Kopi Kenangan", owner="PT Bumi", classes=(30, 43)),
@@ -42,7 +43,7 @@ def test_save_load_round_trip(saved):
     assert _names(idx.query("Kopi Kenangan"))[0] == "Kopi Kenangan"
     assert _names(idx.query("Akwa"))[0] == "Aqua"
     manifest = json.loads((saved / "manifest.json").read_text())
-    assert manifest["format_version"] == 1 and manifest["counts"]["marks"] == 6
+    assert manifest["format_version"] == FORMAT_VERSION and manifest["counts"]["marks"] == 6
     assert set(manifest["files"]) == {"marks", "names", "logos", "postings", "grams"}
     assert all(len(f["sha256"]) == 64 for f in manifest["files"].values())
 
