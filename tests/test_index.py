@@ -197,3 +197,24 @@ def test_logo_marks_round_trip(tmp_path):
     assert r.matches[0].factors.logo == pytest.approx(1.0, abs=0.05)
     assert r.matches[0].factors.sight is None
     assert np.array_equal(again._logo_codes, idx._logo_codes)
+
+
+def test_a_format_1_index_still_loads(tmp_path):
+    """Format 1 stored n-gram postings as int64 rows with a weight each; such an index loads and answers."""
+    import hashlib
+
+    folder = tmp_path / "v1"
+    index = MarkIndex()
+    index.add(MARKS)
+    index.save(folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    grams = folder / manifest["files"]["grams"]["name"]
+    with np.load(grams) as z:
+        keys, offsets, rows = z["keys"], z["offsets"], z["rows"]
+    with open(grams, "wb") as f:
+        np.savez(f, keys=keys, offsets=offsets, rows=rows.astype(np.int64), dom=np.ones(len(rows), np.float32))
+    manifest["format_version"] = 1
+    manifest["files"]["grams"]["sha256"] = hashlib.sha256(grams.read_bytes()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    loaded = MarkIndex.load(folder)
+    assert loaded.query("Kopi Kenang", k=1).matches[0].mark.id == "1"
