@@ -232,6 +232,11 @@ def main() -> None:
     (CACHE / "sweep_precision_sample.json").write_text(
         json.dumps(sample, ensure_ascii=False, indent=1), "utf-8"
     )
+    if args.skip_synthetic and RESULTS.exists():  # keep the last synthetic run's numbers, marked as carried over
+        previous = json.loads(RESULTS.read_text(encoding="utf-8"))
+        for key, value in previous.items():
+            if key.startswith("synthetic_"):
+                results[key] = {**value, "carried_over_from": previous.get("machine", {}).get("date", "an earlier run")}
     if not args.skip_synthetic:
         n = 100_000 if args.quick else 1_000_000
         synth = synthetic_listings(n, real_registry(shared))

@@ -176,8 +176,10 @@ def owner_key(name: str) -> str:
     generic = _shop_words()
     toks = _chunk_tokens(name) if len(name) <= 1000 else ()
     key = "".join([t for t in toks if t not in generic] or toks)
-    for word in sorted(generic, key=len, reverse=True):  # shop words glued on: "sarohstore", "tokosaroh"
-        if len(word) >= 3 and len(key) >= len(word) + 3:
+    # shop words glued on: "sarohstore", "tokosaroh" (only words inside the key can be stripped, and stripping
+    # only shortens it, so filtering first changes nothing)
+    for word in [w for w in _glued_shop_words() if w in key]:
+        if len(key) >= len(word) + 3:
             key = key.removesuffix(word) if key.endswith(word) else key.removeprefix(word)
     return key
 
@@ -185,6 +187,12 @@ def owner_key(name: str) -> str:
 @lru_cache(maxsize=1)
 def _shop_words() -> frozenset[str]:
     return frozenset(w for w, kind in generic_words().items() if kind in ("shop", "legal", "place"))
+
+
+@lru_cache(maxsize=1)
+def _glued_shop_words() -> tuple[str, ...]:
+    """Shop words of 3+ letters, longest first (sorted once: owner_key runs for every registry owner)."""
+    return tuple(w for w in sorted(_shop_words(), key=len, reverse=True) if len(w) >= 3)
 
 
 @dataclass
