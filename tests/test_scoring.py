@@ -174,3 +174,15 @@ def test_bad_names_do_not_crash_score_pairs(index, name):
 def test_bad_classes_raise_value_error(index):
     with pytest.raises(ValueError):
         check(index, "Aqua", classes=[99])
+
+
+def test_every_medium_name_match_gives_a_reason():
+    """The reason floor sits under the calibrated medium tier, so a medium or high name match always says why."""
+    from similarity.text.score import REASON_FLOOR
+
+    assert thresholds()["medium"] >= REASON_FLOOR
+    idx = MarkIndex()
+    idx.add([Mark(id="b", name="Bennigan's", classes=(43,))])
+    match = score_pairs(idx, "Kopi Kenangan", ["b"])[0]  # KENANGAN ~ BENNIGANS: 71 % alike in spelling
+    assert thresholds()["medium"] <= match.score < thresholds()["high"]
+    assert any(r.factor == "sight" for r in match.reasons), match.reasons

@@ -37,8 +37,9 @@ random-pair tier rates unchanged, benchmarks/bench_names_real.py)."""
 SHORT_CORE_CHARS = 5
 """Cores shorter than this (initials like PS, MS) are weak evidence alone: their sight, sound and meaning are
 blended with the whole-name comparison in proportion to their length (PS GLOW must not equal PS FASHION)."""
-REASON_FLOOR = 0.75
-"""A factor at or above this gives a reason in the output."""
+REASON_FLOOR = 0.65
+"""A factor at or above this gives a reason in the output: just under the calibrated medium tier (0.66), so a match
+rated medium or high always says why (tests/test_scoring.py keeps the two in step)."""
 
 
 @dataclass(frozen=True)
@@ -106,15 +107,29 @@ def score_strings(
         [core_weighted(_cdist(q.core, cores, fuzz.ratio)), WHOLE_NAME_WEIGHT * whole, containment(q.core, cores)]
     )
     sound = core_weighted(_cdist(q.sound, sounds, fuzz.ratio))
-    # meaning: the evidence is the concept, so its length (not the spelling's) decides how much a short word counts
-    # (SUN = EL SOL through matahari is a whole word, not two initials)
-    concept_lengths = np.fromiter(map(len, concepts), dtype=np.float32, count=len(concepts))
-    wm = np.minimum(1.0, np.minimum(concept_lengths, len(q.concept)) / SHORT_CORE_CHARS)
-    meaning = wm * _cdist(q.concept, concepts, fuzz.token_sort_ratio) + (1 - wm) * whole
+    meaning = _meaning(q, concepts, whole)
     if dominant is None:
         dominant = np.zeros(len(cores), dtype=np.float32)
     dominant = DOMINANT_WEIGHT * np.asarray(dominant, dtype=np.float32)
     return NameFactors(sight=sight, sound=sound, meaning=meaning, dominant=dominant)
+
+
+def _meaning(q: NameCode, concepts: Sequence[str], whole: np.ndarray) -> np.ndarray:
+    """Meaning: how alike the concept strings are, for names that share at least one whole concept.
+
+    Two names with no concept in common have no meaning in common: the fuzzy likeness of their concept strings
+    would only be the spelling of two different words (FULL → ``kenyang`` is not KENANGAN), which sight already
+    judges on the real spelling. The concept's length, not the spelling's, decides how much a short word counts
+    (SUN = EL SOL through ``matahari`` is a whole word, not two initials).
+    """
+    if not concepts:
+        return np.zeros(0, dtype=np.float32)
+    q_concepts = set(q.concept.split())
+    shared = np.fromiter((not q_concepts.isdisjoint(c.split()) for c in concepts), dtype=bool, count=len(concepts))
+    lengths = np.fromiter(map(len, concepts), dtype=np.float32, count=len(concepts))
+    w = np.minimum(1.0, np.minimum(lengths, len(q.concept)) / SHORT_CORE_CHARS)
+    fuzzy = w * _cdist(q.concept, concepts, fuzz.token_sort_ratio) + (1 - w) * whole
+    return np.where(shared, fuzzy, 0.0).astype(np.float32)
 
 
 def score_names(
