@@ -74,21 +74,15 @@ def build_index(
     return index, ImportReport(report.path, report.rows, report.marks, tuple(errors), report.logo_hashes)
 
 
-ENCODING_DATA = ("lexicon_id_en.tsv", "generic_words.tsv")
-"""Data files that shape the encoded names an index stores (concepts, generic words)."""
-
-
 def demo_index_path() -> Path:
     """Cache folder of the demo index: a new one whenever the registry, the package, the index format or the word
     lists that encode names change (a stale cached index would answer with yesterday's encoding)."""
     from . import __version__
     from .store import FORMAT_VERSION
+    from .text.lexicon import word_lists_digest
 
-    h = hashlib.sha256(demo_registry_path().read_bytes())
-    data = resources.files("similarity") / "data"
-    for name in ENCODING_DATA:
-        h.update(data.joinpath(name).read_bytes())
-    return cache_dir() / f"demo-{__version__}-f{FORMAT_VERSION}-{h.hexdigest()[:12]}"
+    digest = hashlib.sha256(demo_registry_path().read_bytes()).hexdigest()[:12]
+    return cache_dir() / f"demo-{__version__}-f{FORMAT_VERSION}-{word_lists_digest()}-{digest}"
 
 
 def open_index(path: str | os.PathLike | None = None, progress_factory: Callable | None = None) -> MarkIndex:

@@ -23,6 +23,7 @@ import operator
 import os
 import sqlite3
 import time
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,7 @@ from .store import (
     writer_lock,
 )
 from .text.encode import GRAM_FIELDS, SIGNATURE_BITS, NameCode, encode_name, gram_keys, signatures
+from .text.lexicon import word_lists_digest
 from .text.weights import TokenStats
 
 STATUS_CODES = {"registered": 0, "pending": 1, "expired": 2, "refused": 3}
@@ -98,6 +100,10 @@ def class_mask(classes: Iterable[int]) -> int:
     return m
 
 
+class StaleIndexWarning(UserWarning):
+    """The index was encoded with other word lists than the installed package's: rebuild it."""
+
+
 class MarkIndex:
     """Registered marks, searchable by name and logo.
 
@@ -119,6 +125,7 @@ class MarkIndex:
         self.generation = 0
         self.built_at: str | None = None
         self.source: dict[str, Any] = {}
+        self.encoding: str | None = None  # word-lists digest the stored names were encoded with (None: unknown)
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.executescript(_SCHEMA)
         self._names = faiss.IndexBinaryIDMap2(faiss.IndexBinaryFlat(self.params.signature_bits))
@@ -493,6 +500,8 @@ class MarkIndex:
             "path": str(self.path) if self.path else None,
             "params": self.params.__dict__,
             "source": self.source,
+            "encoding": self.encoding,
+            "encoding_current": None if self.encoding is None else self.encoding == word_lists_digest(),
         }
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
@@ -530,6 +539,8 @@ class MarkIndex:
             )
             now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             self.built_at = self.built_at or now
+            if self.encoding is None and self.generation == 0:  # never loaded: every name was encoded today
+                self.encoding = word_lists_digest()
             write_manifest(
                 folder,
                 {
@@ -545,6 +556,7 @@ class MarkIndex:
                     },
                     "params": self.params.__dict__,
                     "source": self.source,
+                    "encoding": self.encoding,
                     "files": files,
                 },
             )
@@ -582,6 +594,14 @@ class MarkIndex:
         )
         self.path, self.generation = folder, manifest["generation"]
         self.built_at, self.source = manifest.get("built_at"), manifest.get("source", {})
+        self.encoding = manifest.get("encoding")
+        if self.encoding is not None and self.encoding != word_lists_digest():
+            warnings.warn(
+                f"{folder}: its names were encoded with other word lists (lexicon, generic words) than this version "
+                f"ships — answers may differ from a fresh index; rebuild it with `similarity index build`",
+                StaleIndexWarning,
+                stacklevel=2,
+            )
         return self
 
     def _load_arrays(self) -> None:

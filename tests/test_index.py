@@ -218,3 +218,25 @@ def test_a_format_1_index_still_loads(tmp_path):
     (folder / "manifest.json").write_text(json.dumps(manifest))
     loaded = MarkIndex.load(folder)
     assert loaded.query("Kopi Kenang", k=1).matches[0].mark.id == "1"
+
+
+def test_an_index_encoded_with_other_word_lists_says_rebuild(tmp_path):
+    from similarity.index import StaleIndexWarning
+    from similarity.text.lexicon import word_lists_digest
+
+    folder = tmp_path / "idx"
+    index = MarkIndex()
+    index.add(MARKS)
+    index.save(folder)
+    fresh = MarkIndex.load(folder)
+    assert fresh.info()["encoding"] == word_lists_digest() and fresh.info()["encoding_current"] is True
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["encoding"] = "0" * 12  # as if built before the lexicon or generic words changed
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.warns(StaleIndexWarning, match="rebuild"):
+        stale = MarkIndex.load(folder)
+    assert stale.info()["encoding_current"] is False
+    stale.add([Mark(id="new", name="Teh Botol")])
+    stale.save(folder)  # adding marks does not make the old encodings current
+    with pytest.warns(StaleIndexWarning):
+        assert MarkIndex.load(folder).info()["encoding"] == "0" * 12

@@ -23,6 +23,7 @@ the weights.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -113,6 +114,21 @@ def parse_lexicon(text: str) -> Lexicon:
         words[concept] = tuple(dict.fromkeys([concept, *found]))
         english.update(_split_words(row["english"]))
     return Lexicon(words=MappingProxyType(words), index=MappingProxyType(index), english=frozenset(english))
+
+
+def word_lists_digest() -> str:
+    """Short SHA-256 of the word lists that shape encoded names (lexicon and generic words).
+
+    An index stores encoded names, so it records this digest; when the lists change, the index says it should be
+    rebuilt (``MarkIndex.info()["encoding_current"]``).
+
+    >>> len(word_lists_digest())
+    12
+    """
+    h = hashlib.sha256()
+    for name in (_LEXICON_FILE, _GENERIC_FILE):
+        h.update(resources.files("similarity").joinpath("data", name).read_bytes())
+    return h.hexdigest()[:12]
 
 
 def _data_text(name: str) -> str:
