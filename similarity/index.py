@@ -33,7 +33,7 @@ import faiss
 import numpy as np
 
 from .marks import Mark
-from .postings import GramPostings, TokenPostings
+from .postings import GramPostings, TokenPostings, sorted_unique
 from .store import (
     FORMAT_VERSION,
     IndexFormatError,
@@ -274,15 +274,12 @@ class MarkIndex:
         self.remove([m.id for m in marks])
         return self.add(marks)
 
-    def _append(self, items: list[tuple[Mark, NameCode, np.ndarray | None]], count_words: bool = True) -> None:
-        """Index a batch of encoded marks; ``count_words=False`` when the caller already added them to the stats."""
+    def _append(self, items: list[tuple[Mark, NameCode, np.ndarray | None]]) -> None:
+        """Index a batch of encoded marks whose words the caller has already added to the stats."""
         if not items:
             return
         start = len(self._ids)
         rows = np.arange(start, start + len(items), dtype=np.int64)
-        if count_words:
-            for mark, code, _ in items:
-                self._stats.add(code.concept_tokens, mark.classes)
         sigs = signatures([c for _, c, _ in items], self.params.signature_bits)
         self._names.add_with_ids(sigs, rows)
         logo = np.zeros((len(items), LOGO_BYTES), dtype=np.uint8)
@@ -294,7 +291,6 @@ class MarkIndex:
         if has.any():
             self._logos.add(rows[has], logo[has])
         db_rows = []
-        gram_counts: list[list[int]] = []
         for row, (mark, code, h) in zip(rows.tolist(), items, strict=True):
             self._ids.append(mark.id)
             self._row_of[mark.id] = row
@@ -326,17 +322,11 @@ class MarkIndex:
                 )
             )
             self._add_postings(row, mark, code)
-            grams = gram_keys(code)
-            n_spelling = next((i for i, g in enumerate(grams) if g[0] != "c"), len(grams))  # c keys come first
-            gram_counts.append([n_spelling, len(grams) - n_spelling])
-            self._grams.add_many(grams, row)
+            self._grams.add_many(gram_keys(code), row)
         self._db.executemany(f"INSERT INTO marks VALUES ({','.join('?' * 19)})", db_rows)
         self._classes = np.concatenate([self._classes, [class_mask(m.classes) for m, _, _ in items]]).astype(np.int64)
         self._status = np.concatenate([self._status, [STATUS_CODES[m.status] for m, _, _ in items]]).astype(np.int8)
         self._alive = np.concatenate([self._alive, np.ones(len(items), dtype=bool)])
-        self._gram_count = np.concatenate(
-            [self._gram_count, np.asarray(gram_counts, dtype=np.int32).reshape(-1, len(GRAM_FIELDS))]
-        )
         self._logo_codes = np.concatenate([self._logo_codes, logo])
         self._has_logo = np.concatenate([self._has_logo, has])
         self._dirty = True
@@ -422,11 +412,7 @@ class MarkIndex:
             take += 1
         # Counting: a posting list shorter than a few times the nominated set is gathered through a dense slot
         # table (one lookup per posting); a longer one is binary-searched for the nominated rows instead.
-        hit = np.sort(np.concatenate([p for _, p in parts[:take]]))
-        if len(hit):
-            first = np.ones(len(hit), dtype=bool)
-            first[1:] = hit[1:] != hit[:-1]
-            hit = hit[first]
+        hit = sorted_unique(np.concatenate([p for _, p in parts[:take]]))
         slot = np.full(len(self._gram_count), -(1 << 30), dtype=np.int32)
         slot[hit] = np.arange(len(hit), dtype=np.int32) * len(GRAM_FIELDS)
         gathered, searched = [], []
@@ -665,9 +651,10 @@ class _InsertionSession:
             for mark, code, _ in self._buffer:
                 self.index._stats.add(code.concept_tokens, mark.classes)
             for i in range(0, len(self._buffer), APPEND_CHUNK):
-                self.index._append(self._buffer[i : i + APPEND_CHUNK], count_words=False)
+                self.index._append(self._buffer[i : i + APPEND_CHUNK])
             self.index._postings.freeze(self.index._alive)
             self.index._grams.freeze(self.index._alive)
+            self.index._gram_count = self.index._grams.field_counts(len(self.index._ids), GRAM_FIELDS)
             self.count += len(self._buffer)
             self._buffer, self._pending = [], set()
 

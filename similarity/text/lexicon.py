@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 
 __all__ = ["GENERIC_KINDS", "Lexicon", "concept_text", "generic_words", "load_lexicon", "parse_lexicon"]
@@ -116,6 +117,7 @@ def parse_lexicon(text: str) -> Lexicon:
     return Lexicon(words=MappingProxyType(words), index=MappingProxyType(index), english=frozenset(english))
 
 
+@lru_cache(maxsize=1)
 def word_lists_digest() -> str:
     """Short SHA-256 of the word lists that shape encoded names (lexicon and generic words).
 
@@ -127,12 +129,20 @@ def word_lists_digest() -> str:
     """
     h = hashlib.sha256()
     for name in (_LEXICON_FILE, _GENERIC_FILE):
-        h.update(resources.files("similarity").joinpath("data", name).read_bytes())
+        h.update(_data_bytes(name))
     return h.hexdigest()[:12]
 
 
+def _data_bytes(name: str) -> bytes:
+    return _data_file(name).read_bytes()
+
+
 def _data_text(name: str) -> str:
-    return resources.files("similarity").joinpath("data", name).read_text(encoding="utf-8")
+    return _data_file(name).read_text(encoding="utf-8")
+
+
+def _data_file(name: str) -> Traversable:
+    return resources.files("similarity").joinpath("data", name)
 
 
 @lru_cache(maxsize=1)

@@ -97,8 +97,7 @@ def score_strings(
 ) -> NameFactors:
     """Score one query against candidates given as parallel lists of their encoded strings."""
     whole = _cdist(q.compact, compacts, fuzz.ratio)
-    lengths = np.fromiter(map(len, cores), dtype=np.float32, count=len(cores))
-    w = np.minimum(1.0, np.minimum(lengths, len(q.core)) / SHORT_CORE_CHARS)
+    w = _length_weight(q.core, cores)
 
     def core_weighted(x: np.ndarray) -> np.ndarray:
         return w * x + (1 - w) * whole
@@ -114,6 +113,13 @@ def score_strings(
     return NameFactors(sight=sight, sound=sound, meaning=meaning, dominant=dominant)
 
 
+def _length_weight(q: str, choices: Sequence[str]) -> np.ndarray:
+    """How much a comparison of ``q`` with each choice counts on its own: 1 from `SHORT_CORE_CHARS` letters on the
+    shorter side, less below (the rest is taken from the whole-name comparison)."""
+    lengths = np.fromiter(map(len, choices), dtype=np.float32, count=len(choices))
+    return np.minimum(1.0, np.minimum(lengths, len(q)) / SHORT_CORE_CHARS)
+
+
 def _meaning(q: NameCode, concepts: Sequence[str], whole: np.ndarray) -> np.ndarray:
     """Meaning: how alike the concept strings are, for names that share at least one whole concept.
 
@@ -126,8 +132,7 @@ def _meaning(q: NameCode, concepts: Sequence[str], whole: np.ndarray) -> np.ndar
         return np.zeros(0, dtype=np.float32)
     q_concepts = set(q.concept.split())
     shared = np.fromiter((not q_concepts.isdisjoint(c.split()) for c in concepts), dtype=bool, count=len(concepts))
-    lengths = np.fromiter(map(len, concepts), dtype=np.float32, count=len(concepts))
-    w = np.minimum(1.0, np.minimum(lengths, len(q.concept)) / SHORT_CORE_CHARS)
+    w = _length_weight(q.concept, concepts)
     fuzzy = w * _cdist(q.concept, concepts, fuzz.token_sort_ratio) + (1 - w) * whole
     return np.where(shared, fuzzy, 0.0).astype(np.float32)
 
