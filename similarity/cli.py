@@ -24,6 +24,7 @@ from .build import build_index, open_index
 from .check import check
 from .index import MarkIndex
 from .marks import RISK_LABELS_ID, CheckResult
+from .registry import csv_rows
 
 app = typer.Typer(
     add_completion=False,
@@ -164,9 +165,11 @@ def _check_batch(idx: MarkIndex, queries: Path, top: int, lang: str, as_json: bo
         if not reader.fieldnames or "name" not in [h.strip().lower() for h in reader.fieldnames]:
             _fail(f"{queries} needs a header with a name column (name,classes,logo)")
         base = queries.resolve().parent
-        for row in reader:
+        for line, row, error in csv_rows(reader):
+            if error is not None:
+                _emit({"query": {"name": "", "line": line}, "error": error}, line, "", as_json)
+                continue
             row = {(k or "").strip().lower(): (v or "") for k, v in row.items()}
-            line = reader.line_num
             name = row.get("name", "").strip()
             logo = row.get("logo", "").strip() or None
             if logo and not logo.startswith("simple-icons:") and not Path(logo).is_absolute():
@@ -185,10 +188,15 @@ def _check_batch(idx: MarkIndex, queries: Path, top: int, lang: str, as_json: bo
                     "query": {"name": name.encode("utf-8", "replace").decode("utf-8"), "line": line},
                     "error": msg,
                 }
-            if as_json:
-                sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-            else:
-                out.print(f"line {line}: {obj.get('error') or obj['verdict']['risk']} — {name}")
+            _emit(obj, line, name, as_json)
+
+
+def _emit(obj: dict[str, Any], line: int, name: str, as_json: bool) -> None:
+    """One batch answer: a JSON line, or a short readable line."""
+    if as_json:
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    else:
+        out.print(f"line {line}: {obj.get('error') or obj['verdict']['risk']} — {name}")
 
 
 @index_app.command("build")

@@ -98,6 +98,27 @@ def _canonical_header(header: str, mapping: Mapping[str, str] | None) -> str | N
     return COLUMN_ALIASES.get(key)
 
 
+def csv_rows(reader: Iterator[Any]) -> Iterator[tuple[int, Any, str | None]]:
+    """``(line, row, None)`` per record of a ``csv`` reader, or ``(line, None, reason)`` for a record the csv module
+    refuses (a field over its size limit, a NUL byte): the bad record is reported and reading goes on.
+
+    >>> import csv, io
+    >>> text = chr(10).join(["a", "x" * 200_000, "b"])  # one field over the csv module's limit
+    >>> [(n, err is None) for n, _, err in csv_rows(csv.reader(io.StringIO(text)))]
+    [(1, True), (2, False), (3, True)]
+    """
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            line = getattr(reader, "reader", reader).line_num  # a DictReader's own count lags until a record is done
+            yield line, None, f"malformed CSV record ({e}) — check its quoting and the length of its fields"
+            continue
+        yield reader.line_num, row, None
+
+
 def _rows_csv(path: Path, delimiter: str | None) -> Iterator[tuple[int, dict[str, Any] | str]]:
     with open(path, encoding="utf-8", errors="surrogateescape", newline="") as f:
         sample = f.read(8192)
@@ -112,8 +133,10 @@ def _rows_csv(path: Path, delimiter: str | None) -> Iterator[tuple[int, dict[str
         except StopIteration:
             return
         yield 1, {"__header__": header}
-        for row in reader:
-            line = reader.line_num
+        for line, row, error in csv_rows(reader):
+            if error is not None:
+                yield line, error
+                continue
             if not row or all(not c.strip() for c in row):
                 continue
             if len(row) != len(header):

@@ -95,6 +95,17 @@ def test_batch_queries_keep_order_and_report_errors(index_dir, tmp_path):
     assert lines[4]["matches"][0]["mark"]["id"] == "6"
 
 
+def test_batch_row_over_the_csv_field_limit_is_an_error_line(index_dir, tmp_path):
+    q = tmp_path / "q.csv"
+    q.write_text("name,classes\nKopi Kenangan,30\n" + "a" * 1_000_000 + ",30\nAqua,32\n", encoding="utf-8")
+    r = runner.invoke(app, ["check", "--queries", str(q), "--index", str(index_dir / "idx"), "--json"])
+    assert r.exit_code == 0, r.output
+    lines = _json_lines(r.stdout)
+    assert len(lines) == 3
+    assert lines[1]["query"]["line"] == 3 and "malformed CSV record" in lines[1]["error"]
+    assert lines[0]["matches"] and lines[2]["matches"][0]["mark"]["name"] == "Aqua"
+
+
 def test_bad_inputs_are_clear_errors(index_dir, tmp_path):
     idx = str(index_dir / "idx")
     for args in (["check", "", "--index", idx], ["check", "x" * 1_000_000, "--index", idx],

@@ -47,6 +47,13 @@ def test_invalid_utf8_row_is_reported_not_dropped(tmp_path):
     assert rep.errors[0].line == 3 and "UTF-8" in rep.errors[0].reason
 
 
+def test_a_field_over_the_csv_limit_is_reported_not_fatal(tmp_path):
+    p = _write(tmp_path, "r.csv", "id,name\n1,Kopi\n2," + "a" * 1_000_000 + "\n3,Teh\n")
+    rep = read_registry(p)
+    assert [m.id for m in rep.marks] == ["1", "3"]
+    assert [(e.line, e.field) for e in rep.errors] == [(3, "row")] and "malformed CSV" in rep.errors[0].reason
+
+
 def test_djki_headers_are_mapped(tmp_path):
     p = _write(
         tmp_path,
