@@ -168,6 +168,16 @@ def test_malformed_rows_land_in_quarantine_with_line_numbers(tmp_path):
     assert len(good) == 150 and good["id"].is_unique
 
 
+def test_a_title_over_the_csv_field_limit_is_quarantined_and_the_rows_after_it_are_read(tmp_path):
+    src = tmp_path / "listings.csv"
+    src.write_text("id,title\nL1,Kopi MAICIH\nL2," + "x" * 200_000 + "\nL3,Serum MS Glow\n", encoding="utf-8")
+    parts = plan_partitions(src, 100)
+    good = pd.concat([read_partition(p)[0] for p in parts])
+    bad = [q for p in parts for q in read_partition(p)[1]]
+    assert good["id"].tolist() == ["L1", "L3"]
+    assert [q["line"] for q in bad] == [3] and "unreadable CSV record" in bad[0]["reason"]
+
+
 def test_jsonl_and_parquet_inputs(tmp_path, index_dir):
     rows = [{"id": "j1", "title": "Serum MS Glow", "shop": "x"}, {"id": "j2", "title": "Kopi"}]
     (tmp_path / "a.jsonl").write_text(

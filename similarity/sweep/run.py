@@ -216,9 +216,11 @@ def _csv_records(part: Partition):
             fields = next(reader)
         except StopIteration:
             return
-        except csv.Error as e:
-            yield row, line, "", f"unreadable CSV: {e}"
-            return
+        except csv.Error as e:  # quarantine this record and read on: the rows after it are not lost
+            yield row, line, "", f"unreadable CSV record: {e}"
+            line += reader.line_num - before
+            row += 1
+            continue
         this_line = line
         line += reader.line_num - before
         if not fields or not any(x.strip() for x in fields):
