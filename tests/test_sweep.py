@@ -159,7 +159,7 @@ def test_malformed_rows_land_in_quarantine_with_line_numbers(tmp_path):
     src = tmp_path / "listings.csv"
     _write_listings(src, 150)
     parts = plan_partitions(src, 40)
-    assert [p.count for p in parts] == [40, 40, 40, 33]
+    assert [p.count for p in parts] == [38, 38, 38, 39]  # 153 records in equal parts of at most 40
     bad = [q for p in parts for q in read_partition(p)[1]]
     got = {(q["line"], q["reason"].split(":")[0]) for q in bad}
     assert got == {(28, "title"), (64, "expected 4 fields, got 6"), (135, "title")}

@@ -23,7 +23,6 @@ import os
 from collections.abc import Sequence
 
 import numpy as np
-import scipy.fftpack
 from PIL import Image
 
 from similarity.image.load import MAX_PIXELS, RASTER_FORMATS, LogoError, load_logo, prepare_logo
@@ -158,6 +157,8 @@ def _shrink(image: Image.Image, hash_size: int) -> np.ndarray:
 
 def _phash_pixels(pixels: np.ndarray, hash_size: int) -> np.ndarray:
     """imagehash's DCT + median threshold over a stack ``(n, side, side)`` of greyscale pixels."""
+    import scipy.fftpack  # imported on first hash: it is 0.4 s of every process's start-up otherwise
+
     rows = scipy.fftpack.dct(pixels, axis=1)[:, :hash_size, :]
     low = scipy.fftpack.dct(rows, axis=2)[:, :, :hash_size].reshape(len(pixels), -1)
     bits = low > np.median(low, axis=1, keepdims=True)

@@ -328,7 +328,7 @@ class MentionMatcher:
         for i in range(0, len(rows), 5000):
             self.marks_ += index.marks_at(rows[i : i + 5000])
             self.codes_ += index.codes_at(rows[i : i + 5000])
-        self.owners_ = [owner_key(m.owner) if m.owner else "" for m in self.marks_]
+        self._owner_keys: dict[int, str] = {}
         self.weights_: list[dict[str, float]] = []
         self.exact_: dict[str, list[int]] = defaultdict(list)
         self.sound_: dict[str, list[int]] = defaultdict(list)
@@ -366,6 +366,15 @@ class MentionMatcher:
                     self.typo_keys_[key].add(tok)
         self._typo_cache: dict[str, tuple[str, ...]] = {}
         return self
+
+    def owner_of(self, k: int) -> str:
+        """:func:`owner_key` of mark ``k``'s owner, computed on first use: only marks a shop's listing hits need
+        it, and computing it for every registry owner up front cost a third of the fit."""
+        key = self._owner_keys.get(k)
+        if key is None:
+            owner = self.marks_[k].owner
+            key = self._owner_keys[k] = owner_key(owner) if owner else ""
+        return key
 
     # ------------------------------------------------------------------ candidates
     def _typos(self, tok: str) -> tuple[str, ...]:
@@ -466,7 +475,7 @@ class MentionMatcher:
         tt = tokenize_title(title)
         by_span: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
         for k, hits in self._hits(tt.tokens).items():
-            if shop and self.owners_[k] == shop:
+            if shop and self.owner_of(k) == shop:
                 continue  # the registry says this shop owns the mark
             best = self._best_span(k, hits)
             if best is not None:
