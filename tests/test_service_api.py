@@ -117,6 +117,24 @@ def test_mark_index_and_health(client: TestClient) -> None:
     assert len(client.get("/v1/classes").json()) == 45
 
 
+def test_a_logo_stored_as_a_server_file_is_shown_as_its_url_never_as_the_path(tmp_path: Path) -> None:
+    logo_file = tmp_path / "private" / "logos" / "bensu.png"
+    logo_file.parent.mkdir(parents=True)
+    logo_file.write_bytes(github_png())
+    index = MarkIndex()
+    index.add([Mark(id="IDM 9", name="Geprek Bensu", classes=(43,), logo=str(logo_file))])
+    index.save(tmp_path / "index")
+    with TestClient(create_app(tmp_path / "index", token=TOKEN), raise_server_exceptions=False) as client:
+        body = client.post("/v1/check", json={"name": "Geprek Bensu"}).text
+        shown = client.get("/v1/marks/IDM 9").json()["logo"]
+        assert str(tmp_path) not in body and str(tmp_path) not in shown
+        assert shown == "/v1/marks/IDM%209/logo.png"
+        assert client.post("/v1/check", json={"name": "Geprek Bensu"}).json()["matches"][0]["mark"]["logo"] == shown
+        assert client.get("/v1/marks/IDM%209/logo.png").headers["content-type"] == "image/png"
+        report = client.post("/v1/report", json={"name": "Geprek Bensu"})
+        assert report.status_code == 200 and str(tmp_path) not in report.text
+
+
 def test_logo_thumbnail_is_a_small_png(client: TestClient) -> None:
     from PIL import Image
 

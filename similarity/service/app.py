@@ -25,6 +25,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import quote
 
 import anyio
 import faiss
@@ -210,6 +211,22 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": response.body})
 
 
+def public_mark(mark: dict[str, Any]) -> dict[str, Any]:
+    """A mark as the API shows it: a logo stored as a server file path becomes the URL of its thumbnail, so a
+    client sees where to fetch it and never the server's file system (``simple-icons:<slug>`` stays: it is a
+    public name). Changes ``mark`` in place and returns it.
+
+    >>> public_mark({"id": "IDM1", "logo": "/srv/registry/logos/1.png"})["logo"]
+    '/v1/marks/IDM1/logo.png'
+    >>> public_mark({"id": "IDM2", "logo": "simple-icons:github"})["logo"]
+    'simple-icons:github'
+    """
+    logo = mark.get("logo")
+    if logo and not str(logo).startswith("simple-icons:"):
+        mark["logo"] = f"/v1/marks/{quote(str(mark['id']), safe='')}/logo.png"
+    return mark
+
+
 # ---------------------------------------------------------------------------------------------- thumbnails
 @lru_cache(maxsize=2048)
 def logo_thumbnail(logo: str) -> bytes:
@@ -295,7 +312,7 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
         mark = served.current.get(mark_id)
         if mark is None:
             raise ApiError(404, "mark_not_found", f"no mark with id {mark_id!r} in this index")
-        return mark.to_dict()
+        return public_mark(mark.to_dict())
 
     @app.get("/v1/marks/{mark_id}/logo.png", tags=["registry"], response_class=Response,
              responses={200: {"content": {"image/png": {}}}})
@@ -326,7 +343,10 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
     async def check_endpoint(request: Request) -> JSONResponse:
         """Screen a name and/or logo against the registry: verdict, ranked matches, reasons per factor."""
         result, _, _, lang = await run_check(request)
-        return JSONResponse(result.to_dict(lang))
+        body = result.to_dict(lang)
+        for match in body["matches"]:
+            public_mark(match["mark"])
+        return JSONResponse(body)
 
     @app.post("/v1/report", tags=["check"], openapi_extra=_CHECK_OPENAPI, response_class=HTMLResponse,
               responses={200: {"content": {"text/html": {}}}})
