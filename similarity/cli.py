@@ -161,11 +161,12 @@ def _check_batch(idx: MarkIndex, queries: Path, top: int, lang: str, as_json: bo
     except OSError as e:
         _fail(f"cannot read {queries}: {e.strerror}")
     with f:
-        reader = csv.DictReader(f)
+        lines = list(f)
+        reader = csv.DictReader(iter(lines))
         if not reader.fieldnames or "name" not in [h.strip().lower() for h in reader.fieldnames]:
             _fail(f"{queries} needs a header with a name column (name,classes,logo)")
         base = queries.resolve().parent
-        for line, row, error in csv_rows(reader):
+        for line, row, error in csv_rows(reader, lines):
             if error is not None:
                 _emit({"query": {"name": "", "line": line}, "error": error}, line, "", as_json)
                 continue

@@ -21,7 +21,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,25 +98,75 @@ def _canonical_header(header: str, mapping: Mapping[str, str] | None) -> str | N
     return COLUMN_ALIASES.get(key)
 
 
-def csv_rows(reader: Iterator[Any]) -> Iterator[tuple[int, Any, str | None]]:
+def csv_rows(
+    reader: Iterator[Any], lines: Sequence[str] | None = None, width: int | None = None
+) -> Iterator[tuple[int, Any, str | None]]:
     """``(line, row, None)`` per record of a ``csv`` reader, or ``(line, None, reason)`` for a record the csv module
     refuses (a field over its size limit, a NUL byte): the bad record is reported and reading goes on.
+
+    With the file's ``lines`` (the same lines the reader reads) and the header's ``width`` (a DictReader knows it), a
+    quote left open — the csv module then reads the following lines into one field up to the next quote — is
+    reported on its line, and the lines it swallowed are read again on their own, so they are not lost. A record
+    counts as such when one of the lines inside its field is a whole record by itself; a quoted field that merely
+    spans lines ("Multi⏎Line") is kept.
 
     >>> import csv, io
     >>> text = chr(10).join(["a", "x" * 200_000, "b"])  # one field over the csv module's limit
     >>> [(n, err is None) for n, _, err in csv_rows(csv.reader(io.StringIO(text)))]
     [(1, True), (2, False), (3, True)]
+    >>> lines = ['A1,"Aqua' + chr(10), 'A2,Indomie' + chr(10), 'A3,Sari Roti' + chr(10)]
+    >>> [(n, row or err[:29]) for n, row, err in csv_rows(csv.reader(lines), lines, width=2)]
+    [(1, 'a quote opened on line 1 is n'), (2, ['A2', 'Indomie']), (3, ['A3', 'Sari Roti'])]
     """
+    inner = getattr(reader, "reader", reader)  # a DictReader's own count lags until a record is done
+    fieldnames = getattr(reader, "fieldnames", None)
+    width = len(fieldnames) if fieldnames else width
+    previous = inner.line_num
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as e:
-            line = getattr(reader, "reader", reader).line_num  # a DictReader's own count lags until a record is done
-            yield line, None, f"malformed CSV record ({e}) — check its quoting and the length of its fields"
+            previous = inner.line_num
+            yield previous, None, f"malformed CSV record ({e}) — check its quoting and the length of its fields"
             continue
-        yield reader.line_num, row, None
+        first, last, previous = previous + 1, inner.line_num, inner.line_num
+        swallowed = _reparse(lines, first + 1, last, inner.dialect) if lines is not None and last > first else []
+        if not any(isinstance(fields, list) and len(fields) == width for _, fields in swallowed):
+            yield last, row, None
+            continue
+        yield (
+            first,
+            None,
+            f"a quote opened on line {first} is not closed, so lines {first}-{last} ran into one field — close or "
+            f"remove that quote; {_line_range(first + 1, last)} read again on its own",
+        )
+        for number, fields in swallowed:
+            if isinstance(fields, str):
+                yield number, None, fields
+            elif fieldnames is None:
+                yield number, fields, None
+            elif fields:
+                record = dict(zip(fieldnames, fields, strict=False))
+                if len(fields) > len(fieldnames):
+                    record[None] = fields[len(fieldnames) :]
+                yield number, record, None
+
+
+def _reparse(lines: Sequence[str], first: int, last: int, dialect: Any) -> list[tuple[int, list[str] | str]]:
+    """Lines ``first..last`` (1-based) parsed one by one: the fields, or the reason a line cannot be read."""
+    out: list[tuple[int, list[str] | str]] = []
+    for number in range(first, min(last, len(lines)) + 1):
+        try:
+            out.append((number, next(csv.reader([lines[number - 1]], dialect=dialect), [])))
+        except csv.Error as e:
+            out.append((number, f"malformed CSV record ({e}) — check its quoting and the length of its fields"))
+    return out
+
+
+def _line_range(first: int, last: int) -> str:
+    return f"line {first} is" if first == last else f"lines {first}-{last} are each"
 
 
 def _rows_csv(path: Path, delimiter: str | None) -> Iterator[tuple[int, dict[str, Any] | str]]:
@@ -127,13 +177,14 @@ def _rows_csv(path: Path, delimiter: str | None) -> Iterator[tuple[int, dict[str
             delimiter = (
                 "\t" if path.suffix.lower() == ".tsv" else (";" if sample.count(";") > sample.count(",") else ",")
             )
-        reader = csv.reader(f, delimiter=delimiter)
+        lines = list(f)
+        reader = csv.reader(iter(lines), delimiter=delimiter)
         try:
             header = next(reader)
         except StopIteration:
             return
         yield 1, {"__header__": header}
-        for line, row, error in csv_rows(reader):
+        for line, row, error in csv_rows(reader, lines, len(header)):
             if error is not None:
                 yield line, error
                 continue

@@ -106,6 +106,17 @@ def test_batch_row_over_the_csv_field_limit_is_an_error_line(index_dir, tmp_path
     assert lines[0]["matches"] and lines[2]["matches"][0]["mark"]["name"] == "Aqua"
 
 
+def test_batch_row_with_an_unclosed_quote_is_an_error_line_and_the_next_rows_are_checked(index_dir, tmp_path):
+    q = tmp_path / "q.csv"
+    q.write_text('name,classes\n"Kopi Kenangan,30\nAqua,32\nGeprek Bensu,43\n', encoding="utf-8")
+    r = runner.invoke(app, ["check", "--queries", str(q), "--index", str(index_dir / "idx"), "--json"])
+    assert r.exit_code == 0, r.output
+    lines = _json_lines(r.stdout)
+    assert len(lines) == 3 and lines[0]["query"]["line"] == 2 and "not closed" in lines[0]["error"]
+    assert lines[1]["matches"][0]["mark"]["name"] == "Aqua"
+    assert lines[2]["query"]["name"] == "Geprek Bensu"
+
+
 def test_bad_inputs_are_clear_errors(index_dir, tmp_path):
     idx = str(index_dir / "idx")
     for args in (["check", "", "--index", idx], ["check", "x" * 1_000_000, "--index", idx],

@@ -54,6 +54,18 @@ def test_a_field_over_the_csv_limit_is_reported_not_fatal(tmp_path):
     assert [(e.line, e.field) for e in rep.errors] == [(3, "row")] and "malformed CSV" in rep.errors[0].reason
 
 
+def test_an_unclosed_quote_is_reported_and_the_lines_it_swallowed_are_still_read(tmp_path):
+    # the csv module reads every line after an open quote into one field: marks 3-5 used to vanish silently
+    p = _write(tmp_path, "r.csv", 'id,name,classes\n1,Kopi "Kenangan,30\n2,"Aqua,32\n3,Indomie,30\n4,Sari Roti,30\n'
+               '5,"Good"day,30\n6,Teh Botol,32\n')
+    rep = read_registry(p)
+    assert [(m.id, m.name) for m in rep.marks] == [
+        ("1", 'Kopi "Kenangan'), ("3", "Indomie"), ("4", "Sari Roti"), ("5", "Goodday"), ("6", "Teh Botol")
+    ]
+    assert [(e.line, e.field) for e in rep.errors] == [(3, "row")]
+    assert "quote opened on line 3 is not closed" in rep.errors[0].reason
+
+
 def test_djki_headers_are_mapped(tmp_path):
     p = _write(
         tmp_path,
