@@ -186,3 +186,13 @@ def test_every_medium_name_match_gives_a_reason():
     match = score_pairs(idx, "Kopi Kenangan", ["b"])[0]  # KENANGAN ~ BENNIGANS: 71 % alike in spelling
     assert thresholds()["medium"] <= match.score < thresholds()["high"]
     assert any(r.factor == "sight" for r in match.reasons), match.reasons
+
+
+def test_a_containment_reason_names_only_what_is_really_inside():
+    idx = MarkIndex()
+    idx.add([Mark(id="a", name="Kopi Kenangan"), Mark(id="b", name="Kenanga Elok Asri")])
+    whole, core = score_pairs(idx, "Kopi Kenang", ["a", "b"])
+    assert whole is not None and core is not None
+    assert "KOPI KENANGAN memuat KOPI KENANG" in [r.id for r in whole.reasons]
+    # "kopi" is not in KENANGA ELOK ASRI: the reason must not say the whole query is
+    assert all("KOPI" not in r.id for r in core.reasons if "memuat" in r.id)

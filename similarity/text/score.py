@@ -198,7 +198,10 @@ def name_reasons(
         if q.compact == m.compact:
             r = Reason("sight", f"nama sama: {qs} = {ms}", f"same name: {qs} = {ms}")
         elif q.core and m.core and (q.core in m.core or m.core in q.core) and q.core != m.core:
-            inner, outer = (qs, ms) if len(q.core) < len(m.core) else (ms, qs)
+            # name what is really inside: the whole shorter name when it is, else its core without the generic
+            # words (KOPI KENANG is inside KOPI KENANGAN, but inside KENANGA ELOK ASRI only KENANG is)
+            short, long_, outer = (q, m, ms) if len(q.core) < len(m.core) else (m, q, qs)
+            inner = _show(short.tokens) if short.compact in long_.compact else _show(short.core_tokens)
             r = Reason("sight", f"{outer} memuat {inner}", f"{outer} contains {inner}")
         else:
             r = Reason(
