@@ -24,7 +24,7 @@ from .build import build_index, open_index
 from .check import check
 from .index import MarkIndex
 from .marks import RISK_LABELS_ID, CheckResult
-from .registry import csv_rows
+from .registry import LineTape, csv_rows
 
 app = typer.Typer(
     add_completion=False,
@@ -161,12 +161,12 @@ def _check_batch(idx: MarkIndex, queries: Path, top: int, lang: str, as_json: bo
     except OSError as e:
         _fail(f"cannot read {queries}: {e.strerror}")
     with f:
-        lines = list(f)
-        reader = csv.DictReader(iter(lines))
+        tape = LineTape(f)
+        reader = csv.DictReader(tape)
         if not reader.fieldnames or "name" not in [h.strip().lower() for h in reader.fieldnames]:
             _fail(f"{queries} needs a header with a name column (name,classes,logo)")
         base = queries.resolve().parent
-        for line, row, error in csv_rows(reader, lines):
+        for line, row, error in csv_rows(reader, tape):
             if error is not None:
                 _emit({"query": {"name": "", "line": line}, "error": error}, line, "", as_json)
                 continue

@@ -126,8 +126,7 @@ def even_ranges(n: int, most: int) -> list[tuple[int, int]]:
     []
     """
     parts = -(-n // max(1, most))
-    cuts = [n * i // parts for i in range(parts + 1)] if parts else [0]
-    return [(cuts[i], cuts[i + 1]) for i in range(parts)]
+    return [(n * i // parts, n * (i + 1) // parts) for i in range(parts)]
 
 
 def _record_starts(path: Path, fmt: str) -> list[tuple[int, int]]:
