@@ -48,7 +48,7 @@ def index_top(idx: MarkIndex, query: str, k: int = 10) -> tuple[np.ndarray, np.n
     code = encode_name(query)
     rows, dom = idx.name_candidates(code)
     cores, compacts, sounds, concepts = idx.name_strings(rows)
-    score = score_strings(code, cores, compacts, sounds, concepts, dom).name
+    score = score_strings(code, cores, compacts, sounds, concepts, dom, idx.core_tokens_of(rows)).name
     order = np.argsort(-score, kind="stable")[:k]
     return rows[order], score[order]
 
@@ -61,7 +61,8 @@ def exhaustive_scores(idx: MarkIndex, query: str) -> np.ndarray:
     for key in code.keys:
         r, d = idx._postings.get(key)
         np.maximum.at(dom, r, d)
-    return score_strings(code, idx._core, idx._compact, idx._sound, idx._concept, dom).name
+    rows = np.arange(n)
+    return score_strings(code, idx._core, idx._compact, idx._sound, idx._concept, dom, idx.core_tokens_of(rows)).name
 
 
 def recall_at_k(returned_scores: np.ndarray, truth: np.ndarray, k: int = 10) -> float:

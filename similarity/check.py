@@ -232,7 +232,7 @@ def _name_factors(
     if code is None:
         return None
     cores, compacts, sounds, concepts = index.name_strings(rows)
-    return score_strings(code, cores, compacts, sounds, concepts, dom)
+    return score_strings(code, cores, compacts, sounds, concepts, dom, index.core_tokens_of(rows))
 
 
 def _result(

@@ -24,7 +24,7 @@ import os
 import sqlite3
 import time
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -446,6 +446,10 @@ class MarkIndex:
         if len(rl) == 1:
             return [pick(self._core)], [pick(self._compact)], [pick(self._sound)], [pick(self._concept)]
         return list(pick(self._core)), list(pick(self._compact)), list(pick(self._sound)), list(pick(self._concept))
+
+    def core_tokens_of(self, rows: np.ndarray) -> Callable[[int], tuple[str, ...]]:
+        """``f(i)``: the core words of ``rows[i]``, read on demand (the scorers ask for a few candidates only)."""
+        return lambda i: self.codes_at([int(rows[i])])[0].core_tokens
 
     def logo_candidates(self, query_codes: np.ndarray, k: int | None = None) -> np.ndarray:
         """Rows of the nearest logos to any dihedral variant of the query (exact Hamming, FAISS)."""

@@ -196,3 +196,18 @@ def test_a_containment_reason_names_only_what_is_really_inside():
     assert "KOPI KENANGAN memuat KOPI KENANG" in [r.id for r in whole.reasons]
     # "kopi" is not in KENANGA ELOK ASRI: the reason must not say the whole query is
     assert all("KOPI" not in r.id for r in core.reasons if "memuat" in r.id)
+
+
+def test_a_prefix_is_an_extension_only_at_a_word_boundary():
+    """MONO → MONOBANK and GOTO → GOTO FINANCIAL extend the earlier mark; KENANG → KENANGA ELOK ASRI is another
+    word (KENANGA, a flower) that merely starts with the same letters, and must not reach the high tier."""
+    idx = MarkIndex()
+    idx.add([Mark(id="bank", name="Monobank"), Mark(id="goto", name="GoTo Financial"),
+             Mark(id="flower", name="Kenanga Elok Asri")])
+    mono, goto, _ = score_pairs(idx, "Mono", ["bank", "goto", "flower"])
+    _, gojek, _ = score_pairs(idx, "GoTo", ["bank", "goto", "flower"])
+    kenang = score_pairs(idx, "Kopi Kenang", ["flower"])[0]
+    assert mono is not None and gojek is not None and kenang is not None
+    assert mono.factors.sight >= 0.85 and gojek.factors.sight >= 0.85
+    assert kenang.factors.sight < 0.85
+    assert kenang.risk != "high", kenang

@@ -494,6 +494,7 @@ class MentionMatcher:
                 [c.compact for c in codes],
                 [c.sound for c in codes],
                 [c.concept for c in codes],
+                core_tokens=lambda j, codes=codes: codes[j].core_tokens,
             )
             status = np.asarray([STATUS_WEIGHT[self.marks_[k].status] for k, _ in cands], dtype=np.float32)
             score = f.name * status

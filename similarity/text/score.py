@@ -12,7 +12,7 @@ function scores the ~1,000 candidates of one query and, in the benchmark, every 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +34,9 @@ DOMINANT_WEIGHT = 0.95
 PREFIX_SCORE = 0.85
 """Containment score when one core starts with the whole other one (measured: alias recall@10 0.68 → 0.705 with
 random-pair tier rates unchanged, benchmarks/bench_names_real.py)."""
+PREFIX_MIN_REST = 3
+"""A prefix ending inside a word must leave this many of its letters: MONO | BANK is an extension, KENANG | A is not
+(KENANGA, a flower, merely starts like KENANG)."""
 SHORT_CORE_CHARS = 5
 """Cores shorter than this (initials like PS, MS) are weak evidence alone: their sight, sound and meaning are
 blended with the whole-name comparison in proportion to their length (PS GLOW must not equal PS FASHION)."""
@@ -66,8 +69,22 @@ def _cdist(q: str, choices: Sequence[str], scorer) -> np.ndarray:
     return process.cdist([q], choices, scorer=scorer, dtype=np.float32, workers=1)[0] / 100.0
 
 
-def containment(q: str, choices: Sequence[str]) -> np.ndarray:
-    """How much one name contains the other (INDOQUA ⊃ AQUA, GOTO FINANCIAL ⊃ GOTO), scaled by length share."""
+def containment(
+    q: str,
+    choices: Sequence[str],
+    q_tokens: Sequence[str] | None = None,
+    tokens_of: Callable[[int], Sequence[str]] | None = None,
+) -> np.ndarray:
+    """How much one name contains the other (INDOQUA ⊃ AQUA, GOTO FINANCIAL ⊃ GOTO), scaled by length share.
+
+    ``q_tokens`` and ``tokens_of(i)`` are the core words of ``q`` and of ``choices[i]`` (their concatenation is the
+    core); with them a name that merely starts like the other is not read as its extension::
+
+        >>> print(containment("mono", ["monobank"], ["mono"], lambda i: ["monobank"]))
+        [0.85]
+        >>> print(containment("kenang", ["kenangaelok"], ["kenang"], lambda i: ["kenanga", "elok"]).round(2))
+        [0.77]
+    """
     part = _cdist(q, choices, fuzz.partial_ratio)
     if part.size == 0:
         return part
@@ -82,9 +99,25 @@ def containment(q: str, choices: Sequence[str]) -> np.ndarray:
     # only a fully contained shorter name can be a prefix, so only those few are looked at
     for i in np.flatnonzero((part >= 0.999) & (short >= MIN_CONTAINED_CHARS) & (lengths != lq)).tolist():
         c = choices[i]
-        if c.startswith(q) if len(c) > lq else q.startswith(c):
+        if len(c) > lq:
+            extends = c.startswith(q) and _cut_at_word(len(q), tokens_of(i) if tokens_of else (c,))
+        else:
+            extends = q.startswith(c) and _cut_at_word(len(c), q_tokens or (q,))
+        if extends:
             out[i] = max(out[i], PREFIX_SCORE)
     return out
+
+
+def _cut_at_word(cut: int, words: Sequence[str]) -> bool:
+    """Whether the longer name's words, glued, continue after ``cut`` letters with a word of their own: the cut
+    falls between two words (GOTO | FINANCIAL) or leaves at least `PREFIX_MIN_REST` letters of the word it splits
+    (MONO | BANK). KENANG | A ELOK is another word, KENANGA, that merely starts like KENANG."""
+    end = 0
+    for word in words:
+        end += len(word)
+        if end >= cut:
+            return end == cut or end - cut >= PREFIX_MIN_REST
+    return False
 
 
 def score_strings(
@@ -94,8 +127,13 @@ def score_strings(
     sounds: Sequence[str],
     concepts: Sequence[str],
     dominant: np.ndarray | None = None,
+    core_tokens: Callable[[int], Sequence[str]] | None = None,
 ) -> NameFactors:
-    """Score one query against candidates given as parallel lists of their encoded strings."""
+    """Score one query against candidates given as parallel lists of their encoded strings.
+
+    ``core_tokens(i)`` gives candidate ``i``'s core words; only a few candidates (those whose core starts with the
+    query's whole core) are asked, to tell an extension (MONO → MONOBANK) from another word (KENANG → KENANGA).
+    Without it each candidate core counts as one word."""
     whole = _cdist(q.compact, compacts, fuzz.ratio)
     w = _length_weight(q.core, cores)
 
@@ -103,7 +141,11 @@ def score_strings(
         return w * x + (1 - w) * whole
 
     sight = np.maximum.reduce(
-        [core_weighted(_cdist(q.core, cores, fuzz.ratio)), WHOLE_NAME_WEIGHT * whole, containment(q.core, cores)]
+        [
+            core_weighted(_cdist(q.core, cores, fuzz.ratio)),
+            WHOLE_NAME_WEIGHT * whole,
+            containment(q.core, cores, q.core_tokens, core_tokens),
+        ]
     )
     sound = core_weighted(_cdist(q.sound, sounds, fuzz.ratio))
     meaning = _meaning(q, concepts, whole)
@@ -148,6 +190,7 @@ def score_names(
         [c.sound for c in candidates],
         [c.concept for c in candidates],
         dominant,
+        lambda i: candidates[i].core_tokens,
     )
 
 
