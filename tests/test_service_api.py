@@ -352,7 +352,7 @@ def test_reload_swaps_in_a_rebuilt_index(client: TestClient, index_dir: Path) ->
     rebuilt = MarkIndex.load(index_dir)
     rebuilt.add([Mark(id="IDM200", name="Indomaret", classes=(35,))])
     rebuilt.save()
-    assert client.get("/v1/marks/IDM200").status_code == 404  # not served until reloaded
+    assert client.get("/v1/marks/IDM200").status_code == 404  # not served yet: following the folder is asynchronous
     r = client.post("/v1/admin/reload", headers=AUTH)
     assert r.status_code == 200 and r.json()["previous_generation"] == 1 and r.json()["generation"] == 2
     assert client.get("/v1/marks/IDM200").status_code == 200
@@ -390,3 +390,88 @@ def test_reload_of_a_broken_folder_keeps_the_old_index(client: TestClient, index
     assert r.status_code == 500 and r.json()["error"] == "reload_failed"
     assert "previous index keeps serving" in r.json()["detail"]
     assert_serving(client)
+
+
+# ---------------------------------------------------------------------------------------------- several processes
+def test_a_generation_saved_by_another_process_is_followed(index_dir: Path) -> None:
+    with TestClient(create_app(index_dir, token=TOKEN), raise_server_exceptions=False) as client:
+        other = MarkIndex.load(index_dir)  # a rebuild, or another server process answering a write
+        other.add([Mark(id="IDM300", name="Warung Zebra Biru", classes=(43,))])
+        other.save()
+        deadline = time.monotonic() + 30
+        while client.get("/v1/marks/IDM300").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert client.get("/v1/marks/IDM300").status_code == 200
+        assert client.get("/health").json()["generation"] == other.generation
+        assert_serving(client)
+
+
+def test_writes_from_two_server_processes_are_never_lost(index_dir: Path) -> None:
+    """Each process loads, changes and saves under the folder's lock: no write overwrites another's."""
+    from similarity.service.app import ServedIndex
+
+    a, b = ServedIndex(MarkIndex.load(index_dir)), ServedIndex(MarkIndex.load(index_dir))
+    errors: list[BaseException] = []
+
+    def writer(served: ServedIndex, prefix: str) -> None:
+        try:
+            for i in range(4):
+                served.write(lambda ix, i=i: ix.add([Mark(id=f"{prefix}{i}", name=f"Merek {prefix} {i}")]))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(a, "A")), threading.Thread(target=writer, args=(b, "B"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    final = MarkIndex.load(index_dir)
+    assert {f"{p}{i}" for p in "AB" for i in range(4)} <= {m.id for m in final}
+    assert final.generation == 1 + 8
+
+
+def test_serve_with_two_processes_answers_and_spreads_writes(index_dir: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "SIMILARITY_API_TOKEN": TOKEN}
+    runner = "import typer; from similarity.service.cli import serve_command; typer.run(serve_command)"
+    server = subprocess.Popen([sys.executable, "-c", runner, "--index", str(index_dir), "--port", str(port),
+                               "--workers", "2", "--quiet"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        new = {"id": "IDM400", "name": "Warung Zebra Biru", "classes": [43]}
+        r = httpx.post(f"{base}/v1/marks", headers=AUTH, json=new, timeout=30)
+        assert r.status_code == 200, r.text
+        seen: list[int] = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            # a new connection per request, so both processes answer in turn
+            seen = [httpx.get(f"{base}/v1/marks/IDM400", timeout=10).status_code for _ in range(10)]
+            if seen == [200] * 10:
+                break
+            time.sleep(0.2)
+        assert seen == [200] * 10
+        check = httpx.post(f"{base}/v1/check", json={"name": "Kopi Kenang", "classes": [30]}, timeout=30)
+        assert check.status_code == 200 and check.json()["matches"][0]["mark"]["id"] == "IDM001"
+    finally:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()

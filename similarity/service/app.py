@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import io
 import json
 import logging
 import os
 import secrets
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -44,7 +46,7 @@ from ..classes import LAST_CLASS, NICE_CLASSES, parse_classes
 from ..image.load import MAX_FILE_BYTES, LogoError, load_logo
 from ..index import MarkIndex
 from ..marks import STATUSES, CheckResult, Mark
-from ..store import IndexFormatError
+from ..store import MANIFEST, IndexFormatError
 from ..text.encode import encode_name
 from ..text.normalize import MAX_NAME_CHARS
 
@@ -52,6 +54,10 @@ log = logging.getLogger("similarity.service")
 
 HERE = Path(__file__).parent
 TOKEN_ENV = "SIMILARITY_API_TOKEN"
+INDEX_ENV = "SIMILARITY_SERVE_INDEX"
+"""Index folder of :func:`app_from_env`, the factory each worker process of ``serve --workers N`` calls."""
+FOLLOW_EVERY_S = 1.0
+"""How often a request may look whether the index folder holds a newer generation (one ``stat`` call)."""
 CHECK_TIMEOUT_S = 10.0
 """Longest a check may take, queueing included; beyond it the client gets 504 and the thread finishes alone."""
 CHECK_THREADS = 1
@@ -118,32 +124,103 @@ def _validation_detail(error: ValidationError | RequestValidationError) -> list[
 
 # ---------------------------------------------------------------------------------------------- the index
 class ServedIndex:
-    """The index being served. Readers take :attr:`current` once per request; writers swap in a new object."""
+    """The index being served. Readers take :attr:`current` once per request; writers swap in a new object.
 
-    def __init__(self, index: MarkIndex) -> None:
-        self.current = index
+    An index saved in a folder is *followed*: at most every ``follow_every`` seconds a reader looks at the
+    manifest's modification time, and when another process has saved a newer generation there (a rebuild, or a
+    registry write answered by another server process) it is loaded in a background thread and swapped in once
+    complete; requests meanwhile keep the previous one. Writes from several processes are serialised by a lock
+    file in the folder, so none is lost::
+
+        >>> import tempfile
+        >>> from similarity.marks import Mark
+        >>> idx = MarkIndex(); _ = idx.add([Mark(id="a", name="Aqua")]); folder = idx.save(tempfile.mkdtemp())
+        >>> served = ServedIndex(MarkIndex.load(idx.path), follow_every=0)
+        >>> _ = idx.add([Mark(id="b", name="Indomie")]); _ = idx.save()      # another process writes
+        >>> served.wait_for_generation(idx.generation, timeout=30).generation == idx.generation
+        True
+    """
+
+    def __init__(self, index: MarkIndex, *, follow_every: float | None = FOLLOW_EVERY_S) -> None:
+        self._current = index
         self._lock = threading.Lock()
+        self._follow_every = follow_every if index.path is not None else None
+        self._checked = time.monotonic()
+        self._stamp = self._manifest_stamp()
+        self._following: threading.Thread | None = None
+
+    @property
+    def current(self) -> MarkIndex:
+        if self._follow_every is not None and time.monotonic() - self._checked >= self._follow_every:
+            self._checked = time.monotonic()
+            stamp = self._manifest_stamp()
+            if stamp != self._stamp and (self._following is None or not self._following.is_alive()):
+                self._stamp = stamp
+                self._following = threading.Thread(target=self._follow, name="index-follower", daemon=True)
+                self._following.start()
+        return self._current
 
     def reload(self) -> MarkIndex:
         """Load the folder again (a rebuilt or updated index) and swap it in once fully loaded."""
         with self._lock:
             fresh = MarkIndex.load(self._folder())
-            self.current = fresh
+            self._current, self._stamp = fresh, self._manifest_stamp()
             return fresh
 
     def write(self, change: Callable[[MarkIndex], T]) -> tuple[T, MarkIndex]:
-        """Apply ``change`` to a fresh copy from disk, save it, then swap it in; readers never wait."""
-        with self._lock:
-            copy = MarkIndex.load(self._folder())
+        """Apply ``change`` to a fresh copy from disk, save it, then swap it in; readers never wait. The copy is
+        loaded under the folder's write lock, so a write from another server process is never overwritten."""
+        folder = self._folder()
+        with self._lock, _service_write_lock(folder):
+            copy = MarkIndex.load(folder)
             outcome = change(copy)
             copy.save()
-            self.current = copy
+            self._current, self._stamp = copy, self._manifest_stamp()  # our own save: nothing to follow
             return outcome, copy
 
+    def wait_for_generation(self, generation: int, timeout: float = 60.0) -> MarkIndex:
+        """The served index once it has reached ``generation`` (following the folder), or the current one after
+        ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while self.current.generation < generation and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if self._following is not None:
+            self._following.join(max(0.0, deadline - time.monotonic()))
+        return self._current
+
+    def _follow(self) -> None:
+        try:
+            with self._lock:
+                fresh = MarkIndex.load(self._folder())
+                if fresh.generation > self._current.generation:
+                    self._current = fresh
+                    log.info("now serving generation %d of %s", fresh.generation, fresh.path)
+        except (IndexFormatError, OSError, ApiError) as e:
+            log.warning("the index folder changed but cannot be loaded (%s); the previous index keeps serving", e)
+
+    def _manifest_stamp(self) -> int | None:
+        if self._current.path is None:
+            return None
+        try:
+            return (self._current.path / MANIFEST).stat().st_mtime_ns
+        except OSError:
+            return None
+
     def _folder(self) -> Path:
-        if self.current.path is None:
+        if self._current.path is None:
             raise ApiError(409, "index_not_on_disk", "this index was never saved to a folder — nothing to load")
-        return self.current.path
+        return self._current.path
+
+
+@contextlib.contextmanager
+def _service_write_lock(folder: Path) -> Iterator[None]:
+    """Load-change-save of one server process at a time per folder (the save takes the store's own lock)."""
+    with open(folder / ".service-write.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def public_info(index: MarkIndex) -> dict[str, Any]:
@@ -250,6 +327,13 @@ def _single_threaded(func: Callable[..., T], *args: Any) -> T:
 
 
 # ---------------------------------------------------------------------------------------------- the app
+def app_from_env() -> FastAPI:
+    """:func:`create_app` for the folder in ``$SIMILARITY_SERVE_INDEX`` (unset: the demo registry): the factory
+    each worker process of ``similarity serve --workers N`` calls. Each process loads the index once and follows
+    the folder, so a write answered by one process reaches the others within about a second."""
+    return create_app(os.environ.get(INDEX_ENV) or None)
+
+
 def create_app(index_path: str | os.PathLike | None, *, token: str | None = None,
                check_timeout: float = CHECK_TIMEOUT_S, threads: int = CHECK_THREADS) -> FastAPI:
     """The FastAPI app serving the index in ``index_path`` (None: the bundled demo registry).

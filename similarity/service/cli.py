@@ -1,7 +1,8 @@
-"""``similarity serve``: the HTTP API and web page on uvicorn (one process, checks in a thread pool).
+"""``similarity serve``: the HTTP API and web page on uvicorn (one or more processes, checks in a thread).
 
     similarity serve --index indexes/djki --port 8000
     SIMILARITY_API_TOKEN=s3cret similarity serve        # enables POST/DELETE /v1/marks and reload
+    similarity serve --index indexes/djki --workers 2   # one process per core; writes reach every process
 
 FastAPI and uvicorn are imported inside the command, so the rest of the command line works without them.
 """
@@ -9,7 +10,7 @@ FastAPI and uvicorn are imported inside the command, so the rest of the command 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -20,32 +21,48 @@ def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on; keep 127.0.0.1 unless behind a proxy.")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes. A check holds the GIL, so one "
+                                         "process uses about one core; each process loads the index once.")] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Log warnings and errors only.")] = False,
 ) -> None:
     """Serve the check API (/v1/check, OpenAPI docs at /docs) and the web page (/) for one index."""
     try:
         import uvicorn
 
-        from .app import TOKEN_ENV, create_app
+        from .app import INDEX_ENV, TOKEN_ENV, create_app
     except ImportError as e:
         typer.echo(f"error: the server needs the 'service' extra ({e.name} is missing) — "
                    "pip install 'brand-similarity[service]'", err=True)
         raise typer.Exit(2) from None
-    from ..store import IndexFormatError
+    import os
+
+    from ..store import IndexFormatError, read_manifest
 
     try:
-        app = create_app(index)
+        if workers == 1:
+            app = create_app(index)
+            info = app.state.served.current.info()
+        else:  # every worker process builds its own app (uvicorn needs an import string); check the folder here
+            if index is not None:
+                os.environ[INDEX_ENV] = str(index.resolve())
+                manifest = read_manifest(index)
+                info = {"marks": manifest["counts"]["marks"], "generation": manifest["generation"]}
+            else:
+                os.environ.pop(INDEX_ENV, None)
+                info = create_app(None).state.served.current.info()  # builds the demo index once, up front
     except IndexFormatError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from None
     if not quiet:
-        import os
-
         writes = "enabled" if os.environ.get(TOKEN_ENV) else f"disabled (set {TOKEN_ENV} to enable)"
-        info = app.state.served.current.info()
         typer.echo(f"serving {info['marks']:,} marks (generation {info['generation']}) on http://{host}:{port}/ "
-                   f"— API docs at /docs; registry writes {writes}", err=True)
+                   f"with {workers} process{'es' if workers > 1 else ''} — API docs at /docs; registry writes "
+                   f"{writes}", err=True)
     # keep-alive 30 s, not uvicorn's 5: under saturation a client's next request can come later than 5 s after
     # the last answer, and a connection closed at that moment fails the request (seen in bench_service)
-    uvicorn.run(app, host=host, port=port, log_level="warning" if quiet else "info",
-                timeout_keep_alive=30, timeout_graceful_shutdown=5)
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning" if quiet else "info",
+                               "timeout_keep_alive": 30, "timeout_graceful_shutdown": 5}
+    if workers == 1:
+        uvicorn.run(app, **options)
+    else:
+        uvicorn.run("similarity.service.app:app_from_env", factory=True, workers=workers, **options)
