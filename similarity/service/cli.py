@@ -9,6 +9,7 @@ FastAPI and uvicorn are imported inside the command, so the rest of the command 
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -65,4 +66,24 @@ def serve_command(
     if workers == 1:
         uvicorn.run(app, **options)
     else:
-        uvicorn.run("similarity.service.app:app_from_env", factory=True, workers=workers, **options)
+        _run_processes(workers, options)
+
+
+def _run_processes(workers: int, options: dict[str, Any]) -> None:
+    """``uvicorn.run(..., workers=N)`` with a listening socket that says it is TCP.
+
+    uvicorn binds the shared socket with protocol 0; the connections it accepts inherit that, asyncio then never
+    sets TCP_NODELAY on them, and every keep-alive request after the first waits ~40 ms for the client's delayed
+    ACK (uvicorn issue #3149; measured here: GET /health 44 ms with 2 processes, 2.4 ms with one).
+    """
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("similarity.service.app:app_from_env", factory=True, workers=workers, **options)
+    Multiprocess(config, sockets=[tcp_listener(config)]).run()
+
+
+def tcp_listener(config: Any) -> socket.socket:
+    """The uvicorn ``config``'s listening socket, declared TCP so that accepted connections get TCP_NODELAY."""
+    listener = config.bind_socket()
+    return socket.socket(listener.family, listener.type, socket.IPPROTO_TCP, fileno=listener.detach())
