@@ -5,11 +5,15 @@
 
 A synthetic registry of brand-like names (deterministic, seeded; 2% carry a simple-icons logo) is indexed into a
 temporary folder, the ``serve`` command is started on it in a subprocess, and closed-loop clients
-(httpx.AsyncClient, one keep-alive connection each) post checks for a fixed time: name-only JSON, then name+logo
+(plain asyncio connections, one keep-alive connection each) post checks for a fixed time: name-only JSON, then name+logo
 multipart uploads, after a short unrecorded warm-up. Each runs once with a single client (the latency of one
 check) and once with all clients (throughput, and latency under saturation: by Little's law p50 ≈ clients /
 throughput). Every request loop is bounded in count and time, and only 127.0.0.1 is ever contacted. Clients and
 server share this machine's cores.
+
+In the same run the same checks are timed in-process without HTTP (the CPU a check costs, hence the most checks per
+second the cores can give) and GET /health is loaded with all clients (what HTTP and the clients cost alone): with
+Little's law these tell whether a latency goal for N closed-loop clients can be reached on this machine at all.
 
 Then every bad request of the issue is sent once — malformed JSON, wrong types, a 50 MB upload (declared and
 streamed), a PNG bomb, unknown class 99, an empty name — and must get a 4xx while /health keeps answering 200.
@@ -151,10 +155,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(index: Path, port: int, log: Path) -> subprocess.Popen:
+def start_server(index: Path, port: int, log: Path, workers: int = 1) -> subprocess.Popen:
     """The ``serve`` command on 127.0.0.1 in a subprocess, as ``similarity serve`` runs it."""
     runner = "import typer; from similarity.service.cli import serve_command; typer.run(serve_command)"
-    command = [sys.executable, "-c", runner, "--index", str(index), "--host", HOST, "--port", str(port), "--quiet"]
+    command = [sys.executable, "-c", runner, "--index", str(index), "--host", HOST, "--port", str(port), "--quiet",
+               "--workers", str(workers)]
     env = {**os.environ, "SIMILARITY_API_TOKEN": ""}
     return subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env, cwd=ROOT)
 
@@ -174,42 +179,102 @@ def wait_healthy(base: str, process: subprocess.Popen, timeout: float = 300) -> 
 
 
 def rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    """Resident memory of ``pid`` and all its descendants (the server's worker processes)."""
+    total, todo, seen = 0.0, [pid], False
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+                    seen = True
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return total if seen else None
+
+
+def library_floor(folder: Path, bodies: list[dict], n: int = 300) -> dict:
+    """The same checks in this process, one at a time, without HTTP: the CPU a check costs, hence the most checks
+    per second this machine's cores can give and (Little's law) the least mean latency for N closed-loop clients."""
+    import faiss
+
+    from similarity.check import check
+
+    faiss.omp_set_num_threads(1)
+    index = MarkIndex.load(folder)
+    for body in bodies[:20]:  # warm caches as the service's warm-up does
+        check(index, body["name"], classes=body.get("classes", ()))
+    ms = []
+    for body in bodies[20 : 20 + n]:
+        t0 = time.process_time()
+        check(index, body["name"], classes=body.get("classes", ()))
+        ms.append((time.process_time() - t0) * 1000)
+    mean = statistics.fmean(ms)
+    cpus = os.cpu_count() or 1
+    return {"checks": len(ms), "cpu_ms_p50": round(float(np.percentile(ms, 50)), 2), "cpu_ms_mean": round(mean, 2),
+            "cpus": cpus, "max_checks_per_s": round(cpus * 1000 / mean, 1)}
 
 
 # ---------------------------------------------------------------------------------------------- load
-async def load_phase(base: str, label: str, clients: int, seconds: float, make_request) -> dict:
-    """Closed-loop clients posting for ``seconds``; latency of every request, errors counted, nothing retried."""
+def encode_request(base: str, method: str, path: str, **kwargs) -> bytes:
+    """One HTTP/1.1 request as bytes (httpx builds it once), so the load loop spends no CPU on encoding."""
+    request = httpx.Request(method, base + path, **kwargs)
+    body = request.read()
+    head = [f"{method} {path} HTTP/1.1", f"Host: {request.url.netloc.decode()}", "Connection: keep-alive"]
+    head += [f"{k}: {v}" for k, v in request.headers.items() if k.lower() not in ("host", "connection")]
+    if body and "content-length" not in request.headers:
+        head.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
+    """Send one request on a keep-alive connection and read its whole answer; returns the status code."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    await reader.readexactly(length)
+    return status
+
+
+async def load_phase(base: str, label: str, clients: int, seconds: float, requests: list[bytes]) -> dict:
+    """Closed-loop clients, one keep-alive connection each, sending pre-encoded requests for ``seconds``: latency
+    of every request, errors counted, nothing retried. Plain asyncio streams, not an HTTP library: the clients share
+    the server's 2 cores, and httpx with 100 connections took so much CPU that GET /health topped out at 120/s."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
+    host, port = base.removeprefix("http://").split(":")
     deadline = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        async def worker(k: int) -> None:
-            rng = random.Random(f"{label}/{clients}/{k}")  # no phase replays another's queries (warm caches)
+    async def client(k: int) -> None:
+        rng = random.Random(f"{label}/{clients}/{k}")  # no phase replays another's queries (warm caches)
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
             for _ in range(MAX_REQUESTS_PER_CLIENT):
                 if time.perf_counter() >= deadline:
                     return
                 t0 = time.perf_counter()
                 try:
-                    response = await client.post("/v1/check", **make_request(rng))
-                    key = None if response.status_code == 200 else f"HTTP {response.status_code}"
-                except httpx.HTTPError as e:
+                    status = await asyncio.wait_for(_exchange(reader, writer, rng.choice(requests)), 30)
+                    key = None if status == 200 else f"HTTP {status}"
+                except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError) as e:
                     key = type(e).__name__
+                    writer.close()
+                    reader, writer = await asyncio.open_connection(host, int(port))
                 latencies.append(time.perf_counter() - t0)
                 if key:
                     errors[key] = errors.get(key, 0) + 1
+        finally:
+            writer.close()
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(k) for k in range(clients)))
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(client(k) for k in range(clients)))
+    elapsed = time.perf_counter() - started
     ms = np.asarray(latencies) * 1000
     return {
         "phase": label, "clients": clients, "seconds": round(elapsed, 1), "requests": len(latencies),
@@ -286,6 +351,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--clients", type=int, help="concurrent clients (default 100, quick 20)")
     parser.add_argument("--seconds", type=float, help="seconds per loaded phase (default 60, quick 10)")
     parser.add_argument("--index", type=Path, help="reuse the synthetic index in this folder (built there if absent)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes (default: CPUs)")
     args = parser.parse_args(argv)
     n_marks = args.marks or (10_000 if args.quick else 100_000)
     clients = args.clients or (20 if args.quick else 100)
@@ -299,24 +365,27 @@ def main(argv: list[str] | None = None) -> dict:
         else:
             print(f"indexing {n_marks:,} synthetic marks …", file=sys.stderr)
             indexed, build_s = build_registry(n_marks, folder)
+        sample = synthetic_marks(min(n_marks, 5_000))
+        name_bodies = queries(sample, 2_000, seed=7)
+        print("timing the same checks in-process (no HTTP) …", file=sys.stderr)
+        floor = library_floor(folder, name_bodies)
         port = free_port()
         base = f"http://{HOST}:{port}"
         log = Path(tmp) / "server.log"
-        server = start_server(folder, port, log)
+        server = start_server(folder, port, log, args.workers)
         try:
             startup_s = wait_healthy(base, server)
-            sample = synthetic_marks(min(n_marks, 5_000))
-            name_bodies = queries(sample, 2_000, seed=7)
             pngs = logo_uploads()
 
-            def name_only(rng: random.Random) -> dict:
-                return {"json": rng.choice(name_bodies)}
-
-            def name_and_logo(rng: random.Random) -> dict:
-                body = rng.choice(name_bodies)
-                data = {"name": body["name"], **({"classes": ",".join(map(str, body["classes"]))}
-                                                  if "classes" in body else {})}
-                return {"data": data, "files": {"logo": ("logo.png", rng.choice(pngs), "image/png")}}
+            rng = random.Random(11)
+            name_only = [encode_request(base, "POST", "/v1/check", json=body) for body in name_bodies]
+            name_and_logo = [
+                encode_request(base, "POST", "/v1/check", files={"logo": ("logo.png", rng.choice(pngs), "image/png")},
+                               data={"name": body["name"], **({"classes": ",".join(map(str, body["classes"]))}
+                                                              if "classes" in body else {})})
+                for body in name_bodies
+            ]
+            health = [encode_request(base, "GET", "/health")]
 
             # warm-up, not recorded: the first checks after start fill the library's caches
             asyncio.run(load_phase(base, "warm-up", 2, min(seconds, 5.0), name_only))
@@ -326,6 +395,8 @@ def main(argv: list[str] | None = None) -> dict:
                 for c, s in ((1, single_seconds), (clients, seconds)):
                     print(f"{label}: {c} client(s) for {s:g} s …", file=sys.stderr)
                     phases.append(asyncio.run(load_phase(base, label, c, s, make)))
+            print(f"/health: {clients} clients for {single_seconds:g} s (the HTTP ceiling) …", file=sys.stderr)
+            ceiling = asyncio.run(load_phase(base, "GET /health", clients, single_seconds, health))
             refusals = bad_requests(base)
             memory = rss_mb(server.pid)
         finally:
@@ -339,7 +410,9 @@ def main(argv: list[str] | None = None) -> dict:
     results = {
         "date": date.today().isoformat(), "quick": args.quick, "cpus": os.cpu_count(), "marks": indexed,
         "build_s": round(build_s, 1), "server_startup_s": round(startup_s, 1), "server_rss_mb": memory,
-        "goal_p99_ms_name_only": GOAL_P99_MS, "phases": phases, "bad_requests": refusals,
+        "server_workers": args.workers, "goal_p99_ms_name_only": GOAL_P99_MS, "phases": phases,
+        "library_floor": floor, "http_ceiling": ceiling,
+        "little_law": little_law(floor, ceiling, clients), "bad_requests": refusals,
         "total_errors": sum(p["errors"] for p in phases), "all_refusals_4xx": all(r["ok"] for r in refusals),
     }
     if results["total_errors"] or not results["all_refusals_4xx"]:
@@ -348,6 +421,17 @@ def main(argv: list[str] | None = None) -> dict:
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     report(results)
     return results
+
+
+def little_law(floor: dict, ceiling: dict, clients: int) -> dict:
+    """What a p99 goal needs from closed-loop clients: N clients with no think time and a throughput X wait N / X
+    on average, and p99 is at least the mean."""
+    need = clients * 1000 / GOAL_P99_MS
+    return {"clients": clients, "needed_checks_per_s_for_goal": round(need, 1),
+            "max_checks_per_s_cpu": floor["max_checks_per_s"],
+            "least_mean_ms_at_cpu_bound": round(clients * 1000 / floor["max_checks_per_s"], 1),
+            "health_requests_per_s": ceiling["throughput_rps"],
+            "goal_reachable": floor["max_checks_per_s"] >= need and ceiling["throughput_rps"] >= need}
 
 
 def report(results: dict) -> None:
@@ -360,6 +444,16 @@ def report(results: dict) -> None:
     for p in results["phases"]:
         print(f"{p['phase']:<12} {p['clients']:>7} {p['requests']:>9} {p['errors']:>6} {p['throughput_rps']:>8} "
               f"{p['p50_ms']:>8} {p['p90_ms']:>8} {p['p99_ms']:>8} {p['max_ms']:>8}")
+    c = results["http_ceiling"]
+    print(f"{c['phase']:<12} {c['clients']:>7} {c['requests']:>9} {c['errors']:>6} {c['throughput_rps']:>8} "
+          f"{c['p50_ms']:>8} {c['p90_ms']:>8} {c['p99_ms']:>8} {c['max_ms']:>8}")
+    f, law = results["library_floor"], results["little_law"]
+    print(f"\nserver processes: {results['server_workers']}. One check in-process, no HTTP: {f['cpu_ms_p50']} ms CPU "
+          f"p50, {f['cpu_ms_mean']} ms mean → at most {f['max_checks_per_s']} checks/s on {f['cpus']} cores.\n"
+          f"p99 ≤ {GOAL_P99_MS:g} ms with {law['clients']} closed-loop clients needs ≥ "
+          f"{law['needed_checks_per_s_for_goal']:g} answers/s (Little's law); at the CPU bound the mean wait is ≥ "
+          f"{law['least_mean_ms_at_cpu_bound']} ms; GET /health alone reaches {law['health_requests_per_s']} req/s. "
+          f"Goal reachable on this machine: {law['goal_reachable']}")
     print(f"\n{'bad request':<34} {'status':>6}  {'error':<22} {'ms':>7}  /health")
     for r in results["bad_requests"]:
         print(f"{r['request']:<34} {r['status']!s:>6}  {r['error']!s:<22} {r['ms']:>7}  {r['health_after']}")
