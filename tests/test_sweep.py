@@ -278,3 +278,30 @@ def test_cli_json_prints_run_json(tmp_path, index_dir):
     assert out.returncode == 0, out.stderr
     run = json.loads(out.stdout)
     assert run["listings"] == 30 and run["partitions"] == 1 and Path(run["files"]["flagged.csv"]).exists()
+
+
+def test_partition_vocabularies_merge_to_the_whole_in_any_order() -> None:
+    """Pass 1 counts each partition alone; the merged counts and shop sketches must equal one count of everything
+    (the sketches keep the 64 smallest shop hashes, so words used by hundreds of shops exercise the cut)."""
+    from similarity.sweep.mentions import TitleVocabulary
+
+    rng = random.Random(5)
+    words = ["kopi", "susu", "polos", "aerostreet", "maicih", "keripik", "kemeja", "original", "pisang", "modis"]
+    titles = [" ".join(rng.choices(words, k=rng.randint(1, 5))) for _ in range(3_000)]
+    shops = [f"toko {rng.randrange(400)}" for _ in titles]
+    whole = TitleVocabulary()
+    whole.add(titles, shops)
+    cuts = [0, 700, 1_900, 3_000]
+    parts = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        v = TitleVocabulary()
+        v.add(titles[a:b], shops[a:b])
+        parts.append(v)
+    for order in ([0, 1, 2], [2, 0, 1]):
+        merged = TitleVocabulary()
+        for i in order:
+            merged.merge(parts[i])
+        assert merged.n_titles == whole.n_titles and merged.df == whole.df
+        assert merged.shops == whole.shops
+        assert merged.descriptive() == whole.descriptive() and merged.common() == whole.common()
+    assert max(len(s) for s in whole.shops.values()) == 64  # the sketch was full for the common words

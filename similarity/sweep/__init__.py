@@ -237,9 +237,11 @@ def run_sweep(
         )
         timings["sweep"] = round(time.perf_counter() - t, 3)
     finally:
+        t = time.perf_counter()
         client.close()
         if cluster is not None:
             cluster.close()
+        timings["close"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
     files, counts = assemble(run_dir, parts)
     timings["assemble"] = round(time.perf_counter() - t, 3)

@@ -23,6 +23,7 @@ the title and scoring that span with the library's name scorer::
 from __future__ import annotations
 
 import gc
+import heapq
 import re
 import zlib
 from collections import Counter, defaultdict
@@ -238,12 +239,19 @@ class TitleVocabulary:
             got.add(h)
 
     def merge(self, other: TitleVocabulary) -> TitleVocabulary:
+        """Add ``other``'s counts: the same vocabulary as adding both partitions' titles to one, in any order."""
         self.n_titles += other.n_titles
         self.df.update(other.df)
         self.has_shops |= other.has_shops
+        shops = self.shops
         for w, hs in other.shops.items():
-            for h in hs:
-                self._add_shop(w, h)
+            got = shops.get(w)
+            if got is None:
+                shops[w] = set(hs)
+            else:  # the bottom-k of a union is the bottom-k of the two bottom-k sets
+                got |= hs
+                if len(got) > SPREAD_SKETCH:
+                    shops[w] = set(heapq.nsmallest(SPREAD_SKETCH, got))
         return self
 
     def _spread(self, word: str) -> int:
@@ -338,14 +346,15 @@ class MentionMatcher:
         for k, (mark, code) in enumerate(zip(self.marks_, self.codes_, strict=True)):
             weights: dict[str, float] = {}
             for tok, concept, sound in zip(code.tokens, code.concept_tokens, code.sound_tokens, strict=True):
-                d = stats.distinctiveness(concept, mark.classes)
                 if (
-                    d >= DISTINCTIVE
-                    and len(tok) >= MIN_ANCHOR_CHARS
-                    and tok not in self._skip
-                    and stats.df[concept] <= REGISTRY_MAX_DF
-                    and not is_number_or_unit(tok)
+                    len(tok) < MIN_ANCHOR_CHARS
+                    or tok in self._skip
+                    or stats.df[concept] > REGISTRY_MAX_DF
+                    or is_number_or_unit(tok)
                 ):
+                    continue
+                d = stats.distinctiveness(concept, mark.classes)  # the costly test last
+                if d >= DISTINCTIVE:
                     weights[tok] = max(weights.get(tok, 0.0), d * d)
                     self.exact_[tok].append(k)
                     if len(sound) >= SOUND_MIN_CHARS:

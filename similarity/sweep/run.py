@@ -15,6 +15,7 @@ index path, generation and vocabulary digest); tasks carry only the partition's 
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import json
@@ -310,6 +311,9 @@ def worker_matcher(
         vocab = load_vocabulary(vocabulary_file) if vocabulary_file else None
         _MATCHERS.clear()
         _MATCHERS[key] = MentionMatcher(threshold, vocab).fit(open_index(index_dir))
+        # the matcher's million small objects live as long as the process: out of the collector's sight, full
+        # collections during the tasks and at the worker's exit no longer walk them
+        gc.freeze()
     return _MATCHERS[key]
 
 
