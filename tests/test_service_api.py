@@ -495,3 +495,17 @@ def test_the_shared_listening_socket_is_tcp_so_answers_are_not_held_by_nagle() -
                 assert conn.proto == socket.IPPROTO_TCP  # what asyncio checks before setting TCP_NODELAY
     finally:
         sock.close()
+
+
+def test_a_mark_id_with_a_slash_can_be_fetched_shown_and_deleted(client: TestClient) -> None:
+    mark = {"id": "IDM000777/2020", "name": "Warung Zebra Biru", "classes": [43], "logo": "simple-icons:github"}
+    assert client.post("/v1/marks", headers=AUTH, json=mark).status_code == 200
+    got = client.get("/v1/marks/IDM000777/2020")
+    assert got.status_code == 200 and got.json()["id"] == "IDM000777/2020"
+    assert client.get("/v1/marks/IDM000777%2F2020").json()["id"] == "IDM000777/2020"
+    check = client.post("/v1/check", json={"name": "Warung Zebra Biru", "classes": [43]}).json()
+    assert check["matches"][0]["mark"]["id"] == "IDM000777/2020"
+    png = client.get("/v1/marks/IDM000777/2020/logo.png")
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert client.delete("/v1/marks/IDM000777/2020", headers=AUTH).json()["removed"] == 1
+    assert client.get("/v1/marks/IDM000777/2020").status_code == 404

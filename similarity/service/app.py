@@ -391,14 +391,7 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
         return [{"number": c.number, "kind": c.kind, "title_id": c.title_id, "title_en": c.title_en}
                 for c in NICE_CLASSES.values()]
 
-    @app.get("/v1/marks/{mark_id}", tags=["registry"])
-    def get_mark(mark_id: str) -> dict[str, Any]:
-        mark = served.current.get(mark_id)
-        if mark is None:
-            raise ApiError(404, "mark_not_found", f"no mark with id {mark_id!r} in this index")
-        return public_mark(mark.to_dict())
-
-    @app.get("/v1/marks/{mark_id}/logo.png", tags=["registry"], response_class=Response,
+    @app.get("/v1/marks/{mark_id:path}/logo.png", tags=["registry"], response_class=Response,
              responses={200: {"content": {"image/png": {}}}})
     async def mark_logo(mark_id: str) -> Response:
         """The mark's logo as prepared for comparison, at most 128 px, as PNG."""
@@ -411,6 +404,15 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
             log.warning("logo of mark %s cannot be drawn: %s", mark_id, e)
             raise ApiError(404, "logo_unavailable", f"the logo of mark {mark_id!r} cannot be read") from None
         return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=3600"})
+
+    # ids may contain "/" (DJKI numbers such as "IDM000123/2020"): the routes take the rest of the path, the logo's
+    # first since it is the longer match
+    @app.get("/v1/marks/{mark_id:path}", tags=["registry"])
+    def get_mark(mark_id: str) -> dict[str, Any]:
+        mark = served.current.get(mark_id)
+        if mark is None:
+            raise ApiError(404, "mark_not_found", f"no mark with id {mark_id!r} in this index")
+        return public_mark(mark.to_dict())
 
     async def run_check(request: Request) -> tuple[CheckResult, MarkIndex, bytes | None, str]:
         name, classes, logo, top, lang = await _read_check_request(request)
@@ -468,7 +470,7 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
         return {"added": len(marks) - replaced, "replaced": replaced, "marks": len(index),
                 "generation": index.generation}
 
-    @app.delete("/v1/marks/{mark_id}", tags=["registry"], dependencies=[Depends(require_token)])
+    @app.delete("/v1/marks/{mark_id:path}", tags=["registry"], dependencies=[Depends(require_token)])
     async def delete_mark(mark_id: str) -> dict[str, Any]:
         if mark_id not in served.current:
             raise ApiError(404, "mark_not_found", f"no mark with id {mark_id!r} in this index")
