@@ -81,8 +81,24 @@ def demo_index_path() -> Path:
     from .store import FORMAT_VERSION
     from .text.lexicon import word_lists_digest
 
-    digest = hashlib.sha256(demo_registry_path().read_bytes()).hexdigest()[:12]
-    return cache_dir() / f"demo-{__version__}-f{FORMAT_VERSION}-{word_lists_digest()}-{digest}"
+    h = hashlib.sha256(demo_registry_path().read_bytes())
+    for module in ENCODER_MODULES:  # a change to spelling or sound rules changes every encoded name
+        h.update((Path(__file__).parent / "text" / module).read_bytes())
+    return cache_dir() / f"demo-{__version__}-f{FORMAT_VERSION}-{word_lists_digest()}-{h.hexdigest()[:12]}"
+
+
+ENCODER_MODULES = ("normalize.py", "phonetic.py", "metaphone.py", "encode.py")
+"""Sources whose rules shape the encoded names a cached demo index stores."""
+
+
+def _remove_old_demo_indexes(keep: Path) -> None:
+    """Delete the cache's other demo indexes (earlier versions or rules); one in use elsewhere stays readable
+    by the processes that have it open."""
+    import shutil
+
+    for old in keep.parent.glob("demo-*"):
+        if old != keep and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def open_index(path: str | os.PathLike | None = None, progress_factory: Callable | None = None) -> MarkIndex:
@@ -100,4 +116,5 @@ def open_index(path: str | os.PathLike | None = None, progress_factory: Callable
             index, _ = build_index(registry, target, progress=advance)
     else:
         index, _ = build_index(registry, target)
+    _remove_old_demo_indexes(target)
     return index

@@ -24,3 +24,22 @@ def test_shipped_logo_hashes_match_the_hashing_code():
     assert len(rows) > 3000 and all(r["logo_hash"] for r in rows)
     for r in random.Random(0).sample(rows, 25):
         assert code_to_hex(hash_logo(r["logo"])) == r["logo_hash"], r["id"]
+
+
+def test_a_new_demo_index_replaces_the_caches_of_earlier_versions(tmp_path, monkeypatch):
+    from similarity import build
+
+    monkeypatch.setenv("SIMILARITY_CACHE", str(tmp_path))
+    old = tmp_path / "demo-0.0.9-f1-aaaaaaaaaaaa-bbbbbbbbbbbb"
+    (old / "part").mkdir(parents=True)
+    index = build.open_index(None)
+    assert len(index) > 1000
+    assert [p.name for p in tmp_path.iterdir()] == [build.demo_index_path().name]
+
+
+def test_the_demo_cache_key_covers_the_spelling_and_sound_rules(monkeypatch):
+    from similarity import build
+
+    key = build.demo_index_path()
+    monkeypatch.setattr(build, "ENCODER_MODULES", ("normalize.py",))
+    assert build.demo_index_path() != key
