@@ -211,3 +211,12 @@ def test_a_prefix_is_an_extension_only_at_a_word_boundary():
     assert mono.factors.sight >= 0.85 and gojek.factors.sight >= 0.85
     assert kenang.factors.sight < 0.85
     assert kenang.risk != "high", kenang
+
+
+def test_a_low_match_says_which_weak_likeness_put_it_on_the_list():
+    idx = MarkIndex()
+    idx.add([Mark(id="d", name="Drake & Morgan", classes=(43,))])
+    match = score_pairs(idx, "Kopi Kenangan", ["d"])[0]
+    assert match is not None and thresholds()["low"] <= match.score < thresholds()["medium"], match
+    name_reasons = [r for r in match.reasons if r.factor in ("sight", "sound", "meaning")]
+    assert len(name_reasons) == 1 and "slightly alike" in name_reasons[0].en and "sedikit mirip" in name_reasons[0].id

@@ -40,6 +40,8 @@ PREFIX_MIN_REST = 3
 SHORT_CORE_CHARS = 5
 """Cores shorter than this (initials like PS, MS) are weak evidence alone: their sight, sound and meaning are
 blended with the whole-name comparison in proportion to their length (PS GLOW must not equal PS FASHION)."""
+WEAK_REASON_FLOOR = 0.4
+"""Below `REASON_FLOOR` only the strongest factor is named, as a weak likeness, and only from this value."""
 REASON_FLOOR = 0.65
 """A factor at or above this gives a reason in the output: just under the calibrated medium tier (0.66), so a match
 rated medium or high always says why (tests/test_scoring.py keeps the two in step)."""
@@ -281,5 +283,12 @@ def name_reasons(
                 f"dominant word sounds the same: {qw} ~ {mw}",
             )
         out.append((dominant, r))
+    if not out:  # a low-tier match still says which likeness put it on the list, and that it is weak
+        factor, value = max((("sight", sight), ("sound", sound), ("meaning", meaning)), key=lambda x: x[1])
+        if value >= WEAK_REASON_FLOOR:
+            id_word, en_word = {"sight": ("ejaan", "spelling"), "sound": ("bunyi", "sound"),
+                                "meaning": ("arti", "meaning")}[factor]
+            out.append((value, Reason(factor, f"sedikit mirip ({id_word}): {qs} ~ {ms} ({value:.0%})",
+                                      f"slightly alike ({en_word}): {qs} ~ {ms} ({value:.0%})")))
     out.sort(key=lambda x: -x[0])
     return [r for _, r in out]
