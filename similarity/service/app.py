@@ -144,6 +144,7 @@ class ServedIndex:
     def __init__(self, index: MarkIndex, *, follow_every: float | None = FOLLOW_EVERY_S) -> None:
         self._current = index
         self._lock = threading.Lock()
+        self._look = threading.Lock()
         self._follow_every = follow_every if index.path is not None else None
         self._checked = time.monotonic()
         self._stamp = self._manifest_stamp()
@@ -151,13 +152,20 @@ class ServedIndex:
 
     @property
     def current(self) -> MarkIndex:
-        if self._follow_every is not None and time.monotonic() - self._checked >= self._follow_every:
-            self._checked = time.monotonic()
-            stamp = self._manifest_stamp()
-            if stamp != self._stamp and (self._following is None or not self._following.is_alive()):
-                self._stamp = stamp
-                self._following = threading.Thread(target=self._follow, name="index-follower", daemon=True)
-                self._following.start()
+        if (
+            self._follow_every is not None
+            and time.monotonic() - self._checked >= self._follow_every
+            and self._look.acquire(blocking=False)  # one request looks; the others read on
+        ):
+            try:
+                self._checked = time.monotonic()
+                stamp = self._manifest_stamp()
+                if stamp != self._stamp and (self._following is None or not self._following.is_alive()):
+                    self._stamp = stamp
+                    self._following = threading.Thread(target=self._follow, name="index-follower", daemon=True)
+                    self._following.start()
+            finally:
+                self._look.release()
         return self._current
 
     def reload(self) -> MarkIndex:
