@@ -44,13 +44,15 @@ def serve_command(
             app = create_app(index)
             info = app.state.served.current.info()
         else:  # every worker process builds its own app (uvicorn needs an import string); check the folder here
-            if index is not None:
-                os.environ[INDEX_ENV] = str(index.resolve())
-                manifest = read_manifest(index)
-                info = {"marks": manifest["counts"]["marks"], "generation": manifest["generation"]}
-            else:
-                os.environ.pop(INDEX_ENV, None)
-                info = create_app(None).state.served.current.info()  # builds the demo index once, up front
+            folder = index
+            if folder is None:
+                from ..build import demo_index_path, open_index
+
+                open_index(None)  # builds the demo index once, before the processes start
+                folder = demo_index_path()
+            manifest = read_manifest(folder)
+            os.environ[INDEX_ENV] = str(folder.resolve())
+            info = {"marks": manifest["counts"]["marks"], "generation": manifest["generation"]}
     except IndexFormatError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from None
