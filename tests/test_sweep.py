@@ -305,3 +305,19 @@ def test_partition_vocabularies_merge_to_the_whole_in_any_order() -> None:
         assert merged.shops == whole.shops
         assert merged.descriptive() == whole.descriptive() and merged.common() == whole.common()
     assert max(len(s) for s in whole.shops.values()) == 64  # the sketch was full for the common words
+
+
+def test_an_everyday_word_alone_is_the_word_not_the_mark():
+    """COMFORT in a T-shirt title is the English word, not the mark Comfort Dental; the mark's whole phrase is still
+    found, and a famous mark keeps its everyday word as an anchor (ULTRA of Ultra Milk)."""
+    idx = MarkIndex()
+    idx.add([Mark(id="C", name="Comfort Dental", classes=(44,)), Mark(id="U", name="Ultra Milk", classes=(29,)),
+             Mark(id="H", name="Hasil Bumi Sumedang", classes=(31,))]
+            + [Mark(id=f"F{i}", name=n, classes=(30,)) for i, n in enumerate(FILLER)])
+    titles = ["Kaos Polos Comfort Cotton Combed 30s", "Klinik Comfort Dental Jakarta Scaling Gigi",
+              "Susu Ultra 250ml Coklat", "Hasil Panen Sayur Segar", "Hasil Bumi Sumedang Tahu Asli"]
+    found = _found(idx, titles)
+    assert found[0] == [] and found[3] == []
+    assert [m for m, _ in found[1]] == ["C"]
+    assert [m for m, _ in found[2]] == ["U"]
+    assert [m for m, _ in found[4]] == ["H"]
