@@ -66,9 +66,9 @@ def sha256(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def writer_lock(folder: Path) -> Iterator[None]:
-    """One writer at a time per folder (readers never take it)."""
-    with open(folder / ".lock", "a+") as f:
+def writer_lock(folder: Path, name: str = ".lock") -> Iterator[None]:
+    """One writer at a time per folder (readers never take it); ``name`` is the lock file, one per kind of writer."""
+    with open(folder / name, "a+") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
             yield

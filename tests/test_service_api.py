@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 import time
@@ -470,11 +471,10 @@ def test_serve_with_two_processes_answers_and_spreads_writes(index_dir: Path) ->
         check = httpx.post(f"{base}/v1/check", json={"name": "Kopi Kenang", "classes": [30]}, timeout=30)
         assert check.status_code == 200 and check.json()["matches"][0]["mark"]["id"] == "IDM001"
     finally:
-        server.terminate()
-        try:
+        server.terminate()  # the supervisor stops its worker processes first
+        with contextlib.suppress(subprocess.TimeoutExpired):
             server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        server.kill()  # no-op once it has exited
 
 
 def test_the_shared_listening_socket_is_tcp_so_answers_are_not_held_by_nagle() -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import io
 import json
 import logging
@@ -23,7 +22,7 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -46,7 +45,7 @@ from ..classes import LAST_CLASS, NICE_CLASSES, parse_classes
 from ..image.load import MAX_FILE_BYTES, LogoError, load_logo
 from ..index import MarkIndex
 from ..marks import STATUSES, CheckResult, Mark
-from ..store import MANIFEST, IndexFormatError
+from ..store import MANIFEST, IndexFormatError, writer_lock
 from ..text.encode import encode_name
 from ..text.normalize import MAX_NAME_CHARS
 
@@ -179,7 +178,8 @@ class ServedIndex:
         """Apply ``change`` to a fresh copy from disk, save it, then swap it in; readers never wait. The copy is
         loaded under the folder's write lock, so a write from another server process is never overwritten."""
         folder = self._folder()
-        with self._lock, _service_write_lock(folder):
+        # load-change-save of one server process at a time (the save inside takes the store's own ".lock")
+        with self._lock, writer_lock(folder, ".service-write.lock"):
             copy = MarkIndex.load(folder)
             outcome = change(copy)
             copy.save()
@@ -218,17 +218,6 @@ class ServedIndex:
         if self._current.path is None:
             raise ApiError(409, "index_not_on_disk", "this index was never saved to a folder — nothing to load")
         return self._current.path
-
-
-@contextlib.contextmanager
-def _service_write_lock(folder: Path) -> Iterator[None]:
-    """Load-change-save of one server process at a time per folder (the save takes the store's own lock)."""
-    with open(folder / ".service-write.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def public_info(index: MarkIndex) -> dict[str, Any]:
