@@ -301,7 +301,6 @@ def _famous_words() -> frozenset[str]:
     return frozenset(words)
 
 
-@lru_cache(maxsize=1 << 20)
 def is_ordinary_word(word: str) -> bool:
     """Whether ``word`` is an everyday English or Indonesian word (`ORDINARY_ZIPF`).
 

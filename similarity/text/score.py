@@ -277,7 +277,7 @@ def name_reasons(
             short, long_, outer = (q, m, ms) if len(q.core) < len(m.core) else (m, q, qs)
             inner = _show(short.tokens) if short.compact in long_.compact else _show(short.core_tokens)
             r = Reason("sight", f"{outer} memuat {inner}", f"{outer} contains {inner}")
-        elif q.core and m.core and (_merged_at_vowel(q.core, m.core) or _merged_at_vowel(m.core, q.core)):
+        elif q.core and m.core and _merged_at_vowel(*sorted((q.core, m.core), key=len)):  # shorter inside longer
             outer, inner = (ms, qs) if len(q.core) < len(m.core) else (qs, ms)
             r = Reason("sight", f"{outer} memuat {inner} (huruf vokal di sambungan melebur)",
                        f"{outer} contains {inner} (the vowels at the join merged)")
