@@ -18,7 +18,7 @@ import json
 import re
 from pathlib import Path
 
-from similarity.image.hash import code_to_hex, hash_logo
+from similarity.image.hash import code_to_hex, encode_logo
 from similarity.text.normalize import InvalidNameError, normalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,22 +141,29 @@ def build(shared: Path) -> list[dict]:
 
 
 def add_logo_hashes(rows: list[dict]) -> None:
-    """Precompute each logo's pHash so that the demo index builds in seconds on first use.
+    """Precompute each logo's code (pHash and shape, 32 hex digits) so that the demo index builds in seconds.
 
     tests/test_demo.py re-hashes a sample and fails if the loader or hash changed without a rebuild of this file.
     """
     from tqdm import tqdm
 
     for r in tqdm([r for r in rows if r["logo"]], desc="hashing logos"):
-        r["logo_hash"] = code_to_hex(hash_logo(r["logo"]))
+        r["logo_hash"] = code_to_hex(encode_logo(r["logo"]))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument(
+        "--rehash", action="store_true", help="only recompute the logo codes of the existing file (after a hash change)"
+    )
     args = ap.parse_args()
-    rows = build(args.shared)
+    if args.rehash:
+        with open(args.out, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    else:
+        rows = build(args.shared)
     for r in rows:
         r.setdefault("logo_hash", "")
     add_logo_hashes(rows)

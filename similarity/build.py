@@ -48,7 +48,7 @@ def build_index(
     """
     import numpy as np
 
-    from .image.hash import hash_logo
+    from .image.hash import encode_logo
     from .image.load import LogoError
 
     report = read_registry(registry, mapping=mapping)
@@ -62,7 +62,7 @@ def build_index(
                 code = np.frombuffer(bytes.fromhex(report.logo_hashes[mark.id]), dtype=np.uint8)
             elif mark.logo:
                 try:
-                    code = hash_logo(mark.logo)
+                    code = encode_logo(mark.logo)
                 except LogoError as e:
                     err = RowError(0, "logo", f"{mark.id}: {e} — the mark was indexed without its logo")
                     errors.append(err)

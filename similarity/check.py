@@ -22,7 +22,7 @@ import numpy as np
 
 from .classes import goods_similarity, parse_classes
 from .famous import is_famous
-from .image.score import LogoEvidence, logo_similarity
+from .image.score import LogoEvidence
 from .index import MarkIndex
 from .marks import CheckResult, Factors, Match, Query, Reason
 from .status import STATUS_WEIGHT, status_reason
@@ -35,12 +35,12 @@ MIN_SCORE = 0.2
 
 
 def _query_logo_codes(logo: Any) -> np.ndarray:
-    from .image.hash import dihedral_phashes
+    from .image.hash import dihedral_codes
     from .image.load import load_logo
 
     if isinstance(logo, np.ndarray):
-        return logo.reshape(-1, 8).astype(np.uint8)
-    return dihedral_phashes(load_logo(logo))
+        return logo
+    return dihedral_codes(load_logo(logo))
 
 
 def check(
@@ -125,12 +125,10 @@ def _score_rows(
         return ()
     names = _name_factors(index, code, rows, dom)
     logo_sim = np.zeros(len(rows), dtype=np.float32)
-    logo_dist = variants = None
+    evidence: list[LogoEvidence | None] = [None] * len(rows)
     if qlogo is not None:
-        logo_dist, variants = index.logo_distances(rows, qlogo)
-        logo_sim = np.where(logo_dist >= 0, [logo_similarity(int(d)) for d in logo_dist], 0).astype(
-            np.float32
-        )
+        evidence = index.logo_evidence(rows, qlogo)
+        logo_sim = np.asarray([0.0 if e is None else e.similarity for e in evidence], dtype=np.float32)
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
     relation = goods_relation(qclasses, index.class_masks(rows))
     statuses = index.statuses(rows)
@@ -166,16 +164,8 @@ def _score_rows(
             factors[kind] = max(factors[kind], d)
             reasons += name_reasons(code, mcode, sight, sound, meaning, d, best)
         detail: dict[str, Any] = {}
-        if qlogo is not None and logo_dist is not None and logo_dist[i] >= 0:
-            from .image.hash import DIHEDRAL
-
-            ev = LogoEvidence(
-                distance=int(logo_dist[i]),
-                bits=64,
-                hash="phash",
-                variant=DIHEDRAL[int(variants[i])],
-                similarity=float(logo_sim[i]),
-            )
+        ev = evidence[i]
+        if ev is not None:
             factors["logo"] = ev.similarity
             detail["logo"] = {
                 "distance": ev.distance,

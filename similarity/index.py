@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import faiss
 import numpy as np
@@ -48,9 +48,14 @@ from .text.encode import GRAM_FIELDS, SIGNATURE_BITS, NameCode, encode_name, gra
 from .text.lexicon import word_lists_digest
 from .text.weights import TokenStats
 
+if TYPE_CHECKING:
+    from .image.score import LogoEvidence
+
 STATUS_CODES = {"registered": 0, "pending": 1, "expired": 2, "refused": 3}
 STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
-LOGO_BYTES = 8
+LOGO_BYTES = 16
+"""Stored per logo: its 8-byte pHash, then the 8-byte pHash of its silhouette (the shape code)."""
+PHASH_BYTES = 8
 
 # One query is one short scan: FAISS's OpenMP threads only add spin-waiting, and under a busy machine (a Dask
 # worker, a threaded web server) they make a 1 ms search take 60 ms. Batch callers can raise it again.
@@ -132,6 +137,7 @@ class MarkIndex:
         from .image.search import LogoIndex
 
         self._logos = LogoIndex()
+        self._shapes = LogoIndex()
         self._stats = TokenStats()
         self._ids: list[str] = []
         self._row_of: dict[str, int] = {}
@@ -144,6 +150,7 @@ class MarkIndex:
         self._alive = np.zeros(0, dtype=bool)
         self._logo_codes = np.zeros((0, LOGO_BYTES), dtype=np.uint8)
         self._has_logo = np.zeros(0, dtype=bool)
+        self._has_shape = np.zeros(0, dtype=bool)
         self._postings = TokenPostings()
         self._grams = GramPostings()
         self._gram_count = np.zeros((0, len(GRAM_FIELDS)), dtype=np.int32)
@@ -228,7 +235,9 @@ class MarkIndex:
     def add(self, marks: Iterable[Mark], logo_hashes: dict[str, np.ndarray] | None = None, progress: Any = None) -> int:
         """Add marks (an id already present is refused: use :meth:`update`). Returns how many were added.
 
-        ``logo_hashes`` maps mark ids to precomputed 8-byte pHashes; other marks with a ``logo`` are hashed here,
+        ``logo_hashes`` maps mark ids to precomputed logo codes — 16 bytes from
+        :func:`~similarity.image.hash.encode_logo`, or an 8-byte pHash alone (then the logo has no shape code and a
+        recoloured copy is found only by its pHash); other marks with a ``logo`` are hashed here,
         and a logo that cannot be read is reported by :class:`~similarity.image.load.LogoError`.
         """
         with self.insertion_session(progress=progress) as session:
@@ -259,6 +268,7 @@ class MarkIndex:
         arr = np.asarray(rows, dtype=np.int64)
         self._names.remove_ids(faiss.IDSelectorBatch(arr))
         self._logos.remove(arr[self._has_logo[arr]])
+        self._shapes.remove(arr[self._has_shape[arr]])
         for mark, code in zip(self.marks_at(rows), self.codes_at(rows), strict=True):
             self._stats.remove(code.concept_tokens, mark.classes)
         self._alive[arr] = False
@@ -284,12 +294,15 @@ class MarkIndex:
         self._names.add_with_ids(sigs, rows)
         logo = np.zeros((len(items), LOGO_BYTES), dtype=np.uint8)
         has = np.zeros(len(items), dtype=bool)
+        shaped = np.zeros(len(items), dtype=bool)
         for i, (_, _, h) in enumerate(items):
             if h is not None:
-                logo[i] = h
-                has[i] = True
+                logo[i, : len(h)] = h
+                has[i], shaped[i] = True, len(h) == LOGO_BYTES
         if has.any():
-            self._logos.add(rows[has], logo[has])
+            self._logos.add(rows[has], logo[has, :PHASH_BYTES])
+        if shaped.any():
+            self._shapes.add(rows[shaped], logo[shaped, PHASH_BYTES:])
         db_rows = []
         for row, (mark, code, h) in zip(rows.tolist(), items, strict=True):
             self._ids.append(mark.id)
@@ -310,7 +323,7 @@ class MarkIndex:
                     mark.filed,
                     mark.registered,
                     mark.logo,
-                    None if h is None else bytes(h),
+                    None if h is None else bytes(h),  # 16 bytes, or 8 when only a pHash was given
                     " ".join(code.tokens),
                     code.core,
                     code.sound,
@@ -329,6 +342,7 @@ class MarkIndex:
         self._alive = np.concatenate([self._alive, np.ones(len(items), dtype=bool)])
         self._logo_codes = np.concatenate([self._logo_codes, logo])
         self._has_logo = np.concatenate([self._has_logo, has])
+        self._has_shape = np.concatenate([self._has_shape, shaped])
         self._dirty = True
 
     def _add_postings(self, row: int, mark: Mark, code: NameCode) -> None:
@@ -452,19 +466,42 @@ class MarkIndex:
         return lambda i: self.codes_at([int(rows[i])])[0].core_tokens
 
     def logo_candidates(self, query_codes: np.ndarray, k: int | None = None) -> np.ndarray:
-        """Rows of the nearest logos to any dihedral variant of the query (exact Hamming, FAISS)."""
-        hits = self._logos.search(query_codes, k=k or self.params.logo_candidates)
-        return np.asarray([h.id for h in hits], dtype=np.int64)
+        """Rows of the nearest logos to any dihedral variant of the query (exact Hamming, FAISS): the ``k``
+        nearest by pHash, then (for a 16-byte query) the ``k`` nearest by shape code that are not among them."""
+        query_codes = _logo_query(query_codes)
+        k = k or self.params.logo_candidates
+        hits = [h.id for h in self._logos.search(query_codes[:, :PHASH_BYTES], k=k)]
+        if query_codes.shape[1] == LOGO_BYTES:
+            seen = set(hits)
+            hits += [h.id for h in self._shapes.search(query_codes[:, PHASH_BYTES:], k=k) if h.id not in seen]
+        return np.asarray(hits, dtype=np.int64)
 
-    def logo_distances(self, rows: np.ndarray, query_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(min Hamming distance over the query's variants, index of that variant) per row; -1 where no logo."""
-        codes = self._logo_codes[rows]
-        x = np.bitwise_xor(codes[:, None, :], query_codes[None, :, :])
-        dist = np.unpackbits(x, axis=2).sum(axis=2, dtype=np.int64)
-        best = dist.argmin(axis=1)
-        d = dist[np.arange(len(rows)), best]
-        d = np.where(self._has_logo[rows], d, -1)
-        return d, best
+    def logo_evidence(self, rows: np.ndarray, query_codes: np.ndarray) -> list[LogoEvidence | None]:
+        """How each row's logo resembles the query (its dihedral codes, ``(8, 16)`` or pHashes alone ``(8, 8)``):
+        the pHash and the shape code are compared under every variant and the better evidence kept
+        (:func:`~similarity.image.score.best_evidence`); None where the mark has no logo."""
+        from .image.hash import DIHEDRAL
+        from .image.score import LogoEvidence, best_evidence
+
+        query_codes = _logo_query(query_codes)
+        rows = np.asarray(rows, dtype=np.int64)
+        width = query_codes.shape[1]
+        x = np.bitwise_xor(self._logo_codes[rows][:, None, :width], query_codes[None, :, :])
+        dist = np.bitwise_count(x.reshape(len(rows), len(query_codes), -1, PHASH_BYTES)).sum(axis=3, dtype=np.int64)
+        out: list[LogoEvidence | None] = []
+        for i, row in enumerate(rows.tolist()):
+            if not self._has_logo[row]:
+                out.append(None)
+                continue
+            v = int(dist[i, :, 0].argmin())
+            phash = LogoEvidence.from_distance(int(dist[i, v, 0]), DIHEDRAL[v] if len(query_codes) > 1 else "identity")
+            shape = None
+            if width == LOGO_BYTES and self._has_shape[row]:
+                v = int(dist[i, :, 1].argmin())
+                variant = DIHEDRAL[v] if len(query_codes) > 1 else "identity"
+                shape = LogoEvidence.from_distance(int(dist[i, v, 1]), variant, hash="shape")
+            out.append(best_evidence(phash, shape))
+        return out
 
     def class_masks(self, rows: np.ndarray) -> np.ndarray:
         return self._classes[rows]
@@ -613,12 +650,29 @@ class MarkIndex:
         self._status = np.fromiter((STATUS_CODES[r[7]] for r in rows), dtype=np.int8, count=n)
         self._alive = np.fromiter((bool(r[8]) for r in rows), dtype=bool, count=n)
         self._has_logo = np.fromiter((r[9] is not None for r in rows), dtype=bool, count=n)
+        self._has_shape = np.fromiter((r[9] is not None and len(r[9]) == LOGO_BYTES for r in rows), dtype=bool, count=n)
         self._logo_codes = np.zeros((n, LOGO_BYTES), dtype=np.uint8)
         for i, r in enumerate(rows):
             if r[9] is not None:
-                self._logo_codes[i] = np.frombuffer(r[9], dtype=np.uint8)
+                self._logo_codes[i, : len(r[9])] = np.frombuffer(r[9], dtype=np.uint8)
+        shaped = np.flatnonzero(self._has_shape & self._alive)
+        if len(shaped):  # the shape codes live in the metadata; their FAISS index is rebuilt here (a memcpy)
+            self._shapes.add(shaped, self._logo_codes[shaped, PHASH_BYTES:])
         self._row_of = {mid: i for i, mid in enumerate(self._ids) if self._alive[i]}
         self._gram_count = self._grams.field_counts(n, GRAM_FIELDS)
+
+
+def _logo_query(codes: np.ndarray) -> np.ndarray:
+    """A query's logo codes as ``(variants, 8 or 16)`` uint8; one flat code becomes one variant."""
+    codes = np.ascontiguousarray(codes, dtype=np.uint8)
+    if codes.ndim == 1:
+        codes = codes[None]
+    if codes.ndim != 2 or codes.shape[1] not in (PHASH_BYTES, LOGO_BYTES) or not len(codes):
+        raise ValueError(
+            f"logo codes have shape {codes.shape} — pass dihedral_codes(image) (8, 16), dihedral_phashes(image) "
+            f"(8, 8) or one code of 8 or 16 bytes"
+        )
+    return codes
 
 
 class _InsertionSession:
@@ -640,9 +694,16 @@ class _InsertionSession:
             raise ValueError(f"mark id {mark.id!r} is already in the index — use update() to replace it")
         code = encode_name(mark.name)
         if logo_hash is None and mark.logo and hash_missing:
-            from .image.hash import hash_logo
+            from .image.hash import encode_logo
 
-            logo_hash = hash_logo(mark.logo)
+            logo_hash = encode_logo(mark.logo)
+        if logo_hash is not None:
+            logo_hash = np.asarray(logo_hash, dtype=np.uint8).reshape(-1)
+            if len(logo_hash) not in (PHASH_BYTES, LOGO_BYTES):
+                raise ValueError(
+                    f"logo code of mark {mark.id!r} has {len(logo_hash)} bytes — pass encode_logo()'s 16 or a "
+                    f"pHash's 8"
+                )
         self._buffer.append((mark, code, logo_hash))
         self._pending.add(mark.id)
         if self.progress is not None:

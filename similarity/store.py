@@ -21,9 +21,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 2
-"""2: n-gram postings as int32 rows without weights, concept spellings among them. Version 1 indexes still load
-(their n-gram postings are read and narrowed); a version-1 reader refuses version 2 with a clear error."""
+FORMAT_VERSION = 3
+"""3: a logo is stored as 16 bytes, its pHash then its shape code (the pHash of its silhouette); the shape codes'
+FAISS index is rebuilt from them on load. 2: n-gram postings as int32 rows without weights, concept spellings among
+them. Version 1 and 2 indexes still load (version 2 logos have a pHash only, so they are not found by shape; rebuild
+to add it); an older reader refuses a newer version with a clear error."""
 MANIFEST = "manifest.json"
 PARTS = ("marks", "names", "logos", "postings", "grams")
 SUFFIX = {"marks": "sqlite", "names": "faiss", "logos": "faiss", "postings": "npz", "grams": "npz"}

@@ -4,7 +4,7 @@ A hash is a packed ``uint8`` array (64 bits -> 8 bytes), the layout FAISS binary
 
     >>> import numpy as np
     >>> from PIL import Image, ImageDraw
-    >>> from similarity.image.hash import phash, hamming
+    >>> from similarity.image.hash import phash, hamming, shape_hash
     >>> im = Image.new("RGB", (64, 64), "white"); ImageDraw.Draw(im).ellipse((8, 8, 40, 56), fill="navy")
     >>> code = phash(im)
     >>> code.shape, code.dtype
@@ -25,9 +25,11 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-from similarity.image.load import MAX_PIXELS, RASTER_FORMATS, LogoError, load_logo, prepare_logo
+from similarity.image.load import MAX_PIXELS, RASTER_FORMATS, LogoError, foreground_mask, load_logo, prepare_logo
 
 HASH_BITS = 64
+CODE_BYTES = 16
+"""A logo code: the 8-byte pHash of the prepared logo, then the 8-byte pHash of its silhouette (`shape_hash`)."""
 HIGHFREQ_FACTOR = 4
 DIHEDRAL = (
     "identity",
@@ -94,9 +96,39 @@ def dihedral_phashes(image: Image.Image) -> np.ndarray:
     return phash_batch(dihedral_variants(grey))
 
 
+def shape_hash(image: Image.Image) -> np.ndarray:
+    """pHash of a prepared logo's silhouette (`foreground_mask`): the same for the logo in any colours.
+
+    >>> from PIL import ImageDraw
+    >>> im = Image.new("RGB", (64, 64), "white"); ImageDraw.Draw(im).ellipse((8, 8, 40, 56), fill="navy")
+    >>> red = Image.new("RGB", (64, 64), "white"); ImageDraw.Draw(red).ellipse((8, 8, 40, 56), fill="red")
+    >>> hamming(phash(im), phash(red)) > 0, hamming(shape_hash(im), shape_hash(red))
+    (True, 0)
+    """
+    return phash(foreground_mask(image))
+
+
+def logo_code(image: Image.Image) -> np.ndarray:
+    """The ``(16,)`` code an index stores per logo: pHash then shape hash of a prepared image."""
+    return np.concatenate([phash(image), shape_hash(image)])
+
+
+def dihedral_codes(image: Image.Image) -> np.ndarray:
+    """`logo_code` of each `DIHEDRAL` variant of a prepared image, shape ``(8, 16)``: what a query searches with."""
+    grey = image if image.mode == "L" else image.convert("L")
+    return np.concatenate(
+        [phash_batch(dihedral_variants(grey)), phash_batch(dihedral_variants(foreground_mask(image)))], axis=1
+    )
+
+
 def hash_logo(source: str | os.PathLike | bytes) -> np.ndarray:
-    """Load, prepare and hash one logo: the ``(8,)`` code an index stores per mark."""
+    """Load, prepare and pHash one logo: ``(8,)``, bit-exact with ``imagehash.phash`` of the prepared image."""
     return phash(load_logo(source))
+
+
+def encode_logo(source: str | os.PathLike | bytes) -> np.ndarray:
+    """Load and prepare one logo and return its `logo_code` ``(16,)``: pHash and shape hash."""
+    return logo_code(load_logo(source))
 
 
 def hash_files_fast(

@@ -145,15 +145,7 @@ def _normalise(rgb: Image.Image) -> Image.Image:
     Polarity is decided on the trimmed logo, not on the canvas, so that padding a full-bleed dark
     logo with white does not flip its hash, while a photographic negative flips back.
     """
-    ground = tuple(int(v) for v in np.median(_frame(np.asarray(rgb)), axis=0))
-    difference = ImageChops.difference(rgb, Image.new("RGB", rgb.size, ground))
-    channels = difference.split()
-    colour = ImageChops.lighter(ImageChops.lighter(channels[0], channels[1]), channels[2])
-    level = Image.new("RGB", (1, 1), ground).convert("L").getpixel((0, 0))
-    grey = ImageChops.difference(rgb.convert("L"), Image.new("L", rgb.size, level))
-    # Luminance decides (JPEG subsampling smears colour, not luminance); a strong colour difference also
-    # counts so that pale but saturated inks are kept.
-    foreground = (np.asarray(grey) > BORDER_TOLERANCE) | (np.asarray(colour) > COLOUR_TOLERANCE)
+    foreground = _foreground(rgb)
     if np.count_nonzero(foreground) < MIN_FOREGROUND_PIXELS:
         raise LogoError("the image is blank or a single colour — upload the logo itself, not an empty canvas")
     rows = np.flatnonzero(foreground.any(axis=1))
@@ -163,6 +155,46 @@ def _normalise(rgb: Image.Image) -> Image.Image:
     if np.median(luminance) < 127.5:
         trimmed = ImageOps.invert(trimmed)
     return trimmed
+
+
+def foreground_mask(prepared: Image.Image) -> Image.Image:
+    """The logo's silhouette: dark where a prepared logo's ink differs from its ground colour, white elsewhere.
+
+    Its hash is the "shape code": it ignores which colours the logo is printed in, so a recoloured copy or the
+    same shape reversed out of a dark ground keeps it while its pHash moves far away (DOMAIN.md §6). Ink is
+    graded, not cut at a threshold, so an anti-aliased edge keeps the share of the pixel it covers and the
+    silhouette of a logo shrunk to a quarter still hashes like the full-size one.
+
+    >>> im = Image.new("RGB", (40, 40), "white"); im.paste((200, 0, 0), (10, 10, 30, 30))
+    >>> foreground_mask(im).getpixel((20, 20)), foreground_mask(im).getpixel((2, 2))
+    (0, 255)
+    """
+    rgb = prepared if prepared.mode == "RGB" else prepared.convert("RGB")
+    return Image.fromarray(np.round(255 - 255 * _ink(rgb)).astype(np.uint8), "L")
+
+
+def _foreground(rgb: Image.Image) -> np.ndarray:
+    """Pixels that are mostly ink (see `_ink`), as a bool array."""
+    return _ink(rgb) > 0.5
+
+
+def _ink(rgb: Image.Image) -> np.ndarray:
+    """How far each pixel is from the ground colour (the median of the outermost ring), from 0 to 1.
+
+    Luminance decides (JPEG subsampling smears colour, not luminance); a strong colour difference also
+    counts so that pale but saturated inks are kept. A pixel is half ink at `BORDER_TOLERANCE` grey levels
+    or `COLOUR_TOLERANCE` levels in one channel, and full ink at twice that.
+    """
+    ground = tuple(int(v) for v in np.median(_frame(np.asarray(rgb)), axis=0))
+    difference = ImageChops.difference(rgb, Image.new("RGB", rgb.size, ground))
+    channels = difference.split()
+    colour = ImageChops.lighter(ImageChops.lighter(channels[0], channels[1]), channels[2])
+    level = Image.new("RGB", (1, 1), ground).convert("L").getpixel((0, 0))
+    grey = ImageChops.difference(rgb.convert("L"), Image.new("L", rgb.size, level))
+    ink = np.maximum(
+        np.asarray(grey, np.float32) / (2 * BORDER_TOLERANCE), np.asarray(colour, np.float32) / (2 * COLOUR_TOLERANCE)
+    )
+    return np.minimum(ink, 1.0)
 
 
 def _frame(pixels: np.ndarray) -> np.ndarray:

@@ -20,6 +20,13 @@ from importlib import resources
 from similarity.image.hash import HASH_BITS
 
 CALIBRATION_FILE = "logo_calibration.json"
+HASHES = ("phash", "shape")
+_SHAPE_REASON = ("bentuk logo sama dengan warna lain", "same logo shape in other colours")
+_TURNED = {
+    "mirror": ("dicerminkan", "mirrored"),
+    **{f"rot{a}": ("diputar", "rotated") for a in (90, 180, 270)},
+    **{f"mirror_rot{a}": ("dicerminkan dan diputar", "mirrored and rotated") for a in (90, 180, 270)},
+}
 
 _REASONS = {
     "identity": ("logo hampir identik", "near-identical logo"),
@@ -36,17 +43,21 @@ _REASONS = {
 
 @cache
 def calibration() -> dict:
-    """The stored calibration: max_distance, bits, dataset, date, false_match_rate, recall."""
+    """The stored calibration: max_distance, bits, dataset, date, false_match_rate, recall; ``shape`` the same
+    for the shape hash."""
     text = resources.files("similarity.data").joinpath(CALIBRATION_FILE).read_text(encoding="utf-8")
     return json.loads(text)
 
 
-def default_max_distance() -> int:
-    """Largest pHash distance (of 64 bits) still treated as the same logo, as calibrated."""
-    return int(calibration()["max_distance"])
+def default_max_distance(hash: str = "phash") -> int:
+    """Largest distance (of 64 bits) still treated as the same logo for `hash` ("phash" or "shape"), as calibrated."""
+    if hash not in HASHES:
+        raise ValueError(f"hash is {hash!r} — one of {', '.join(HASHES)}")
+    stored = calibration() if hash == "phash" else calibration()["shape"]
+    return int(stored["max_distance"])
 
 
-def logo_similarity(distance: int, bits: int = HASH_BITS) -> float:
+def logo_similarity(distance: int, bits: int = HASH_BITS, hash: str = "phash") -> float:
     """Similarity in [0, 1]: 1 at distance 0, exactly 0.5 at the calibrated threshold, 0 at bits/2.
 
     Unrelated images sit around bits/2, so the scale falls linearly from the threshold to there.
@@ -55,7 +66,7 @@ def logo_similarity(distance: int, bits: int = HASH_BITS) -> float:
     >>> [round(logo_similarity(d), 2) for d in (0, 32, 64)]
     [1.0, 0.0, 0.0]
     """
-    threshold = default_max_distance() * bits / HASH_BITS
+    threshold = default_max_distance(hash) * bits / HASH_BITS
     chance = bits / 2
     if distance <= threshold:
         return 1.0 - 0.5 * distance / threshold if threshold > 0 else (1.0 if distance <= 0 else 0.5)
@@ -68,9 +79,13 @@ def logo_similarity(distance: int, bits: int = HASH_BITS) -> float:
 class LogoEvidence:
     """How a query logo resembles a registered one, for the verdict and its reasons.
 
+    `hash` is "phash" (the picture itself) or "shape" (its silhouette, whatever the colours).
+
     >>> evidence = LogoEvidence.from_distance(2, variant="rot90")
     >>> evidence.reason()[1]
     'rotated copy of the logo (distance 2/64)'
+    >>> LogoEvidence.from_distance(3, hash="shape").reason()[1]
+    'same logo shape in other colours (shape distance 3/64)'
     """
 
     distance: int
@@ -80,12 +95,23 @@ class LogoEvidence:
     similarity: float
 
     @classmethod
-    def from_distance(cls, distance: int, variant: str = "identity", bits: int = HASH_BITS) -> LogoEvidence:
-        """Evidence for a pHash hit at `distance` under the `variant` symmetry."""
-        return cls(int(distance), bits, "phash", variant, logo_similarity(distance, bits))
+    def from_distance(
+        cls, distance: int, variant: str = "identity", bits: int = HASH_BITS, hash: str = "phash"
+    ) -> LogoEvidence:
+        """Evidence for a `hash` hit at `distance` under the `variant` symmetry."""
+        return cls(int(distance), bits, hash, variant, logo_similarity(distance, bits, hash))
 
     def reason(self) -> tuple[str, str]:
         """(Indonesian, English) phrase naming the kind of resemblance and the distance."""
+        if self.hash == "shape":
+            indonesian, english = _SHAPE_REASON
+            if self.variant in _TURNED:
+                turned_id, turned_en = _TURNED[self.variant]
+                indonesian, english = f"{indonesian}, {turned_id}", f"{english}, {turned_en}"
+            return (
+                f"{indonesian} (jarak bentuk {self.distance}/{self.bits})",
+                f"{english} (shape distance {self.distance}/{self.bits})",
+            )
         kind = self.variant
         if kind == "identity" and self.distance > default_max_distance() * self.bits / HASH_BITS / 2:
             kind = "similar"
@@ -94,3 +120,19 @@ class LogoEvidence:
             f"{indonesian} (jarak {self.distance}/{self.bits})",
             f"{english} (distance {self.distance}/{self.bits})",
         )
+
+
+def best_evidence(phash: LogoEvidence, shape: LogoEvidence | None) -> LogoEvidence:
+    """The evidence to report: the pHash whenever it matches on its own, else whichever of the two is closer.
+
+    A recoloured or reversed copy moves the pHash far away but keeps the shape; an ordinary copy keeps both,
+    and then "near-identical logo" is the truer reason than "same shape in other colours".
+
+    >>> best_evidence(LogoEvidence.from_distance(24), LogoEvidence.from_distance(2, hash="shape")).hash
+    'shape'
+    >>> best_evidence(LogoEvidence.from_distance(4), LogoEvidence.from_distance(0, hash="shape")).hash
+    'phash'
+    """
+    if shape is None or phash.similarity >= 0.5 or shape.similarity <= phash.similarity:
+        return phash
+    return shape

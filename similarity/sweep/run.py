@@ -410,34 +410,31 @@ def flag_frame(df: pd.DataFrame, matcher: MentionMatcher, partition: int = 0) ->
 def find_logo_mentions(
     matcher: MentionMatcher, images: Sequence[str | None], shops: Sequence[str | None] | None = None
 ) -> list[Mention]:
-    """Registered logos in listing images (local paths): the 8 dihedral pHashes of each image, FAISS
-    candidates, scored with the calibrated :func:`~similarity.image.score.logo_similarity`. Unreadable images
-    are skipped."""
+    """Registered logos in listing images (local paths): the 8 dihedral codes (pHash and shape) of each image,
+    FAISS candidates, scored by :meth:`~similarity.index.MarkIndex.logo_evidence` with the calibrated
+    thresholds. Unreadable images are skipped."""
     index = matcher.index_
     if not index.info()["logos"]:
         return []
-    from ..image.hash import DIHEDRAL, dihedral_phashes
+    from ..image.hash import dihedral_codes
     from ..image.load import LogoError, load_logo
-    from ..image.score import LogoEvidence
 
     out: list[Mention] = []
     for pos, path in enumerate(images):
         if not path or not os.path.isfile(path):
             continue
         try:
-            codes = dihedral_phashes(load_logo(path))
+            codes = dihedral_codes(load_logo(path))
         except (LogoError, OSError, ValueError):
             continue
         rows = index.logo_candidates(codes)
         if not len(rows):
             continue
         shop = owner_key(shops[pos]) if shops is not None and shops[pos] else ""
-        dist, variant = index.logo_distances(rows, codes)
-        for r, d, v in zip(rows.tolist(), dist.tolist(), variant.tolist(), strict=True):
+        for r, ev in zip(rows.tolist(), index.logo_evidence(rows, codes), strict=True):
             k = matcher.row_pos_.get(r)
-            if d < 0 or k is None or (shop and matcher.owner_of(k) == shop):
+            if ev is None or k is None or (shop and matcher.owner_of(k) == shop):
                 continue
-            ev = LogoEvidence.from_distance(d, DIHEDRAL[v])
             score = ev.similarity * STATUS_WEIGHT[matcher.marks_[k].status]
             if score >= matcher.threshold:
                 out.append(

@@ -1,0 +1,150 @@
+"""The shape code: the pHash of a logo's silhouette, stored beside its pHash, finds a copy in other colours."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from similarity import Mark, MarkIndex
+from similarity.image import LogoEvidence, default_max_distance, dihedral_phashes, prepare_logo
+from similarity.image.hash import (
+    CODE_BYTES,
+    DIHEDRAL,
+    dihedral_codes,
+    dihedral_variants,
+    encode_logo,
+    hamming,
+    phash,
+    shape_hash,
+)
+from similarity.image.load import foreground_mask
+from similarity.image.score import best_evidence
+from similarity.registry import read_registry
+
+
+def _logo(first: str, second: str) -> Image.Image:
+    """A two-colour mark: a triangle in `first`, a disc in `second`, on white."""
+    image = Image.new("RGB", (240, 180), "white")
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(10, 10), (230, 40), (70, 170)], fill=first)
+    draw.ellipse((140, 90, 225, 170), fill=second)
+    draw.rectangle((20, 120, 60, 170), fill=second)
+    return image
+
+
+ORIGINAL = ("navy", "gold")
+RECOLOURED = ("gold", "navy")  # the same drawing with its two inks swapped
+
+
+@pytest.fixture()
+def files(tmp_path):
+    paths = {}
+    for key, colours in (("original", ORIGINAL), ("recoloured", RECOLOURED)):
+        paths[key] = tmp_path / f"{key}.png"
+        _logo(*colours).save(paths[key])
+    return paths
+
+
+def test_recolouring_moves_the_phash_but_not_the_shape_code():
+    original, recoloured = prepare_logo(_logo(*ORIGINAL)), prepare_logo(_logo(*RECOLOURED))
+    assert hamming(phash(original), phash(recoloured)) > default_max_distance()
+    assert hamming(shape_hash(original), shape_hash(recoloured)) <= 2
+
+
+def test_foreground_mask_is_the_silhouette():
+    mask = np.asarray(foreground_mask(prepare_logo(_logo(*ORIGINAL))))
+    assert mask.min() == 0 and mask.max() == 255
+    assert mask[mask.shape[0] // 2, mask.shape[1] // 2] == 0  # inside the triangle
+    assert mask[2, -3] == 255  # the white corner beside the triangle's tip
+
+
+def test_codes_are_phash_then_shape_for_every_variant(files):
+    prepared = prepare_logo(Image.open(files["original"]))
+    code = encode_logo(files["original"])
+    assert code.shape == (CODE_BYTES,) and code.dtype == np.uint8
+    assert np.array_equal(code[:8], phash(prepared)) and np.array_equal(code[8:], shape_hash(prepared))
+    variants = dihedral_codes(prepared)
+    assert variants.shape == (len(DIHEDRAL), CODE_BYTES)
+    assert np.array_equal(variants[:, :8], dihedral_phashes(prepared))
+    for i, variant in enumerate(dihedral_variants(foreground_mask(prepared))):
+        assert np.array_equal(variants[i, 8:], phash(variant))
+
+
+def test_a_recoloured_copy_is_found_by_its_shape_with_a_reason(files, tmp_path):
+    index = MarkIndex()
+    index.add([Mark(id="m", name="Segitiga Emas", logo=str(files["original"])), Mark(id="x", name="Lain")])
+    for idx in (index, MarkIndex.load(index.save(tmp_path / "i"))):  # and after a save and a load
+        top = idx.query(logo=files["recoloured"]).matches[0]
+        assert top.mark.id == "m"
+        assert top.factors.logo >= 0.5
+        assert top.detail["logo"]["hash"] == "shape"
+        assert any(r.factor == "logo" and "same logo shape in other colours" in r.en for r in top.reasons)
+        assert any("bentuk logo sama" in r.id for r in top.reasons)
+        same = idx.query(logo=files["original"]).matches[0]
+        assert same.detail["logo"]["hash"] == "phash" and same.factors.logo == pytest.approx(1.0)
+
+
+def test_a_mirrored_recoloured_copy_names_both(files, tmp_path):
+    index = MarkIndex()
+    index.add([Mark(id="m", name="Segitiga Emas", logo=str(files["original"]))])
+    mirrored = tmp_path / "mirrored.png"
+    Image.open(files["recoloured"]).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(mirrored)
+    top = index.query(logo=mirrored).matches[0]
+    assert top.detail["logo"] == {**top.detail["logo"], "hash": "shape", "variant": "mirror"}
+    assert any("same logo shape in other colours, mirrored" in r.en for r in top.reasons)
+
+
+def test_removing_a_mark_removes_its_shape_code(files):
+    index = MarkIndex()
+    index.add([Mark(id="m", name="Segitiga Emas", logo=str(files["original"])), Mark(id="x", name="Lain")])
+    index.remove(["m"])
+    assert index.logo_candidates(dihedral_codes(prepare_logo(Image.open(files["recoloured"])))).tolist() == []
+
+
+def test_a_phash_alone_still_works_without_the_shape(files, tmp_path):
+    """A precomputed 8-byte pHash (imagehash's), or a format-2 index, has no shape code: found by the pHash only."""
+    index = MarkIndex()
+    index.add([Mark(id="m", name="Segitiga Emas")], logo_hashes={"m": encode_logo(files["original"])[:8]})
+    folder = index.save(tmp_path / "i")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["format_version"] = 2
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    loaded = MarkIndex.load(folder)
+    assert loaded.query(logo=files["original"]).matches[0].detail["logo"]["hash"] == "phash"
+    recoloured = loaded.query(logo=files["recoloured"]).matches
+    assert not recoloured or recoloured[0].factors.logo < 0.5
+
+
+def test_logo_codes_of_the_wrong_size_are_refused(files):
+    index = MarkIndex()
+    with pytest.raises(ValueError, match="16"):
+        index.add([Mark(id="m", name="Segitiga Emas")], logo_hashes={"m": np.zeros(12, np.uint8)})
+    with pytest.raises(ValueError, match="dihedral_codes"):
+        index.logo_candidates(np.zeros((8, 12), np.uint8))
+
+
+def test_registry_logo_hash_column_takes_a_code_or_a_phash(tmp_path):
+    path = tmp_path / "registry.csv"
+    path.write_text(
+        "id,name,logo_hash\n1,Satu,00112233445566778899aabbccddeeff\n2,Dua,0011223344556677\n3,Tiga,00112233445\n",
+        encoding="utf-8",
+    )
+    report = read_registry(path)
+    assert report.logo_hashes == {"1": "00112233445566778899aabbccddeeff", "2": "0011223344556677"}
+    assert [e.field for e in report.errors] == ["logo_hash"] and "32 hex digits" in report.errors[0].reason
+
+
+def test_shape_evidence_is_used_only_where_the_phash_does_not_match():
+    close = LogoEvidence.from_distance(3)
+    assert best_evidence(close, LogoEvidence.from_distance(0, hash="shape")) is close
+    far = LogoEvidence.from_distance(26)
+    shape = LogoEvidence.from_distance(2, variant="rot90", hash="shape")
+    assert best_evidence(far, shape) is shape
+    assert shape.reason() == (
+        "bentuk logo sama dengan warna lain, diputar (jarak bentuk 2/64)",
+        "same logo shape in other colours, rotated (shape distance 2/64)",
+    )
+    assert best_evidence(far, None) is far
