@@ -217,3 +217,21 @@ def test_a_low_match_says_which_weak_likeness_put_it_on_the_list():
     assert match is not None and thresholds()["low"] <= match.score < thresholds()["medium"], match
     name_reasons = [r for r in match.reasons if r.factor in ("sight", "sound", "meaning")]
     assert len(name_reasons) == 1 and "slightly alike" in name_reasons[0].en and "sedikit mirip" in name_reasons[0].id
+
+
+def test_the_shared_concept_scan_agrees_with_a_set_per_name():
+    """The meaning factor finds names sharing a concept with one regex scan; it must equal the plain set test."""
+    import random
+
+    import numpy as np
+
+    from similarity.text.score import _sharing_a_word
+
+    rng = random.Random(3)
+    stock = ["sun", "sunny", "kopi", "kopi2", "a", "c++", "x.y", "matahari", "(", "ibu"]
+    for _ in range(2000):
+        texts = [" ".join(rng.choice(stock) for _ in range(rng.randint(0, 3))) for _ in range(rng.randint(0, 12))]
+        words = [rng.choice(stock) for _ in range(rng.randint(0, 3))]
+        expected = [not set(words).isdisjoint(t.split()) for t in texts]
+        assert _sharing_a_word(words, texts).tolist() == expected, (words, texts)
+    assert isinstance(_sharing_a_word(["sun"], ["sun"]), np.ndarray)
