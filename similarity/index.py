@@ -482,24 +482,26 @@ class MarkIndex:
         (:func:`~similarity.image.score.best_evidence`); None where the mark has no logo."""
         from .image.hash import DIHEDRAL
         from .image.score import LogoEvidence, best_evidence
+        from .image.search import inverse_variant
 
         query_codes = _logo_query(query_codes)
         rows = np.asarray(rows, dtype=np.int64)
         width = query_codes.shape[1]
         x = np.bitwise_xor(self._logo_codes[rows][:, None, :width], query_codes[None, :, :])
         dist = np.bitwise_count(x.reshape(len(rows), len(query_codes), -1, PHASH_BYTES)).sum(axis=3, dtype=np.int64)
+
+        def evidence(i: int, part: int, hash: str) -> LogoEvidence:
+            v = int(dist[i, :, part].argmin())  # query variant v matching means the query is the mark under v's inverse
+            variant = inverse_variant(DIHEDRAL[v]) if len(query_codes) == len(DIHEDRAL) else "identity"
+            return LogoEvidence.from_distance(int(dist[i, v, part]), variant, hash=hash)
+
         out: list[LogoEvidence | None] = []
         for i, row in enumerate(rows.tolist()):
             if not self._has_logo[row]:
                 out.append(None)
                 continue
-            v = int(dist[i, :, 0].argmin())
-            phash = LogoEvidence.from_distance(int(dist[i, v, 0]), DIHEDRAL[v] if len(query_codes) > 1 else "identity")
-            shape = None
-            if width == LOGO_BYTES and self._has_shape[row]:
-                v = int(dist[i, :, 1].argmin())
-                variant = DIHEDRAL[v] if len(query_codes) > 1 else "identity"
-                shape = LogoEvidence.from_distance(int(dist[i, v, 1]), variant, hash="shape")
+            phash = evidence(i, 0, "phash")
+            shape = evidence(i, 1, "shape") if width == LOGO_BYTES and self._has_shape[row] else None
             out.append(best_evidence(phash, shape))
         return out
 

@@ -148,3 +148,13 @@ def test_shape_evidence_is_used_only_where_the_phash_does_not_match():
         "same logo shape in other colours, rotated (shape distance 2/64)",
     )
     assert best_evidence(far, None) is far
+
+
+def test_the_variant_names_how_the_mark_was_turned_as_the_logo_index_does(files, tmp_path):
+    index = MarkIndex()
+    index.add([Mark(id="m", name="Segitiga Emas", logo=str(files["original"]))])
+    for transpose, variant in ((Image.Transpose.ROTATE_90, "rot90"), (Image.Transpose.ROTATE_270, "rot270")):
+        turned = tmp_path / f"{variant}.png"
+        Image.open(files["original"]).transpose(transpose).save(turned)
+        top = index.query(logo=turned).matches[0]
+        assert top.detail["logo"]["variant"] == variant and top.detail["logo"]["hash"] == "phash"

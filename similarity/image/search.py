@@ -22,6 +22,15 @@ _INVERSE = {name: name for name in DIHEDRAL} | {"rot90": "rot270", "rot270": "ro
 """Query variant i matching a mark means the query is the mark under the inverse symmetry."""
 
 
+def inverse_variant(name: str) -> str:
+    """The symmetry that undoes `name` (every reflection and a half turn undo themselves).
+
+    >>> inverse_variant("rot90"), inverse_variant("mirror_rot90")
+    ('rot270', 'mirror_rot90')
+    """
+    return _INVERSE[name]
+
+
 @dataclass(frozen=True)
 class LogoHit:
     """One registered mark found for a query logo.
@@ -108,7 +117,7 @@ class LogoIndex:
                 if label not in best or distance < best[label][0]:
                     best[label] = (distance, variant)
         ranked = sorted(best.items(), key=lambda item: (item[1][0], item[1][1], item[0]))[:k]
-        return [LogoHit(label, dist, _INVERSE[DIHEDRAL[variant]]) for label, (dist, variant) in ranked]
+        return [LogoHit(label, dist, inverse_variant(DIHEDRAL[variant])) for label, (dist, variant) in ranked]
 
     def write(self, path: str | os.PathLike) -> None:
         """Write the index to exactly `path` (the caller renames it into place atomically)."""
