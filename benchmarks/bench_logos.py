@@ -280,7 +280,12 @@ def _median_rate(run, n: int, repeats: int) -> float:
 
 
 def latency(real_codes: np.ndarray, real_queries: np.ndarray, sizes: tuple[int, ...], n_queries: int) -> dict:
-    """Single-query search latency (one thread) for LogoIndex vs numpy brute force, random and real codes."""
+    """Single-query search latency (one thread) for LogoIndex vs numpy brute force, random and real codes.
+
+    `real_codes` ``(n, 16)`` and `real_queries` ``(n, 8, 16)`` are whole logo codes: the pHash rows time one
+    index, as the peers do; the "pHash + shape" row times what a pre-check runs, both indexes for one query."""
+    real_shapes, real_shape_queries = _part(real_codes, "shape"), _part(real_queries, "shape")
+    real_codes, real_queries = _part(real_codes, "phash"), _part(real_queries, "phash")
     faiss.omp_set_num_threads(1)
     rng = np.random.default_rng(0)
     out = {}
@@ -293,7 +298,8 @@ def latency(real_codes: np.ndarray, real_queries: np.ndarray, sizes: tuple[int, 
         for kind, codes in datasets.items():
             index = LogoIndex()
             index.add(np.arange(size), codes)
-            queries = real_queries[rng.integers(0, len(real_queries), n_queries)]
+            picked = rng.integers(0, len(real_queries), n_queries)
+            queries = real_queries[picked]
             peers = {
                 "LogoIndex (faiss)": lambda q, index=index: index.search(q, k=10),
                 "numpy LUT popcount (naive peer)": lambda q, codes=codes: _numpy_search(q, codes, _lut),
@@ -306,6 +312,18 @@ def latency(real_codes: np.ndarray, real_queries: np.ndarray, sizes: tuple[int, 
                     search(query)
                     times.append((time.perf_counter() - start) * 1000)
                 out[f"{size} {kind} {name}"] = {
+                    "median_ms": float(np.median(times)),
+                    "p99_ms": float(np.percentile(times, 99)),
+                }
+            if kind == "real":
+                shapes = LogoIndex()
+                shapes.add(np.arange(size), real_shapes[rng.integers(0, len(real_shapes), size)] ^ flips)
+                times = []
+                for query, shape_query in zip(queries, real_shape_queries[picked], strict=True):
+                    start = time.perf_counter()
+                    index.search(query, k=10), shapes.search(shape_query, k=10)
+                    times.append((time.perf_counter() - start) * 1000)
+                out[f"{size} real LogoIndex pHash + shape (16 codes, a pre-check)"] = {
                     "median_ms": float(np.median(times)),
                     "p99_ms": float(np.percentile(times, 99)),
                 }
@@ -355,9 +373,7 @@ def main(argv: list[str] | None = None) -> dict:
     results["throughput"] = throughput(sources, 300 if args.quick else 600, 3)
     print(f"throughput done at {time.perf_counter() - started:.0f} s", flush=True)
     sizes = (100_000,) if args.quick else (100_000, 1_000_000)
-    results["latency"] = latency(
-        _part(data["codes"][ok], "phash"), _part(data["dihedral"][ok], "phash"), sizes, 50 if args.quick else 100
-    )
+    results["latency"] = latency(data["codes"][ok], data["dihedral"][ok], sizes, 50 if args.quick else 100)
     results["seconds"] = round(time.perf_counter() - started, 1)
     report(results)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
