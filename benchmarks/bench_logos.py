@@ -384,36 +384,26 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 def write_calibration(quality_results: dict, n_logos: int) -> None:
-    CALIBRATION.write_text(
-        json.dumps(
-            {
-                "max_distance": quality_results["threshold"],
-                "bits": 64,
-                "dataset": f"simple-icons+gilbarbara ({n_logos} logos)",
-                "date": date.today().isoformat(),
-                "false_match_rate": round(quality_results["false_match_rate"], 6),
-                "recall": round(quality_results["recall"], 4),
-                "method": "largest pHash distance with false-match rate <= 0.1% over all pairs of "
-                "different brands "
-                "(dihedral query); recall = mean over transforms except " + ", ".join(HARD_TRANSFORMS),
-                "produced_by": "python -m benchmarks.bench_logos --calibrate",
-                "shape": {
-                    "max_distance": quality_results["shape_threshold"],
-                    "bits": 64,
-                    "dataset": f"simple-icons+gilbarbara ({n_logos} logos)",
-                    "date": date.today().isoformat(),
-                    "false_match_rate": round(quality_results["shape_false_match_rate"], 6),
-                    "combined_false_match_rate": round(quality_results["combined_false_match_rate"], 6),
-                    "method": "largest shape-code distance (pHash of the logo's silhouette) at which 'pHash within "
-                    "its threshold or shape within this one' keeps the false-match rate over all pairs of different "
-                    "brands <= 0.1% (dihedral query)",
-                },
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    provenance = {"bits": 64, "dataset": f"simple-icons+gilbarbara ({n_logos} logos)", "date": date.today().isoformat()}
+    calibration = {
+        "max_distance": quality_results["threshold"],
+        **provenance,
+        "false_match_rate": round(quality_results["false_match_rate"], 6),
+        "recall": round(quality_results["recall"], 4),
+        "method": "largest pHash distance with false-match rate <= 0.1% over all pairs of different brands "
+        "(dihedral query); recall = mean over transforms except " + ", ".join(HARD_TRANSFORMS),
+        "produced_by": "python -m benchmarks.bench_logos --calibrate",
+        "shape": {
+            "max_distance": quality_results["shape_threshold"],
+            **provenance,
+            "false_match_rate": round(quality_results["shape_false_match_rate"], 6),
+            "combined_false_match_rate": round(quality_results["combined_false_match_rate"], 6),
+            "method": "largest shape-code distance (pHash of the logo's silhouette) at which 'pHash within its "
+            "threshold or shape within this one' keeps the false-match rate over all pairs of different brands "
+            "<= 0.1% (dihedral query)",
+        },
+    }
+    CALIBRATION.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
 
 
 def report(results: dict) -> None:
