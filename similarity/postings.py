@@ -169,12 +169,13 @@ class GramPostings:
         return r
 
     def field_counts(self, n_rows: int, fields: str) -> np.ndarray:
-        """(n_rows, len(fields)) number of distinct keys of each field per row (frozen postings)."""
+        """(len(fields), n_rows) number of distinct keys of each field per row (frozen postings); one contiguous
+        row per field, so a query gathers each field's counts for its candidates in one pass."""
         field_of_key = np.asarray([fields.find(k[:1]) for k in self._keys], dtype=np.int64)
         per_posting = np.repeat(field_of_key[: len(self._offsets) - 1], np.diff(self._offsets))
         ok = per_posting >= 0
-        flat = self._rows[ok].astype(np.int64) * len(fields) + per_posting[ok]
-        return np.bincount(flat, minlength=n_rows * len(fields)).reshape(n_rows, len(fields)).astype(np.int32)
+        flat = per_posting[ok] * n_rows + self._rows[ok].astype(np.int64)
+        return np.bincount(flat, minlength=n_rows * len(fields)).reshape(len(fields), n_rows).astype(np.int32)
 
     def freeze(self, alive: np.ndarray) -> None:
         """Fold the delta into the frozen arrays and drop postings of removed marks."""
