@@ -171,11 +171,13 @@ class GramPostings:
     def field_counts(self, n_rows: int, fields: str) -> np.ndarray:
         """(len(fields), n_rows) number of distinct keys of each field per row (frozen postings); one contiguous
         row per field, so a query gathers each field's counts for its candidates in one pass."""
-        field_of_key = np.asarray([fields.find(k[:1]) for k in self._keys], dtype=np.int64)
-        per_posting = np.repeat(field_of_key[: len(self._offsets) - 1], np.diff(self._offsets))
-        ok = per_posting >= 0
-        flat = per_posting[ok] * n_rows + self._rows[ok].astype(np.int64)
-        return np.bincount(flat, minlength=n_rows * len(fields)).reshape(len(fields), n_rows).astype(np.int32)
+        n_keys = len(self._offsets) - 1
+        field_of_key = np.asarray([fields.find(k[:1]) for k in self._keys[:n_keys]], dtype=np.int8)
+        per_posting = np.repeat(field_of_key, np.diff(self._offsets))  # one byte per posting
+        out = np.zeros((len(fields), n_rows), dtype=np.int32)
+        for f in range(len(fields)):  # a field at a time: no int64 temporary the size of all postings
+            out[f] = np.bincount(self._rows[per_posting == f], minlength=n_rows)
+        return out
 
     def freeze(self, alive: np.ndarray) -> None:
         """Fold the delta into the frozen arrays and drop postings of removed marks."""
