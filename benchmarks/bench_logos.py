@@ -100,13 +100,15 @@ def quality(sources: list[LogoSource], data: dict, query_rows: np.ndarray) -> di
     false-match histogram over pairs of different brands, the calibrated thresholds and other-drawing recall."""
     ok = np.flatnonzero(data["ok"])
     brands = np.array([source.brand for source in sources])
+    plain = score.plain_shape(_part(data["codes"], "shape"))  # silhouettes the product never matches by shape
     # joint[dp, ds]: pairs of different brands at pHash distance dp and shape distance ds (each minimised over
-    # the query's dihedral variants, as the search does)
+    # the query's dihedral variants, as the search does; ds = 64 where either silhouette is plain)
     joint = np.zeros((65, 65), np.int64)
     for start in range(0, len(ok), 1000):
         rows = ok[start : start + 1000]
         dp = min_distances(_part(data["dihedral"][rows], "phash"), _part(data["codes"][ok], "phash"))
         ds = min_distances(_part(data["dihedral"][rows], "shape"), _part(data["codes"][ok], "shape"))
+        ds[plain[rows][:, None] | plain[ok][None, :]] = 64
         different = brands[rows][:, None] != brands[ok][None, :]
         joint += np.bincount(dp[different].astype(np.int64) * 65 + ds[different], minlength=65 * 65).reshape(65, 65)
     pairs = joint.sum()
@@ -153,6 +155,7 @@ def quality(sources: list[LogoSource], data: dict, query_rows: np.ndarray) -> di
     recall_curve = np.array([np.mean([(true_distances[n] <= t).mean() for n in goal]) for t in range(65)])
     return {
         "registry_size": len(ok),
+        "plain_silhouettes": int(plain[ok].sum()),
         "non_matching_pairs": int(pairs),
         "per_transform": per_transform,
         "false_match_rate_by_distance": phash_fmr[:25].round(6).tolist(),
@@ -400,7 +403,7 @@ def write_calibration(quality_results: dict, n_logos: int) -> None:
             "combined_false_match_rate": round(quality_results["combined_false_match_rate"], 6),
             "method": "largest shape-code distance (pHash of the logo's silhouette) at which 'pHash within its "
             "threshold or shape within this one' keeps the false-match rate over all pairs of different brands "
-            "<= 0.1% (dihedral query)",
+            "<= 0.1% (dihedral query; a plain silhouette, see score.plain_shape, is never matched by shape)",
         },
     }
     CALIBRATION.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
@@ -411,7 +414,8 @@ def report(results: dict) -> None:
     print(
         f"\nregistry {q['registry_size']} logos; pHash threshold {q['threshold']}/64 "
         f"(false-match rate {q['false_match_rate']:.4%}), shape threshold {q['shape_threshold']}/64 "
-        f"(alone {q['shape_false_match_rate']:.4%}; either: {q['combined_false_match_rate']:.4%})"
+        f"(alone {q['shape_false_match_rate']:.4%}; either: {q['combined_false_match_rate']:.4%}); "
+        f"{q['plain_silhouettes']} plain silhouettes not matched by shape"
     )
     print(f"{'transform':26} {'pHash@1':>8} {'recall@1':>9} {'recall@10':>10} {'>=0.5':>7} {'refused':>8}")
     for name, row in q["per_transform"].items():

@@ -476,11 +476,14 @@ class MarkIndex:
 
     def logo_candidates(self, query_codes: np.ndarray, k: int | None = None) -> np.ndarray:
         """Rows of the nearest logos to any dihedral variant of the query (exact Hamming, FAISS): the ``k``
-        nearest by pHash, then (for a 16-byte query) the ``k`` nearest by shape code that are not among them."""
+        nearest by pHash, then (for a 16-byte query whose silhouette is not a plain disc, square or badge: see
+        :func:`~similarity.image.score.plain_shape`) the ``k`` nearest by shape code that are not among them."""
+        from .image.score import plain_shape
+
         query_codes = _logo_query(query_codes)
         k = k or self.params.logo_candidates
         hits = [h.id for h in self._logos.search(query_codes[:, :PHASH_BYTES], k=k)]
-        if query_codes.shape[1] == LOGO_BYTES:
+        if query_codes.shape[1] == LOGO_BYTES and not plain_shape(query_codes[:1, PHASH_BYTES:])[0]:
             seen = set(hits)
             hits += [h.id for h in self._shapes.search(query_codes[:, PHASH_BYTES:], k=k) if h.id not in seen]
         return np.asarray(hits, dtype=np.int64)
@@ -488,9 +491,10 @@ class MarkIndex:
     def logo_evidence(self, rows: np.ndarray, query_codes: np.ndarray) -> list[LogoEvidence | None]:
         """How each row's logo resembles the query (its dihedral codes, ``(8, 16)`` or pHashes alone ``(8, 8)``):
         the pHash and the shape code are compared under every variant and the better evidence kept
-        (:func:`~similarity.image.score.best_evidence`); None where the mark has no logo."""
+        (:func:`~similarity.image.score.best_evidence`); None where the mark has no logo. The shape code counts only
+        where neither silhouette is a plain shape (:func:`~similarity.image.score.plain_shape`)."""
         from .image.hash import DIHEDRAL
-        from .image.score import LogoEvidence, best_evidence
+        from .image.score import LogoEvidence, best_evidence, plain_shape
         from .image.search import inverse_variant
 
         query_codes = _logo_query(query_codes)
@@ -504,13 +508,16 @@ class MarkIndex:
             variant = inverse_variant(DIHEDRAL[v]) if len(query_codes) == len(DIHEDRAL) else "identity"
             return LogoEvidence.from_distance(int(dist[i, v, part]), variant, hash=hash)
 
+        shaped = np.zeros(len(rows), dtype=bool)
+        if width == LOGO_BYTES and not plain_shape(query_codes[:1, PHASH_BYTES:])[0]:
+            shaped = self._has_shape[rows] & ~plain_shape(self._logo_codes[rows, PHASH_BYTES:])
         out: list[LogoEvidence | None] = []
         for i, row in enumerate(rows.tolist()):
             if not self._has_logo[row]:
                 out.append(None)
                 continue
             phash = evidence(i, 0, "phash")
-            shape = evidence(i, 1, "shape") if width == LOGO_BYTES and self._has_shape[row] else None
+            shape = evidence(i, 1, "shape") if shaped[i] else None
             out.append(best_evidence(phash, shape))
         return out
 

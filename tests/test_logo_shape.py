@@ -158,3 +158,28 @@ def test_the_variant_names_how_the_mark_was_turned_as_the_logo_index_does(files,
         Image.open(files["original"]).transpose(transpose).save(turned)
         top = index.query(logo=turned).matches[0]
         assert top.detail["logo"]["variant"] == variant and top.detail["logo"]["hash"] == "phash"
+
+
+def test_a_plain_silhouette_is_no_evidence(tmp_path):
+    """A disc or a square is the outline of thousands of marks: neither side's plain silhouette is matched by shape
+    (a plain navy square once "shared its shape" with the Pi logo, a square with a small cut-out, at 1/64)."""
+    from similarity.image.score import plain_shape
+
+    square = tmp_path / "square.png"
+    image = Image.new("RGB", (200, 200), "white")
+    image.paste((0, 0, 128), (50, 50, 150, 150))
+    image.save(square)
+    code = encode_logo(square)
+    assert plain_shape(code[None, 8:]).tolist() == [True]
+    assert not plain_shape(encode_logo(_logo_file(tmp_path))[None, 8:])[0]
+    index = MarkIndex()
+    index.add([Mark(id="pi", name="Pi", logo="simple-icons:pi")])
+    assert plain_shape(index._logo_codes[:1, 8:])[0]
+    evidence = index.logo_evidence(np.array([0]), dihedral_codes(prepare_logo(Image.open(square))))[0]
+    assert evidence.hash == "phash"
+
+
+def _logo_file(folder) -> str:
+    path = folder / "two-colour.png"
+    _logo(*ORIGINAL).save(path)
+    return str(path)

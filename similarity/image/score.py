@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from similarity.image.hash import HASH_BITS
+import numpy as np
+from PIL import Image, ImageDraw
+
+from similarity.image.hash import HASH_BITS, dihedral_variants, phash_batch
 
 CALIBRATION_FILE = "logo_calibration.json"
 HASHES = ("phash", "shape")
@@ -120,6 +123,67 @@ class LogoEvidence:
             f"{indonesian} (jarak {self.distance}/{self.bits})",
             f"{english} (distance {self.distance}/{self.bits})",
         )
+
+
+PLAIN_SHAPES = (
+    "square",
+    "disc",
+    "rounded square 10%",
+    "rounded square 20%",
+    "rounded square 35%",
+    "ring 70%",
+    "ring 85%",
+    "triangle",
+    "diamond",
+    "hexagon",
+    "octagon",
+)
+"""Silhouettes that say nothing about a logo: a badge, a disc or a frame is the outline of thousands of marks.
+Trimming and the hash's square resize make every rectangle a square and every ellipse a disc."""
+
+
+@cache
+def _plain_shape_codes() -> np.ndarray:
+    """Shape codes of the `PLAIN_SHAPES` under every symmetry, ``(n, 8)``."""
+    side = 256
+    images = []
+    for name in PLAIN_SHAPES:
+        image = Image.new("L", (side, side), 255)
+        draw = ImageDraw.Draw(image)
+        box = (0, 0, side - 1, side - 1)
+        if name == "square":
+            draw.rectangle(box, fill=0)
+        elif name == "disc":
+            draw.ellipse(box, fill=0)
+        elif name.startswith("rounded square"):
+            draw.rounded_rectangle(box, radius=int(side * int(name.split()[-1][:-1]) / 100), fill=0)
+        elif name.startswith("ring"):
+            inner = side * int(name.split()[-1][:-1]) / 100
+            draw.ellipse(box, fill=0)
+            margin = (side - inner) / 2
+            draw.ellipse((margin, margin, side - 1 - margin, side - 1 - margin), fill=255)
+        else:
+            corners = {"triangle": 3, "diamond": 4, "hexagon": 6, "octagon": 8}[name]
+            draw.regular_polygon((side / 2, side / 2, side / 2), corners, fill=0)
+            image = image.crop(image.point(lambda v: 255 - v).getbbox())
+        images += dihedral_variants(image)
+    return phash_batch(images)
+
+
+def plain_shape(shape_codes: np.ndarray) -> np.ndarray:
+    """Whether each shape code ``(n, 8)`` is within the shape threshold of a `PLAIN_SHAPES` silhouette: a match
+    on such a shape is no evidence (a plain disc would otherwise "share its shape" with every round badge).
+
+    >>> from similarity.image.hash import shape_hash
+    >>> from similarity.image.load import prepare_logo
+    >>> disc = Image.new("RGB", (90, 90), "white"); ImageDraw.Draw(disc).ellipse((5, 5, 85, 85), fill="red")
+    >>> plain_shape(shape_hash(prepare_logo(disc))[None]).tolist()
+    [True]
+    """
+    codes = np.ascontiguousarray(shape_codes, dtype=np.uint8).reshape(-1, 8)
+    plain = _plain_shape_codes()
+    distances = np.bitwise_count(codes[:, None, :] ^ plain[None, :, :]).sum(axis=2)
+    return distances.min(axis=1) <= default_max_distance("shape")
 
 
 def best_evidence(phash: LogoEvidence, shape: LogoEvidence | None) -> LogoEvidence:
