@@ -181,3 +181,20 @@ def test_embedded_data_image_checked():
     assert load_logo_svg_text(template.format(small)).mode == "RGB"
     with pytest.raises(LogoError, match="pixel limit"):
         load_logo_svg_text(template.format(bomb))
+
+
+def test_one_flat_colour_inside_a_frame_is_hashed_whole():
+    """Trimming a plain block, or the white bar of a full-bleed logo whose colour was taken for the ground, leaves a
+    flat rectangle whose hash is a near-constant; the whole picture is hashed instead (the Orange logo once hashed
+    as its white bar alone)."""
+    block = Image.new("RGB", (200, 160), "white")
+    block.paste((0, 0, 128), (50, 40, 150, 120))
+    full_bleed = Image.new("RGB", (240, 240), (255, 121, 0))
+    full_bleed.paste((255, 255, 255), (34, 170, 206, 206))
+    for image in (block, full_bleed):
+        assert prepare_logo(image).size == image.size
+    assert load_logo("simple-icons:orange").size == (256, 256)
+    framed = Image.new("RGB", (200, 160), "white")
+    framed.paste((0, 0, 128), (50, 40, 150, 120))
+    framed.paste((255, 255, 255), (90, 70, 110, 90))  # a drawing inside: trimmed as before
+    assert prepare_logo(framed).size == (100, 80)

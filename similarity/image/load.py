@@ -125,6 +125,7 @@ def prepare_logo(image: Image.Image, *, background: tuple[int, int, int] = (255,
     """Return the RGB image that is hashed: orientation, alpha, polarity and borders normalised.
 
     >>> im = Image.new("RGB", (100, 60), "black"); im.paste((255, 255, 0), (30, 20, 60, 40))
+    >>> im.paste((0, 0, 0), (40, 26, 50, 34))    # a drawing inside the yellow block
     >>> prepare_logo(im).size       # dark ground inverted to light, then trimmed
     (30, 20)
     """
@@ -151,10 +152,27 @@ def _normalise(rgb: Image.Image) -> Image.Image:
     rows = np.flatnonzero(foreground.any(axis=1))
     cols = np.flatnonzero(foreground.any(axis=0))
     trimmed = rgb.crop((int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1))
+    if _plain_rectangle(trimmed):
+        # One flat colour inside a frame of another: a full-bleed logo whose own colour was taken for the ground
+        # (the Orange square around its white bar) or a plain block on a margin. Trimmed, either would hash to a
+        # near-constant that every such logo shares; the whole picture, frame and all, is what it looks like.
+        trimmed = rgb
     luminance = _frame(np.asarray(trimmed)) @ np.array([0.299, 0.587, 0.114])
     if np.median(luminance) < 127.5:
         trimmed = ImageOps.invert(trimmed)
     return trimmed
+
+
+def _plain_rectangle(trimmed: Image.Image) -> bool:
+    """Whether a trimmed logo is one colour inside (its outer tenth ignored: a JPEG's soft edges and ringing live
+    there). Such an image hashes to a near-constant that every other plain rectangle would match.
+
+    >>> _plain_rectangle(Image.new("RGB", (50, 30), (200, 30, 30)))
+    True
+    """
+    width, height = trimmed.size
+    inner = trimmed.crop((width // 10, height // 10, width - width // 10, height - height // 10))
+    return all(high - low <= 2 * BORDER_TOLERANCE for low, high in inner.getextrema())
 
 
 def foreground_mask(prepared: Image.Image) -> Image.Image:
