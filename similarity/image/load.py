@@ -192,8 +192,10 @@ def foreground_mask(prepared: Image.Image) -> Image.Image:
 
 
 def _foreground(rgb: Image.Image) -> np.ndarray:
-    """Pixels that are mostly ink (see `_ink`), as a bool array."""
-    return _ink(rgb) > 0.5
+    """Pixels that are mostly ink (`_ink` above one half), as a bool array: integer compares, no floats, since every
+    logo load trims on it."""
+    grey, colour = _differences(rgb)
+    return (np.asarray(grey) > BORDER_TOLERANCE) | (np.asarray(colour) > COLOUR_TOLERANCE)
 
 
 def _ink(rgb: Image.Image) -> np.ndarray:
@@ -203,16 +205,22 @@ def _ink(rgb: Image.Image) -> np.ndarray:
     counts so that pale but saturated inks are kept. A pixel is half ink at `BORDER_TOLERANCE` grey levels
     or `COLOUR_TOLERANCE` levels in one channel, and full ink at twice that.
     """
+    grey, colour = _differences(rgb)
+    ink = np.maximum(
+        np.asarray(grey, np.float32) / (2 * BORDER_TOLERANCE), np.asarray(colour, np.float32) / (2 * COLOUR_TOLERANCE)
+    )
+    return np.minimum(ink, 1.0)
+
+
+def _differences(rgb: Image.Image) -> tuple[Image.Image, Image.Image]:
+    """(grey-level distance, largest per-channel distance) of every pixel from the ground colour, as "L" images."""
     ground = tuple(int(v) for v in np.median(_frame(np.asarray(rgb)), axis=0))
     difference = ImageChops.difference(rgb, Image.new("RGB", rgb.size, ground))
     channels = difference.split()
     colour = ImageChops.lighter(ImageChops.lighter(channels[0], channels[1]), channels[2])
     level = Image.new("RGB", (1, 1), ground).convert("L").getpixel((0, 0))
     grey = ImageChops.difference(rgb.convert("L"), Image.new("L", rgb.size, level))
-    ink = np.maximum(
-        np.asarray(grey, np.float32) / (2 * BORDER_TOLERANCE), np.asarray(colour, np.float32) / (2 * COLOUR_TOLERANCE)
-    )
-    return np.minimum(ink, 1.0)
+    return grey, colour
 
 
 def _frame(pixels: np.ndarray) -> np.ndarray:
