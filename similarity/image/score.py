@@ -125,46 +125,43 @@ class LogoEvidence:
         )
 
 
-PLAIN_SHAPES = (
-    "square",
-    "disc",
-    "rounded square 10%",
-    "rounded square 20%",
-    "rounded square 35%",
-    "ring 70%",
-    "ring 85%",
-    "triangle",
-    "diamond",
-    "hexagon",
-    "octagon",
-)
+PLAIN_SHAPES = {
+    "square": ("rounded", 0.0),
+    "disc": ("ring", 0.0),
+    "rounded square 10%": ("rounded", 0.10),
+    "rounded square 20%": ("rounded", 0.20),
+    "rounded square 35%": ("rounded", 0.35),
+    "ring 70%": ("ring", 0.70),
+    "ring 85%": ("ring", 0.85),
+    "triangle": ("polygon", 3),
+    "diamond": ("polygon", 4),
+    "hexagon": ("polygon", 6),
+    "octagon": ("polygon", 8),
+}
 """Silhouettes that say nothing about a logo: a badge, a disc or a frame is the outline of thousands of marks.
-Trimming and the hash's square resize make every rectangle a square and every ellipse a disc."""
+Trimming and the hash's square resize make every rectangle a square and every ellipse a disc. Each is drawn as
+(kind, parameter): a square with corners rounded by that share of its side, a disc with a hole of that share of its
+diameter, or a regular polygon with that many corners."""
 
 
 @cache
 def _plain_shape_codes() -> np.ndarray:
     """Shape codes of the `PLAIN_SHAPES` under every symmetry, ``(n, 8)``."""
     side = 256
+    box = (0, 0, side - 1, side - 1)
     images = []
-    for name in PLAIN_SHAPES:
+    for kind, parameter in PLAIN_SHAPES.values():
         image = Image.new("L", (side, side), 255)
         draw = ImageDraw.Draw(image)
-        box = (0, 0, side - 1, side - 1)
-        if name == "square":
-            draw.rectangle(box, fill=0)
-        elif name == "disc":
+        if kind == "rounded":
+            draw.rounded_rectangle(box, radius=int(side * parameter), fill=0)
+        elif kind == "ring":
             draw.ellipse(box, fill=0)
-        elif name.startswith("rounded square"):
-            draw.rounded_rectangle(box, radius=int(side * int(name.split()[-1][:-1]) / 100), fill=0)
-        elif name.startswith("ring"):
-            inner = side * int(name.split()[-1][:-1]) / 100
-            draw.ellipse(box, fill=0)
-            margin = (side - inner) / 2
-            draw.ellipse((margin, margin, side - 1 - margin, side - 1 - margin), fill=255)
+            if parameter:
+                margin = side * (1 - parameter) / 2
+                draw.ellipse((margin, margin, side - 1 - margin, side - 1 - margin), fill=255)
         else:
-            corners = {"triangle": 3, "diamond": 4, "hexagon": 6, "octagon": 8}[name]
-            draw.regular_polygon((side / 2, side / 2, side / 2), corners, fill=0)
+            draw.regular_polygon((side / 2, side / 2, side / 2), parameter, fill=0)
             image = image.crop(image.point(lambda v: 255 - v).getbbox())
         images += dihedral_variants(image)
     return phash_batch(images)
