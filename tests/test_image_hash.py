@@ -102,11 +102,21 @@ def test_hash_logo_is_load_then_phash(tmp_path):
     assert np.array_equal(hash_logo(path), reference(prepare_logo(Image.open(path))))
 
 
+def _draft_reference(path) -> np.ndarray:
+    """imagehash of the logo prepared from Pillow's own reduced greyscale decode (what the fast path promises)."""
+    from similarity.image.hash import draft_size
+
+    with Image.open(path) as image:
+        if image.format == "JPEG":
+            image.draft("L", draft_size(*image.size))
+        return reference(prepare_logo(image))
+
+
 def test_hash_files_fast(tmp_path):
     paths = []
     for i, logo in enumerate(drawn_logos(12)):
         path = tmp_path / f"{i}.{'jpg' if i % 2 else 'png'}"
-        logo.resize((512, 384)).save(path)
+        logo.resize((512, 384) if i % 3 else (600, 90)).save(path)
         paths.append(str(path))
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"nope")
@@ -114,10 +124,69 @@ def test_hash_files_fast(tmp_path):
     codes, errors = hash_files_fast(paths)
     assert codes.shape == (13, 8) and errors[-1] is not None and all(e is None for e in errors[:-1])
     for path, code in zip(paths[:-1], codes, strict=False):
-        with Image.open(path) as image:
-            image.draft("RGB", (128, 128))
-            assert np.array_equal(code, reference(prepare_logo(image)))
+        assert np.array_equal(code, _draft_reference(path)), path
     full, _ = hash_files_fast(paths, draft=False)
     for path, code in zip(paths[:-1], full, strict=False):
         assert np.array_equal(code, reference(prepare_logo(Image.open(path))))
     assert np.bitwise_count(codes[:-1] ^ full[:-1]).sum(axis=1).mean() <= 6
+
+
+def test_hash_files_fast_hands_jpegs_it_cannot_take_plainly_to_pillow(tmp_path):
+    """EXIF-rotated, CMYK and progressive JPEGs, and truncated ones, hash as Pillow's draft decode does, or fail
+    with a message; never a silently unrotated code."""
+    logo = drawn_logos(3)[2].resize((400, 240))
+    rotated = tmp_path / "rotated.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored turned: viewers rotate it 90 degrees clockwise
+    logo.transpose(Image.Transpose.ROTATE_90).save(rotated, exif=exif)
+    cmyk = tmp_path / "cmyk.jpg"
+    logo.convert("CMYK").save(cmyk)
+    progressive = tmp_path / "progressive.jpg"
+    logo.save(progressive, progressive=True)
+    truncated = tmp_path / "truncated.jpg"
+    truncated.write_bytes(progressive.read_bytes()[:600])
+    paths = [rotated, cmyk, progressive, truncated]
+    codes, errors = hash_files_fast(paths)
+    assert errors[:3] == [None, None, None] and "cannot decode" in errors[3]
+    for path, code in zip(paths[:3], codes[:3], strict=True):
+        assert np.array_equal(code, _draft_reference(path)), path
+    assert hamming(codes[0], codes[2]) <= 6  # the EXIF turn was applied: upright like the plain copy
+
+
+def test_lanczos_resize_is_pillows_to_the_pixel():
+    from similarity.image.lanczos import lanczos_resize
+
+    rng = np.random.default_rng(11)
+    shapes = [(1, 1), (1, 300), (300, 1), (32, 32), (32, 200), (200, 32), (90, 6), (700, 40), (33, 31)]
+    shapes += [tuple(int(v) for v in rng.integers(1, 400, 2)) for _ in range(300)]
+    for i, shape in enumerate(shapes):
+        if i % 3 == 0:
+            pixels = ((rng.random(shape) < 0.5) * 255).astype(np.uint8)  # hard edges: most over/undershoot
+        else:
+            pixels = rng.integers(0, 256, shape, dtype=np.uint8)
+        for side in (32, 8):
+            wanted = np.asarray(Image.fromarray(pixels).resize((side, side), Image.Resampling.LANCZOS))
+            assert np.array_equal(lanczos_resize(pixels, side), wanted), (shape, side)
+
+
+def test_normalise_grey_is_prepare_logo_on_grey():
+    from similarity.image.load import LogoError, normalise_grey
+
+    rng = np.random.default_rng(12)
+    for i in range(400):
+        height, width = (int(v) for v in rng.integers(2, 160, 2))
+        pixels = np.full((height, width), rng.integers(0, 256), np.uint8)
+        for _ in range(int(rng.integers(0, 4))):
+            y, x = rng.integers(0, height), rng.integers(0, width)
+            pixels[y : y + rng.integers(1, height + 1), x : x + rng.integers(1, width + 1)] = rng.integers(0, 256)
+        if i % 4 == 0:
+            pixels = np.clip(pixels + rng.integers(-30, 31, pixels.shape), 0, 255).astype(np.uint8)
+        if i % 7 == 0:  # a frame whose median sits exactly on the polarity threshold
+            pixels[0], pixels[-1] = 127, 128
+        try:
+            wanted = np.asarray(prepare_logo(Image.fromarray(pixels, "L")).convert("L"))
+        except LogoError:
+            with pytest.raises(LogoError):
+                normalise_grey(pixels)
+            continue
+        assert np.array_equal(normalise_grey(pixels), wanted), i

@@ -39,6 +39,7 @@ BORDER_TOLERANCE = 24
 COLOUR_TOLERANCE = 64
 """… and no colour channel differs by more than this."""
 MIN_FOREGROUND_PIXELS = 16
+_LUMA = np.array([0.299, 0.587, 0.114])
 
 _ORIENTATION = 0x0112
 _SIMPLE_ICONS_PREFIX = "simple-icons:"
@@ -157,10 +158,48 @@ def _normalise(rgb: Image.Image) -> Image.Image:
         # (the Orange square around its white bar) or a plain block on a margin. Trimmed, either would hash to a
         # near-constant that every such logo shares; the whole picture, frame and all, is what it looks like.
         trimmed = rgb
-    luminance = _frame(np.asarray(trimmed)) @ np.array([0.299, 0.587, 0.114])
+    luminance = _frame(np.asarray(trimmed)) @ _LUMA
     if np.median(luminance) < 127.5:
         trimmed = ImageOps.invert(trimmed)
     return trimmed
+
+
+def normalise_grey(pixels: np.ndarray) -> np.ndarray:
+    """`_normalise` for a greyscale logo held as a 2-D ``uint8`` array, in numpy: the same pixels that
+    ``prepare_logo`` gives for it (as its "L" conversion), without a round trip through RGB images.
+
+    The fast file path decodes JPEGs straight to grey; here a channel differs from the ground by exactly
+    the grey distance, so the colour test of `_foreground` is implied by the grey one.
+
+    >>> pixels = np.full((60, 100), 0, np.uint8); pixels[20:40, 30:60] = 255; pixels[26:34, 40:50] = 0
+    >>> normalise_grey(pixels).shape       # dark ground inverted to light, then trimmed
+    (20, 30)
+    """
+    ground = _median_int(_frame(pixels))
+    foreground = (pixels < ground - BORDER_TOLERANCE) | (pixels > ground + BORDER_TOLERANCE)
+    if np.count_nonzero(foreground) < MIN_FOREGROUND_PIXELS:
+        raise LogoError("the image is blank or a single colour — upload the logo itself, not an empty canvas")
+    rows = np.flatnonzero(foreground.any(axis=1))
+    cols = np.flatnonzero(foreground.any(axis=0))
+    trimmed = pixels[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    height, width = trimmed.shape
+    inner = trimmed[height // 10 : height - height // 10, width // 10 : width - width // 10]
+    if int(inner.max()) - int(inner.min()) <= 2 * BORDER_TOLERANCE:
+        trimmed = pixels  # `_plain_rectangle`: hashed whole
+    # polarity as `_normalise` decides it: the median luminance of the frame, each value weighted as an RGB grey
+    frame = np.sort(_frame(trimmed))
+    middle = frame[(len(frame) - 1) // 2 : len(frame) // 2 + 1]
+    luminance = np.repeat(middle[:, None], 3, axis=1) @ _LUMA
+    return 255 - trimmed if np.mean(luminance) < 127.5 else trimmed
+
+
+def _median_int(values: np.ndarray) -> int:
+    """``int(np.median(values))`` for integers, without np.median's overhead (it is most of a small logo's cost)."""
+    ordered = np.sort(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return int(ordered[middle])
+    return (int(ordered[middle - 1]) + int(ordered[middle])) // 2
 
 
 def _plain_rectangle(trimmed: Image.Image) -> bool:
@@ -224,7 +263,7 @@ def _differences(rgb: Image.Image) -> tuple[Image.Image, Image.Image]:
 
 
 def _frame(pixels: np.ndarray) -> np.ndarray:
-    """The outermost ring of pixels, shape (n, 3)."""
+    """The outermost ring of pixels, shape (n, 3) (or (n,) for a greyscale image)."""
     return np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
 
 
@@ -257,7 +296,9 @@ def _read_bounded(source: str | os.PathLike | bytes, max_bytes: int) -> bytes:
                         f"{os.fspath(source)!r} is {size:,} bytes, over the {max_bytes:,} byte limit — "
                         "upload a smaller file"
                     )
-                data = handle.read(max_bytes + 1)
+                # read what fstat promises (plus one byte to notice growth), not a max_bytes buffer per file:
+                # a pipe or special file reports 0 and is read up to the limit
+                data = handle.read((size if 0 < size <= max_bytes else max_bytes) + 1)
         except OSError as error:
             raise LogoError(f"cannot read the logo file: {error}") from error
         if len(data) > max_bytes:
