@@ -82,11 +82,13 @@ def containment(
     choices: Sequence[str],
     q_tokens: Sequence[str] | None = None,
     tokens_of: Callable[[int], Sequence[str]] | None = None,
+    lengths: np.ndarray | None = None,
 ) -> np.ndarray:
     """How much one name contains the other (INDOQUA ⊃ AQUA, GOTO FINANCIAL ⊃ GOTO), scaled by length share.
 
     ``q_tokens`` and ``tokens_of(i)`` are the core words of ``q`` and of ``choices[i]`` (their concatenation is the
-    core); with them a name that merely starts like the other is not read as its extension::
+    core); with them a name that merely starts like the other is not read as its extension. ``lengths`` are the
+    choices' lengths, when the caller has them already::
 
         >>> print(containment("mono", ["monobank"], ["mono"], lambda i: ["monobank"]))
         [0.85]
@@ -97,7 +99,8 @@ def containment(
     if part.size == 0:
         return part
     lq = len(q)
-    lengths = np.fromiter(map(len, choices), dtype=np.float32, count=len(choices))
+    if lengths is None:
+        lengths = _lengths(choices)
     short = np.minimum(lengths, lq)
     long_ = np.maximum(np.maximum(lengths, lq), 1)
     share = 0.5 + 0.5 * short / long_
@@ -167,7 +170,8 @@ def score_strings(
     query's whole core) are asked, to tell an extension (MONO → MONOBANK) from another word (KENANG → KENANGA).
     Without it each candidate core counts as one word."""
     whole = _cdist(q.compact, compacts, fuzz.ratio)
-    w = _length_weight(q.core, cores)
+    core_lengths = _lengths(cores)
+    w = _length_weight(q.core, cores, core_lengths)
 
     def core_weighted(x: np.ndarray) -> np.ndarray:
         return w * x + (1 - w) * whole
@@ -176,7 +180,7 @@ def score_strings(
         [
             core_weighted(_cdist(q.core, cores, fuzz.ratio)),
             WHOLE_NAME_WEIGHT * whole,
-            containment(q.core, cores, q.core_tokens, core_tokens),
+            containment(q.core, cores, q.core_tokens, core_tokens, core_lengths),
         ]
     )
     sound = core_weighted(_cdist(q.sound, sounds, fuzz.ratio))
@@ -187,11 +191,17 @@ def score_strings(
     return NameFactors(sight=sight, sound=sound, meaning=meaning, dominant=dominant)
 
 
-def _length_weight(q: str, choices: Sequence[str]) -> np.ndarray:
+def _length_weight(q: str, choices: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarray:
     """How much a comparison of ``q`` with each choice counts on its own: 1 from `SHORT_CORE_CHARS` letters on the
     shorter side, less below (the rest is taken from the whole-name comparison)."""
-    lengths = np.fromiter(map(len, choices), dtype=np.float32, count=len(choices))
+    if lengths is None:
+        lengths = _lengths(choices)
     return np.minimum(1.0, np.minimum(lengths, len(q)) / SHORT_CORE_CHARS)
+
+
+def _lengths(choices: Sequence[str]) -> np.ndarray:
+    """Lengths of the choices as float32 (read once per query: touching thousands of strings is not free)."""
+    return np.fromiter(map(len, choices), dtype=np.float32, count=len(choices))
 
 
 def _meaning(q: NameCode, concepts: Sequence[str], whole: np.ndarray) -> np.ndarray:
