@@ -102,13 +102,13 @@ def test_hash_logo_is_load_then_phash(tmp_path):
     assert np.array_equal(hash_logo(path), reference(prepare_logo(Image.open(path))))
 
 
-def _draft_reference(path) -> np.ndarray:
+def _draft_reference(path, longest: int = 128) -> np.ndarray:
     """imagehash of the logo prepared from Pillow's own reduced greyscale decode (what the fast path promises)."""
     from similarity.image.hash import draft_size
 
     with Image.open(path) as image:
         if image.format == "JPEG":
-            image.draft("L", draft_size(*image.size))
+            image.draft("L", draft_size(*image.size, longest))
         return reference(prepare_logo(image))
 
 
@@ -125,6 +125,11 @@ def test_hash_files_fast(tmp_path):
     assert codes.shape == (13, 8) and errors[-1] is not None and all(e is None for e in errors[:-1])
     for path, code in zip(paths[:-1], codes, strict=False):
         assert np.array_equal(code, _draft_reference(path)), path
+    finer, _ = hash_files_fast(paths, draft_longest=256)
+    for path, code in zip(paths[:-1], finer, strict=False):
+        assert np.array_equal(code, _draft_reference(path, 256)), path
+    with pytest.raises(ValueError, match="draft_longest"):
+        hash_files_fast(paths, draft_longest=0)
     full, _ = hash_files_fast(paths, draft=False)
     for path, code in zip(paths[:-1], full, strict=False):
         assert np.array_equal(code, reference(prepare_logo(Image.open(path))))
