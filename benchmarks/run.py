@@ -19,6 +19,7 @@ BENCHMARKS = {
               ["--n", "10000", "100000", "1000000", "--queries", "140"], False),
     "names_real": ("benchmarks.bench_names_real", ["--quick"], [], True),
     "logos": ("benchmarks.bench_logos", ["--quick"], [], True),
+    "logo_hashes": ("benchmarks.bench_logo_hashes", ["--quick"], [], True),
     "service": ("benchmarks.bench_service", ["--quick"], [], False),
     "sweep": ("benchmarks.bench_sweep", ["--quick"], [], True),
 }  # fmt: skip
