@@ -369,7 +369,7 @@ class MarkIndex:
         if k > 0:
             _, ids = self._names.search(signatures([code], self.params.signature_bits), k)
             rows = ids[0][ids[0] >= 0]
-        rows = np.union1d(rows, self._gram_neighbours(code))
+        rows = sorted_unique(np.concatenate([rows, self._gram_neighbours(code)]))  # np.union1d hashes: 5x slower
         cap = self.params.token_candidates
         tok_rows, tok_dom = [], []
         for key in code.keys:
@@ -385,7 +385,7 @@ class MarkIndex:
         first = np.ones(len(tr), dtype=bool)
         first[1:] = tr[1:] != tr[:-1]
         tr, td = tr[first], td[first]
-        all_rows = np.union1d(rows, tr)
+        all_rows = sorted_unique(np.concatenate([rows, tr]))
         dom = np.zeros(len(all_rows), dtype=np.float32)
         dom[np.searchsorted(all_rows, tr)] = td
         keep = self._alive[all_rows]
@@ -446,12 +446,11 @@ class MarkIndex:
                 pos = np.minimum(np.searchsorted(p, hit), len(p) - 1)
                 counts[f] += p[pos] == hit
         # best Dice coefficient over the fields (a reduction across the short field axis is slow in numpy: a
-        # running maximum over the fields' contiguous rows is several times faster)
-        dice = None
-        for f in range(len(GRAM_FIELDS)):
-            field_dice = counts[f] / np.maximum(q_count[f] + self._gram_count[f][hit], 1)
-            dice = field_dice if dice is None else np.maximum(dice, field_dice)
-        dice = 2 * dice
+        # running maximum over the fields' contiguous rows is several times faster), halved: only its order is used.
+        # A field without query trigrams has no count and adds nothing.
+        dice = np.zeros(n_hit)
+        for f in np.flatnonzero(q_count).tolist():
+            np.maximum(dice, counts[f] / (int(q_count[f]) + self._gram_count[f][hit]), out=dice)
         k = self.params.gram_candidates
         if len(hit) > k:
             hit = hit[np.argpartition(-dice, k)[:k]]
