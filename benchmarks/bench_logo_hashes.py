@@ -45,7 +45,7 @@ from PIL import Image
 from threadpoolctl import threadpool_limits
 
 from benchmarks.bench_logos import TARGET_FALSE_MATCH_RATE, min_distances
-from benchmarks.logo_data import HARD_TRANSFORMS, TRANSFORMS, LogoSource, real_logo_sources, render
+from benchmarks.logo_data import HARD_TRANSFORMS, TRANSFORMS, LogoSource, benchmark_sample, render
 from similarity.image.hash import dihedral_variants, phash
 from similarity.image.load import LogoError, prepare_logo
 
@@ -257,13 +257,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="1,500 logos and 120 queries, as bench_logos --quick")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    sources = real_logo_sources()
-    rng = np.random.default_rng(0)  # the same draws, in the same order, as bench_logos.main
-    if args.quick:
-        sources = [sources[i] for i in sorted(rng.choice(len(sources), 1500, replace=False))]
-    query_rows = np.sort(rng.choice(len(sources), 120 if args.quick else 500, replace=False))
-    mask = np.zeros(len(sources), bool)
-    mask[query_rows] = True
+    sources, query_rows, mask = benchmark_sample(args.quick)
     data = encode_hashes(sources, mask)
     print(f"encoded {len(sources)} logos, {len(HASHES)} hashes, in {time.perf_counter() - started:.0f} s", flush=True)
     results = {

@@ -28,7 +28,7 @@ import imagehash
 import numpy as np
 from PIL import Image
 
-from benchmarks.logo_data import HARD_TRANSFORMS, TRANSFORMS, LogoSource, on_white, real_logo_sources, render
+from benchmarks.logo_data import HARD_TRANSFORMS, TRANSFORMS, LogoSource, benchmark_sample, on_white, render
 from similarity.image import score
 from similarity.image.hash import CODE_BYTES, dihedral_codes, draft_size, hash_files_fast, logo_code, phash_batch
 from similarity.image.load import LogoError, prepare_logo
@@ -367,13 +367,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    sources = real_logo_sources()
-    rng = np.random.default_rng(0)
-    if args.quick:
-        sources = [sources[i] for i in sorted(rng.choice(len(sources), 1500, replace=False))]
-    query_rows = np.sort(rng.choice(len(sources), 120 if args.quick else 500, replace=False))
-    mask = np.zeros(len(sources), bool)
-    mask[query_rows] = True
+    sources, query_rows, mask = benchmark_sample(args.quick)
     data = encode_logos(sources, mask)
     print(f"encoded {len(sources)} logos in {time.perf_counter() - started:.0f} s", flush=True)
     results = {

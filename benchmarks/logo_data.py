@@ -66,6 +66,20 @@ def real_logo_sources(shared: Path | None = None) -> list[LogoSource]:
     return sources
 
 
+def benchmark_sample(quick: bool) -> tuple[list[LogoSource], np.ndarray, np.ndarray]:
+    """The logo benchmarks' registry and query rows: every real logo and 500 queries, or with `quick` 1,500 logos and
+    120 queries; fixed draws, so every logo benchmark measures the same sample. Returns (sources, sorted query rows,
+    query mask over the sources)."""
+    sources = real_logo_sources()
+    rng = np.random.default_rng(0)
+    if quick:
+        sources = [sources[i] for i in sorted(rng.choice(len(sources), 1500, replace=False))]
+    query_rows = np.sort(rng.choice(len(sources), 120 if quick else 500, replace=False))
+    mask = np.zeros(len(sources), bool)
+    mask[query_rows] = True
+    return sources, query_rows, mask
+
+
 def render(source: LogoSource, size: int = RENDER_SIZE) -> Image.Image | None:
     """RGBA rendering with the longest side `size`; None when resvg cannot draw it."""
     import resvg_py
