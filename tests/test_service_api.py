@@ -407,6 +407,28 @@ def test_a_generation_saved_by_another_process_is_followed(index_dir: Path) -> N
         assert_serving(client)
 
 
+def test_a_follow_that_fails_is_tried_again(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A load that fails once (say the generation it read was removed by the next write) must not leave the process
+    serving the old index until the folder changes again."""
+    from similarity.service import app as app_module
+
+    served = app_module.ServedIndex(MarkIndex.load(index_dir), follow_every=0)
+    other = MarkIndex.load(index_dir)
+    other.add([Mark(id="IDM301", name="Warung Zebra Hijau", classes=(43,))])
+    other.save()
+    real_load, calls = MarkIndex.load, []
+
+    def flaky_load(path, **kwargs):
+        calls.append(path)
+        if len(calls) == 1:
+            raise OSError("generation removed while reading")
+        return real_load(path, **kwargs)
+
+    monkeypatch.setattr(app_module.MarkIndex, "load", flaky_load)
+    assert served.wait_for_generation(other.generation, timeout=30).generation == other.generation
+    assert len(calls) >= 2 and served.current.get("IDM301") is not None
+
+
 def test_writes_from_two_server_processes_are_never_lost(index_dir: Path) -> None:
     """Each process loads, changes and saves under the folder's lock: no write overwrites another's."""
     from similarity.service.app import ServedIndex

@@ -203,7 +203,10 @@ class ServedIndex:
                 if fresh.generation > self._current.generation:
                     self._current = fresh
                     log.info("now serving generation %d of %s", fresh.generation, fresh.path)
-        except (IndexFormatError, OSError, ApiError) as e:
+        except Exception as e:  # noqa: BLE001 - a follower must not die quietly: this process would serve stale answers
+            # look again at the next check instead of waiting for the folder to change once more: the failure may be
+            # passing (a generation removed by the next write between reading the manifest and opening its files)
+            self._stamp = None
             log.warning("the index folder changed but cannot be loaded (%s); the previous index keeps serving", e)
 
     def _manifest_stamp(self) -> int | None:
