@@ -155,7 +155,7 @@ class MarkIndex:
         self._has_shape = np.zeros(0, dtype=bool)
         self._postings = TokenPostings()
         self._grams = GramPostings()
-        self._gram_count = np.zeros((len(GRAM_FIELDS), 0), dtype=np.int32)  # field-major: trigrams per field, row
+        self._gram_count = np.zeros((len(GRAM_FIELDS), 0), dtype=np.int16)  # field-major: trigrams per field, row
         self._dirty = False
 
     # ------------------------------------------------------------------ size and lookup
@@ -450,7 +450,8 @@ class MarkIndex:
         # A field without query trigrams has no count and adds nothing.
         dice = np.zeros(n_hit)
         for f in np.flatnonzero(q_count).tolist():
-            np.maximum(dice, counts[f] / (int(q_count[f]) + self._gram_count[f][hit]), out=dice)
+            grams = self._gram_count[f][hit].astype(np.int32)  # int16 in memory; the sum below must not wrap
+            np.maximum(dice, counts[f] / (int(q_count[f]) + grams), out=dice)
         k = self.params.gram_candidates
         if len(hit) > k:
             hit = hit[np.argpartition(-dice, k)[:k]]

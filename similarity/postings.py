@@ -170,13 +170,16 @@ class GramPostings:
 
     def field_counts(self, n_rows: int, fields: str) -> np.ndarray:
         """(len(fields), n_rows) number of distinct keys of each field per row (frozen postings); one contiguous
-        row per field, so a query gathers each field's counts for its candidates in one pass."""
+        row per field, so a query gathers each field's counts for its candidates in one pass. ``int16``: a name
+        has at most a few hundred trigrams, and the half-size array is what a query's thousands of random reads hit
+        (p50 at 1M names 7.2 -> 6.8 ms against int32, one process, alternating)."""
         n_keys = len(self._offsets) - 1
         field_of_key = np.asarray([fields.find(k[:1]) for k in self._keys[:n_keys]], dtype=np.int8)
         per_posting = np.repeat(field_of_key, np.diff(self._offsets))  # one byte per posting
-        out = np.zeros((len(fields), n_rows), dtype=np.int32)
+        out = np.zeros((len(fields), n_rows), dtype=np.int16)
         for f in range(len(fields)):  # a field at a time: no int64 temporary the size of all postings
-            out[f] = np.bincount(self._rows[per_posting == f], minlength=n_rows)
+            counts = np.bincount(self._rows[per_posting == f], minlength=n_rows)
+            out[f] = np.minimum(counts, np.iinfo(np.int16).max)
         return out
 
     def freeze(self, alive: np.ndarray) -> None:
