@@ -33,7 +33,6 @@ except ImportError:  # pragma: no cover - a dependency, but the fast path must n
 
 from similarity.image.lanczos import lanczos_resize
 from similarity.image.load import (
-    _ORIENTATION,
     MAX_FILE_BYTES,
     MAX_PIXELS,
     RASTER_FORMATS,
@@ -44,9 +43,12 @@ from similarity.image.load import (
     load_logo,
     normalise_grey,
     prepare_logo,
+    turned,
 )
 
 HASH_BITS = 64
+HASH_SIZE = 8
+"""The side of pHash's low-frequency DCT block: 8 x 8 = `HASH_BITS`."""
 CODE_BYTES = 16
 """A logo code: the 8-byte pHash of the prepared logo, then the 8-byte pHash of its silhouette (`shape_hash`)."""
 HIGHFREQ_FACTOR = 4
@@ -64,6 +66,8 @@ DIHEDRAL = (
 FAST_DRAFT_SIZE = 128
 """`hash_files_fast` asks the JPEG decoder for the smallest DCT scale that keeps the longest side this many px."""
 
+_GRID = HASH_SIZE * HIGHFREQ_FACTOR
+"""The side of the grey grid a default pHash is computed from (32 px)."""
 _JPEG_MAGIC = b"\xff\xd8\xff"
 _ROTATIONS = {
     "rot90": Image.Transpose.ROTATE_90,
@@ -72,7 +76,7 @@ _ROTATIONS = {
 }
 
 
-def phash(image: Image.Image, hash_size: int = 8) -> np.ndarray:
+def phash(image: Image.Image, hash_size: int = HASH_SIZE) -> np.ndarray:
     """Perceptual hash of `image` as packed bits, shape ``(hash_size**2 // 8,)``, dtype ``uint8``.
 
     >>> phash(Image.new("L", (40, 40), 0).point(lambda v: v)).shape
@@ -83,7 +87,7 @@ def phash(image: Image.Image, hash_size: int = 8) -> np.ndarray:
     return _phash_pixels(_shrink(image, hash_size)[None], hash_size)[0]
 
 
-def phash_batch(images: Sequence[Image.Image], hash_size: int = 8) -> np.ndarray:
+def phash_batch(images: Sequence[Image.Image], hash_size: int = HASH_SIZE) -> np.ndarray:
     """Perceptual hashes of many images at once, shape ``(n, hash_size**2 // 8)``.
 
     >>> phash_batch([Image.new("L", (9, 9), 3), Image.linear_gradient("L")]).shape
@@ -170,19 +174,17 @@ def hash_files_fast(
     if draft and draft_longest < 1:
         raise ValueError(f"draft_longest is {draft_longest} — give the longest side in pixels (128 is the default)")
     shrunk: list[np.ndarray] = []
-    errors: list[str | None] = []
-    for path in paths:
+    ok: list[int] = []
+    errors: list[str | None] = [None] * len(paths)
+    for i, path in enumerate(paths):
         try:
-            grey = _prepared_grey(path, draft_longest if draft else 0, max_pixels)
-            shrunk.append(lanczos_resize(grey, HASH_BITS // 8 * HIGHFREQ_FACTOR))
-            errors.append(None)
+            shrunk.append(lanczos_resize(_prepared_grey(path, draft_longest if draft else 0, max_pixels), _GRID))
+            ok.append(i)
         except LogoError as error:
-            shrunk.append(np.zeros((0, 0), dtype=np.uint8))
-            errors.append(str(error))
-    codes = np.zeros((len(shrunk), HASH_BITS // 8), dtype=np.uint8)
-    ok = [i for i, error in enumerate(errors) if error is None]
+            errors[i] = str(error)
+    codes = np.zeros((len(paths), HASH_BITS // 8), dtype=np.uint8)
     if ok:
-        codes[ok] = _phash_pixels(np.stack([shrunk[i] for i in ok]), 8)
+        codes[ok] = _phash_pixels(np.stack(shrunk), HASH_SIZE)
     return codes, errors
 
 
@@ -212,7 +214,7 @@ def _prepared_grey(path: str | os.PathLike, longest: int, max_pixels: int) -> np
             if longest and image.format == "JPEG":
                 image.draft("L", draft_size(width, height, longest))
             image.load()
-            if image.mode == "L" and not _has_alpha(image) and image.getexif().get(_ORIENTATION, 1) == 1:
+            if image.mode == "L" and not _has_alpha(image) and not turned(image):
                 return normalise_grey(np.asarray(image))
             return np.asarray(prepare_logo(image).convert("L"))
     except LogoError:
@@ -258,10 +260,9 @@ def draft_size(width: int, height: int, longest: int = FAST_DRAFT_SIZE) -> tuple
     ((128, 96), (128, 32))
     """
     side = max(width, height)
-    grid = HASH_BITS // 8 * HIGHFREQ_FACTOR
     return (
-        max(min(width, grid), longest * width // side),
-        max(min(height, grid), longest * height // side),
+        max(min(width, _GRID), longest * width // side),
+        max(min(height, _GRID), longest * height // side),
     )
 
 

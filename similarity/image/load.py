@@ -130,7 +130,7 @@ def prepare_logo(image: Image.Image, *, background: tuple[int, int, int] = (255,
     >>> prepare_logo(im).size       # dark ground inverted to light, then trimmed
     (30, 20)
     """
-    if image.getexif().get(_ORIENTATION, 1) != 1:
+    if turned(image):
         image = ImageOps.exif_transpose(image)
     try:
         return _normalise(_flatten(image, background))
@@ -147,18 +147,14 @@ def _normalise(rgb: Image.Image) -> Image.Image:
     Polarity is decided on the trimmed logo, not on the canvas, so that padding a full-bleed dark
     logo with white does not flip its hash, while a photographic negative flips back.
     """
-    foreground = _foreground(rgb)
-    if np.count_nonzero(foreground) < MIN_FOREGROUND_PIXELS:
-        raise LogoError("the image is blank or a single colour — upload the logo itself, not an empty canvas")
-    rows = np.flatnonzero(foreground.any(axis=1))
-    cols = np.flatnonzero(foreground.any(axis=0))
-    trimmed = rgb.crop((int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1))
-    if _plain_rectangle(trimmed):
+    trimmed = rgb.crop(_ink_box(_foreground(rgb)))
+    pixels = np.asarray(trimmed)
+    if _plain_rectangle(pixels):
         # One flat colour inside a frame of another: a full-bleed logo whose own colour was taken for the ground
         # (the Orange square around its white bar) or a plain block on a margin. Trimmed, either would hash to a
         # near-constant that every such logo shares; the whole picture, frame and all, is what it looks like.
-        trimmed = rgb
-    luminance = _frame(np.asarray(trimmed)) @ _LUMA
+        trimmed, pixels = rgb, np.asarray(rgb)
+    luminance = _frame(pixels) @ _LUMA
     if np.median(luminance) < 127.5:
         trimmed = ImageOps.invert(trimmed)
     return trimmed
@@ -176,16 +172,10 @@ def normalise_grey(pixels: np.ndarray) -> np.ndarray:
     (20, 30)
     """
     ground = _median_int(_frame(pixels))
-    foreground = (pixels < ground - BORDER_TOLERANCE) | (pixels > ground + BORDER_TOLERANCE)
-    if np.count_nonzero(foreground) < MIN_FOREGROUND_PIXELS:
-        raise LogoError("the image is blank or a single colour — upload the logo itself, not an empty canvas")
-    rows = np.flatnonzero(foreground.any(axis=1))
-    cols = np.flatnonzero(foreground.any(axis=0))
-    trimmed = pixels[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-    height, width = trimmed.shape
-    inner = trimmed[height // 10 : height - height // 10, width // 10 : width - width // 10]
-    if int(inner.max()) - int(inner.min()) <= 2 * BORDER_TOLERANCE:
-        trimmed = pixels  # `_plain_rectangle`: hashed whole
+    left, top, right, bottom = _ink_box((pixels < ground - BORDER_TOLERANCE) | (pixels > ground + BORDER_TOLERANCE))
+    trimmed = pixels[top:bottom, left:right]
+    if _plain_rectangle(trimmed):
+        trimmed = pixels  # hashed whole, as `_normalise` does
     # polarity as `_normalise` decides it: the median luminance of the frame, each value weighted as an RGB grey
     frame = np.sort(_frame(trimmed))
     middle = frame[(len(frame) - 1) // 2 : len(frame) // 2 + 1]
@@ -202,16 +192,36 @@ def _median_int(values: np.ndarray) -> int:
     return (int(ordered[middle - 1]) + int(ordered[middle])) // 2
 
 
-def _plain_rectangle(trimmed: Image.Image) -> bool:
-    """Whether a trimmed logo is one colour inside (its outer tenth ignored: a JPEG's soft edges and ringing live
-    there). Such an image hashes to a near-constant that every other plain rectangle would match.
+def turned(image: Image.Image) -> bool:
+    """Whether the image's EXIF orientation asks viewers to turn or mirror it (``prepare_logo`` does).
 
-    >>> _plain_rectangle(Image.new("RGB", (50, 30), (200, 30, 30)))
+    >>> turned(Image.new("RGB", (4, 4)))
+    False
+    """
+    return image.getexif().get(_ORIENTATION, 1) != 1
+
+
+def _ink_box(foreground: np.ndarray) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the ink in a bool array; `LogoError` when there is too little of it."""
+    if np.count_nonzero(foreground) < MIN_FOREGROUND_PIXELS:
+        raise LogoError("the image is blank or a single colour — upload the logo itself, not an empty canvas")
+    rows = np.flatnonzero(foreground.any(axis=1))
+    cols = np.flatnonzero(foreground.any(axis=0))
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+def _plain_rectangle(trimmed: np.ndarray) -> bool:
+    """Whether a trimmed logo's pixels (grey or RGB) are one colour inside (its outer tenth ignored: a JPEG's soft
+    edges and ringing live there). Such an image hashes to a near-constant that every other plain rectangle would
+    match.
+
+    >>> _plain_rectangle(np.full((30, 50, 3), (200, 30, 30), np.uint8))
     True
     """
-    width, height = trimmed.size
-    inner = trimmed.crop((width // 10, height // 10, width - width // 10, height - height // 10))
-    return all(high - low <= 2 * BORDER_TOLERANCE for low, high in inner.getextrema())
+    height, width = trimmed.shape[:2]
+    inner = trimmed[height // 10 : height - height // 10, width // 10 : width - width // 10]
+    spread = inner.max(axis=(0, 1)).astype(np.int16) - inner.min(axis=(0, 1))
+    return bool(np.all(spread <= 2 * BORDER_TOLERANCE))
 
 
 def foreground_mask(prepared: Image.Image) -> Image.Image:
