@@ -480,12 +480,10 @@ class MarkIndex:
         """Rows of the nearest logos to any dihedral variant of the query (exact Hamming, FAISS): the ``k``
         nearest by pHash, then (for a 16-byte query whose silhouette is not a plain disc, square or badge: see
         :func:`~similarity.image.score.plain_shape`) the ``k`` nearest by shape code that are not among them."""
-        from .image.score import plain_shape
-
         query_codes = _logo_query(query_codes)
         k = k or self.params.logo_candidates
         hits = [h.id for h in self._logos.search(query_codes[:, :PHASH_BYTES], k=k)]
-        if query_codes.shape[1] == LOGO_BYTES and not plain_shape(query_codes[:1, PHASH_BYTES:])[0]:
+        if _shape_counts(query_codes):
             seen = set(hits)
             hits += [h.id for h in self._shapes.search(query_codes[:, PHASH_BYTES:], k=k) if h.id not in seen]
         return np.asarray(hits, dtype=np.int64)
@@ -511,7 +509,7 @@ class MarkIndex:
             return LogoEvidence.from_distance(int(dist[i, v, part]), variant, hash=hash)
 
         shaped = np.zeros(len(rows), dtype=bool)
-        if width == LOGO_BYTES and not plain_shape(query_codes[:1, PHASH_BYTES:])[0]:
+        if _shape_counts(query_codes):
             shaped = self._has_shape[rows] & ~plain_shape(self._logo_codes[rows, PHASH_BYTES:])
         out: list[LogoEvidence | None] = []
         for i, row in enumerate(rows.tolist()):
@@ -680,6 +678,14 @@ class MarkIndex:
             self._shapes.add(shaped, self._logo_codes[shaped, PHASH_BYTES:])
         self._row_of = {mid: i for i, mid in enumerate(self._ids) if self._alive[i]}
         self._gram_count = self._grams.field_counts(n, GRAM_FIELDS)
+
+
+def _shape_counts(query_codes: np.ndarray) -> bool:
+    """Whether a query's shape code is searched and compared at all: it has one (16-byte codes) and its silhouette is
+    not a plain disc, square or badge (:func:`~similarity.image.score.plain_shape`)."""
+    from .image.score import plain_shape
+
+    return query_codes.shape[1] == LOGO_BYTES and not plain_shape(query_codes[:1, PHASH_BYTES:])[0]
 
 
 def _logo_query(codes: np.ndarray) -> np.ndarray:
