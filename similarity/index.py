@@ -667,12 +667,13 @@ class MarkIndex:
         )
         self._status = np.fromiter((STATUS_CODES[r[7]] for r in rows), dtype=np.int8, count=n)
         self._alive = np.fromiter((bool(r[8]) for r in rows), dtype=bool, count=n)
-        self._has_logo = np.fromiter((r[9] is not None for r in rows), dtype=bool, count=n)
-        self._has_shape = np.fromiter((r[9] is not None and len(r[9]) == LOGO_BYTES for r in rows), dtype=bool, count=n)
+        self._has_logo = np.zeros(n, dtype=bool)
+        self._has_shape = np.zeros(n, dtype=bool)
         self._logo_codes = np.zeros((n, LOGO_BYTES), dtype=np.uint8)
         for i, r in enumerate(rows):
-            if r[9] is not None:
+            if r[9] is not None:  # 16 bytes, or 8 (a pHash alone) from a version-2 index or a given pHash
                 self._logo_codes[i, : len(r[9])] = np.frombuffer(r[9], dtype=np.uint8)
+                self._has_logo[i], self._has_shape[i] = True, len(r[9]) == LOGO_BYTES
         shaped = np.flatnonzero(self._has_shape & self._alive)
         if len(shaped):  # the shape codes live in the metadata; their FAISS index is rebuilt here (a memcpy)
             self._shapes.add(shaped, self._logo_codes[shaped, PHASH_BYTES:])
