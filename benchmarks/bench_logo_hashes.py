@@ -30,7 +30,6 @@ size; they are cached). Results go to ``benchmarks/results/logo_hashes.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 from collections.abc import Callable
@@ -46,6 +45,7 @@ from threadpoolctl import threadpool_limits
 
 from benchmarks.bench_logos import TARGET_FALSE_MATCH_RATE, min_distances
 from benchmarks.logo_data import HARD_TRANSFORMS, TRANSFORMS, LogoSource, benchmark_sample, render
+from benchmarks.report import write_results
 from similarity.image.hash import dihedral_variants, phash
 from similarity.image.load import LogoError, prepare_logo
 
@@ -271,8 +271,7 @@ def main(argv: list[str] | None = None) -> dict:
     }
     results["seconds"] = round(time.perf_counter() - started, 1)
     report(results)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_results(RESULTS, results)
     return results
 
 

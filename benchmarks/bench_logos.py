@@ -29,6 +29,7 @@ import numpy as np
 from PIL import Image
 
 from benchmarks.logo_data import HARD_TRANSFORMS, TRANSFORMS, LogoSource, benchmark_sample, on_white, render
+from benchmarks.report import write_results
 from similarity.image import score
 from similarity.image.hash import CODE_BYTES, dihedral_codes, draft_size, hash_files_fast, logo_code, phash_batch
 from similarity.image.load import LogoError, prepare_logo
@@ -384,8 +385,7 @@ def main(argv: list[str] | None = None) -> dict:
     results["latency"] = latency(data["codes"][ok], data["dihedral"][ok], sizes, 50 if args.quick else 100)
     results["seconds"] = round(time.perf_counter() - started, 1)
     report(results)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_results(RESULTS, results)
     if args.calibrate and not args.quick:
         write_calibration(results["quality"], len(sources))
     return results
