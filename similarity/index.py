@@ -53,9 +53,13 @@ if TYPE_CHECKING:
 
 STATUS_CODES = {"registered": 0, "pending": 1, "expired": 2, "refused": 3}
 STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
-LOGO_BYTES = 16
-"""Stored per logo: its 8-byte pHash, then the 8-byte pHash of its silhouette (the shape code)."""
+LOGO_PARTS = ("phash", "shape", "dhash")
+"""Stored per logo, 8 bytes each: its pHash, the pHash of its silhouette (the shape code) and its dHash, as
+:func:`~similarity.image.hash.logo_code` gives them. A logo may have a prefix only: 8 bytes (a pHash from a registry
+column) or 16 (an index of format 3); it is then not found by the hashes it lacks."""
 PHASH_BYTES = 8
+LOGO_BYTES = PHASH_BYTES * len(LOGO_PARTS)
+LOGO_CODE_SIZES = tuple(PHASH_BYTES * (i + 1) for i in range(len(LOGO_PARTS)))
 
 # One query is one short scan: FAISS's OpenMP threads only add spin-waiting, and under a busy machine (a Dask
 # worker, a threaded web server) they make a 1 ms search take 60 ms. Batch callers can raise it again.
@@ -139,7 +143,7 @@ class MarkIndex:
         from .image.search import LogoIndex
 
         self._logos = LogoIndex()
-        self._shapes = LogoIndex()
+        self._more_logos = {part: LogoIndex() for part in LOGO_PARTS[1:]}  # rebuilt from the metadata on load
         self._stats = TokenStats()
         self._ids: list[str] = []
         self._row_of: dict[str, int] = {}
@@ -151,8 +155,7 @@ class MarkIndex:
         self._status = np.zeros(0, dtype=np.int8)
         self._alive = np.zeros(0, dtype=bool)
         self._logo_codes = np.zeros((0, LOGO_BYTES), dtype=np.uint8)
-        self._has_logo = np.zeros(0, dtype=bool)
-        self._has_shape = np.zeros(0, dtype=bool)
+        self._logo_len = np.zeros(0, dtype=np.int8)  # bytes of each row's logo code: 0 (no logo), 8, 16 or 24
         self._postings = TokenPostings()
         self._grams = GramPostings()
         self._gram_count = np.zeros((len(GRAM_FIELDS), 0), dtype=np.int16)  # field-major: trigrams per field, row
@@ -237,9 +240,9 @@ class MarkIndex:
     def add(self, marks: Iterable[Mark], logo_hashes: dict[str, np.ndarray] | None = None, progress: Any = None) -> int:
         """Add marks (an id already present is refused: use :meth:`update`). Returns how many were added.
 
-        ``logo_hashes`` maps mark ids to precomputed logo codes — 16 bytes from
-        :func:`~similarity.image.hash.encode_logo`, or an 8-byte pHash alone (then the logo has no shape code and a
-        recoloured copy is found only by its pHash); other marks with a ``logo`` are hashed here,
+        ``logo_hashes`` maps mark ids to precomputed logo codes — 24 bytes from
+        :func:`~similarity.image.hash.encode_logo`, or a prefix: an 8-byte pHash alone (then a recoloured copy is
+        found only by its pHash) or 16 bytes without the dHash; other marks with a ``logo`` are hashed here,
         and a logo that cannot be read is reported by :class:`~similarity.image.load.LogoError`.
         """
         with self.insertion_session(progress=progress) as session:
@@ -269,8 +272,9 @@ class MarkIndex:
             return 0
         arr = np.asarray(rows, dtype=np.int64)
         self._names.remove_ids(faiss.IDSelectorBatch(arr))
-        self._logos.remove(arr[self._has_logo[arr]])
-        self._shapes.remove(arr[self._has_shape[arr]])
+        self._logos.remove(arr[self._has_logo_part(arr, "phash")])
+        for part, index in self._more_logos.items():
+            index.remove(arr[self._has_logo_part(arr, part)])
         for mark, code in zip(self.marks_at(rows), self.codes_at(rows), strict=True):
             self._stats.remove(code.concept_tokens, mark.classes)
         self._alive[arr] = False
@@ -295,16 +299,12 @@ class MarkIndex:
         sigs = signatures([c for _, c, _ in items], self.params.signature_bits)
         self._names.add_with_ids(sigs, rows)
         logo = np.zeros((len(items), LOGO_BYTES), dtype=np.uint8)
-        has = np.zeros(len(items), dtype=bool)
-        shaped = np.zeros(len(items), dtype=bool)
+        logo_len = np.zeros(len(items), dtype=np.int8)
         for i, (_, _, h) in enumerate(items):
             if h is not None:
                 logo[i, : len(h)] = h
-                has[i], shaped[i] = True, len(h) == LOGO_BYTES
-        if has.any():
-            self._logos.add(rows[has], logo[has, :PHASH_BYTES])
-        if shaped.any():
-            self._shapes.add(rows[shaped], logo[shaped, PHASH_BYTES:])
+                logo_len[i] = len(h)
+        self._index_logos(rows, logo, logo_len)
         db_rows = []
         for row, (mark, code, h) in zip(rows.tolist(), items, strict=True):
             self._ids.append(mark.id)
@@ -325,7 +325,7 @@ class MarkIndex:
                     mark.filed,
                     mark.registered,
                     mark.logo,
-                    None if h is None else bytes(h),  # 16 bytes, or 8 when only a pHash was given
+                    None if h is None else bytes(h),  # 24 bytes, or a prefix of them (LOGO_PARTS)
                     " ".join(code.tokens),
                     code.core,
                     code.sound,
@@ -343,9 +343,20 @@ class MarkIndex:
         self._status = np.concatenate([self._status, [STATUS_CODES[m.status] for m, _, _ in items]]).astype(np.int8)
         self._alive = np.concatenate([self._alive, np.ones(len(items), dtype=bool)])
         self._logo_codes = np.concatenate([self._logo_codes, logo])
-        self._has_logo = np.concatenate([self._has_logo, has])
-        self._has_shape = np.concatenate([self._has_shape, shaped])
+        self._logo_len = np.concatenate([self._logo_len, logo_len])
         self._dirty = True
+
+    def _index_logos(self, rows: np.ndarray, codes: np.ndarray, lengths: np.ndarray, phash: bool = True) -> None:
+        """Add the logo codes of `rows` to the FAISS index of each hash they have (the pHash's only with `phash`)."""
+        for i, part in enumerate(LOGO_PARTS):
+            has = lengths > i * PHASH_BYTES
+            if has.any() and (part != "phash" or phash):
+                index = self._logos if part == "phash" else self._more_logos[part]
+                index.add(rows[has], codes[has, i * PHASH_BYTES : (i + 1) * PHASH_BYTES])
+
+    def _has_logo_part(self, rows: np.ndarray, part: str) -> np.ndarray:
+        """Whether each of `rows` has a logo code with the hash `part` (one of `LOGO_PARTS`)."""
+        return self._logo_len[rows] > LOGO_PARTS.index(part) * PHASH_BYTES
 
     def _add_postings(self, row: int, mark: Mark, code: NameCode) -> None:
         weights = [self._stats.distinctiveness(w, mark.classes) for w in code.concept_tokens]
@@ -478,21 +489,25 @@ class MarkIndex:
 
     def logo_candidates(self, query_codes: np.ndarray, k: int | None = None) -> np.ndarray:
         """Rows of the nearest logos to any dihedral variant of the query (exact Hamming, FAISS): the ``k``
-        nearest by pHash, then (for a 16-byte query whose silhouette is not a plain disc, square or badge: see
-        :func:`~similarity.image.score.plain_shape`) the ``k`` nearest by shape code that are not among them."""
+        nearest by pHash, then the ``k`` nearest by each other hash the query has (`LOGO_PARTS`) that are not among
+        them. The shape code is searched only where the query's silhouette is not a plain disc, square or badge
+        (:func:`~similarity.image.score.plain_shape`)."""
         query_codes = _logo_query(query_codes)
         k = k or self.params.logo_candidates
         hits = [h.id for h in self._logos.search(query_codes[:, :PHASH_BYTES], k=k)]
-        if _shape_counts(query_codes):
-            seen = set(hits)
-            hits += [h.id for h in self._shapes.search(query_codes[:, PHASH_BYTES:], k=k) if h.id not in seen]
+        seen = set(hits)
+        for part in _query_parts(query_codes)[1:]:
+            i = LOGO_PARTS.index(part) * PHASH_BYTES
+            found = self._more_logos[part].search(query_codes[:, i : i + PHASH_BYTES], k=k)
+            hits += [h.id for h in found if h.id not in seen]
+            seen.update(hits)
         return np.asarray(hits, dtype=np.int64)
 
     def logo_evidence(self, rows: np.ndarray, query_codes: np.ndarray) -> list[LogoEvidence | None]:
-        """How each row's logo resembles the query (its dihedral codes, ``(8, 16)`` or pHashes alone ``(8, 8)``):
-        the pHash and the shape code are compared under every variant and the better evidence kept
-        (:func:`~similarity.image.score.best_evidence`); None where the mark has no logo. The shape code counts only
-        where neither silhouette is a plain shape (:func:`~similarity.image.score.plain_shape`)."""
+        """How each row's logo resembles the query (its dihedral codes ``(8, 24)``, or a prefix of them such as the
+        pHashes alone ``(8, 8)``): each hash both sides have is compared under every variant and the best evidence
+        kept (:func:`~similarity.image.score.best_evidence`); None where the mark has no logo. The shape code counts
+        only where neither silhouette is a plain shape (:func:`~similarity.image.score.plain_shape`)."""
         from .image.hash import DIHEDRAL
         from .image.score import LogoEvidence, best_evidence, plain_shape
         from .image.search import inverse_variant
@@ -508,17 +523,17 @@ class MarkIndex:
             variant = inverse_variant(DIHEDRAL[v]) if len(query_codes) == len(DIHEDRAL) else "identity"
             return LogoEvidence.from_distance(int(dist[i, v, part]), variant, hash=hash)
 
-        shaped = np.zeros(len(rows), dtype=bool)
-        if _shape_counts(query_codes):
-            shaped = self._has_shape[rows] & ~plain_shape(self._logo_codes[rows, PHASH_BYTES:])
+        parts = _query_parts(query_codes)
+        compared = {part: self._has_logo_part(rows, part) for part in parts}
+        if "shape" in compared:
+            compared["shape"] &= ~plain_shape(self._logo_codes[rows, PHASH_BYTES : 2 * PHASH_BYTES])
         out: list[LogoEvidence | None] = []
-        for i, row in enumerate(rows.tolist()):
-            if not self._has_logo[row]:
+        for i in range(len(rows)):
+            if not compared["phash"][i]:
                 out.append(None)
                 continue
-            phash = evidence(i, 0, "phash")
-            shape = evidence(i, 1, "shape") if shaped[i] else None
-            out.append(best_evidence(phash, shape))
+            found = {part: evidence(i, LOGO_PARTS.index(part), part) for part in parts[1:] if compared[part][i]}
+            out.append(best_evidence(evidence(i, 0, "phash"), found.get("shape"), found.get("dhash")))
         return out
 
     def class_masks(self, rows: np.ndarray) -> np.ndarray:
@@ -540,7 +555,7 @@ class MarkIndex:
             "format_version": FORMAT_VERSION,
             "generation": self.generation,
             "marks": len(self),
-            "logos": int((self._has_logo & self._alive).sum()),
+            "logos": int(((self._logo_len > 0) & self._alive).sum()),
             "built_at": self.built_at,
             "path": str(self.path) if self.path else None,
             "params": self.params.__dict__,
@@ -597,7 +612,7 @@ class MarkIndex:
                     "counts": {
                         "marks": len(self),
                         "rows": len(self._ids),
-                        "logos": int((self._has_logo & self._alive).sum()),
+                        "logos": int(((self._logo_len > 0) & self._alive).sum()),
                     },
                     "params": self.params.__dict__,
                     "source": self.source,
@@ -667,26 +682,28 @@ class MarkIndex:
         )
         self._status = np.fromiter((STATUS_CODES[r[7]] for r in rows), dtype=np.int8, count=n)
         self._alive = np.fromiter((bool(r[8]) for r in rows), dtype=bool, count=n)
-        self._has_logo = np.zeros(n, dtype=bool)
-        self._has_shape = np.zeros(n, dtype=bool)
+        self._logo_len = np.zeros(n, dtype=np.int8)
         self._logo_codes = np.zeros((n, LOGO_BYTES), dtype=np.uint8)
         for i, r in enumerate(rows):
-            if r[9] is not None:  # 16 bytes, or 8 (a pHash alone) from a version-2 index or a given pHash
+            if r[9] is not None:  # 24 bytes, or 16 from a version-3 index, or 8 (a pHash alone)
                 self._logo_codes[i, : len(r[9])] = np.frombuffer(r[9], dtype=np.uint8)
-                self._has_logo[i], self._has_shape[i] = True, len(r[9]) == LOGO_BYTES
-        shaped = np.flatnonzero(self._has_shape & self._alive)
-        if len(shaped):  # the shape codes live in the metadata; their FAISS index is rebuilt here (a memcpy)
-            self._shapes.add(shaped, self._logo_codes[shaped, PHASH_BYTES:])
+                self._logo_len[i] = len(r[9])
+        # the shape codes and dHashes live in the metadata; their FAISS indexes are rebuilt here (a memcpy)
+        alive = np.flatnonzero(self._alive)
+        self._index_logos(alive, self._logo_codes[alive], self._logo_len[alive], phash=False)
         self._row_of = {mid: i for i, mid in enumerate(self._ids) if self._alive[i]}
         self._gram_count = self._grams.field_counts(n, GRAM_FIELDS)
 
 
-def _shape_counts(query_codes: np.ndarray) -> bool:
-    """Whether a query's shape code is searched and compared at all: it has one (16-byte codes) and its silhouette is
-    not a plain disc, square or badge (:func:`~similarity.image.score.plain_shape`)."""
+def _query_parts(query_codes: np.ndarray) -> tuple[str, ...]:
+    """The hashes (`LOGO_PARTS`) a query is searched and compared by: those its codes have, except a shape code whose
+    silhouette is a plain disc, square or badge (:func:`~similarity.image.score.plain_shape`)."""
     from .image.score import plain_shape
 
-    return query_codes.shape[1] == LOGO_BYTES and not plain_shape(query_codes[:1, PHASH_BYTES:])[0]
+    parts = LOGO_PARTS[: query_codes.shape[1] // PHASH_BYTES]
+    if "shape" in parts and plain_shape(query_codes[:1, PHASH_BYTES : 2 * PHASH_BYTES])[0]:
+        parts = tuple(part for part in parts if part != "shape")
+    return parts
 
 
 def _logo_query(codes: np.ndarray) -> np.ndarray:
@@ -694,10 +711,10 @@ def _logo_query(codes: np.ndarray) -> np.ndarray:
     codes = np.ascontiguousarray(codes, dtype=np.uint8)
     if codes.ndim == 1:
         codes = codes[None]
-    if codes.ndim != 2 or codes.shape[1] not in (PHASH_BYTES, LOGO_BYTES) or not len(codes):
+    if codes.ndim != 2 or codes.shape[1] not in LOGO_CODE_SIZES or not len(codes):
         raise ValueError(
-            f"logo codes have shape {codes.shape} — pass dihedral_codes(image) (8, 16), dihedral_phashes(image) "
-            f"(8, 8) or one code of 8 or 16 bytes"
+            f"logo codes have shape {codes.shape} — pass dihedral_codes(image) (8, 24), dihedral_phashes(image) "
+            f"(8, 8) or one code of 8, 16 or 24 bytes"
         )
     return codes
 
@@ -726,9 +743,9 @@ class _InsertionSession:
             logo_hash = encode_logo(mark.logo)
         if logo_hash is not None:
             logo_hash = np.asarray(logo_hash, dtype=np.uint8).reshape(-1)
-            if len(logo_hash) not in (PHASH_BYTES, LOGO_BYTES):
+            if len(logo_hash) not in LOGO_CODE_SIZES:
                 raise ValueError(
-                    f"logo code of mark {mark.id!r} has {len(logo_hash)} bytes — pass encode_logo()'s 16 or a "
+                    f"logo code of mark {mark.id!r} has {len(logo_hash)} bytes — pass encode_logo()'s 24 or a "
                     f"pHash's 8"
                 )
         self._buffer.append((mark, code, logo_hash))

@@ -79,8 +79,9 @@ class ImportReport:
     marks: tuple[Mark, ...]
     errors: tuple[RowError, ...] = ()
     logo_hashes: dict[str, str] = field(default_factory=dict)
-    """Precomputed logo codes by mark id, from a ``logo_hash`` column: 32 hex digits (pHash and shape code, as
-    :func:`~similarity.image.hash.encode_logo` gives them) or 16 (a pHash alone, imagehash's ``str()``)."""
+    """Precomputed logo codes by mark id, from a ``logo_hash`` column: 48 hex digits (pHash, shape code and dHash,
+    as :func:`~similarity.image.hash.encode_logo` gives them), 32 (pHash and shape code, from an earlier version) or 16
+    (a pHash alone, imagehash's ``str()``)."""
 
     def summary(self) -> str:
         return f"{self.path}: {self.rows} rows read, {len(self.marks)} marks imported, {len(self.errors)} rows skipped"
@@ -315,10 +316,10 @@ def _mark_from_row(row: Mapping[str, str], base: Path) -> Mark:
     except ValueError as e:
         raise _FieldError("status", str(e)) from None
     logo_hash = row.get("logo_hash", "")
-    if logo_hash and not re.fullmatch(r"[0-9a-fA-F]{16}(?:[0-9a-fA-F]{16})?", logo_hash):
+    if logo_hash and not re.fullmatch(r"(?:[0-9a-fA-F]{16}){1,3}", logo_hash):
         raise _FieldError(
             "logo_hash",
-            f"{logo_hash!r} is not a logo code in hex (32 hex digits from encode_logo, or a 16-digit pHash)",
+            f"{logo_hash!r} is not a logo code in hex (48 hex digits from encode_logo, or a 16-digit pHash)",
         )
     logo = row.get("logo") or None
     if logo and not logo.startswith("simple-icons:") and not os.path.isabs(logo):

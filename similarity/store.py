@@ -21,11 +21,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 3
-"""3: a logo is stored as 16 bytes, its pHash then its shape code (the pHash of its silhouette); the shape codes'
+FORMAT_VERSION = 4
+"""4: a logo is stored as 24 bytes, version 3's 16 then its dHash; the dHashes' FAISS index is rebuilt on load too.
+3: a logo is stored as 16 bytes, its pHash then its shape code (the pHash of its silhouette); the shape codes'
 FAISS index is rebuilt from them on load. 2: n-gram postings as int32 rows without weights, concept spellings among
-them. Version 1 and 2 indexes still load (version 2 logos have a pHash only, so they are not found by shape; rebuild
-to add it); an older reader refuses a newer version with a clear error."""
+them. Version 1 to 3 indexes still load (version 2 logos have a pHash only, so they are not found by shape, and
+version 3 logos no dHash; rebuild to add them); an older reader refuses a newer version with a clear error."""
 MANIFEST = "manifest.json"
 PARTS = ("marks", "names", "logos", "postings", "grams")
 SUFFIX = {"marks": "sqlite", "names": "faiss", "logos": "faiss", "postings": "npz", "grams": "npz"}

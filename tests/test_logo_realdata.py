@@ -28,8 +28,10 @@ pytestmark = [
 ]
 
 FLOORS = {
+    "resize_x0.25": 0.9,
     "resize_x0.5": 0.9,
     "resize_x2": 0.9,
+    "resize_x4": 0.9,
     "jpeg_q30": 0.85,
     "recolour": 0.9,
     "knockout_white_on_dark": 0.8,
@@ -40,6 +42,7 @@ FLOORS = {
     "rot180": 0.95,
     "pad_20pct": 0.9,
     "transparent": 0.95,
+    "text_overlay": 0.8,  # no goal in the issue; pHash and shape alone reach 0.80 on the full set, with dHash 0.88
 }
 SAMPLE = 100
 
@@ -68,12 +71,12 @@ def test_most_real_logos_load(encoded):
 
 
 def test_recall_floors_per_transform(bench, encoded):
-    """The product's search (pHash and shape code, the evidence it reports) ranks the source logo first."""
+    """The product's search (pHash, shape code and dHash, the evidence it reports) ranks the source logo first."""
     bench_logos, logo_data = bench
     sources, data = encoded
     ok = np.flatnonzero(data["ok"])
     index = bench_logos._mark_index(sources, data, ok)
-    thresholds = {"phash": default_max_distance(), "shape": default_max_distance("shape")}
+    thresholds = {part: default_max_distance(part) for part in ("phash", "shape", "dhash")}
     names = list(logo_data.TRANSFORMS)
     for name, floor in FLOORS.items():
         j = names.index(name)
@@ -102,18 +105,37 @@ def test_shape_code_finds_recoloured_copies_the_phash_misses(bench, encoded):
         assert rescued.sum() >= share * lost.sum(), f"{name}: shape rescued {rescued.sum()} of {lost.sum()}"
 
 
+def test_dhash_finds_copies_with_a_word_added_the_phash_misses(bench, encoded):
+    """A word written across a logo moves its pHash and its silhouette; its gradients (dHash) move less."""
+    bench_logos, logo_data = bench
+    sources, data = encoded
+    part = bench_logos._part
+    j = list(logo_data.TRANSFORMS).index("text_overlay")
+    ok = np.flatnonzero(data["ok"] & data["query_ok"][:, j])
+    queries = data["queries"][ok, j]
+    distance = {
+        hash: np.diag(bench_logos.min_distances(part(queries, hash), part(data["codes"][ok], hash)))
+        for hash in ("phash", "shape", "dhash")
+    }
+    lost = (distance["phash"] > default_max_distance()) & (distance["shape"] > default_max_distance("shape"))
+    rescued = lost & (distance["dhash"] <= default_max_distance("dhash"))
+    assert lost.sum() >= 5, f"pHash and shape lost only {lost.sum()} — the transform no longer tests anything"
+    # the full set (benchmarks/bench_logos.py): 49 of the 98 lost; this sample of 100 logos: 4 of 20
+    assert rescued.sum() >= 0.15 * lost.sum(), f"the dHash rescued {rescued.sum()} of {lost.sum()}"
+
+
 def test_false_matches_rare_at_default_thresholds(bench, encoded):
-    """Different brands matched by either hash within its calibrated threshold: rare."""
+    """Different brands matched by any hash within its calibrated threshold: rare."""
     bench_logos, _ = bench
     sources, data = encoded
     ok = np.flatnonzero(data["ok"])
     part = bench_logos._part
     phash = bench_logos.min_distances(part(data["dihedral"][ok], "phash"), part(data["codes"][ok], "phash"))
     shape = bench_logos.min_distances(part(data["dihedral"][ok], "shape"), part(data["codes"][ok], "shape"))
+    dhash = bench_logos.min_distances(part(data["dihedral"][ok], "dhash"), part(data["codes"][ok], "dhash"))
     brands = np.array([sources[i].brand for i in ok])
     different = brands[:, None] != brands[None, :]
-    either = (phash <= default_max_distance()) | (shape <= default_max_distance("shape"))
-    rate = either[different].mean()
-    assert rate <= 0.005, (
-        f"false-match rate {rate:.4f} at distances {default_max_distance()}/{default_max_distance('shape')}"
-    )
+    limits = [default_max_distance(hash) for hash in ("phash", "shape", "dhash")]
+    any_hash = (phash <= limits[0]) | (shape <= limits[1]) | (dhash <= limits[2])
+    rate = any_hash[different].mean()
+    assert rate <= 0.005, f"false-match rate {rate:.4f} at distances {limits}"

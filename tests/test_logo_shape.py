@@ -13,6 +13,7 @@ from similarity.image import LogoEvidence, default_max_distance, dihedral_phashe
 from similarity.image.hash import (
     CODE_BYTES,
     DIHEDRAL,
+    dhash,
     dihedral_codes,
     dihedral_variants,
     encode_logo,
@@ -61,16 +62,19 @@ def test_foreground_mask_is_the_silhouette():
     assert mask[2, -3] == 255  # the white corner beside the triangle's tip
 
 
-def test_codes_are_phash_then_shape_for_every_variant(files):
+def test_codes_are_phash_shape_and_dhash_for_every_variant(files):
     prepared = prepare_logo(Image.open(files["original"]))
     code = encode_logo(files["original"])
-    assert code.shape == (CODE_BYTES,) and code.dtype == np.uint8
-    assert np.array_equal(code[:8], phash(prepared)) and np.array_equal(code[8:], shape_hash(prepared))
+    assert code.shape == (CODE_BYTES,) == (24,) and code.dtype == np.uint8
+    assert np.array_equal(code[:8], phash(prepared)) and np.array_equal(code[8:16], shape_hash(prepared))
+    assert np.array_equal(code[16:], dhash(prepared))
     variants = dihedral_codes(prepared)
     assert variants.shape == (len(DIHEDRAL), CODE_BYTES)
     assert np.array_equal(variants[:, :8], dihedral_phashes(prepared))
     for i, variant in enumerate(dihedral_variants(foreground_mask(prepared))):
-        assert np.array_equal(variants[i, 8:], phash(variant))
+        assert np.array_equal(variants[i, 8:16], phash(variant))
+    for i, variant in enumerate(dihedral_variants(prepared.convert("L"))):
+        assert np.array_equal(variants[i, 16:], dhash(variant))
 
 
 def test_a_recoloured_copy_is_found_by_its_shape_with_a_reason(files, tmp_path):
@@ -118,9 +122,65 @@ def test_a_phash_alone_still_works_without_the_shape(files, tmp_path):
     assert not recoloured or recoloured[0].factors.logo < 0.5
 
 
+def test_an_index_without_dhashes_still_loads_and_finds_by_phash_and_shape(files, tmp_path):
+    """A format-3 index (or a 32-digit registry column) has 16-byte codes: no dHash, found by the other two."""
+    index = MarkIndex()
+    index.add([Mark(id="m", name="Segitiga Emas")], logo_hashes={"m": encode_logo(files["original"])[:16]})
+    folder = index.save(tmp_path / "i")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["format_version"] = 3
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    loaded = MarkIndex.load(folder)
+    assert loaded.query(logo=files["original"]).matches[0].detail["logo"]["hash"] == "phash"
+    assert loaded.query(logo=files["recoloured"]).matches[0].detail["logo"]["hash"] == "shape"
+    assert len(loaded._more_logos["dhash"]) == 0
+
+
+def test_a_logo_whose_dhash_alone_is_close_is_found_and_named(files, tmp_path):
+    """The dHash has its own FAISS index: a registered logo near the query by dHash alone is a candidate, and the
+    evidence says which hash matched."""
+    code = encode_logo(files["original"])
+    stored = code.copy()
+    stored[:16] = ~stored[:16]  # pHash and shape code as far as they go
+    stored[16] ^= 0b101  # two bits of the dHash changed
+    index = MarkIndex()
+    index.add([Mark(id="m", name="Segitiga Emas"), Mark(id="x", name="Lain")], logo_hashes={"m": stored})
+    query = dihedral_codes(prepare_logo(Image.open(files["original"])))
+    assert index.logo_candidates(query).tolist() == [0]
+    evidence = index.logo_evidence(np.array([0]), query)[0]
+    assert (evidence.hash, evidence.distance, evidence.variant) == ("dhash", 2, "identity")
+    assert evidence.reason() == ("logo hampir identik (jarak dHash 2/64)", "near-identical logo (dHash distance 2/64)")
+    without = index.logo_evidence(np.array([0]), query[:, :16])[0]  # a query without dHashes compares the rest
+    assert without.hash != "dhash" and without.similarity < 0.5
+    folder = index.save(tmp_path / "i")
+    assert MarkIndex.load(folder).logo_candidates(query).tolist() == [0]  # the dHash index is rebuilt on load
+
+
+def test_a_word_added_to_a_real_logo_is_found_by_its_dhash(tmp_path):
+    """The Julia logo with "PROMO" written across it: its pHash and shape code move 16 bits, past their thresholds,
+    but its dHash does not move at all (``benchmarks/bench_logo_hashes.py`` measures this over 500 logos)."""
+    from PIL import ImageFont
+
+    from similarity.image import load_logo
+
+    copy = load_logo("simple-icons:julia")
+    draw = ImageDraw.Draw(copy)
+    font = ImageFont.load_default(size=copy.height // 6)
+    draw.text((copy.width / 2, copy.height * 0.8), "PROMO", fill="black", font=font, anchor="mm")
+    copy.save(tmp_path / "promo.png")
+    index = MarkIndex()
+    slugs = ("julia", "github", "target", "godotengine", "python")
+    index.add([Mark(id=slug, name=f"Merek {i}", logo=f"simple-icons:{slug}") for i, slug in enumerate(slugs)])
+    top = index.query(logo=tmp_path / "promo.png").matches[0]
+    assert top.mark.id == "julia" and top.detail["logo"]["hash"] == "dhash" and top.factors.logo >= 0.5
+    assert any("dHash distance" in r.en for r in top.reasons)
+    query = dihedral_codes(prepare_logo(Image.open(tmp_path / "promo.png")))
+    assert index.logo_evidence(np.array([0]), query[:, :16])[0].similarity < 0.5  # pHash and shape alone miss it
+
+
 def test_logo_codes_of_the_wrong_size_are_refused(files):
     index = MarkIndex()
-    with pytest.raises(ValueError, match="16"):
+    with pytest.raises(ValueError, match="24"):
         index.add([Mark(id="m", name="Segitiga Emas")], logo_hashes={"m": np.zeros(12, np.uint8)})
     with pytest.raises(ValueError, match="dihedral_codes"):
         index.logo_candidates(np.zeros((8, 12), np.uint8))
@@ -129,12 +189,17 @@ def test_logo_codes_of_the_wrong_size_are_refused(files):
 def test_registry_logo_hash_column_takes_a_code_or_a_phash(tmp_path):
     path = tmp_path / "registry.csv"
     path.write_text(
-        "id,name,logo_hash\n1,Satu,00112233445566778899aabbccddeeff\n2,Dua,0011223344556677\n3,Tiga,00112233445\n",
+        "id,name,logo_hash\n1,Satu,00112233445566778899aabbccddeeff\n2,Dua,0011223344556677\n3,Tiga,00112233445\n"
+        f"4,Empat,{'0123456789abcdef' * 3}\n5,Lima,{'0123456789abcdef' * 4}\n",
         encoding="utf-8",
     )
     report = read_registry(path)
-    assert report.logo_hashes == {"1": "00112233445566778899aabbccddeeff", "2": "0011223344556677"}
-    assert [e.field for e in report.errors] == ["logo_hash"] and "32 hex digits" in report.errors[0].reason
+    assert report.logo_hashes == {
+        "1": "00112233445566778899aabbccddeeff",
+        "2": "0011223344556677",
+        "4": "0123456789abcdef" * 3,
+    }
+    assert [e.field for e in report.errors] == ["logo_hash"] * 2 and "48 hex digits" in report.errors[0].reason
 
 
 def test_shape_evidence_is_used_only_where_the_phash_does_not_match():
@@ -170,11 +235,11 @@ def test_a_plain_silhouette_is_no_evidence(tmp_path):
     image.paste((0, 0, 128), (50, 50, 150, 150))
     image.save(square)
     code = encode_logo(square)
-    assert plain_shape(code[None, 8:]).tolist() == [True]
-    assert not plain_shape(encode_logo(_logo_file(tmp_path))[None, 8:])[0]
+    assert plain_shape(code[None, 8:16]).tolist() == [True]
+    assert not plain_shape(encode_logo(_logo_file(tmp_path))[None, 8:16])[0]
     index = MarkIndex()
     index.add([Mark(id="pi", name="Pi", logo="simple-icons:pi")])
-    assert plain_shape(index._logo_codes[:1, 8:])[0]
+    assert plain_shape(index._logo_codes[:1, 8:16])[0]
     evidence = index.logo_evidence(np.array([0]), dihedral_codes(prepare_logo(Image.open(square))))[0]
     assert evidence.hash == "phash"
 

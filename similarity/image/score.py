@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw
 from similarity.image.hash import HASH_BITS, dihedral_variants, phash_batch
 
 CALIBRATION_FILE = "logo_calibration.json"
-HASHES = ("phash", "shape")
+HASHES = ("phash", "shape", "dhash")
 _SHAPE_REASON = ("bentuk logo sama dengan warna lain", "same logo shape in other colours")
 _TURNED = {
     "mirror": ("dicerminkan", "mirrored"),
@@ -46,17 +46,17 @@ _REASONS = {
 
 @cache
 def calibration() -> dict:
-    """The stored calibration: max_distance, bits, dataset, date, false_match_rate, recall; ``shape`` the same
-    for the shape hash."""
+    """The stored calibration: max_distance, bits, dataset, date, false_match_rate, recall; ``shape`` and ``dhash``
+    the same for the shape hash and the dHash."""
     text = resources.files("similarity.data").joinpath(CALIBRATION_FILE).read_text(encoding="utf-8")
     return json.loads(text)
 
 
 def default_max_distance(hash: str = "phash") -> int:
-    """Largest distance (of 64 bits) still treated as the same logo for `hash` ("phash" or "shape"), as calibrated."""
+    """Largest distance (of 64 bits) still treated as the same logo for `hash` (one of `HASHES`), as calibrated."""
     if hash not in HASHES:
         raise ValueError(f"hash is {hash!r} — one of {', '.join(HASHES)}")
-    stored = calibration() if hash == "phash" else calibration()["shape"]
+    stored = calibration() if hash == "phash" else calibration()[hash]
     return int(stored["max_distance"])
 
 
@@ -82,7 +82,8 @@ def logo_similarity(distance: int, bits: int = HASH_BITS, hash: str = "phash") -
 class LogoEvidence:
     """How a query logo resembles a registered one, for the verdict and its reasons.
 
-    `hash` is "phash" (the picture itself) or "shape" (its silhouette, whatever the colours).
+    `hash` is "phash" or "dhash" (the picture itself, by its frequencies or its gradients) or "shape" (its silhouette,
+    whatever the colours).
 
     >>> evidence = LogoEvidence.from_distance(2, variant="rot90")
     >>> evidence.reason()[1]
@@ -116,12 +117,13 @@ class LogoEvidence:
                 f"{english} (shape distance {self.distance}/{self.bits})",
             )
         kind = self.variant
-        if kind == "identity" and self.distance > default_max_distance() * self.bits / HASH_BITS / 2:
+        if kind == "identity" and self.distance > default_max_distance(self.hash) * self.bits / HASH_BITS / 2:
             kind = "similar"
         indonesian, english = _REASONS.get(kind, _REASONS["similar"])
+        which_id, which_en = ("jarak dHash", "dHash distance") if self.hash == "dhash" else ("jarak", "distance")
         return (
-            f"{indonesian} (jarak {self.distance}/{self.bits})",
-            f"{english} (distance {self.distance}/{self.bits})",
+            f"{indonesian} ({which_id} {self.distance}/{self.bits})",
+            f"{english} ({which_en} {self.distance}/{self.bits})",
         )
 
 
@@ -183,17 +185,24 @@ def plain_shape(shape_codes: np.ndarray) -> np.ndarray:
     return distances.min(axis=1) <= default_max_distance("shape")
 
 
-def best_evidence(phash: LogoEvidence, shape: LogoEvidence | None) -> LogoEvidence:
-    """The evidence to report: the pHash whenever it matches on its own, else whichever of the two is closer.
+def best_evidence(
+    phash: LogoEvidence, shape: LogoEvidence | None = None, dhash: LogoEvidence | None = None
+) -> LogoEvidence:
+    """The evidence to report: the closer of the two picture hashes (pHash, dHash) whenever it matches on its own,
+    else whichever of picture and shape is closer.
 
-    A recoloured or reversed copy moves the pHash far away but keeps the shape; an ordinary copy keeps both,
-    and then "near-identical logo" is the truer reason than "same shape in other colours".
+    A recoloured or reversed copy moves the picture hashes far away but keeps the shape; an ordinary copy keeps both,
+    and then "near-identical logo" is the truer reason than "same shape in other colours". A word added to a logo moves
+    the pHash more than the dHash.
 
     >>> best_evidence(LogoEvidence.from_distance(24), LogoEvidence.from_distance(2, hash="shape")).hash
     'shape'
     >>> best_evidence(LogoEvidence.from_distance(4), LogoEvidence.from_distance(0, hash="shape")).hash
     'phash'
+    >>> best_evidence(LogoEvidence.from_distance(20), None, LogoEvidence.from_distance(3, hash="dhash")).hash
+    'dhash'
     """
-    if shape is None or phash.similarity >= 0.5 or shape.similarity <= phash.similarity:
-        return phash
+    picture = phash if dhash is None or dhash.similarity <= phash.similarity else dhash
+    if shape is None or picture.similarity >= 0.5 or shape.similarity <= picture.similarity:
+        return picture
     return shape
