@@ -34,7 +34,7 @@ from similarity.image import score
 from similarity.image.hash import CODE_BYTES, dihedral_codes, draft_size, hash_files_fast, logo_code, phash_batch
 from similarity.image.load import LogoError, prepare_logo
 from similarity.image.search import LogoIndex
-from similarity.index import MarkIndex
+from similarity.index import LOGO_PARTS, MarkIndex
 from similarity.marks import Mark
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,38 +92,42 @@ def min_distances(queries: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 
 def _part(codes: np.ndarray, hash: str) -> np.ndarray:
-    """The pHash (first 8 bytes) or the shape code (last 8) of logo codes of any leading shape."""
-    return np.ascontiguousarray(codes[..., :8] if hash == "phash" else codes[..., 8:])
+    """The pHash, shape code or dHash (8 bytes each, in `LOGO_PARTS` order) of logo codes of any leading shape."""
+    start = LOGO_PARTS.index(hash) * 8
+    return np.ascontiguousarray(codes[..., start : start + 8])
 
 
 def quality(sources: list[LogoSource], data: dict, query_rows: np.ndarray) -> dict:
-    """Recall per transform with the pHash alone and with the product's search (pHash + shape code), the joint
-    false-match histogram over pairs of different brands, the calibrated thresholds and other-drawing recall."""
+    """Recall per transform with the pHash alone and with the product's search (pHash, shape code and dHash), the
+    joint false-match histogram over pairs of different brands, the calibrated thresholds and other-drawing recall."""
     ok = np.flatnonzero(data["ok"])
     brands = np.array([source.brand for source in sources])
     plain = score.plain_shape(_part(data["codes"], "shape"))  # silhouettes the product never matches by shape
-    # joint[dp, ds]: pairs of different brands at pHash distance dp and shape distance ds (each minimised over
-    # the query's dihedral variants, as the search does; ds = 64 where either silhouette is plain)
-    joint = np.zeros((65, 65), np.int64)
+    # joint[dp, ds, dd]: pairs of different brands at pHash, shape and dHash distances dp, ds, dd (each minimised
+    # over the query's dihedral variants, as the search does; ds = 64 where either silhouette is plain)
+    joint = np.zeros(65**3, np.int64)
     for start in range(0, len(ok), 1000):
         rows = ok[start : start + 1000]
-        dp = min_distances(_part(data["dihedral"][rows], "phash"), _part(data["codes"][ok], "phash"))
-        ds = min_distances(_part(data["dihedral"][rows], "shape"), _part(data["codes"][ok], "shape"))
+        dp, ds, dd = (
+            min_distances(_part(data["dihedral"][rows], part), _part(data["codes"][ok], part)).astype(np.int64)
+            for part in LOGO_PARTS
+        )
         ds[plain[rows][:, None] | plain[ok][None, :]] = 64
         different = brands[rows][:, None] != brands[ok][None, :]
-        joint += np.bincount(dp[different].astype(np.int64) * 65 + ds[different], minlength=65 * 65).reshape(65, 65)
+        joint += np.bincount((dp[different] * 65 + ds[different]) * 65 + dd[different], minlength=65**3)
+    joint = joint.reshape(65, 65, 65)
     pairs = joint.sum()
-    phash_fmr = np.cumsum(joint.sum(axis=1)) / pairs
-    shape_fmr = np.cumsum(joint.sum(axis=0)) / pairs
+    phash_fmr, shape_fmr, dhash_fmr = (np.cumsum(joint.sum(axis=other)) / pairs for other in ((1, 2), (0, 2), (0, 1)))
     phash_threshold = int(np.flatnonzero(phash_fmr <= TARGET_FALSE_MATCH_RATE).max())
-    # either hash within its threshold counts as a match: the shape threshold is the largest that keeps the
-    # combined false-match rate within the target
-    combined_fmr = np.array(
-        [1 - joint[phash_threshold + 1 :, t + 1 :].sum() / pairs for t in range(65)]
-    )
+    # any hash within its threshold counts as a match. The shape threshold is the largest that keeps "pHash or
+    # shape" within the target, then the dHash threshold the largest that keeps all three within it.
+    beyond = joint[phash_threshold + 1 :]
+    combined_fmr = np.array([1 - beyond[:, t + 1 :].sum() / pairs for t in range(65)])
     shape_threshold = int(np.flatnonzero(combined_fmr <= TARGET_FALSE_MATCH_RATE).max())
+    all_fmr = np.array([1 - beyond[:, shape_threshold + 1 :, t + 1 :].sum() / pairs for t in range(65)])
+    dhash_threshold = int(np.flatnonzero(all_fmr <= TARGET_FALSE_MATCH_RATE).max())
     index = _mark_index(sources, data, ok)
-    thresholds = {"phash": phash_threshold, "shape": shape_threshold}
+    thresholds = {"phash": phash_threshold, "shape": shape_threshold, "dhash": dhash_threshold}
     per_transform, true_distances = {}, {}
     rows = np.intersect1d(query_rows, ok)
     for j, name in enumerate(TRANSFORMS):
@@ -161,6 +165,7 @@ def quality(sources: list[LogoSource], data: dict, query_rows: np.ndarray) -> di
         "per_transform": per_transform,
         "false_match_rate_by_distance": phash_fmr[:25].round(6).tolist(),
         "shape_false_match_rate_by_distance": shape_fmr[:25].round(6).tolist(),
+        "dhash_false_match_rate_by_distance": dhash_fmr[:25].round(6).tolist(),
         "recall_by_distance": recall_curve[:25].round(4).tolist(),
         "threshold": phash_threshold,
         "false_match_rate": float(phash_fmr[phash_threshold]),
@@ -168,6 +173,9 @@ def quality(sources: list[LogoSource], data: dict, query_rows: np.ndarray) -> di
         "shape_threshold": shape_threshold,
         "shape_false_match_rate": float(shape_fmr[shape_threshold]),
         "combined_false_match_rate": float(combined_fmr[shape_threshold]),
+        "dhash_threshold": dhash_threshold,
+        "dhash_false_match_rate": float(dhash_fmr[dhash_threshold]),
+        "all_false_match_rate": float(all_fmr[dhash_threshold]),
         "other_drawing": other_drawing(sources, data, index, thresholds),
     }
 
@@ -196,8 +204,9 @@ def _rank_of(index: MarkIndex, query: np.ndarray, target: int, thresholds: dict[
 def _thresholds(thresholds: dict[str, int]):
     """Score with the thresholds being calibrated in this run, not with the stored ones."""
     stored = score.calibration()
-    patched = {**stored, "max_distance": thresholds["phash"], "shape": {**stored["shape"], "max_distance":
-               thresholds["shape"]}}
+    patched = {**stored, "max_distance": thresholds["phash"]}
+    for part in LOGO_PARTS[1:]:
+        patched[part] = {**stored.get(part, {}), "max_distance": thresholds[part]}
     score.calibration.cache_clear()
     original = score.calibration
     score.calibration = lambda: patched
@@ -297,9 +306,10 @@ def _median_rate(run, n: int, repeats: int) -> float:
 def latency(real_codes: np.ndarray, real_queries: np.ndarray, sizes: tuple[int, ...], n_queries: int) -> dict:
     """Single-query search latency (one thread) for LogoIndex vs numpy brute force, random and real codes.
 
-    `real_codes` ``(n, 16)`` and `real_queries` ``(n, 8, 16)`` are whole logo codes: the pHash rows time one
-    index, as the peers do; the "pHash + shape" row times what a pre-check runs, both indexes for one query."""
-    real_shapes, real_shape_queries = _part(real_codes, "shape"), _part(real_queries, "shape")
+    `real_codes` ``(n, 24)`` and `real_queries` ``(n, 8, 24)`` are whole logo codes: the pHash rows time one
+    index, as the peers do; the "pHash + shape + dHash" row times what a pre-check runs, the three indexes for one
+    query."""
+    more = {part: (_part(real_codes, part), _part(real_queries, part)) for part in LOGO_PARTS[1:]}
     real_codes, real_queries = _part(real_codes, "phash"), _part(real_queries, "phash")
     faiss.omp_set_num_threads(1)
     rng = np.random.default_rng(0)
@@ -331,14 +341,19 @@ def latency(real_codes: np.ndarray, real_queries: np.ndarray, sizes: tuple[int, 
                     "p99_ms": float(np.percentile(times, 99)),
                 }
             if kind == "real":
-                shapes = LogoIndex()
-                shapes.add(np.arange(size), real_shapes[rng.integers(0, len(real_shapes), size)] ^ flips)
+                others = []
+                for part_codes, part_queries in more.values():
+                    other = LogoIndex()
+                    other.add(np.arange(size), part_codes[rng.integers(0, len(part_codes), size)] ^ flips)
+                    others.append((other, part_queries[picked]))
                 times = []
-                for query, shape_query in zip(queries, real_shape_queries[picked], strict=True):
+                for q, query in enumerate(queries):
                     start = time.perf_counter()
-                    index.search(query, k=10), shapes.search(shape_query, k=10)
+                    index.search(query, k=10)
+                    for other, other_queries in others:
+                        other.search(other_queries[q], k=10)
                     times.append((time.perf_counter() - start) * 1000)
-                out[f"{size} real LogoIndex pHash + shape (16 codes, a pre-check)"] = {
+                out[f"{size} real LogoIndex pHash + shape + dHash (24 codes, a pre-check)"] = {
                     "median_ms": float(np.median(times)),
                     "p99_ms": float(np.percentile(times, 99)),
                 }
@@ -410,6 +425,15 @@ def write_calibration(quality_results: dict, n_logos: int) -> None:
             "threshold or shape within this one' keeps the false-match rate over all pairs of different brands "
             "<= 0.1% (dihedral query; a plain silhouette, see score.plain_shape, is never matched by shape)",
         },
+        "dhash": {
+            "max_distance": quality_results["dhash_threshold"],
+            **provenance,
+            "false_match_rate": round(quality_results["dhash_false_match_rate"], 6),
+            "combined_false_match_rate": round(quality_results["all_false_match_rate"], 6),
+            "method": "largest dHash distance at which 'pHash, shape or dHash within its threshold' keeps the "
+            "false-match rate over all pairs of different brands <= 0.1% (dihedral query), the pHash and shape "
+            "thresholds fixed first",
+        },
     }
     CALIBRATION.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
 
@@ -419,7 +443,9 @@ def report(results: dict) -> None:
     print(
         f"\nregistry {q['registry_size']} logos; pHash threshold {q['threshold']}/64 "
         f"(false-match rate {q['false_match_rate']:.4%}), shape threshold {q['shape_threshold']}/64 "
-        f"(alone {q['shape_false_match_rate']:.4%}; either: {q['combined_false_match_rate']:.4%}); "
+        f"(alone {q['shape_false_match_rate']:.4%}; either: {q['combined_false_match_rate']:.4%}), "
+        f"dHash threshold {q['dhash_threshold']}/64 (alone {q['dhash_false_match_rate']:.4%}; any of the three: "
+        f"{q['all_false_match_rate']:.4%}); "
         f"{q['plain_silhouettes']} plain silhouettes not matched by shape"
     )
     print(f"{'transform':26} {'pHash@1':>8} {'recall@1':>9} {'recall@10':>10} {'>=0.5':>7} {'refused':>8}")
