@@ -46,6 +46,7 @@ from .store import (
 )
 from .text.encode import GRAM_FIELDS, SIGNATURE_BITS, NameCode, encode_name, gram_keys, signatures
 from .text.lexicon import word_lists_digest
+from .text.score import contained_words
 from .text.weights import TokenStats
 
 if TYPE_CHECKING:
@@ -91,15 +92,20 @@ SEARCH_RATIO = 8
 class IndexParams:
     """Build parameters, stored in the manifest.
 
-    ``name_candidates`` is how many nearest n-gram signatures FAISS returns per query and ``token_candidates``
-    how many marks per shared word the token index returns; both trade latency for recall (benchmarks/bench_names.py).
+    ``name_candidates`` is how many nearest n-gram signatures FAISS returns per query, ``gram_candidates`` how many
+    marks the trigram index passes on, best Dice first, and ``token_candidates`` how many marks per shared word the
+    token index returns; each trades latency for recall (benchmarks/bench_names.py).
     """
 
     signature_bits: int = SIGNATURE_BITS
-    name_candidates: int = 200
-    """At 1M names (140 benchmark queries, one session): recall@10 0.959 / 0.965 / 0.976 / 0.976 at 100 / 200 / 500 /
-    1,000, p50 unchanged to 200, +0.3 ms at 500."""
-    gram_candidates: int = 1000
+    name_candidates: int = 0
+    """Off by default: once the marks a query contains whole are looked up (`contained_words`), the FAISS neighbours
+    add nothing the other sources miss at 1M names (recall@10 0.977 with and without 200 of them, 140 benchmark
+    queries, one session) and their scan costs 2.3 ms of a 7 ms budget; at 10k and 100k names they add 0.0015 and 0. The
+    signatures are still built, so an index can turn them on without a rebuild."""
+    gram_candidates: int = 2000
+    """At 1M names, without FAISS: recall@10 0.977 / 0.984 / 0.986 at 1,000 / 2,000 / 3,000, p50 4.9 / 6.4 / 8.2 ms
+    (one session, the same 140 queries interleaved)."""
     token_candidates: int = 300
     logo_candidates: int = 50
 
@@ -372,8 +378,10 @@ class MarkIndex:
     def name_candidates(self, code: NameCode) -> tuple[np.ndarray, np.ndarray]:
         """Rows worth re-scoring for a query name, with their dominant-word score (sorted by row).
 
-        Two sources, unioned: the nearest n-gram signatures by exact Hamming distance (FAISS), and the marks that
-        share an exact word, sound key or translated concept with the query (token index, most dominant first).
+        Four sources, unioned: the nearest n-gram signatures by exact Hamming distance (FAISS), the marks sharing the
+        largest share of trigrams (`_gram_neighbours`), the marks that share an exact word, sound key or translated
+        concept with the query (token index, most dominant first), and the marks with a word the query's core
+        contains whole (:func:`~similarity.text.score.contained_words`).
         """
         k = min(self.params.name_candidates, self._names.ntotal)
         rows = np.zeros(0, dtype=np.int64)
@@ -388,6 +396,16 @@ class MarkIndex:
             keep = self._alive[r]
             tok_rows.append(r[keep][:cap])
             tok_dom.append(d[keep][:cap])
+        # marks whose word the query contains (PRAI in PRAICHAMRANG): the dominance of a word the query does not have
+        # is 0, and containment decides their score
+        own = set(code.keys)
+        for key in ("w:" + piece for piece in contained_words(code.core)):
+            if key not in own:
+                r, _ = self._postings.get(key)
+                if len(r):
+                    r = r[self._alive[r]][:cap]
+                    tok_rows.append(r)
+                    tok_dom.append(np.zeros(len(r), dtype=np.float32))
         tr = np.concatenate(tok_rows) if tok_rows else np.zeros(0, dtype=np.int64)
         td = np.concatenate(tok_dom) if tok_dom else np.zeros(0, dtype=np.float32)
         # best dominance per row: sort by (row, -dominance) and keep the first of each row

@@ -12,6 +12,7 @@ function scores the ~1,000 candidates of one query and, in the benchmark, every 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -124,6 +125,23 @@ def containment(
         if _merged_at_vowel(inner, outer):
             out[i] = max(out[i], (1.0 - 0.5 / len(inner)) * share[i])
     return out
+
+
+def contained_words(core: str) -> list[str]:
+    """The pieces of a query's core that a registered mark could be, whole, for `containment` to score it at least
+    `REASON_FLOOR`: every prefix (a name that begins with the other is read as its extension, `PREFIX_SCORE`) and every
+    inner piece long enough for its length share (PROLEXUS ⊃ LEXUS). The index looks them up as words, so that a mark
+    contained in the query is a candidate though it shares too few trigrams with it to be nominated by them.
+
+    >>> contained_words("prolexus")[:5], "lexus" in contained_words("prolexus")
+    (['prol', 'prole', 'prolex', 'role', 'olex'], True)
+    """
+    n = len(core)
+    longest = n - CONTAINED_MIN_EXTRA
+    inner = max(MIN_CONTAINED_CHARS, math.ceil((2 * REASON_FLOOR - 1) * n - 1e-9))  # share 0.5 + 0.5 * short / long
+    pieces = [core[:end] for end in range(MIN_CONTAINED_CHARS, longest + 1)]
+    pieces += [core[start : start + size] for size in range(inner, longest + 1) for start in range(1, n - size + 1)]
+    return list(dict.fromkeys(pieces))
 
 
 def _merged_at_vowel(inner: str, outer: str) -> bool:

@@ -1,0 +1,61 @@
+"""Candidate generation for names: every source the index unions is wired in and finds what it is for."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from similarity import Mark, MarkIndex
+from similarity.index import IndexParams
+from similarity.text.encode import encode_name, signatures
+from similarity.text.score import REASON_FLOOR, contained_words, containment
+
+
+def test_contained_words_lists_every_piece_that_containment_scores_as_a_reason():
+    """The word lookups are complete for the scoring rule: any piece of a query's core that `containment` scores at
+    `REASON_FLOOR` or more (a registered core contained whole in the query) is looked up."""
+    rng = random.Random(0)
+    for _ in range(200):
+        core = "".join(rng.choice("abcdegiklmnoprstuy") for _ in range(rng.randint(5, 22)))
+        pieces = set(contained_words(core))
+        for start in range(len(core)):
+            for end in range(start + 1, len(core) + 1):
+                piece = core[start:end]
+                if containment(core, [piece], [core], lambda i, piece=piece: [piece])[0] >= REASON_FLOOR:
+                    assert piece in pieces, (core, piece)
+
+
+def _registry(extra: list[str]) -> MarkIndex:
+    # many marks that share more trigrams with the query than the short contained mark does
+    names = [f"Praichamrang Labamya {suffix}" for suffix in ("Jaya", "Abadi", "Makmur", "Sentosa", "Baru")]
+    names += [f"Praicham {w}" for w in ("Rasa", "Kita", "Sari", "Mulia", "Indah", "Lestari")]
+    index = MarkIndex(IndexParams(gram_candidates=8, token_candidates=5))
+    index.add([Mark(id=str(i), name=n) for i, n in enumerate(names + extra)])
+    return index
+
+
+def test_a_mark_the_query_contains_is_a_candidate_though_no_trigram_ranks_it():
+    index = _registry(["Prai"])
+    code = encode_name("Praichamrang Labamya Nikmat")
+    rows, _ = index.name_candidates(code)
+    assert index.row_of(str(11)) in rows.tolist()  # "Prai", the twelfth mark
+    top = {m.mark.name: m for m in index.query("Praichamrang Labamya Nikmat", k=20).matches}
+    assert top["Prai"].score >= 0.85  # PRAI | CHAMRANG: the query begins with the whole earlier mark
+
+
+def test_faiss_neighbours_are_a_source_when_asked_for():
+    """Off by default (they add nothing at 1M once contained words are looked up); on, the nearest n-gram signatures
+    by exact Hamming distance join the candidates."""
+    names = [f"Toko {a}{b}" for a in ("Mawar", "Melati", "Kenanga", "Anggrek") for b in ("Jaya", "Abadi", "Baru")]
+    marks = [Mark(id=str(i), name=n) for i, n in enumerate(names)]
+    off, on = MarkIndex(IndexParams(gram_candidates=1, token_candidates=1)), MarkIndex(
+        IndexParams(name_candidates=4, gram_candidates=1, token_candidates=1)
+    )
+    off.add(marks)
+    on.add(marks)
+    code = encode_name("Toko Mawar Jaya")
+    _, nearest = on._names.search(signatures([code], on.params.signature_bits), 4)
+    assert set(nearest[0].tolist()) <= set(on.name_candidates(code)[0].tolist())
+    assert len(off.name_candidates(code)[0]) < len(on.name_candidates(code)[0])
+    assert np.isin(on.name_candidates(code)[0], off.name_candidates(code)[0]).sum() == len(off.name_candidates(code)[0])
