@@ -47,8 +47,7 @@ def index_top(idx: MarkIndex, query: str, k: int = 10) -> tuple[np.ndarray, np.n
     """The index's answer: candidates from FAISS + token index, re-scored, top k by name score."""
     code = encode_name(query)
     rows, dom = idx.name_candidates(code)
-    cores, compacts, sounds, concepts = idx.name_strings(rows)
-    score = score_strings(code, cores, compacts, sounds, concepts, dom, idx.core_tokens_of(rows)).name
+    score = idx.name_factors(code, rows, dom).name
     order = np.argsort(-score, kind="stable")[:k]
     return rows[order], score[order]
 

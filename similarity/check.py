@@ -27,7 +27,7 @@ from .index import MarkIndex
 from .marks import CheckResult, Factors, Match, Query, Reason
 from .status import STATUS_WEIGHT, status_reason
 from .text.encode import NameCode, encode_name
-from .text.score import NameFactors, SharedWord, name_reasons, score_strings, shared_words
+from .text.score import NameFactors, SharedWord, name_reasons, shared_words
 from .verdict import goods_relation, overall, sign_similarity, tier, verdict
 
 MIN_SCORE = 0.2
@@ -221,8 +221,7 @@ def _name_factors(
 ) -> NameFactors | None:
     if code is None:
         return None
-    cores, compacts, sounds, concepts = index.name_strings(rows)
-    return score_strings(code, cores, compacts, sounds, concepts, dom, index.core_tokens_of(rows))
+    return index.name_factors(code, rows, dom)
 
 
 def _result(

@@ -46,7 +46,7 @@ from .store import (
 )
 from .text.encode import GRAM_FIELDS, SIGNATURE_BITS, NameCode, encode_name, gram_keys, signatures
 from .text.lexicon import word_lists_digest
-from .text.score import contained_words
+from .text.score import NameFactors, RowStrings, contained_words, score_strings
 from .text.weights import TokenStats
 
 if TYPE_CHECKING:
@@ -154,6 +154,7 @@ class MarkIndex:
         self._ids: list[str] = []
         self._row_of: dict[str, int] = {}
         self._core: list[str] = []
+        self._core_len = np.zeros(0, dtype=np.float32)  # len() of each core (float32, as the scorers compute it)
         self._compact: list[str] = []
         self._sound: list[str] = []
         self._concept: list[str] = []
@@ -348,6 +349,7 @@ class MarkIndex:
         self._classes = np.concatenate([self._classes, [class_mask(m.classes) for m, _, _ in items]]).astype(np.int64)
         self._status = np.concatenate([self._status, [STATUS_CODES[m.status] for m, _, _ in items]]).astype(np.int8)
         self._alive = np.concatenate([self._alive, np.ones(len(items), dtype=bool)])
+        self._core_len = np.concatenate([self._core_len, [len(c.core) for _, c, _ in items]]).astype(np.float32)
         self._logo_codes = np.concatenate([self._logo_codes, logo])
         self._logo_len = np.concatenate([self._logo_len, logo_len])
         self._dirty = True
@@ -490,15 +492,31 @@ class MarkIndex:
         """How distinctive a (concept) word is in the given classes of this registry (0..1)."""
         return self._stats.distinctiveness(word, classes)
 
-    def name_strings(self, rows: np.ndarray) -> tuple[list[str], list[str], list[str], list[str]]:
-        """(core, compact, sound, concept) strings of the given rows, for the scorers."""
+    def _strings(self, rows: np.ndarray, *fields: list[str]) -> list[list[str]]:
+        """The strings of `rows` in each of the per-row string lists `fields` (one C-level gather per list)."""
         rl = rows.tolist()
         if not rl:
-            return [], [], [], []
-        pick = operator.itemgetter(*rl)  # one C-level gather per list instead of a Python loop
-        if len(rl) == 1:
-            return [pick(self._core)], [pick(self._compact)], [pick(self._sound)], [pick(self._concept)]
-        return list(pick(self._core)), list(pick(self._compact)), list(pick(self._sound)), list(pick(self._concept))
+            return [[] for _ in fields]
+        pick = operator.itemgetter(*rl)
+        return [[pick(field)] if len(rl) == 1 else list(pick(field)) for field in fields]
+
+    def name_factors(self, code: NameCode, rows: np.ndarray, dominant: np.ndarray) -> NameFactors:
+        """Sight, sound, meaning and dominant-word factors of `rows` for a query (`score_strings` with what the index
+        knows already: the cores' lengths, and which rows can share a concept, from the token postings)."""
+        cores, compacts, sounds = self._strings(rows, self._core, self._compact, self._sound)
+        words = [self._postings.get("w:" + c)[0] for c in dict.fromkeys(code.concept.split())]
+        may_share = np.flatnonzero(np.isin(rows, np.concatenate(words))) if words else np.zeros(0, dtype=np.int64)
+        return score_strings(
+            code,
+            cores,
+            compacts,
+            sounds,
+            RowStrings(self._concept, rows),
+            dominant,
+            self.core_tokens_of(rows),
+            core_lengths=self._core_len[rows],
+            may_share=may_share,
+        )
 
     def core_tokens_of(self, rows: np.ndarray) -> Callable[[int], tuple[str, ...]]:
         """``f(i)``: the core words of ``rows[i]``, read on demand (the scorers ask for a few candidates only)."""
@@ -692,6 +710,7 @@ class MarkIndex:
             raise IndexFormatError("mark rows are not contiguous — the metadata database is corrupt; rebuild")
         self._ids = [r[1] for r in rows]
         self._core = [r[2] for r in rows]
+        self._core_len = np.fromiter(map(len, self._core), dtype=np.float32, count=n)
         self._compact = [r[3].replace(" ", "") for r in rows]
         self._sound = [r[4] for r in rows]
         self._concept = [r[5] for r in rows]

@@ -13,6 +13,7 @@ function scores the ~1,000 candidates of one query and, in the benchmark, every 
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -181,14 +182,20 @@ def score_strings(
     concepts: Sequence[str],
     dominant: np.ndarray | None = None,
     core_tokens: Callable[[int], Sequence[str]] | None = None,
+    *,
+    core_lengths: np.ndarray | None = None,
+    may_share: np.ndarray | None = None,
 ) -> NameFactors:
     """Score one query against candidates given as parallel lists of their encoded strings.
 
     ``core_tokens(i)`` gives candidate ``i``'s core words; only a few candidates (those whose core starts with the
     query's whole core) are asked, to tell an extension (MONO → MONOBANK) from another word (KENANG → KENANGA).
-    Without it each candidate core counts as one word."""
+    Without it each candidate core counts as one word. An index that knows more passes it: ``core_lengths``, the
+    cores' lengths, and ``may_share``, the positions of the candidates that can share a concept with the query (a
+    superset; only their ``concepts`` are read, so `concepts` may fetch on demand)."""
     whole = _cdist(q.compact, compacts, fuzz.ratio)
-    core_lengths = _lengths(cores)
+    if core_lengths is None:
+        core_lengths = _lengths(cores)
     w = _length_weight(q.core, cores, core_lengths)
 
     def core_weighted(x: np.ndarray) -> np.ndarray:
@@ -202,7 +209,7 @@ def score_strings(
         ]
     )
     sound = core_weighted(_cdist(q.sound, sounds, fuzz.ratio))
-    meaning = _meaning(q, concepts, whole)
+    meaning = _meaning(q, concepts, whole, may_share)
     if dominant is None:
         dominant = np.zeros(len(cores), dtype=np.float32)
     dominant = DOMINANT_WEIGHT * np.asarray(dominant, dtype=np.float32)
@@ -222,7 +229,9 @@ def _lengths(choices: Sequence[str]) -> np.ndarray:
     return np.fromiter(map(len, choices), dtype=np.float32, count=len(choices))
 
 
-def _meaning(q: NameCode, concepts: Sequence[str], whole: np.ndarray) -> np.ndarray:
+def _meaning(
+    q: NameCode, concepts: Sequence[str], whole: np.ndarray, may_share: np.ndarray | None = None
+) -> np.ndarray:
     """Meaning: how alike the concept strings are, for names that share at least one whole concept.
 
     Two names with no concept in common have no meaning in common: the fuzzy likeness of their concept strings
@@ -231,12 +240,46 @@ def _meaning(q: NameCode, concepts: Sequence[str], whole: np.ndarray) -> np.ndar
     (SUN = EL SOL through ``matahari`` is a whole word, not two initials).
     """
     out = np.zeros(len(concepts), dtype=np.float32)
-    shared = np.flatnonzero(_sharing_a_word(q.concept.split(), concepts))
+    if may_share is None:
+        shared = np.flatnonzero(_sharing_a_word(q.concept.split(), concepts))
+    else:
+        shared = may_share[_sharing_a_word(q.concept.split(), _take(concepts, may_share))]
     if len(shared):
         picked = [concepts[i] for i in shared.tolist()]
         w = _length_weight(q.concept, picked)
         out[shared] = w * _cdist(q.concept, picked, fuzz.token_sort_ratio) + (1 - w) * whole[shared]
     return out
+
+
+class RowStrings(Sequence[str]):
+    """``strings[rows[i]]``, fetched only when read: an index passes its candidates' concepts this way, and the
+    meaning factor reads those of the few that can share a concept.
+
+    >>> RowStrings(["a", "b", "c"], np.array([2, 0])).take(np.array([1, 0]))
+    ['a', 'c']
+    """
+
+    def __init__(self, strings: Sequence[str], rows: np.ndarray) -> None:
+        self._strings, self._rows = strings, rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._strings[int(self._rows[i])]
+
+    def take(self, positions: np.ndarray) -> list[str]:
+        """The strings at `positions`, gathered in one C-level call."""
+        rows = self._rows[positions].tolist()
+        if len(rows) < 2:
+            return [self._strings[r] for r in rows]
+        return list(operator.itemgetter(*rows)(self._strings))
+
+
+def _take(strings: Sequence[str], positions: np.ndarray) -> list[str]:
+    if isinstance(strings, RowStrings):
+        return strings.take(positions)
+    return [strings[i] for i in positions.tolist()]
 
 
 def _sharing_a_word(words: Sequence[str], texts: Sequence[str]) -> np.ndarray:
