@@ -240,12 +240,12 @@ def _meaning(
     (SUN = EL SOL through ``matahari`` is a whole word, not two initials).
     """
     out = np.zeros(len(concepts), dtype=np.float32)
-    if may_share is None:
-        shared = np.flatnonzero(_sharing_a_word(q.concept.split(), concepts))
-    else:
-        shared = may_share[_sharing_a_word(q.concept.split(), _take(concepts, may_share))]
+    looked = np.arange(len(concepts)) if may_share is None else may_share
+    texts = _take(concepts, looked)
+    hit = np.flatnonzero(_sharing_a_word(q.concept.split(), texts))
+    shared = looked[hit]
     if len(shared):
-        picked = [concepts[i] for i in shared.tolist()]
+        picked = [texts[i] for i in hit.tolist()]
         w = _length_weight(q.concept, picked)
         out[shared] = w * _cdist(q.concept, picked, fuzz.token_sort_ratio) + (1 - w) * whole[shared]
     return out
@@ -276,9 +276,11 @@ class RowStrings(Sequence[str]):
         return list(operator.itemgetter(*rows)(self._strings))
 
 
-def _take(strings: Sequence[str], positions: np.ndarray) -> list[str]:
+def _take(strings: Sequence[str], positions: np.ndarray) -> Sequence[str]:
     if isinstance(strings, RowStrings):
         return strings.take(positions)
+    if len(positions) == len(strings):
+        return strings  # all of them, in order
     return [strings[i] for i in positions.tolist()]
 
 
