@@ -260,6 +260,14 @@ def main(argv: list[str] | None = None) -> dict:
              "rank": r.rank, "pair_score": round(r.score, 4)}
             for r in dev
         ],
+        "alias_misses": {
+            "licence": "alias and brand names from the OpenStreetMap name-suggestion-index, BSD-3-Clause: Copyright "
+                       "2026, name-suggestion-index contributors (see similarity/data/demo/NOTICE.md)",
+            "columns": ["alias (query)", "brand (the mark to find)", "pair score", "best score in the top 10",
+                        "reason (first guess)"],
+            "rows": [[r.query, r.earlier, round(r.score, 3), r.top3[0][1] if r.top3 else None, _alias_miss_kind(r)]
+                     for r in misses],
+        },
     }  # fmt: skip
     write_results(args.out, payload)
     return payload
