@@ -416,26 +416,30 @@ def write_calibration(quality_results: dict, n_logos: int) -> None:
         "method": "largest pHash distance with false-match rate <= 0.1% over all pairs of different brands "
         "(dihedral query); recall = mean over transforms except " + ", ".join(HARD_TRANSFORMS),
         "produced_by": "python -m benchmarks.bench_logos --calibrate",
-        "shape": {
-            "max_distance": quality_results["shape_threshold"],
-            **provenance,
-            "false_match_rate": round(quality_results["shape_false_match_rate"], 6),
-            "combined_false_match_rate": round(quality_results["combined_false_match_rate"], 6),
-            "method": "largest shape-code distance (pHash of the logo's silhouette) at which 'pHash within its "
-            "threshold or shape within this one' keeps the false-match rate over all pairs of different brands "
-            "<= 0.1% (dihedral query; a plain silhouette, see score.plain_shape, is never matched by shape)",
-        },
-        "dhash": {
-            "max_distance": quality_results["dhash_threshold"],
-            **provenance,
-            "false_match_rate": round(quality_results["dhash_false_match_rate"], 6),
-            "combined_false_match_rate": round(quality_results["all_false_match_rate"], 6),
-            "method": "largest dHash distance at which 'pHash, shape or dHash within its threshold' keeps the "
-            "false-match rate over all pairs of different brands <= 0.1% (dihedral query), the pHash and shape "
-            "thresholds fixed first",
-        },
-    }
+        "shape": _second_threshold(
+            quality_results, "shape", "combined_false_match_rate", provenance,
+            "largest shape-code distance (pHash of the logo's silhouette) at which 'pHash within its threshold or "
+            "shape within this one' keeps the false-match rate over all pairs of different brands <= 0.1% (dihedral "
+            "query; a plain silhouette, see score.plain_shape, is never matched by shape)",
+        ),
+        "dhash": _second_threshold(
+            quality_results, "dhash", "all_false_match_rate", provenance,
+            "largest dHash distance at which 'pHash, shape or dHash within its threshold' keeps the false-match rate "
+            "over all pairs of different brands <= 0.1% (dihedral query), the pHash and shape thresholds fixed first",
+        ),
+    }  # fmt: skip
     CALIBRATION.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
+
+
+def _second_threshold(quality_results: dict, hash: str, combined: str, provenance: dict, method: str) -> dict:
+    """The shape code's or the dHash's calibration: its threshold, its own and the combined false-match rates."""
+    return {
+        "max_distance": quality_results[f"{hash}_threshold"],
+        **provenance,
+        "false_match_rate": round(quality_results[f"{hash}_false_match_rate"], 6),
+        "combined_false_match_rate": round(quality_results[combined], 6),
+        "method": method,
+    }
 
 
 def report(results: dict) -> None:

@@ -108,15 +108,20 @@ def test_removing_a_mark_removes_its_shape_code(files):
     assert index.logo_candidates(dihedral_codes(prepare_logo(Image.open(files["recoloured"])))).tolist() == []
 
 
-def test_a_phash_alone_still_works_without_the_shape(files, tmp_path):
-    """A precomputed 8-byte pHash (imagehash's), or a format-2 index, has no shape code: found by the pHash only."""
+def _older_index(files, tmp_path, code_bytes: int, version: int) -> MarkIndex:
+    """An index whose logo was given as the first `code_bytes` of its code, read back as format `version`."""
     index = MarkIndex()
-    index.add([Mark(id="m", name="Segitiga Emas")], logo_hashes={"m": encode_logo(files["original"])[:8]})
+    index.add([Mark(id="m", name="Segitiga Emas")], logo_hashes={"m": encode_logo(files["original"])[:code_bytes]})
     folder = index.save(tmp_path / "i")
     manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["format_version"] = 2
+    manifest["format_version"] = version
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    loaded = MarkIndex.load(folder)
+    return MarkIndex.load(folder)
+
+
+def test_a_phash_alone_still_works_without_the_shape(files, tmp_path):
+    """A precomputed 8-byte pHash (imagehash's), or a format-2 index, has no shape code: found by the pHash only."""
+    loaded = _older_index(files, tmp_path, 8, 2)
     assert loaded.query(logo=files["original"]).matches[0].detail["logo"]["hash"] == "phash"
     recoloured = loaded.query(logo=files["recoloured"]).matches
     assert not recoloured or recoloured[0].factors.logo < 0.5
@@ -124,13 +129,7 @@ def test_a_phash_alone_still_works_without_the_shape(files, tmp_path):
 
 def test_an_index_without_dhashes_still_loads_and_finds_by_phash_and_shape(files, tmp_path):
     """A format-3 index (or a 32-digit registry column) has 16-byte codes: no dHash, found by the other two."""
-    index = MarkIndex()
-    index.add([Mark(id="m", name="Segitiga Emas")], logo_hashes={"m": encode_logo(files["original"])[:16]})
-    folder = index.save(tmp_path / "i")
-    manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["format_version"] = 3
-    (folder / "manifest.json").write_text(json.dumps(manifest))
-    loaded = MarkIndex.load(folder)
+    loaded = _older_index(files, tmp_path, 16, 3)
     assert loaded.query(logo=files["original"]).matches[0].detail["logo"]["hash"] == "phash"
     assert loaded.query(logo=files["recoloured"]).matches[0].detail["logo"]["hash"] == "shape"
     assert len(loaded._more_logos["dhash"]) == 0
