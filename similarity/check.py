@@ -15,7 +15,7 @@ signatures, token index, FAISS logo hashes), score every factor, weigh goods and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -50,11 +50,15 @@ def check(
     logo: Any = None,
     classes: Sequence[int] | str | None = (),
     top: int = 10,
+    logo_max_distance: Mapping[str, int] | None = None,
 ) -> CheckResult:
     """Find the registry marks that conflict with a proposed name and/or logo, with reasons and a verdict.
 
-    ``logo`` is a path, bytes, a ``simple-icons:<slug>`` reference or precomputed dihedral pHashes. Raises
-    ``ValueError`` subclasses with a clear message for an unusable name, logo or class.
+    ``logo`` is a path, bytes, a ``simple-icons:<slug>`` reference or precomputed dihedral codes. A logo is judged
+    by its pHash, shape code and dHash, each against the threshold calibrated on real logos
+    (``similarity/data/logo_calibration.json``); ``logo_max_distance`` overrides them, e.g. ``{"phash": 10}`` for
+    a stricter pHash (distances in bits of 64). Raises ``ValueError`` subclasses with a clear message for an unusable
+    name, logo, class or threshold.
     """
     has_name = name is not None and (not isinstance(name, str) or name.strip() != "")
     if not has_name and logo is None:
@@ -62,6 +66,7 @@ def check(
     if top < 1:
         raise ValueError(f"top is {top} — it must be at least 1")
     qclasses = parse_classes(classes)
+    limits = checked_logo_limits(logo_max_distance)
     code = encode_name(name) if has_name else None
     qlogo = _query_logo_codes(logo) if logo is not None else None
 
@@ -75,8 +80,20 @@ def check(
         full = np.zeros(len(merged), dtype=np.float32)
         full[np.searchsorted(merged, rows)] = dom
         rows, dom = merged, full
-    matches = _score_rows(index, code, qlogo, qclasses, rows, dom, top=top, min_score=MIN_SCORE)
+    matches = _score_rows(index, code, qlogo, qclasses, rows, dom, top=top, min_score=MIN_SCORE, logo_limits=limits)
     return _result(index, code, name, logo, qclasses, matches)
+
+
+def checked_logo_limits(logo_max_distance: Mapping[str, int] | None) -> dict[str, int] | None:
+    """The logo thresholds a caller gave, checked: known hashes, whole numbers of bits from 0 to 31."""
+    if not logo_max_distance:
+        return None
+    from .image.score import HASHES, checked_max_distance
+
+    unknown = sorted(set(logo_max_distance) - set(HASHES))
+    if unknown:
+        raise ValueError(f"logo_max_distance has {', '.join(map(repr, unknown))} — the hashes are {', '.join(HASHES)}")
+    return {hash: checked_max_distance(hash, limit) for hash, limit in logo_max_distance.items()}
 
 
 def score_pairs(
@@ -119,6 +136,7 @@ def _score_rows(
     *,
     top: int,
     min_score: float,
+    logo_limits: Mapping[str, int] | None = None,
 ) -> tuple[Match, ...]:
     """Every factor for the candidate rows, weighed and ranked; the best ``top`` as explained matches."""
     if len(rows) == 0:
@@ -127,7 +145,7 @@ def _score_rows(
     logo_sim = np.zeros(len(rows), dtype=np.float32)
     evidence: list[LogoEvidence | None] = [None] * len(rows)
     if qlogo is not None:
-        evidence = index.logo_evidence(rows, qlogo)
+        evidence = index.logo_evidence(rows, qlogo, logo_limits)
         logo_sim = np.asarray([0.0 if e is None else e.similarity for e in evidence], dtype=np.float32)
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
     relation = goods_relation(qclasses, index.class_masks(rows))

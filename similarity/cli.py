@@ -21,7 +21,7 @@ from rich.table import Table
 
 from . import __version__
 from .build import build_index, open_index
-from .check import check
+from .check import check, checked_logo_limits
 from .index import MarkIndex
 from .marks import RISK_LABELS_ID, CheckResult
 from .registry import LineTape, csv_rows
@@ -127,19 +127,30 @@ def check_cmd(
     report: Annotated[
         Path | None, typer.Option("--report", help="Write a self-contained HTML report.")
     ] = None,
+    logo_max_distance: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--logo-max-distance",
+            help="HASH=BITS: judge a logo hash (phash, shape, dhash) by this threshold instead of the calibrated one "
+            "(repeatable; e.g. phash=10 for stricter).",
+        ),
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Check a name and/or logo against the registry and say how risky filing it is."""
     if lang not in ("id", "en"):
         _fail(f"--lang is {lang!r} — use id or en")
+    limits = _logo_limits(logo_max_distance or [])
     idx = _open(index, quiet)
     if queries is not None:
-        _check_batch(idx, queries, top, lang, as_json)
+        _check_batch(idx, queries, top, lang, as_json, limits)
         return
     if not name and logo is None:
         _fail("give a NAME, --logo FILE, or both (or --queries FILE for many)")
     try:
-        result = check(idx, name, logo=str(logo) if logo else None, classes=classes or (), top=top)
+        result = check(
+            idx, name, logo=str(logo) if logo else None, classes=classes or (), top=top, logo_max_distance=limits
+        )
     except ValueError as e:
         _fail(str(e))
     if report is not None:
@@ -154,7 +165,23 @@ def check_cmd(
         _print_result(result, lang)
 
 
-def _check_batch(idx: MarkIndex, queries: Path, top: int, lang: str, as_json: bool) -> None:
+def _logo_limits(items: list[str]) -> dict[str, int]:
+    """``--logo-max-distance phash=10`` as {"phash": 10}; a clear error for anything else."""
+    limits = {}
+    for item in items:
+        hash, _, bits = item.partition("=")
+        if not bits.strip().isdigit():
+            _fail(f"--logo-max-distance {item!r} — write HASH=BITS, e.g. phash=10")
+        limits[hash.strip()] = int(bits)
+    try:
+        return checked_logo_limits(limits) or {}
+    except ValueError as e:
+        _fail(f"--logo-max-distance: {e}")
+
+
+def _check_batch(
+    idx: MarkIndex, queries: Path, top: int, lang: str, as_json: bool, limits: dict[str, int] | None = None
+) -> None:
     """One JSON object per CSV row, in input order; a bad row gives an object with an ``error`` field."""
     try:
         f = open(queries, encoding="utf-8", errors="surrogateescape", newline="")  # noqa: SIM115
@@ -177,7 +204,9 @@ def _check_batch(idx: MarkIndex, queries: Path, top: int, lang: str, as_json: bo
                 logo = str(base / logo)
             try:
                 name.encode("utf-8")
-                result = check(idx, name or None, logo=logo, classes=row.get("classes", ""), top=top)
+                result = check(
+                    idx, name or None, logo=logo, classes=row.get("classes", ""), top=top, logo_max_distance=limits
+                )
                 obj = result.to_dict(lang)
             except (ValueError, UnicodeEncodeError) as e:
                 msg = (

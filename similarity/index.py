@@ -24,7 +24,7 @@ import os
 import sqlite3
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -540,11 +540,14 @@ class MarkIndex:
             seen.update(hits)
         return np.asarray(hits, dtype=np.int64)
 
-    def logo_evidence(self, rows: np.ndarray, query_codes: np.ndarray) -> list[LogoEvidence | None]:
+    def logo_evidence(
+        self, rows: np.ndarray, query_codes: np.ndarray, max_distance: Mapping[str, int] | None = None
+    ) -> list[LogoEvidence | None]:
         """How each row's logo resembles the query (its dihedral codes ``(8, 24)``, or a prefix of them such as the
         pHashes alone ``(8, 8)``): each hash both sides have is compared under every variant and the best evidence
         kept (:func:`~similarity.image.score.best_evidence`); None where the mark has no logo. The shape code counts
-        only where neither silhouette is a plain shape (:func:`~similarity.image.score.plain_shape`)."""
+        only where neither silhouette is a plain shape (:func:`~similarity.image.score.plain_shape`). ``max_distance``
+        maps hashes ("phash", "shape", "dhash") to the thresholds to judge them by instead of the calibrated ones."""
         from .image.hash import DIHEDRAL
         from .image.score import LogoEvidence, best_evidence, plain_shape
         from .image.search import inverse_variant
@@ -558,7 +561,8 @@ class MarkIndex:
         def evidence(i: int, part: int, hash: str) -> LogoEvidence:
             v = int(dist[i, :, part].argmin())  # query variant v matching means the query is the mark under v's inverse
             variant = inverse_variant(DIHEDRAL[v]) if len(query_codes) == len(DIHEDRAL) else "identity"
-            return LogoEvidence.from_distance(int(dist[i, v, part]), variant, hash=hash)
+            limit = None if max_distance is None else max_distance.get(hash)
+            return LogoEvidence.from_distance(int(dist[i, v, part]), variant, hash=hash, max_distance=limit)
 
         parts = _query_parts(query_codes)
         compared = {part: self._has_logo_part(rows, part) for part in parts}
@@ -579,11 +583,19 @@ class MarkIndex:
     def statuses(self, rows: np.ndarray) -> list[str]:
         return [STATUS_NAMES[int(s)] for s in self._status[rows]]
 
-    def query(self, name: str | None = None, *, logo: Any = None, classes: Sequence[int] = (), k: int = 10):
+    def query(
+        self,
+        name: str | None = None,
+        *,
+        logo: Any = None,
+        classes: Sequence[int] = (),
+        k: int = 10,
+        logo_max_distance: Mapping[str, int] | None = None,
+    ):
         """Search for marks that conflict with ``name`` and/or ``logo``; see :func:`similarity.check.check`."""
         from .check import check
 
-        return check(self, name=name, logo=logo, classes=classes, top=k)
+        return check(self, name=name, logo=logo, classes=classes, top=k, logo_max_distance=logo_max_distance)
 
     # ------------------------------------------------------------------ persistence
     def info(self) -> dict[str, Any]:

@@ -78,6 +78,27 @@ def test_logo_only_check(index_dir, tmp_path):
     assert obj["matches"][0]["factors"]["sight"] is None and obj["matches"][0]["factors"]["logo"] > 0.9
 
 
+def test_logo_thresholds_from_the_command_line(index_dir, tmp_path):
+    from PIL import ImageDraw
+
+    from similarity.image.load import load_logo
+
+    png = tmp_path / "gh-dot.png"
+    copy = load_logo("simple-icons:github")
+    ImageDraw.Draw(copy).ellipse((10, 10, 40, 40), fill="red")  # a near copy: a few bits from the original
+    copy.save(png)
+    args = ["check", "--logo", str(png), "--index", str(index_dir / "idx"), "--json"]
+    (default,) = _json_lines(runner.invoke(app, args).stdout)
+    distance = default["matches"][0]["detail"]["logo"]["distance"]
+    assert distance > 0
+    strict = [f"--logo-max-distance={hash}=0" for hash in ("phash", "shape", "dhash")]  # only an exact copy matches
+    (judged,) = _json_lines(runner.invoke(app, args + strict).stdout)
+    assert default["matches"][0]["factors"]["logo"] >= 0.5
+    assert all(m["factors"]["logo"] < 0.5 for m in judged["matches"])  # no longer a logo match (or not listed at all)
+    r = runner.invoke(app, args + ["--logo-max-distance", "phash=99"])
+    assert r.exit_code == 2 and "from 0 to 31" in r.output
+
+
 def test_batch_queries_keep_order_and_report_errors(index_dir, tmp_path):
     q = tmp_path / "q.csv"
     with open(q, "w", encoding="utf-8", newline="") as f:

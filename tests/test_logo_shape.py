@@ -247,3 +247,22 @@ def _logo_file(folder) -> str:
     path = folder / "two-colour.png"
     _logo(*ORIGINAL).save(path)
     return str(path)
+
+
+def test_the_thresholds_are_a_parameter_of_check(files, tmp_path):
+    """The calibrated thresholds are the default; a caller may judge a logo by stricter or looser ones."""
+    index = MarkIndex()
+    index.add([Mark(id="m", name="Segitiga Emas", logo=str(files["original"]))])
+    near = _logo(*ORIGINAL)
+    ImageDraw.Draw(near).ellipse((70, 50, 110, 90), fill="white")  # a hole punched: every hash moves a few bits
+    near.save(tmp_path / "near.png")
+    found = index.query(logo=tmp_path / "near.png").matches[0]
+    assert found.factors.logo >= 0.5 and found.detail["logo"]["distance"] > 0
+    exact_only = {"phash": 0, "shape": 0, "dhash": 0}
+    strict = index.query(logo=tmp_path / "near.png", logo_max_distance=exact_only).matches
+    assert all(m.factors.logo < 0.5 for m in strict)
+    loose = index.query(logo=tmp_path / "near.png", logo_max_distance={"phash": 31, "dhash": 31}).matches[0]
+    assert loose.factors.logo > found.factors.logo
+    for bad, message in (({"colour": 3}, "the hashes are"), ({"phash": 32}, "from 0 to 31"), ({"dhash": 2.5}, "whole")):
+        with pytest.raises(ValueError, match=message):
+            index.query(logo=tmp_path / "near.png", logo_max_distance=bad)

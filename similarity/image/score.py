@@ -60,16 +60,38 @@ def default_max_distance(hash: str = "phash") -> int:
     return int(stored["max_distance"])
 
 
-def logo_similarity(distance: int, bits: int = HASH_BITS, hash: str = "phash") -> float:
-    """Similarity in [0, 1]: 1 at distance 0, exactly 0.5 at the calibrated threshold, 0 at bits/2.
+def checked_max_distance(hash: str, max_distance: int | None = None) -> int:
+    """`max_distance` for `hash` when given (a whole number of bits from 0 to 31: at 32 of 64 bits unrelated logos are
+    as alike as chance), else the calibrated `default_max_distance`; a clear ValueError for anything else.
 
-    Unrelated images sit around bits/2, so the scale falls linearly from the threshold to there.
-    The threshold is scaled to `bits` when the code is not 64 bits long.
-
-    >>> [round(logo_similarity(d), 2) for d in (0, 32, 64)]
-    [1.0, 0.0, 0.0]
+    >>> checked_max_distance("dhash", 5), checked_max_distance("phash") == default_max_distance()
+    (5, True)
     """
-    threshold = default_max_distance(hash) * bits / HASH_BITS
+    if max_distance is None:
+        return default_max_distance(hash)
+    if hash not in HASHES:
+        raise ValueError(f"hash is {hash!r} — one of {', '.join(HASHES)}")
+    if isinstance(max_distance, bool) or not isinstance(max_distance, int | np.integer) or not 0 <= max_distance < 32:
+        raise ValueError(
+            f"the {hash} threshold is {max_distance!r} — give a whole number of bits from 0 to 31 (of 64; calibrated: "
+            f"{default_max_distance(hash)})"
+        )
+    return int(max_distance)
+
+
+def logo_similarity(
+    distance: int, bits: int = HASH_BITS, hash: str = "phash", max_distance: int | None = None
+) -> float:
+    """Similarity in [0, 1]: 1 at distance 0, exactly 0.5 at the threshold, 0 at bits/2.
+
+    The threshold is `max_distance` (of 64 bits) when given, else the calibrated one for `hash`. Unrelated images sit
+    around bits/2, so the scale falls linearly from the threshold to there. The threshold is scaled to `bits` when
+    the code is not 64 bits long.
+
+    >>> [round(logo_similarity(d), 2) for d in (0, 32, 64)], logo_similarity(6, max_distance=6)
+    ([1.0, 0.0, 0.0], 0.5)
+    """
+    threshold = checked_max_distance(hash, max_distance) * bits / HASH_BITS
     chance = bits / 2
     if distance <= threshold:
         return 1.0 - 0.5 * distance / threshold if threshold > 0 else (1.0 if distance <= 0 else 0.5)
@@ -97,13 +119,21 @@ class LogoEvidence:
     hash: str
     variant: str
     similarity: float
+    max_distance: int | None = None
+    """The threshold (of 64 bits) the similarity was scaled by, when not the calibrated one."""
 
     @classmethod
     def from_distance(
-        cls, distance: int, variant: str = "identity", bits: int = HASH_BITS, hash: str = "phash"
+        cls,
+        distance: int,
+        variant: str = "identity",
+        bits: int = HASH_BITS,
+        hash: str = "phash",
+        max_distance: int | None = None,
     ) -> LogoEvidence:
-        """Evidence for a `hash` hit at `distance` under the `variant` symmetry."""
-        return cls(int(distance), bits, hash, variant, logo_similarity(distance, bits, hash))
+        """Evidence for a `hash` hit at `distance` under the `variant` symmetry (threshold: see `logo_similarity`)."""
+        similarity = logo_similarity(distance, bits, hash, max_distance)
+        return cls(int(distance), bits, hash, variant, similarity, max_distance)
 
     def reason(self) -> tuple[str, str]:
         """(Indonesian, English) phrase naming the kind of resemblance and the distance."""
@@ -117,7 +147,8 @@ class LogoEvidence:
                 f"{english} (shape distance {self.distance}/{self.bits})",
             )
         kind = self.variant
-        if kind == "identity" and self.distance > default_max_distance(self.hash) * self.bits / HASH_BITS / 2:
+        threshold = checked_max_distance(self.hash, self.max_distance)
+        if kind == "identity" and self.distance > threshold * self.bits / HASH_BITS / 2:
             kind = "similar"
         indonesian, english = _REASONS.get(kind, _REASONS["similar"])
         which_id, which_en = ("jarak dHash", "dHash distance") if self.hash == "dhash" else ("jarak", "distance")
