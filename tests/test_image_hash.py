@@ -55,6 +55,17 @@ def test_phash_bit_exact_with_imagehash(hash_size):
         assert np.array_equal(phash(image, hash_size), reference(image, hash_size))
 
 
+@pytest.mark.parametrize("hash_size", [4, 8, 16])
+def test_dhash_bit_exact_with_imagehash(hash_size):
+    import imagehash
+
+    from similarity.image.hash import dhash
+
+    for image in random_images(120) + drawn_logos(40):
+        expected = np.packbits(imagehash.dhash(image, hash_size).hash.flatten())
+        assert np.array_equal(dhash(image, hash_size), expected)
+
+
 def test_phash_shape_and_hex():
     code = phash(drawn_logos(1)[0])
     assert code.shape == (8,) and code.dtype == np.uint8
