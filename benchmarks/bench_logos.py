@@ -327,6 +327,7 @@ def latency(real_codes: np.ndarray, real_queries: np.ndarray, sizes: tuple[int, 
             queries = real_queries[picked]
             peers = {
                 "LogoIndex (faiss)": lambda q, index=index: index.search(q, k=10),
+                "LogoIndex (faiss), one code: no dihedral variants": lambda q, index=index: index.search(q[:1], k=10),
                 "numpy LUT popcount (naive peer)": lambda q, codes=codes: _numpy_search(q, codes, _lut),
                 "numpy bitwise_count": lambda q, codes=codes: _numpy_search(q, codes, _bitcount),
             }
