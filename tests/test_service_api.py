@@ -92,6 +92,26 @@ def test_check_multipart_with_logo_finds_the_logo(client: TestClient) -> None:
     assert top["factors"]["logo"] == pytest.approx(1.0)
 
 
+def test_check_takes_logo_thresholds_in_a_form_and_refuses_bad_ones(client: TestClient) -> None:
+    from PIL import ImageDraw
+
+    near = load_logo("simple-icons:github")
+    ImageDraw.Draw(near).ellipse((10, 10, 40, 40), fill="red")  # a near copy: a few bits from the original
+    out = io.BytesIO()
+    near.save(out, format="PNG")
+    files = {"logo": ("near.png", out.getvalue(), "image/png")}
+    default = client.post("/v1/check", files=files).json()["matches"][0]
+    assert default["mark"]["id"] == "IDM002" and default["factors"]["logo"] >= 0.5
+    strict = client.post("/v1/check", files=files, data={"logo_max_distance": ["phash=0", "shape=0", "dhash=0"]})
+    assert strict.status_code == 200, strict.text
+    assert all(m["factors"]["logo"] < 0.5 for m in strict.json()["matches"])
+    for bad in ("phash=40", "colour=3", "phash"):
+        r = client.post("/v1/check", files=files, data={"logo_max_distance": bad})
+        assert r.status_code == 422, (bad, r.text)
+    r = client.post("/v1/check", json={"name": "Octo", "logo_max_distance": {"dhash": 5}})
+    assert r.status_code == 200, r.text
+
+
 def test_check_logo_only_and_empty_file_part(client: TestClient) -> None:
     assert client.post("/v1/check", files={"logo": ("g.png", github_png(), "image/png")}).status_code == 200
     # a browser form submitted without choosing a file sends an empty part: that is "no logo", not a bad logo

@@ -99,6 +99,11 @@ class CheckRequest(BaseModel):
                                             description="Nice classes: [30, 43] or \"30,43\".")
     top: int = Field(10, ge=1, le=MAX_TOP, description="How many matches to return at most.")
     lang: Literal["id", "en"] = Field("id", description="Language of labels and reasons.")
+    logo_max_distance: dict[Literal["phash", "shape", "dhash"], Annotated[int, Field(ge=0, le=31)]] | None = Field(
+        None,
+        description="Judge a logo hash by this threshold (bits of 64) instead of the calibrated one, e.g. "
+        '{"phash": 10}. In a form: the field logo_max_distance as "phash=10", repeatable.',
+    )
 
 
 class MarkIn(BaseModel):
@@ -415,10 +420,12 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
         return public_mark(mark.to_dict())
 
     async def run_check(request: Request) -> tuple[CheckResult, MarkIndex, bytes | None, str]:
-        name, classes, logo, top, lang = await _read_check_request(request)
+        name, classes, logo, top, lang, limits = await _read_check_request(request)
         index = served.current  # one index for the whole request, even if a reload swaps meanwhile
         try:
-            result = await in_thread(lambda: check(index, name, logo=logo, classes=classes, top=top))
+            result = await in_thread(
+                lambda: check(index, name, logo=logo, classes=classes, top=top, logo_max_distance=limits)
+            )
         except LogoError as e:
             raise ApiError(422, "invalid_logo", str(e)) from None
         except ValueError as e:  # InvalidNameError, UnknownClassError, empty query: the library says why
@@ -507,14 +514,19 @@ _CHECK_OPENAPI = {
                 "classes": {"type": "string", "description": "\"30,43\", or the field repeated"},
                 "logo": {"type": "string", "format": "binary", "description": f"≤ {MAX_FILE_BYTES:,} bytes"},
                 "top": {"type": "integer"}, "lang": {"type": "string", "enum": ["id", "en"]},
+                "logo_max_distance": {"type": "string", "description": "HASH=BITS (phash, shape, dhash; 0..31), "
+                                      "repeatable: a stricter or looser logo threshold than the calibrated one"},
             }}},
         },
     }
 }
 
 
-async def _read_check_request(request: Request) -> tuple[str | None, Any, bytes | None, int, str]:
-    """(name, classes, logo bytes, top, lang) from a JSON body or a form; 4xx with the reason otherwise."""
+async def _read_check_request(
+    request: Request,
+) -> tuple[str | None, Any, bytes | None, int, str, dict[str, int] | None]:
+    """(name, classes, logo bytes, top, lang, logo thresholds) from a JSON body or a form; 4xx with the reason
+    otherwise."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     logo: bytes | None = None
     if ctype == "application/json":
@@ -529,6 +541,9 @@ async def _read_check_request(request: Request) -> tuple[str | None, Any, bytes 
             classes = [c for c in form.getlist("classes") if isinstance(c, str) and c.strip()]
             if classes:
                 fields["classes"] = classes[0] if len(classes) == 1 else [c.strip() for c in classes]
+            limits = [v for v in form.getlist("logo_max_distance") if isinstance(v, str) and v.strip()]
+            if limits:
+                fields["logo_max_distance"] = _form_limits(limits)
             upload = form.get("logo")
             if upload is not None and not isinstance(upload, str):
                 logo = await upload.read(MAX_FILE_BYTES + 1)
@@ -554,7 +569,18 @@ async def _read_check_request(request: Request) -> tuple[str | None, Any, bytes 
     name = body.name if body.name and body.name.strip() else None
     if name is None and logo is None:
         raise ApiError(422, "empty_query", "give a brand name, a logo, or both")
-    return name, classes, logo, body.top, body.lang
+    return name, classes, logo, body.top, body.lang, body.logo_max_distance
+
+
+def _form_limits(items: list[str]) -> dict[str, str]:
+    """Form fields ``phash=10`` as {"phash": "10"}, for the model to check; 422 when one is not HASH=BITS."""
+    limits = {}
+    for item in items:
+        hash, sep, bits = item.partition("=")
+        if not sep:
+            raise ApiError(422, "invalid_request", f"logo_max_distance {item!r} — write HASH=BITS, e.g. phash=10")
+        limits[hash.strip()] = bits.strip()
+    return limits
 
 
 def _to_mark(item: MarkIn) -> Mark:
