@@ -15,7 +15,7 @@ signatures, token index, FAISS logo hashes), score every factor, weigh goods and
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -82,6 +82,21 @@ def check(
         rows, dom = merged, full
     matches = _score_rows(index, code, qlogo, qclasses, rows, dom, top=top, min_score=MIN_SCORE, logo_limits=limits)
     return _result(index, code, name, logo, qclasses, matches)
+
+
+def parse_logo_max_distance(items: Iterable[str]) -> dict[str, int]:
+    """Logo thresholds written ``HASH=BITS`` (the CLI's ``--logo-max-distance`` and the web form's field), checked.
+
+    >>> parse_logo_max_distance(["phash=10", "dhash = 5"])
+    {'phash': 10, 'dhash': 5}
+    """
+    limits = {}
+    for item in items:
+        hash, _, bits = item.partition("=")
+        if not bits.strip().isdigit():
+            raise ValueError(f"{item!r} — write HASH=BITS, e.g. phash=10")
+        limits[hash.strip()] = int(bits)
+    return checked_logo_limits(limits) or {}
 
 
 def checked_logo_limits(logo_max_distance: Mapping[str, int] | None) -> dict[str, int] | None:

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from . import __version__
 from .build import build_index, open_index
-from .check import check, checked_logo_limits
+from .check import check, parse_logo_max_distance
 from .index import MarkIndex
 from .marks import RISK_LABELS_ID, CheckResult
 from .registry import LineTape, csv_rows
@@ -167,14 +167,8 @@ def check_cmd(
 
 def _logo_limits(items: list[str]) -> dict[str, int]:
     """``--logo-max-distance phash=10`` as {"phash": 10}; a clear error for anything else."""
-    limits = {}
-    for item in items:
-        hash, _, bits = item.partition("=")
-        if not bits.strip().isdigit():
-            _fail(f"--logo-max-distance {item!r} — write HASH=BITS, e.g. phash=10")
-        limits[hash.strip()] = int(bits)
     try:
-        return checked_logo_limits(limits) or {}
+        return parse_logo_max_distance(items)
     except ValueError as e:
         _fail(f"--logo-max-distance: {e}")
 

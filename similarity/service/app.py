@@ -40,7 +40,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..build import open_index
-from ..check import check
+from ..check import check, parse_logo_max_distance
 from ..classes import LAST_CLASS, NICE_CLASSES, parse_classes
 from ..image.load import MAX_FILE_BYTES, LogoError, load_logo
 from ..index import MarkIndex
@@ -543,7 +543,10 @@ async def _read_check_request(
                 fields["classes"] = classes[0] if len(classes) == 1 else [c.strip() for c in classes]
             limits = [v for v in form.getlist("logo_max_distance") if isinstance(v, str) and v.strip()]
             if limits:
-                fields["logo_max_distance"] = _form_limits(limits)
+                try:
+                    fields["logo_max_distance"] = parse_logo_max_distance(limits)
+                except ValueError as e:
+                    raise ApiError(422, "invalid_request", f"logo_max_distance {e}") from None
             upload = form.get("logo")
             if upload is not None and not isinstance(upload, str):
                 logo = await upload.read(MAX_FILE_BYTES + 1)
@@ -570,17 +573,6 @@ async def _read_check_request(
     if name is None and logo is None:
         raise ApiError(422, "empty_query", "give a brand name, a logo, or both")
     return name, classes, logo, body.top, body.lang, body.logo_max_distance
-
-
-def _form_limits(items: list[str]) -> dict[str, str]:
-    """Form fields ``phash=10`` as {"phash": "10"}, for the model to check; 422 when one is not HASH=BITS."""
-    limits = {}
-    for item in items:
-        hash, sep, bits = item.partition("=")
-        if not sep:
-            raise ApiError(422, "invalid_request", f"logo_max_distance {item!r} — write HASH=BITS, e.g. phash=10")
-        limits[hash.strip()] = bits.strip()
-    return limits
 
 
 def _to_mark(item: MarkIn) -> Mark:
