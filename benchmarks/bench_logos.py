@@ -31,10 +31,19 @@ from PIL import Image
 from benchmarks.logo_data import HARD_TRANSFORMS, TRANSFORMS, LogoSource, benchmark_sample, on_white, render
 from benchmarks.report import write_results
 from similarity.image import score
-from similarity.image.hash import CODE_BYTES, dihedral_codes, draft_size, hash_files_fast, logo_code, phash_batch
+from similarity.image.hash import (
+    CODE_BYTES,
+    CODE_PARTS,
+    code_part,
+    dihedral_codes,
+    draft_size,
+    hash_files_fast,
+    logo_code,
+    phash_batch,
+)
 from similarity.image.load import LogoError, prepare_logo
 from similarity.image.search import LogoIndex
-from similarity.index import LOGO_PARTS, MarkIndex
+from similarity.index import MarkIndex
 from similarity.marks import Mark
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,9 +101,8 @@ def min_distances(queries: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 
 def _part(codes: np.ndarray, hash: str) -> np.ndarray:
-    """The pHash, shape code or dHash (8 bytes each, in `LOGO_PARTS` order) of logo codes of any leading shape."""
-    start = LOGO_PARTS.index(hash) * 8
-    return np.ascontiguousarray(codes[..., start : start + 8])
+    """The pHash, shape code or dHash of logo codes of any leading shape, contiguous for the popcount views."""
+    return np.ascontiguousarray(code_part(codes, hash))
 
 
 def quality(sources: list[LogoSource], data: dict, query_rows: np.ndarray) -> dict:
@@ -110,7 +118,7 @@ def quality(sources: list[LogoSource], data: dict, query_rows: np.ndarray) -> di
         rows = ok[start : start + 1000]
         dp, ds, dd = (
             min_distances(_part(data["dihedral"][rows], part), _part(data["codes"][ok], part)).astype(np.int64)
-            for part in LOGO_PARTS
+            for part in CODE_PARTS
         )
         ds[plain[rows][:, None] | plain[ok][None, :]] = 64
         different = brands[rows][:, None] != brands[ok][None, :]
@@ -205,7 +213,7 @@ def _thresholds(thresholds: dict[str, int]):
     """Score with the thresholds being calibrated in this run, not with the stored ones."""
     stored = score.calibration()
     patched = {**stored, "max_distance": thresholds["phash"]}
-    for part in LOGO_PARTS[1:]:
+    for part in CODE_PARTS[1:]:
         patched[part] = {**stored.get(part, {}), "max_distance": thresholds[part]}
     score.calibration.cache_clear()
     original = score.calibration
@@ -309,7 +317,7 @@ def latency(real_codes: np.ndarray, real_queries: np.ndarray, sizes: tuple[int, 
     `real_codes` ``(n, 24)`` and `real_queries` ``(n, 8, 24)`` are whole logo codes: the pHash rows time one
     index, as the peers do; the "pHash + shape + dHash" row times what a pre-check runs, the three indexes for one
     query."""
-    more = {part: (_part(real_codes, part), _part(real_queries, part)) for part in LOGO_PARTS[1:]}
+    more = {part: (_part(real_codes, part), _part(real_queries, part)) for part in CODE_PARTS[1:]}
     real_codes, real_queries = _part(real_codes, "phash"), _part(real_queries, "phash")
     faiss.omp_set_num_threads(1)
     rng = np.random.default_rng(0)

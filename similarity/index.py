@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import faiss
 import numpy as np
 
+from .image.hash import CODE_BYTES, CODE_PARTS, DIHEDRAL, PART_BYTES, code_part
 from .marks import Mark
 from .postings import GramPostings, TokenPostings, sorted_unique
 from .store import (
@@ -54,13 +55,9 @@ if TYPE_CHECKING:
 
 STATUS_CODES = {"registered": 0, "pending": 1, "expired": 2, "refused": 3}
 STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
-LOGO_PARTS = ("phash", "shape", "dhash")
-"""Stored per logo, 8 bytes each: its pHash, the pHash of its silhouette (the shape code) and its dHash, as
-:func:`~similarity.image.hash.logo_code` gives them. A logo may have a prefix only: 8 bytes (a pHash from a registry
-column) or 16 (an index of format 3); it is then not found by the hashes it lacks."""
-PHASH_BYTES = 8
-LOGO_BYTES = PHASH_BYTES * len(LOGO_PARTS)
-LOGO_CODE_SIZES = tuple(PHASH_BYTES * (i + 1) for i in range(len(LOGO_PARTS)))
+LOGO_CODE_SIZES = tuple(PART_BYTES * (i + 1) for i in range(len(CODE_PARTS)))
+"""Byte lengths a stored logo code may have: all of `CODE_PARTS`, or a prefix of them (8 bytes, a pHash from a
+registry column; 16, an index of format 3). A logo is not found by the hashes its code lacks."""
 
 # One query is one short scan: FAISS's OpenMP threads only add spin-waiting, and under a busy machine (a Dask
 # worker, a threaded web server) they make a 1 ms search take 60 ms. Batch callers can raise it again.
@@ -150,7 +147,7 @@ class MarkIndex:
         from .image.search import LogoIndex
 
         self._logos = LogoIndex()
-        self._more_logos = {part: LogoIndex() for part in LOGO_PARTS[1:]}  # rebuilt from the metadata on load
+        self._more_logos = {part: LogoIndex() for part in CODE_PARTS[1:]}  # rebuilt from the metadata on load
         self._stats = TokenStats()
         self._ids: list[str] = []
         self._row_of: dict[str, int] = {}
@@ -162,7 +159,7 @@ class MarkIndex:
         self._classes = np.zeros(0, dtype=np.int64)
         self._status = np.zeros(0, dtype=np.int8)
         self._alive = np.zeros(0, dtype=bool)
-        self._logo_codes = np.zeros((0, LOGO_BYTES), dtype=np.uint8)
+        self._logo_codes = np.zeros((0, CODE_BYTES), dtype=np.uint8)
         self._logo_len = np.zeros(0, dtype=np.int8)  # bytes of each row's logo code: 0 (no logo), 8, 16 or 24
         self._postings = TokenPostings()
         self._grams = GramPostings()
@@ -306,7 +303,7 @@ class MarkIndex:
         rows = np.arange(start, start + len(items), dtype=np.int64)
         sigs = signatures([c for _, c, _ in items], self.params.signature_bits)
         self._names.add_with_ids(sigs, rows)
-        logo = np.zeros((len(items), LOGO_BYTES), dtype=np.uint8)
+        logo = np.zeros((len(items), CODE_BYTES), dtype=np.uint8)
         logo_len = np.zeros(len(items), dtype=np.int8)
         for i, (_, _, h) in enumerate(items):
             if h is not None:
@@ -333,7 +330,7 @@ class MarkIndex:
                     mark.filed,
                     mark.registered,
                     mark.logo,
-                    None if h is None else bytes(h),  # 24 bytes, or a prefix of them (LOGO_PARTS)
+                    None if h is None else bytes(h),  # 24 bytes, or a prefix of them (CODE_PARTS)
                     " ".join(code.tokens),
                     code.core,
                     code.sound,
@@ -357,15 +354,15 @@ class MarkIndex:
 
     def _index_logos(self, rows: np.ndarray, codes: np.ndarray, lengths: np.ndarray, phash: bool = True) -> None:
         """Add the logo codes of `rows` to the FAISS index of each hash they have (the pHash's only with `phash`)."""
-        for i, part in enumerate(LOGO_PARTS):
-            has = lengths > i * PHASH_BYTES
+        for i, part in enumerate(CODE_PARTS):
+            has = lengths > i * PART_BYTES
             if has.any() and (part != "phash" or phash):
                 index = self._logos if part == "phash" else self._more_logos[part]
-                index.add(rows[has], codes[has, i * PHASH_BYTES : (i + 1) * PHASH_BYTES])
+                index.add(rows[has], code_part(codes[has], part))
 
     def _has_logo_part(self, rows: np.ndarray, part: str) -> np.ndarray:
-        """Whether each of `rows` has a logo code with the hash `part` (one of `LOGO_PARTS`)."""
-        return self._logo_len[rows] > LOGO_PARTS.index(part) * PHASH_BYTES
+        """Whether each of `rows` has a logo code with the hash `part` (one of `CODE_PARTS`)."""
+        return self._logo_len[rows] > CODE_PARTS.index(part) * PART_BYTES
 
     def _add_postings(self, row: int, mark: Mark, code: NameCode) -> None:
         weights = [self._stats.distinctiveness(w, mark.classes) for w in code.concept_tokens]
@@ -526,18 +523,17 @@ class MarkIndex:
 
     def logo_candidates(self, query_codes: np.ndarray, k: int | None = None) -> np.ndarray:
         """Rows of the nearest logos to any dihedral variant of the query (exact Hamming, FAISS): the ``k``
-        nearest by pHash, then the ``k`` nearest by each other hash the query has (`LOGO_PARTS`) that are not among
+        nearest by pHash, then the ``k`` nearest by each other hash the query has (`CODE_PARTS`) that are not among
         them. The shape code is searched only where the query's silhouette is not a plain disc, square or badge
         (:func:`~similarity.image.score.plain_shape`)."""
         query_codes = _logo_query(query_codes)
         k = k or self.params.logo_candidates
-        hits = [h.id for h in self._logos.search(query_codes[:, :PHASH_BYTES], k=k)]
+        hits = [h.id for h in self._logos.search(code_part(query_codes, "phash"), k=k)]
         seen = set(hits)
         for part in _query_parts(query_codes)[1:]:
-            i = LOGO_PARTS.index(part) * PHASH_BYTES
-            found = self._more_logos[part].search(query_codes[:, i : i + PHASH_BYTES], k=k)
-            hits += [h.id for h in found if h.id not in seen]
-            seen.update(hits)
+            new = [h.id for h in self._more_logos[part].search(code_part(query_codes, part), k=k) if h.id not in seen]
+            hits += new
+            seen.update(new)
         return np.asarray(hits, dtype=np.int64)
 
     def logo_evidence(
@@ -548,7 +544,6 @@ class MarkIndex:
         kept (:func:`~similarity.image.score.best_evidence`); None where the mark has no logo. The shape code counts
         only where neither silhouette is a plain shape (:func:`~similarity.image.score.plain_shape`). ``max_distance``
         maps hashes ("phash", "shape", "dhash") to the thresholds to judge them by instead of the calibrated ones."""
-        from .image.hash import DIHEDRAL
         from .image.score import LogoEvidence, best_evidence, plain_shape
         from .image.search import inverse_variant
 
@@ -556,9 +551,10 @@ class MarkIndex:
         rows = np.asarray(rows, dtype=np.int64)
         width = query_codes.shape[1]
         x = np.bitwise_xor(self._logo_codes[rows][:, None, :width], query_codes[None, :, :])
-        dist = np.bitwise_count(x.reshape(len(rows), len(query_codes), -1, PHASH_BYTES)).sum(axis=3, dtype=np.int64)
+        dist = np.bitwise_count(x.reshape(len(rows), len(query_codes), -1, PART_BYTES)).sum(axis=3, dtype=np.int64)
 
-        def evidence(i: int, part: int, hash: str) -> LogoEvidence:
+        def evidence(i: int, hash: str) -> LogoEvidence:
+            part = CODE_PARTS.index(hash)
             v = int(dist[i, :, part].argmin())  # query variant v matching means the query is the mark under v's inverse
             variant = inverse_variant(DIHEDRAL[v]) if len(query_codes) == len(DIHEDRAL) else "identity"
             limit = None if max_distance is None else max_distance.get(hash)
@@ -567,14 +563,14 @@ class MarkIndex:
         parts = _query_parts(query_codes)
         compared = {part: self._has_logo_part(rows, part) for part in parts}
         if "shape" in compared:
-            compared["shape"] &= ~plain_shape(self._logo_codes[rows, PHASH_BYTES : 2 * PHASH_BYTES])
+            compared["shape"] &= ~plain_shape(code_part(self._logo_codes[rows], "shape"))
         out: list[LogoEvidence | None] = []
         for i in range(len(rows)):
             if not compared["phash"][i]:
                 out.append(None)
                 continue
-            found = {part: evidence(i, LOGO_PARTS.index(part), part) for part in parts[1:] if compared[part][i]}
-            out.append(best_evidence(evidence(i, 0, "phash"), found.get("shape"), found.get("dhash")))
+            found = {part: evidence(i, part) for part in parts[1:] if compared[part][i]}
+            out.append(best_evidence(evidence(i, "phash"), found.get("shape"), found.get("dhash")))
         return out
 
     def class_masks(self, rows: np.ndarray) -> np.ndarray:
@@ -733,7 +729,7 @@ class MarkIndex:
         self._status = np.fromiter((STATUS_CODES[r[7]] for r in rows), dtype=np.int8, count=n)
         self._alive = np.fromiter((bool(r[8]) for r in rows), dtype=bool, count=n)
         self._logo_len = np.zeros(n, dtype=np.int8)
-        self._logo_codes = np.zeros((n, LOGO_BYTES), dtype=np.uint8)
+        self._logo_codes = np.zeros((n, CODE_BYTES), dtype=np.uint8)
         for i, r in enumerate(rows):
             if r[9] is not None:  # 24 bytes, or 16 from a version-3 index, or 8 (a pHash alone)
                 self._logo_codes[i, : len(r[9])] = np.frombuffer(r[9], dtype=np.uint8)
@@ -746,12 +742,12 @@ class MarkIndex:
 
 
 def _query_parts(query_codes: np.ndarray) -> tuple[str, ...]:
-    """The hashes (`LOGO_PARTS`) a query is searched and compared by: those its codes have, except a shape code whose
+    """The hashes (`CODE_PARTS`) a query is searched and compared by: those its codes have, except a shape code whose
     silhouette is a plain disc, square or badge (:func:`~similarity.image.score.plain_shape`)."""
     from .image.score import plain_shape
 
-    parts = LOGO_PARTS[: query_codes.shape[1] // PHASH_BYTES]
-    if "shape" in parts and plain_shape(query_codes[:1, PHASH_BYTES : 2 * PHASH_BYTES])[0]:
+    parts = CODE_PARTS[: query_codes.shape[1] // PART_BYTES]
+    if "shape" in parts and plain_shape(code_part(query_codes[:1], "shape"))[0]:
         parts = tuple(part for part in parts if part != "shape")
     return parts
 

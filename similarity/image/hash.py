@@ -102,6 +102,16 @@ def phash_batch(images: Sequence[Image.Image], hash_size: int = HASH_SIZE) -> np
     return _phash_pixels(pixels, hash_size)
 
 
+def code_part(codes: np.ndarray, hash: str) -> np.ndarray:
+    """The 8 bytes of one hash (a name in `CODE_PARTS`) in logo codes of any leading shape (a view, not a copy).
+
+    >>> code_part(np.arange(24, dtype=np.uint8), "dhash").tolist()
+    [16, 17, 18, 19, 20, 21, 22, 23]
+    """
+    start = CODE_PARTS.index(hash) * PART_BYTES
+    return codes[..., start : start + PART_BYTES]
+
+
 def dhash(image: Image.Image, hash_size: int = HASH_SIZE) -> np.ndarray:
     """Difference hash as packed bits, ``np.packbits(imagehash.dhash(image).hash.flatten())``: whether each pixel of
     a ``(hash_size + 1) x hash_size`` Lanczos thumbnail is brighter than its left neighbour.

@@ -20,10 +20,10 @@ from importlib import resources
 import numpy as np
 from PIL import Image, ImageDraw
 
-from similarity.image.hash import HASH_BITS, dihedral_variants, phash_batch
+from similarity.image.hash import CODE_PARTS, HASH_BITS, dihedral_variants, phash_batch
 
 CALIBRATION_FILE = "logo_calibration.json"
-HASHES = ("phash", "shape", "dhash")
+HASHES = CODE_PARTS
 _SHAPE_REASON = ("bentuk logo sama dengan warna lain", "same logo shape in other colours")
 _TURNED = {
     "mirror": ("dicerminkan", "mirrored"),
@@ -67,14 +67,13 @@ def checked_max_distance(hash: str, max_distance: int | None = None) -> int:
     >>> checked_max_distance("dhash", 5), checked_max_distance("phash") == default_max_distance()
     (5, True)
     """
+    calibrated = default_max_distance(hash)  # also refuses an unknown hash
     if max_distance is None:
-        return default_max_distance(hash)
-    if hash not in HASHES:
-        raise ValueError(f"hash is {hash!r} — one of {', '.join(HASHES)}")
+        return calibrated
     if isinstance(max_distance, bool) or not isinstance(max_distance, int | np.integer) or not 0 <= max_distance < 32:
         raise ValueError(
             f"the {hash} threshold is {max_distance!r} — give a whole number of bits from 0 to 31 (of 64; calibrated: "
-            f"{default_max_distance(hash)})"
+            f"{calibrated})"
         )
     return int(max_distance)
 
