@@ -78,9 +78,10 @@ CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
 APPEND_CHUNK = 50_000
 """Marks indexed per step of a bulk load (bounds its transient memory)."""
 GRAM_SCAN_MIN = 30_000
-GRAM_SCAN_SHARE = 15
-"""Trigram postings read in full per query: at least 30k, or one fifteenth of the registry (at 1M names: recall@10
-0.923 at a thirtieth, 0.974 at a fifteenth, 0.977 at a tenth; p50 21.6, 23.8, 27.8 ms — benchmarks/bench_names.py)."""
+GRAM_SCAN_SHARE = 12
+"""Trigram postings read in full per query to nominate candidates: at least 30k, or one twelfth of the registry, in
+equal shares per field (`nominating_postings`). At 1M names, with each field's own share: recall@10 0.9843 / 0.9871 /
+0.9879 at a fifteenth / twelfth / tenth, p50 +0 / +1 / +4 % (benchmarks/bench_names.py, 140 queries, alternating)."""
 SEARCH_RATIO = 8
 """A trigram's postings longer than this many times the nominated rows are binary-searched, not gathered."""
 
@@ -105,6 +106,8 @@ class IndexParams:
     -20 / -9 / +3 / +23 % against FAISS 200 + 1,000 trigram candidates (one session, the same 140 queries in
     alternating passes)."""
     token_candidates: int = 300
+    """Per shared word or sound key, the most dominant marks; for a common concept also as many again of the marks
+    whose concept string is as long as the query's (at 1M names recall@10 0.9871 → 0.9900, +0.5 ms p50)."""
     logo_candidates: int = 50
 
 
@@ -153,6 +156,7 @@ class MarkIndex:
         self._row_of: dict[str, int] = {}
         self._core: list[str] = []
         self._core_len = np.zeros(0, dtype=np.float32)  # len() of each core (float32, as the scorers compute it)
+        self._concept_len = np.zeros(0, dtype=np.int16)  # len() of each concept string (to pick meaning neighbours)
         self._compact: list[str] = []
         self._sound: list[str] = []
         self._concept: list[str] = []
@@ -348,6 +352,7 @@ class MarkIndex:
         self._status = np.concatenate([self._status, [STATUS_CODES[m.status] for m, _, _ in items]]).astype(np.int8)
         self._alive = np.concatenate([self._alive, np.ones(len(items), dtype=bool)])
         self._core_len = np.concatenate([self._core_len, [len(c.core) for _, c, _ in items]]).astype(np.float32)
+        self._concept_len = np.concatenate([self._concept_len, [len(c.concept) for _, c, _ in items]]).astype(np.int16)
         self._logo_codes = np.concatenate([self._logo_codes, logo])
         self._logo_len = np.concatenate([self._logo_len, logo_len])
         self._dirty = True
@@ -394,8 +399,18 @@ class MarkIndex:
         for key in code.keys:
             r, d = self._postings.get(key)
             keep = self._alive[r]
-            tok_rows.append(r[keep][:cap])
-            tok_dom.append(d[keep][:cap])
+            r, d = r[keep], d[keep]
+            tok_rows.append(r[:cap])
+            tok_dom.append(d[:cap])
+            if len(r) > cap and key.startswith("w:"):
+                # a common concept (MAS = brother: thousands of marks): beyond the most dominant, the marks whose
+                # concept string is as long as the query's, the ones its meaning factor can rank high
+                rest, rest_dom = r[cap:], d[cap:]
+                if len(rest) > cap:
+                    near = np.argpartition(np.abs(self._concept_len[rest] - len(code.concept)), cap)[:cap]
+                    rest, rest_dom = rest[near], rest_dom[near]
+                tok_rows.append(rest)
+                tok_dom.append(rest_dom)
         # marks whose word the query contains (PRAI in PRAICHAMRANG): the dominance of a word the query does not have
         # is 0, and containment decides their score
         own = set(code.keys)
@@ -451,16 +466,13 @@ class MarkIndex:
         q_count = np.bincount([f for f, _ in parts], minlength=len(GRAM_FIELDS))
         # MaxScore-style: the rarest trigrams (up to a postings budget) nominate candidates; the common ones
         # only add their count to those candidates.
-        budget = max(GRAM_SCAN_MIN, n_rows // GRAM_SCAN_SHARE)
-        take, total = 0, 0
-        while take < len(parts) and (take == 0 or total + len(parts[take][1]) <= budget):
-            total += len(parts[take][1])
-            take += 1
+        fields = np.flatnonzero(q_count).tolist()
+        nominating = nominating_postings(parts, max(GRAM_SCAN_MIN, n_rows // GRAM_SCAN_SHARE))
         # Counting: a posting list shorter than a few times the nominated set is gathered through a dense slot
         # table (one lookup per posting; most miss, and are dropped before counting: bincount crawls when one bin
         # takes most increments); a longer one is binary-searched for the nominated rows instead. One gather and one
         # bincount per field.
-        hit = sorted_unique(np.concatenate([p for _, p in parts[:take]]))
+        hit = sorted_unique(np.concatenate(nominating))
         n_hit = len(hit)
         slot = np.full(n_rows, -1, dtype=np.int32)  # a fresh table measured faster than one kept and reset
         slot[hit] = np.arange(n_hit, dtype=np.int32)
@@ -478,7 +490,7 @@ class MarkIndex:
         # running maximum over the fields' contiguous rows is several times faster), halved: only its order is used.
         # A field without query trigrams has no count and adds nothing.
         dice = np.zeros(n_hit)
-        for f in np.flatnonzero(q_count).tolist():
+        for f in fields:
             grams = self._gram_count[f][hit].astype(np.int32)  # int16 in memory; the sum below must not wrap
             np.maximum(dice, counts[f] / (int(q_count[f]) + grams), out=dice)
         k = self.params.gram_candidates
@@ -723,6 +735,7 @@ class MarkIndex:
         self._compact = [r[3].replace(" ", "") for r in rows]
         self._sound = [r[4] for r in rows]
         self._concept = [r[5] for r in rows]
+        self._concept_len = np.fromiter(map(len, self._concept), dtype=np.int16, count=n)
         self._classes = np.fromiter(
             (class_mask(int(c) for c in r[6].split(";") if c) for r in rows), dtype=np.int64, count=n
         )
@@ -739,6 +752,32 @@ class MarkIndex:
         self._index_logos(alive, self._logo_codes[alive], self._logo_len[alive], phash=False)
         self._row_of = {mid: i for i, mid in enumerate(self._ids) if self._alive[i]}
         self._gram_count = self._grams.field_counts(n, GRAM_FIELDS)
+
+
+def nominating_postings(parts: Sequence[tuple[int, np.ndarray]], budget: int) -> list[np.ndarray]:
+    """The posting lists that nominate a query's trigram candidates: each field's rarest, up to an equal share of
+    ``budget`` postings per field (at least one list each). ``parts`` are (field, postings) pairs, rarest first.
+
+    A share per field, not the rarest lists overall: a name's rare spelling trigrams would otherwise use up the
+    budget before the sound trigrams of the marks that only sound like it (POERI SHAYOONG ~ VOOSHAUNG share
+    ``sja``, ``ung``: at 1M names recall@10 0.9843 → 0.9871 at the same cost, benchmarks/bench_names.py).
+
+    >>> lists = [(0, np.arange(2)), (0, np.arange(3)), (1, np.arange(4)), (1, np.arange(9))]
+    >>> [len(p) for p in nominating_postings(lists, 10)]
+    [2, 3, 4]
+    """
+    fields = sorted({f for f, _ in parts})
+    share = budget / max(len(fields), 1)
+    out = []
+    for field in fields:
+        total = 0
+        for f, p in parts:
+            if f == field:
+                if total and total + len(p) > share:
+                    break
+                total += len(p)
+                out.append(p)
+    return out
 
 
 def _query_parts(query_codes: np.ndarray) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ import random
 import numpy as np
 
 from similarity import Mark, MarkIndex
-from similarity.index import IndexParams
+from similarity.index import IndexParams, nominating_postings
 from similarity.text.encode import encode_name, signatures
 from similarity.text.score import REASON_FLOOR, contained_words, containment
 
@@ -59,3 +59,43 @@ def test_faiss_neighbours_are_a_source_when_asked_for():
     assert set(nearest[0].tolist()) <= set(on.name_candidates(code)[0].tolist())
     assert len(off.name_candidates(code)[0]) < len(on.name_candidates(code)[0])
     assert np.isin(on.name_candidates(code)[0], off.name_candidates(code)[0]).sum() == len(off.name_candidates(code)[0])
+
+
+def test_each_trigram_field_nominates_with_its_own_budget():
+    """The spelling field's rarer trigrams do not use up the budget before the sound field nominates anything."""
+    spelling = [(0, np.arange(n)) for n in (1, 1, 2, 3, 5)]
+    sound = [(1, np.arange(100, 100 + n)) for n in (4, 6)]
+    parts = sorted(spelling + sound, key=lambda p: len(p[1]))
+    chosen = nominating_postings(parts, 10)
+    assert any(p[0] >= 100 for p in chosen)  # overall-rarest-first would take 1+1+2+3 spelling postings, then stop
+    assert sum(len(p) for p in chosen if p[0] < 100) <= 5 and sum(len(p) for p in chosen if p[0] >= 100) == 4
+    assert [len(p) for p in nominating_postings([(0, np.arange(50))], 10)] == [50]  # the rarest list always counts
+
+
+def test_a_common_concept_brings_the_marks_of_the_querys_length_beyond_the_cap():
+    """MAS (brother) is in thousands of marks: past the `token_candidates` most dominant, the marks whose concept
+    string is as long as the query's are candidates too, so a same-meaning mark of the right shape is found."""
+    long_ones = ["Kencana Purnama Sejahtera", "Bintang Samudra Perkasa", "Garuda Nusantara Lestari"]
+    names = ["Mas", "Abang", "Mas Jaya"] + [f"Mas {words}" for words in long_ones] + ["Abang Wum"]
+    index = MarkIndex(IndexParams(gram_candidates=1, token_candidates=3))
+    index.add([Mark(id=str(i), name=n) for i, n in enumerate(names)])
+    rows, _ = index.name_candidates(encode_name("Alami Gems Mas"))
+    assert index.row_of("6") in rows.tolist()
+    found = {m.mark.name: m for m in index.query("Alami Gems Mas", k=5).matches}
+    assert "Abang Wum" in found and any(r.factor == "meaning" for r in found["Abang Wum"].reasons)
+
+
+def test_candidates_hold_the_exhaustive_top_10():
+    """Recall@10 of the candidate sources against scoring every name with the same final score (ties counted), on
+    the benchmark's generator at a size a test can afford; benchmarks/bench_names.py measures it at 1M."""
+    from benchmarks.bench_names import exhaustive_scores, index_top, recall_at_k
+    from benchmarks.synth import brand_names, variants
+
+    names = brand_names(5_000, seed=5)
+    index = MarkIndex()
+    index.add([Mark(id=str(i), name=n) for i, n in enumerate(names)])
+    recalls = []
+    for v in variants(names, 40, seed=6):
+        _, scores = index_top(index, v.query)
+        recalls.append(recall_at_k(scores, exhaustive_scores(index, v.query)))
+    assert np.mean(recalls) >= 0.9, np.mean(recalls)
