@@ -78,10 +78,11 @@ CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
 APPEND_CHUNK = 50_000
 """Marks indexed per step of a bulk load (bounds its transient memory)."""
 GRAM_SCAN_MIN = 30_000
-GRAM_SCAN_SHARE = 12
-"""Trigram postings read in full per query to nominate candidates: at least 30k, or one twelfth of the registry, in
-equal shares per field (`nominating_postings`). At 1M names, with each field's own share: recall@10 0.9843 / 0.9871 /
-0.9879 at a fifteenth / twelfth / tenth, p50 +0 / +1 / +4 % (benchmarks/bench_names.py, 140 queries, alternating)."""
+GRAM_SCAN_SHARE = 10
+"""Trigram postings read in full per query to nominate candidates: at least 30k, or a tenth of the registry, in equal
+shares per field (`nominating_postings`). At 1M names, with each field's own share and the concept neighbours:
+recall@10 0.9900 / 0.9907 / 0.9907 at a twelfth / tenth / eighth, p50 6.25 / 6.42 / 6.74 ms
+(benchmarks/bench_names.py, 140 queries, alternating passes)."""
 SEARCH_RATIO = 8
 """A trigram's postings longer than this many times the nominated rows are binary-searched, not gathered."""
 
