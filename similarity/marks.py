@@ -22,7 +22,7 @@ RISK_LABELS_ID = {"high": "tinggi", "medium": "sedang", "low": "rendah", "clear"
 Risk = Literal["high", "medium", "low", "clear"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mark:
     """A registered or applied-for mark.
 

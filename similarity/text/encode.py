@@ -33,7 +33,7 @@ SIGNATURE_BITS = 256
 """Width of the n-gram signature searched in FAISS; measured in benchmarks/bench_names.py."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NameCode:
     """Every comparable form of one name (see the module docstring).
 
