@@ -843,15 +843,16 @@ class _InsertionSession:
         if self._buffer:
             # every word is counted first, so dominance is weighed against the whole registry; then the marks are
             # indexed in chunks, which bounds the transient rows, signatures and SQL tuples of a large build
-            for mark, code, _ in self._buffer:
+            buffer, self._buffer, self._pending = self._buffer, [], set()
+            for mark, code, _ in buffer:
                 self.index._stats.add(code.concept_tokens, mark.classes)
-            for i in range(0, len(self._buffer), APPEND_CHUNK):
-                self.index._append(self._buffer[i : i + APPEND_CHUNK])
+            self.count += len(buffer)
+            while buffer:  # each chunk is let go once indexed: the buffer shrinks as the index grows
+                self.index._append(buffer[:APPEND_CHUNK])
+                del buffer[:APPEND_CHUNK]
             self.index._postings.freeze(self.index._alive)
             self.index._grams.freeze(self.index._alive)
             self.index._gram_count = self.index._grams.field_counts(len(self.index._ids), GRAM_FIELDS)
-            self.count += len(self._buffer)
-            self._buffer, self._pending = [], set()
 
 
 def _write_sqlite(db: sqlite3.Connection, path: Path) -> None:
