@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import operator
 import os
 import sqlite3
 import time
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import faiss
 import numpy as np
 
+from .columns import StringColumn
 from .image.hash import CODE_BYTES, CODE_PARTS, DIHEDRAL, PART_BYTES, code_part
 from .marks import Mark
 from .postings import GramPostings, TokenPostings, sorted_unique
@@ -155,11 +155,13 @@ class MarkIndex:
         self._stats = TokenStats()
         self._ids: list[str] = []
         self._row_of: dict[str, int] = {}
-        self._core: list[str] = []
+        # the strings every candidate's score reads, packed (similarity/columns.py); the concepts, read for the few
+        # candidates that can share one, stay a list
+        self._core = StringColumn()
         self._core_len = np.zeros(0, dtype=np.float32)  # len() of each core (float32, as the scorers compute it)
         self._concept_len = np.zeros(0, dtype=np.int16)  # len() of each concept string (to pick meaning neighbours)
-        self._compact: list[str] = []
-        self._sound: list[str] = []
+        self._compact = StringColumn()
+        self._sound = StringColumn()
         self._concept: list[str] = []
         self._classes = np.zeros(0, dtype=np.int64)
         self._status = np.zeros(0, dtype=np.int8)
@@ -319,9 +321,6 @@ class MarkIndex:
         for row, (mark, code, h) in zip(rows.tolist(), items, strict=True):
             self._ids.append(mark.id)
             self._row_of[mark.id] = row
-            self._core.append(code.core)
-            self._compact.append(code.compact)
-            self._sound.append(code.sound)
             self._concept.append(code.concept)
             db_rows.append(
                 (
@@ -352,6 +351,9 @@ class MarkIndex:
         self._classes = np.concatenate([self._classes, [class_mask(m.classes) for m, _, _ in items]]).astype(np.int64)
         self._status = np.concatenate([self._status, [STATUS_CODES[m.status] for m, _, _ in items]]).astype(np.int8)
         self._alive = np.concatenate([self._alive, np.ones(len(items), dtype=bool)])
+        self._core.extend(c.core for _, c, _ in items)
+        self._compact.extend(c.compact for _, c, _ in items)
+        self._sound.extend(c.sound for _, c, _ in items)
         self._core_len = np.concatenate([self._core_len, [len(c.core) for _, c, _ in items]]).astype(np.float32)
         self._concept_len = np.concatenate([self._concept_len, [len(c.concept) for _, c, _ in items]]).astype(np.int16)
         self._logo_codes = np.concatenate([self._logo_codes, logo])
@@ -503,18 +505,10 @@ class MarkIndex:
         """How distinctive a (concept) word is in the given classes of this registry (0..1)."""
         return self._stats.distinctiveness(word, classes)
 
-    def _strings(self, rows: np.ndarray, *fields: list[str]) -> list[list[str]]:
-        """The strings of `rows` in each of the per-row string lists `fields` (one C-level gather per list)."""
-        rl = rows.tolist()
-        if not rl:
-            return [[] for _ in fields]
-        pick = operator.itemgetter(*rl)
-        return [[pick(field)] if len(rl) == 1 else list(pick(field)) for field in fields]
-
     def name_factors(self, code: NameCode, rows: np.ndarray, dominant: np.ndarray) -> NameFactors:
         """Sight, sound, meaning and dominant-word factors of `rows` for a query (`score_strings` with what the index
         knows already: the cores' lengths, and which rows can share a concept, from the token postings)."""
-        cores, compacts, sounds = self._strings(rows, self._core, self._compact, self._sound)
+        cores, compacts, sounds = (column.take(rows) for column in (self._core, self._compact, self._sound))
         words = [self._postings.get("w:" + c)[0] for c in dict.fromkeys(code.concept.split())]
         may_share = np.flatnonzero(np.isin(rows, np.concatenate(words))) if words else np.zeros(0, dtype=np.int64)
         return score_strings(
@@ -731,10 +725,10 @@ class MarkIndex:
         if n and rows[-1][0] != n - 1:
             raise IndexFormatError("mark rows are not contiguous — the metadata database is corrupt; rebuild")
         self._ids = [r[1] for r in rows]
-        self._core = [r[2] for r in rows]
-        self._core_len = np.fromiter(map(len, self._core), dtype=np.float32, count=n)
-        self._compact = [r[3].replace(" ", "") for r in rows]
-        self._sound = [r[4] for r in rows]
+        self._core = StringColumn(r[2] for r in rows)
+        self._core_len = np.fromiter((len(r[2]) for r in rows), dtype=np.float32, count=n)
+        self._compact = StringColumn(r[3].replace(" ", "") for r in rows)
+        self._sound = StringColumn(r[4] for r in rows)
         self._concept = [r[5] for r in rows]
         self._concept_len = np.fromiter(map(len, self._concept), dtype=np.int16, count=n)
         self._classes = np.fromiter(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from ..columns import as_text
 from ..marks import Reason
 from .encode import NameCode
 
@@ -73,7 +74,7 @@ class NameFactors:
         return np.maximum.reduce([self.sight, self.sound, self.meaning, self.dominant])
 
 
-def _cdist(q: str, choices: Sequence[str], scorer, floor: float = 0.0) -> np.ndarray:
+def _cdist(q: str, choices: Sequence[str | bytes], scorer, floor: float = 0.0) -> np.ndarray:
     """``scorer(q, c) / 100`` for every choice; 0 below ``floor`` (which lets rapidfuzz stop early)."""
     if not choices:
         return np.zeros(0, dtype=np.float32)
@@ -82,7 +83,7 @@ def _cdist(q: str, choices: Sequence[str], scorer, floor: float = 0.0) -> np.nda
 
 def containment(
     q: str,
-    choices: Sequence[str],
+    choices: Sequence[str | bytes],
     q_tokens: Sequence[str] | None = None,
     tokens_of: Callable[[int], Sequence[str]] | None = None,
     lengths: np.ndarray | None = None,
@@ -117,7 +118,7 @@ def containment(
     # shorter: a prefix or not, without an alignment)
     one_off = (short >= MIN_CONTAINED_CHARS) & (long_ - short == 1)
     for i in np.flatnonzero((part >= 0.999) | one_off).tolist():
-        c = choices[i]
+        c = as_text(choices[i])
         if len(c) > lq:
             extends = c.startswith(q) and _cut_at_word(len(q), tokens_of(i) if tokens_of else (c,))
         else:
@@ -128,7 +129,8 @@ def containment(
     # alignment falls just short of containment can be such a merge, so only those few are looked at
     near = (part >= ELIDED_MIN_ALIGNMENT) & (part < CONTAINED_MIN_ALIGNMENT) & (short >= MIN_CONTAINED_CHARS)
     for i in np.flatnonzero(near & (long_ - short >= CONTAINED_MIN_EXTRA)).tolist():
-        inner, outer = (q, choices[i]) if lq < len(choices[i]) else (choices[i], q)
+        c = as_text(choices[i])
+        inner, outer = (q, c) if lq < len(c) else (c, q)
         if _merged_at_vowel(inner, outer):
             out[i] = max(out[i], (1.0 - 0.5 / len(inner)) * share[i])
     return out
@@ -182,9 +184,9 @@ def _cut_at_word(cut: int, words: Sequence[str]) -> bool:
 
 def score_strings(
     q: NameCode,
-    cores: Sequence[str],
-    compacts: Sequence[str],
-    sounds: Sequence[str],
+    cores: Sequence[str | bytes],
+    compacts: Sequence[str | bytes],
+    sounds: Sequence[str | bytes],
     concepts: Sequence[str],
     dominant: np.ndarray | None = None,
     core_tokens: Callable[[int], Sequence[str]] | None = None,
@@ -198,7 +200,9 @@ def score_strings(
     query's whole core) are asked, to tell an extension (MONO → MONOBANK) from another word (KENANG → KENANGA).
     Without it each candidate core counts as one word. An index that knows more passes it: ``core_lengths``, the
     cores' lengths, and ``may_share``, the positions of the candidates that can share a concept with the query (a
-    superset; only their ``concepts`` are read, so `concepts` may fetch on demand)."""
+    superset; only their ``concepts`` are read, so `concepts` may fetch on demand). The cores, whole names and sound
+    keys may be ASCII ``bytes`` (an index's packed columns, :mod:`similarity.columns`): rapidfuzz scores them as the
+    same ``str``."""
     whole = _cdist(q.compact, compacts, fuzz.ratio)
     if core_lengths is None:
         core_lengths = _lengths(cores)
@@ -222,7 +226,7 @@ def score_strings(
     return NameFactors(sight=sight, sound=sound, meaning=meaning, dominant=dominant)
 
 
-def _length_weight(q: str, choices: Sequence[str], lengths: np.ndarray | None = None) -> np.ndarray:
+def _length_weight(q: str, choices: Sequence[str | bytes], lengths: np.ndarray | None = None) -> np.ndarray:
     """How much a comparison of ``q`` with each choice counts on its own: 1 from `SHORT_CORE_CHARS` letters on the
     shorter side, less below (the rest is taken from the whole-name comparison)."""
     if lengths is None:
@@ -230,7 +234,7 @@ def _length_weight(q: str, choices: Sequence[str], lengths: np.ndarray | None = 
     return np.minimum(1.0, np.minimum(lengths, len(q)) / SHORT_CORE_CHARS)
 
 
-def _lengths(choices: Sequence[str]) -> np.ndarray:
+def _lengths(choices: Sequence[str | bytes]) -> np.ndarray:
     """Lengths of the choices as float32 (read once per query: touching thousands of strings is not free)."""
     return np.fromiter(map(len, choices), dtype=np.float32, count=len(choices))
 
@@ -282,7 +286,7 @@ class RowStrings(Sequence[str]):
         return list(operator.itemgetter(*rows)(self._strings))
 
 
-def _take(strings: Sequence[str], positions: np.ndarray) -> Sequence[str]:
+def _take(strings: Sequence[str | bytes], positions: np.ndarray) -> Sequence[str | bytes]:
     if isinstance(strings, RowStrings):
         return strings.take(positions)
     if len(positions) == len(strings):

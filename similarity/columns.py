@@ -1,0 +1,86 @@
+"""Per-mark strings held packed, for the re-scoring of thousands of candidates a query.
+
+An index keeps three strings per mark that every candidate's score reads (its core, its whole name without spaces
+and its sound key). As a Python list, a million of them are a million objects spread over the heap, and gathering a
+query's few thousand candidates touches each one (at 1M names about a tenth of a query's time). Packed, the ASCII
+strings that fit `WIDTH` are rows of one numpy bytes array, gathered in one call and handed to rapidfuzz as
+``bytes`` — which it compares with ``str`` by code point, so the scores are the same — and the rest (longer, or
+not ASCII: the normaliser leaves ASCII letters and digits, so in practice the long ones) are kept as ``str`` beside
+them. Measured at 1M names: p50 −11 % against lists (same top 10), and ~150 MB less memory::
+
+    >>> col = StringColumn()
+    >>> col.extend(["kopi", "kenangan", "kopí"])
+    >>> col.take(np.array([1, 2, 0]))
+    [b'kenangan', 'kopí', b'kopi']
+    >>> col[1], len(col)
+    ('kenangan', 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy as np
+
+WIDTH = 32
+"""Bytes per packed string: 99.9 % of the cores and sound keys of 1M generated names, 99.2 % of their whole names."""
+
+
+class StringColumn(Sequence[str]):
+    """Strings by row: ASCII ones up to `WIDTH` packed in a numpy bytes array, others kept aside as ``str``.
+
+    ``column[i]`` is always a ``str``; :meth:`take` gives many at once, the packed ones as ASCII ``bytes`` (for
+    rapidfuzz, which scores ``bytes`` and ``str`` alike by code point).
+
+    >>> col = StringColumn(["aqua", "x" * 40])
+    >>> [type(s).__name__ for s in col.take(np.array([0, 1]))]
+    ['bytes', 'str']
+    """
+
+    def __init__(self, strings: Iterable[str] = ()) -> None:
+        self._packed = np.zeros(0, dtype=f"S{WIDTH}")
+        self._other: dict[int, str] = {}  # row -> the string, for rows whose packed slot is empty
+        self._is_other = np.zeros(0, dtype=bool)
+        self.extend(strings)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        i = int(i)
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(f"row {i} is not in a column of {len(self)}")
+        if self._is_other[i]:
+            return self._other[i]
+        return self._packed[i].decode("ascii")
+
+    def extend(self, strings: Iterable[str]) -> None:
+        """Append strings (one ``numpy.concatenate`` per call: add them in large batches)."""
+        strings = list(strings)
+        start = len(self)
+        packable = [s.isascii() and len(s) <= WIDTH for s in strings]
+        packed = np.array([s.encode("ascii") if ok else b"" for s, ok in zip(strings, packable, strict=True)],
+                          dtype=f"S{WIDTH}")
+        self._packed = np.concatenate([self._packed, packed])
+        self._is_other = np.concatenate([self._is_other, ~np.asarray(packable, dtype=bool)])
+        self._other.update((start + i, s) for i, (s, ok) in enumerate(zip(strings, packable, strict=True)) if not ok)
+
+    def take(self, rows: np.ndarray) -> list[bytes | str]:
+        """The strings of ``rows``, in order: packed ones as ASCII ``bytes``, the others as ``str``."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out: list[bytes | str] = self._packed[rows].tolist()
+        if self._other:
+            for i in np.flatnonzero(self._is_other[rows]).tolist():
+                out[i] = self._other[int(rows[i])]
+        return out
+
+    def __iter__(self) -> Iterator[str]:
+        for i in range(len(self)):
+            yield self[i]
+
+
+def as_text(s: str | bytes) -> str:
+    """A string from a column as ``str`` (for the few candidates whose text is examined in Python)."""
+    return s.decode("ascii") if isinstance(s, bytes) else s
