@@ -50,6 +50,8 @@ class StringColumn(Sequence[str]):
         return len(self._packed)
 
     def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
         i = int(i)
         if i < 0:
             i += len(self)

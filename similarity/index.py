@@ -386,10 +386,11 @@ class MarkIndex:
     def name_candidates(self, code: NameCode) -> tuple[np.ndarray, np.ndarray]:
         """Rows worth re-scoring for a query name, with their dominant-word score (sorted by row).
 
-        Four sources, unioned: the nearest n-gram signatures by exact Hamming distance (FAISS), the marks sharing the
-        largest share of trigrams (`_gram_neighbours`), the marks that share an exact word, sound key or translated
-        concept with the query (token index, most dominant first), and the marks with a word the query's core
-        contains whole (:func:`~similarity.text.score.contained_words`).
+        Four sources, unioned: the nearest n-gram signatures by exact Hamming distance (FAISS, off by default), the
+        marks sharing the largest share of trigrams (`_gram_neighbours`), the marks that share an exact word, sound
+        key or translated concept with the query (token index, most dominant first; for a concept in more marks than
+        the cap, also those whose concept string is closest in length to the query's), and the marks with a word the
+        query's core contains whole (:func:`~similarity.text.score.contained_words`).
         """
         k = min(self.params.name_candidates, self._names.ntotal)
         rows = np.zeros(0, dtype=np.int64)

@@ -21,7 +21,7 @@ def test_every_string_comes_back_as_it_went_in():
     col = StringColumn(strings[:100])
     col.extend(strings[100:])
     assert len(col) == len(strings)
-    assert list(col) == strings and [col[i] for i in range(-3, 0)] == strings[-3:]
+    assert list(col) == strings and [col[i] for i in range(-3, 0)] == strings[-3:] and col[2:9:3] == strings[2:9:3]
     rows = np.array(rng.sample(range(len(strings)), 200))
     assert [as_text(s) for s in col.take(rows)] == [strings[i] for i in rows]
     assert col.take(np.zeros(0, dtype=np.int64)) == []
