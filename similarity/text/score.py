@@ -106,8 +106,8 @@ def containment(
     long_ = np.maximum(np.maximum(lengths, lq), 1)
     share = 0.5 + 0.5 * short / long_
     # the alignment is needed only where containment can count: a shorter side of MIN_CONTAINED_CHARS letters and a
-    # longer side CONTAINED_MIN_EXTRA letters longer (the partial ratio is the costliest scorer: about 40 % of the
-    # candidates of a query are the other's length or one letter off)
+    # longer side CONTAINED_MIN_EXTRA letters longer (the partial ratio is the costliest scorer; at 1M names 28 % of
+    # a query's candidates are skipped: the other's length, one letter off, or too short)
     part = np.zeros(len(lengths), dtype=np.float32)
     aligned = np.flatnonzero((short >= MIN_CONTAINED_CHARS) & (long_ - short >= CONTAINED_MIN_EXTRA))
     part[aligned] = _cdist(q, _take(choices, aligned), fuzz.partial_ratio, floor=ELIDED_MIN_ALIGNMENT)  # less: nothing
