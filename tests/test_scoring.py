@@ -106,6 +106,15 @@ def test_spelling_variants_score_the_same():
     assert scores == pytest.approx([1.0, 1.0, 1.0])
 
 
+@pytest.mark.parametrize("written, plain", [("Đak Lak", "Dak Lak"), ("Øresund", "Oresund"), ("Łódź", "Lodz"),
+                                            ("Æon", "Aeon"), ("Café Gaðr", "Cafe Gadr")])
+def test_letters_with_a_stroke_fold_like_accents(written, plain):
+    """Đ, Ø, Ł, Æ … do not decompose in Unicode: they are folded to the letters they are read as, not dropped."""
+    from similarity.text.normalize import normalize
+
+    assert normalize(written).tokens == normalize(plain).tokens
+
+
 def test_generic_kopi_alone_never_makes_marks_similar(index):
     medium = thresholds()["medium"]
     m = score_pairs(index, "Kopi Janji Jiwa", ["kenangan"], classes=[30])[0]

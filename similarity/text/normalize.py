@@ -100,8 +100,14 @@ def decode_name(raw: bytes | str) -> str:
         ) from None
 
 
+_UNDECOMPOSED = str.maketrans({"đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ł": "l", "ø": "o", "ŧ": "t", "æ": "ae",
+                               "œ": "oe", "þ": "th", "ŋ": "ng"})
+"""Latin letters whose stroke or ligature Unicode does not decompose (Đak = Dak, Øresund, Łódź): folded like the
+accents NFKD removes, instead of being dropped as non-letters."""
+
+
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_UNDECOMPOSED)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
