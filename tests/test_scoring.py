@@ -155,7 +155,17 @@ BAD_NAMES = {
     "emoji": "🙂🙂☕",
     "one_megabyte": "a" * 1_000_000,
     "invalid_utf8": b"Kopi \xff\xfe Kenangan",
+    "other_script": "宜家家居",
 }
+
+
+@pytest.mark.parametrize("name, script", [("宜家家居", "CJK"), ("Кофе Мир", "Cyrillic"), ("قهوة", "Arabic")])
+def test_a_name_in_another_script_is_refused_by_name(name, script):
+    """Not "no letters": the letters are there, in a script the engine does not compare; the message says which."""
+    from similarity.text.normalize import InvalidNameError, normalize
+
+    with pytest.raises(InvalidNameError, match=f"written in {script} letters.*Latin spelling"):
+        normalize(name)
 
 
 @pytest.mark.parametrize("name", BAD_NAMES.values(), ids=BAD_NAMES.keys())

@@ -167,5 +167,14 @@ def normalize(name: str | bytes, *, max_chars: int = MAX_NAME_CHARS) -> Normaliz
     tokens = _tokens(text)
     if not tokens:
         shown = text if len(text) <= 40 else text[:40] + "…"
+        # letters, but none Latin: say which script, not "no letters"
+        letters = [ch for ch in text if unicodedata.category(ch)[0] == "L"]
+        scripts = sorted({unicodedata.name(ch, "OTHER").split()[0] for ch in letters})
+        if scripts:
+            shown_scripts = ", ".join(s if s == "CJK" else s.title() for s in scripts)
+            raise InvalidNameError(
+                f"the name {shown!r} is written in {shown_scripts} letters, and names are compared in Latin "
+                "letters — give its Latin spelling (as registered with DJKI)"
+            )
         raise InvalidNameError(f"the name {shown!r} has no letters or digits to compare — give a word mark")
     return NormalizedName(original=text, tokens=tokens)
