@@ -164,8 +164,10 @@ def _score_rows(
         logo_sim = np.asarray([0.0 if e is None else e.similarity for e in evidence], dtype=np.float32)
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
     relation = goods_relation(qclasses, index.class_masks(rows))
-    statuses = index.statuses(rows)
-    status_w = np.asarray([STATUS_WEIGHT[s] for s in statuses], dtype=np.float32)
+    statuses = np.asarray(index.statuses(rows), dtype=object)
+    status_w = np.empty(len(rows), dtype=np.float32)
+    for status in set(statuses.tolist()):  # a comparison per status, not a dict lookup per candidate
+        status_w[statuses == status] = STATUS_WEIGHT[status]
     famous = np.zeros(len(rows), dtype=bool)
     unrelated = np.flatnonzero(relation == "unrelated")
     if len(unrelated):

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
 STATUS_CODES = {"registered": 0, "pending": 1, "expired": 2, "refused": 3}
 STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
+_STATUS_NAME_ARRAY = np.array([STATUS_NAMES.get(i, "") for i in range(max(STATUS_NAMES) + 1)], dtype=object)
 LOGO_CODE_SIZES = tuple(PART_BYTES * (i + 1) for i in range(len(CODE_PARTS)))
 """Byte lengths a stored logo code may have: all of `CODE_PARTS`, or a prefix of them (8 bytes, a pHash from a
 registry column; 16, an index of format 3). A logo is not found by the hashes its code lacks."""
@@ -175,7 +176,7 @@ class MarkIndex:
 
     # ------------------------------------------------------------------ size and lookup
     def __len__(self) -> int:
-        return int(self._alive.sum())
+        return len(self._row_of)  # the ids of the marks alive (summing `_alive` is 0.3 ms a call at 1M marks)
 
     def __contains__(self, mark_id: object) -> bool:
         row = self._row_of.get(str(mark_id))
@@ -585,7 +586,7 @@ class MarkIndex:
         return self._classes[rows]
 
     def statuses(self, rows: np.ndarray) -> list[str]:
-        return [STATUS_NAMES[int(s)] for s in self._status[rows]]
+        return _STATUS_NAME_ARRAY[self._status[rows]].tolist()
 
     def query(
         self,

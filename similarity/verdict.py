@@ -94,7 +94,9 @@ def overall(
     sign: np.ndarray, relation: np.ndarray, status_weight: np.ndarray, famous: np.ndarray
 ) -> np.ndarray:
     """The match score: sign similarity weighed by goods relatedness and the status of the earlier mark."""
-    goods = np.fromiter((GOODS_WEIGHT[r] for r in relation), dtype=np.float32, count=len(relation))
+    goods = np.empty(len(relation), dtype=np.float32)
+    for kind, weight in GOODS_WEIGHT.items():  # a comparison per kind, not a dict lookup per candidate
+        goods[relation == kind] = weight
     goods = np.where(famous, np.maximum(goods, FAMOUS_UNRELATED_WEIGHT), goods)
     return (sign * goods * status_weight).astype(np.float32)
 
