@@ -43,6 +43,7 @@ ELIDED_MIN_ALIGNMENT = 0.7
 ELIDED_MIN_PREFIX = 3
 """Letters before the join: a word of its own (INDO), not an initial syllable (LO|QUA)."""
 VOWELS = frozenset("aeiou")
+_VOWEL_STARTS = VOWELS | {v.encode() for v in VOWELS}
 PREFIX_MIN_REST = 3
 """A prefix ending inside a word must leave this many of its letters: MONO | BANK is an extension, KENANG | A is not
 (KENANGA, a flower, merely starts like KENANG)."""
@@ -117,7 +118,10 @@ def containment(
     # only a fully contained shorter name can be a prefix, so only those few are looked at (one letter longer or
     # shorter: a prefix or not, without an alignment)
     one_off = (short >= MIN_CONTAINED_CHARS) & (long_ - short == 1)
+    first = {q[:1], q[:1].encode()} if q.isascii() else {q[:1]}  # a column's strings may be bytes
     for i in np.flatnonzero((part >= 0.999) | one_off).tolist():
+        if choices[i][:1] not in first:  # a prefix starts with the same letter: most one-off names do not
+            continue
         c = as_text(choices[i])
         if len(c) > lq:
             extends = c.startswith(q) and _cut_at_word(len(q), tokens_of(i) if tokens_of else (c,))
@@ -129,6 +133,8 @@ def containment(
     # alignment falls just short of containment can be such a merge, so only those few are looked at
     near = (part >= ELIDED_MIN_ALIGNMENT) & (part < CONTAINED_MIN_ALIGNMENT) & (short >= MIN_CONTAINED_CHARS)
     for i in np.flatnonzero(near & (long_ - short >= CONTAINED_MIN_EXTRA)).tolist():
+        if (q[:1] if lq < lengths[i] else choices[i][:1]) not in _VOWEL_STARTS:  # the inner name must start so
+            continue
         c = as_text(choices[i])
         inner, outer = (q, c) if lq < len(c) else (c, q)
         if _merged_at_vowel(inner, outer):
