@@ -22,8 +22,8 @@ pytestmark = [pytest.mark.realdata, pytest.mark.slow, needs_shared]
 
 ALIAS_SAMPLE = 400
 RANDOM_PAIRS = 3_000
-DEV_RECALL_FLOOR = 0.85  # measured 0.875 (21 of 24); goal 0.9
-ALIAS_RECALL_FLOOR = 0.62  # measured 0.68 on all 3,683 aliases and on this sample; goal 0.98
+DEV_RECALL_FLOOR = 0.85  # measured 0.917 (22 of 24); goal 0.9
+ALIAS_RECALL_FLOOR = 0.66  # measured 0.718 on all 3,683 aliases, 0.705 on this sample; goal 0.98
 AUC_POSITIVES_FLOOR = 0.88  # measured 0.915 (all positives vs 10,000 random pairs)
 
 
@@ -85,12 +85,12 @@ def test_alias_recall_floor(aliases):
 
 
 @pytest.mark.xfail(
-    reason="goal not met: NSI matchNames hold abbreviations, translations and former or parent names that no "
-    "spelling, sound or lexicon score links (measured 0.68 of 3,683)",
+    reason="goal not met (issue 3 blocked on it): NSI matchNames hold translations and former or parent names that "
+    "no spelling, sound or lexicon score links — 673 of 3,683 pairs, a ceiling of 0.817; measured 0.718",
     strict=False,
 )
 def test_alias_recall_goal(aliases):
-    assert _recall(aliases) >= 0.9
+    assert _recall(aliases) >= 0.98
 
 
 @pytest.mark.xfail(
