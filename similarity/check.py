@@ -28,7 +28,7 @@ from .marks import CheckResult, Factors, Match, Query, Reason
 from .status import STATUS_WEIGHT, status_reason
 from .text.encode import NameCode, encode_name
 from .text.score import NameFactors, SharedWord, name_reasons, shared_words
-from .verdict import goods_relation, overall, sign_similarity, tier, verdict
+from .verdict import goods_relation, overall, sign_similarity, tier, verdict, weights_of
 
 MIN_SCORE = 0.2
 """Matches below this overall score are not worth showing to an applicant."""
@@ -164,10 +164,7 @@ def _score_rows(
         logo_sim = np.asarray([0.0 if e is None else e.similarity for e in evidence], dtype=np.float32)
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
     relation = goods_relation(qclasses, index.class_masks(rows))
-    statuses = np.asarray(index.statuses(rows), dtype=object)
-    status_w = np.empty(len(rows), dtype=np.float32)
-    for status in set(statuses.tolist()):  # a comparison per status, not a dict lookup per candidate
-        status_w[statuses == status] = STATUS_WEIGHT[status]
+    status_w = weights_of(index.statuses(rows), STATUS_WEIGHT)
     famous = np.zeros(len(rows), dtype=bool)
     unrelated = np.flatnonzero(relation == "unrelated")
     if len(unrelated):

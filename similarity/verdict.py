@@ -13,7 +13,7 @@ All weights and thresholds live here, each with its rationale; the thresholds co
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -90,13 +90,25 @@ def sign_similarity(name: np.ndarray, logo: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, hi + BOTH_SIGNS_BONUS * np.clip(lo - 0.5, 0, None) * (1 - hi) * 2)
 
 
+def weights_of(kinds: Sequence[str] | np.ndarray, weights: Mapping[str, float]) -> np.ndarray:
+    """``weights[k]`` for each kind ``k`` (a goods relation, a status) as float32: one comparison per distinct kind,
+    not a dict lookup per candidate; an unknown kind is a KeyError.
+
+    >>> [round(w, 2) for w in weights_of(["same", "unrelated", "same"], GOODS_WEIGHT).tolist()]
+    [1.0, 0.45, 1.0]
+    """
+    kinds = np.asarray(kinds, dtype=object)
+    out = np.empty(len(kinds), dtype=np.float32)
+    for kind in set(kinds.tolist()):
+        out[kinds == kind] = weights[kind]
+    return out
+
+
 def overall(
     sign: np.ndarray, relation: np.ndarray, status_weight: np.ndarray, famous: np.ndarray
 ) -> np.ndarray:
     """The match score: sign similarity weighed by goods relatedness and the status of the earlier mark."""
-    goods = np.empty(len(relation), dtype=np.float32)
-    for kind, weight in GOODS_WEIGHT.items():  # a comparison per kind, not a dict lookup per candidate
-        goods[relation == kind] = weight
+    goods = weights_of(relation, GOODS_WEIGHT)
     goods = np.where(famous, np.maximum(goods, FAMOUS_UNRELATED_WEIGHT), goods)
     return (sign * goods * status_weight).astype(np.float32)
 
