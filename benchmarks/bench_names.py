@@ -61,8 +61,7 @@ def exhaustive_scores(idx: MarkIndex, query: str) -> np.ndarray:
         r, d = idx._postings.get(key)
         np.maximum.at(dom, r, d)
     rows = np.arange(n)
-    cores, compacts, sounds = (column.take(rows) for column in (idx._core, idx._compact, idx._sound))
-    return score_strings(code, cores, compacts, sounds, idx._concept, dom, idx.core_tokens_of(rows)).name
+    return score_strings(code, *idx.name_strings(rows), idx._concept, dom, idx.core_tokens_of(rows)).name
 
 
 def recall_at_k(returned_scores: np.ndarray, truth: np.ndarray, k: int = 10) -> float:

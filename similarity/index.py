@@ -369,6 +369,10 @@ class MarkIndex:
                 index = self._logos if part == "phash" else self._more_logos[part]
                 index.add(rows[has], code_part(codes[has], part))
 
+    def _logo_count(self) -> int:
+        """How many marks alive have a logo."""
+        return int(((self._logo_len > 0) & self._alive).sum())
+
     def _has_logo_part(self, rows: np.ndarray, part: str) -> np.ndarray:
         """Whether each of `rows` has a logo code with the hash `part` (one of `CODE_PARTS`)."""
         return self._logo_len[rows] > CODE_PARTS.index(part) * PART_BYTES
@@ -507,10 +511,15 @@ class MarkIndex:
         """How distinctive a (concept) word is in the given classes of this registry (0..1)."""
         return self._stats.distinctiveness(word, classes)
 
+    def name_strings(self, rows: np.ndarray) -> tuple[list[str | bytes], list[str | bytes], list[str | bytes]]:
+        """(core, whole name without spaces, sound key) of `rows`, as :func:`score_strings` takes them (ASCII ones as
+        ``bytes``, from the packed columns)."""
+        return self._core.take(rows), self._compact.take(rows), self._sound.take(rows)
+
     def name_factors(self, code: NameCode, rows: np.ndarray, dominant: np.ndarray) -> NameFactors:
         """Sight, sound, meaning and dominant-word factors of `rows` for a query (`score_strings` with what the index
         knows already: the cores' lengths, and which rows can share a concept, from the token postings)."""
-        cores, compacts, sounds = (column.take(rows) for column in (self._core, self._compact, self._sound))
+        cores, compacts, sounds = self.name_strings(rows)
         words = [self._postings.get("w:" + c)[0] for c in dict.fromkeys(code.concept.split())]
         may_share = np.flatnonzero(np.isin(rows, np.concatenate(words))) if words else np.zeros(0, dtype=np.int64)
         return score_strings(
@@ -609,7 +618,7 @@ class MarkIndex:
             "format_version": FORMAT_VERSION,
             "generation": self.generation,
             "marks": len(self),
-            "logos": int(((self._logo_len > 0) & self._alive).sum()),
+            "logos": self._logo_count(),
             "built_at": self.built_at,
             "path": str(self.path) if self.path else None,
             "params": self.params.__dict__,
@@ -666,7 +675,7 @@ class MarkIndex:
                     "counts": {
                         "marks": len(self),
                         "rows": len(self._ids),
-                        "logos": int(((self._logo_len > 0) & self._alive).sum()),
+                        "logos": self._logo_count(),
                     },
                     "params": self.params.__dict__,
                     "source": self.source,
@@ -789,7 +798,8 @@ def _query_parts(query_codes: np.ndarray) -> tuple[str, ...]:
 
 
 def _logo_query(codes: np.ndarray) -> np.ndarray:
-    """A query's logo codes as ``(variants, 8 or 16)`` uint8; one flat code becomes one variant."""
+    """A query's logo codes as ``(variants, 8, 16 or 24)`` uint8 (`LOGO_CODE_SIZES`); one flat code becomes one
+    variant."""
     codes = np.ascontiguousarray(codes, dtype=np.uint8)
     if codes.ndim == 1:
         codes = codes[None]
