@@ -67,7 +67,9 @@ class StringColumn(Sequence[str]):
         packed, other = [], []
         while chunk := list(itertools.islice(it, CHUNK)):  # bounded temporaries: a load packs a million at once
             start = len(self) + sum(map(len, packed))
-            fits = np.fromiter((s.isascii() and len(s) <= WIDTH for s in chunk), dtype=bool, count=len(chunk))
+            # numpy drops a packed string's trailing NULs: such a string is kept aside, as one too long
+            fits = np.fromiter((s.isascii() and len(s) <= WIDTH and not s.endswith("\0") for s in chunk), dtype=bool,
+                               count=len(chunk))
             packed.append(np.array([s.encode("ascii") if ok else b"" for s, ok in zip(chunk, fits, strict=True)],
                                    dtype=f"S{WIDTH}"))
             other.append(~fits)

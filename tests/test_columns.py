@@ -15,7 +15,7 @@ from similarity.text.score import score_names, score_strings
 
 def test_every_string_comes_back_as_it_went_in():
     rng = random.Random(1)
-    strings = ["", "a", "x" * WIDTH, "y" * (WIDTH + 1), "kopí", "宜家家居", "ñandú" * 10, "mono bank"]
+    strings = ["", "a", "x" * WIDTH, "y" * (WIDTH + 1), "kopí", "宜家家居", "ñandú" * 10, "mono bank", "nul\0"]
     strings += ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789 ") for _ in range(rng.randint(0, 50)))
                 for _ in range(500)]
     col = StringColumn(strings[:100])
