@@ -1,0 +1,263 @@
+"""The truth benchmark (issue 18): what the verdict says to real queries, judged per query and per labelled pair.
+
+    python -m benchmarks.bench_verdict                 # demo registry; needs ../shared (or $SIMILARITY_SHARED)
+    python -m benchmarks.bench_verdict --shops 1000 --brands 1000 --out benchmarks/results/verdict.json
+
+What it measures, against the bundled demo registry (18,596 real brand names):
+
+- **query-level tier rates** (the worst match of ``check()``'s top 10 decides, as a user sees it):
+  real Tokopedia shop names, no classes (evaluation only: never printed, written or trained on — only counted);
+  a leave-one-out run over name-suggestion-index brands with their own classes, where the query's own brand
+  (same Wikidata id, same owner or the same name) is left out. NSI brands that share a market with their matches
+  coexist for the same goods, so a "high" there is, with few exceptions, a false alarm (DOMAIN.md §8);
+- **precision and recall per tier** on the blind-judged examiner pairs (``eval/examiner_pairs_dev.csv``; names
+  only, goods assumed the same, so scored without classes), split into the rows a shipped model may train on
+  (``nsi-coexisting``: the ``train`` half and the held-out ``test`` half of scripts/train_verdict.py's split) and
+  the evaluation-only ``tokopedia-shop`` rows;
+- the dispute pairs (``eval/name_pairs_dev.csv``): earlier mark in the top 10 and the tier it gets.
+
+Shop names and the tokopedia examiner rows appear in the output only as counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.realdata import shared_dir
+from benchmarks.report import print_table, write_results
+from similarity.build import open_index
+from similarity.check import check, score_pairs
+from similarity.index import MarkIndex
+from similarity.marks import RISKS, Mark
+from similarity.text.normalize import InvalidNameError, normalize
+from similarity.verdict import tier
+
+SEED = 20261201
+RESULTS = Path("benchmarks/results/verdict.json")
+TIERS = ("high", "medium", "low", "clear")
+
+
+def _compact(name: str) -> str | None:
+    try:
+        return normalize(name).compact
+    except InvalidNameError:
+        return None
+
+
+def shop_names(shared: Path, n: int, seed: int = SEED) -> list[str]:
+    """``n`` distinct real Tokopedia shop names (fixed seed). Evaluation only."""
+    path = shared / "data" / "raw" / "tokopedia-umkm-annisaraulitaa" / "products.tsv"
+    with open(path, encoding="utf-8") as f:
+        names = sorted({(r.get("shop_name") or "").strip() for r in csv.DictReader(f, delimiter="\t")} - {""})
+    names = [s for s in names if _compact(s)]
+    rng = np.random.default_rng(seed)
+    return [names[i] for i in sorted(rng.choice(len(names), size=min(n, len(names)), replace=False))]
+
+
+def nsi_brands(shared: Path) -> dict[str, dict[str, str]]:
+    """name-suggestion-index rows by their id (``NSI-<id>`` in the demo registry)."""
+    with open(shared / "data" / "raw" / "name-suggestion-index" / "brands.tsv", encoding="utf-8") as f:
+        return {r["id"]: r for r in csv.DictReader(f, delimiter="\t")}
+
+
+def same_brand(query: Mark, other: Mark, brands: dict[str, dict[str, str]]) -> bool:
+    """Two rows of one brand or one owner: not a conflict between two marks (left out of the leave-one-out)."""
+    if query.id == other.id:
+        return True
+    qa, ob = brands.get(query.id[4:]), brands.get(other.id[4:])
+    if qa and ob and qa.get("brand_wikidata") and qa.get("brand_wikidata") == ob.get("brand_wikidata"):
+        return True
+    if query.owner and query.owner.casefold() == (other.owner or "").casefold():
+        return True
+    return _compact(query.name) is not None and _compact(query.name) == _compact(other.name)
+
+
+def worst_risk(risks: Sequence[str]) -> str:
+    return min(risks, key=RISKS.index) if risks else "clear"
+
+
+def tier_rates(risks: Sequence[str]) -> dict[str, float]:
+    c = Counter(risks)
+    n = max(len(risks), 1)
+    out = {t: round(c[t] / n, 4) for t in TIERS}
+    out["medium_or_high"] = round((c["high"] + c["medium"]) / n, 4)
+    out["n"] = len(risks)
+    return out
+
+
+def shop_run(index: MarkIndex, names: Sequence[str]) -> tuple[list[str], list[float]]:
+    risks, times = [], []
+    for name in names:
+        t = time.perf_counter()
+        r = check(index, name, top=10)
+        times.append(time.perf_counter() - t)
+        risks.append(r.verdict.risk)
+    return risks, times
+
+
+def brand_run(index: MarkIndex, brands: dict[str, dict[str, str]], n: int, seed: int = SEED) -> list[str]:
+    marks = [m for m in index if m.id.startswith("NSI-") and m.classes]
+    rng = np.random.default_rng(seed)
+    picked = [marks[i] for i in sorted(rng.choice(len(marks), size=min(n, len(marks)), replace=False))]
+    risks = []
+    for q in picked:
+        r = check(index, q.name, classes=q.classes, top=30)
+        rest = [m.risk for m in r.matches if not same_brand(q, m.mark, brands)][:10]
+        risks.append(worst_risk(rest))
+    return risks
+
+
+def examiner_pairs(shared: Path) -> list[dict[str, str]]:
+    with open(shared / "data" / "eval" / "examiner_pairs_dev.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def examiner_split(pid: str) -> str:
+    """``train`` or ``test``: a fixed half of the shippable examiner rows (by a hash of the pair id) is held out,
+    never trained or tuned on by scripts/train_verdict.py and reported on its own here."""
+    return "test" if zlib.crc32(pid.encode()) % 2 else "train"
+
+
+def score_examiner(index: MarkIndex, rows: Sequence[dict[str, str]]) -> list[tuple[str, str, float, str]]:
+    """(split, label, score, tier) per pair; the later mark is added to the index as its own row."""
+    extra = [
+        Mark(id=f"EXB-{r['pid']}", name=r["name_b"], classes=tuple(int(c) for c in (r["classes_b"] or "").split(";") if c))
+        for r in rows
+    ]
+    ok = []
+    for m in extra:
+        try:
+            index.add([m])
+            ok.append(m.id)
+        except (ValueError, InvalidNameError):
+            pass
+    out = []
+    for r in rows:
+        mid = f"EXB-{r['pid']}"
+        split = "tokopedia" if r["source"] == "tokopedia-shop" else examiner_split(r["pid"])
+        m = score_pairs(index, r["name_a"], [mid])[0] if mid in ok else None
+        s = float(m.score) if m else 0.0
+        out.append((split, r["label"], s, m.risk if m else tier(s)))
+    index.remove(ok)
+    return out
+
+
+def per_tier(scored: Sequence[tuple[str, str, float, str]]) -> dict[str, dict[str, float | int]]:
+    """Cumulative precision (yes among yes+no at or above the tier) and recall of the yes pairs, per tier."""
+    out = {}
+    yes_total = sum(1 for _, lab, _, _ in scored if lab == "yes")
+    for i, t in enumerate(TIERS[:3]):
+        at = [lab for _, lab, _, rk in scored if TIERS.index(rk) <= i]
+        yes, no = at.count("yes"), at.count("no")
+        out[t] = {
+            "pairs": len(at),
+            "yes": yes,
+            "no": no,
+            "unsure": at.count("unsure"),
+            "precision": round(yes / (yes + no), 3) if yes + no else float("nan"),
+            "recall": round(yes / yes_total, 3) if yes_total else float("nan"),
+        }
+    return out
+
+
+def auc(scored: Sequence[tuple[str, str, float, str]]) -> float:
+    pos = np.array([s for _, lab, s, _ in scored if lab == "yes"])
+    neg = np.array([s for _, lab, s, _ in scored if lab == "no"])
+    if not len(pos) or not len(neg):
+        return float("nan")
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return round(float(greater / (len(pos) * len(neg))), 3)
+
+
+def dispute_run(index: MarkIndex, shared: Path) -> dict[str, float | int]:
+    """Dispute pairs against the demo registry with the earlier marks added: rank and tier of the earlier mark."""
+    with open(shared / "data" / "eval" / "name_pairs_dev.csv", encoding="utf-8") as f:
+        pairs = list(csv.DictReader(f))
+    index.add([Mark(id=f"DEV-{p['id']}", name=p["earlier"]) for p in pairs])
+    found, at_medium, similar, rows = 0, 0, 0, []
+    for p in pairs:
+        r = check(index, p["later"], top=10)
+        want = _compact(p["earlier"])
+        hit = next((m for m in r.matches if m.mark.id == f"DEV-{p['id']}" or _compact(m.mark.name) == want), None)
+        rows.append({"id": p["id"], "expect": p["expect"], "found": hit is not None, "risk": hit.risk if hit else None})
+        if p["expect"] == "similar":
+            similar += 1
+            if hit is not None:
+                found += 1
+                at_medium += hit.risk in ("high", "medium")
+    index.remove([f"DEV-{p['id']}" for p in pairs])
+    return {
+        "similar": similar,
+        "recall_at_10": round(found / similar, 3),
+        "found_at_medium_or_high": at_medium,
+        "found": found,
+        "pairs": rows,
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shops", type=int, default=1000, help="real Tokopedia shop names to query (no classes)")
+    ap.add_argument("--brands", type=int, default=1000, help="NSI brands to query leave-one-out, with classes")
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    args = ap.parse_args(argv)
+    shared = shared_dir()
+    if shared is None:
+        sys.exit("bench_verdict needs ../shared/data (or $SIMILARITY_SHARED)")
+    index = open_index()
+    brands = nsi_brands(shared)
+
+    shops, shop_times = shop_run(index, shop_names(shared, args.shops))
+    nsi = brand_run(index, brands, args.brands)
+    scored = score_examiner(index, examiner_pairs(shared))
+    disputes = dispute_run(index, shared)
+
+    rates = {"shop_names": tier_rates(shops), "nsi_coexisting_loo": tier_rates(nsi)}
+    print_table(
+        "Query-level tiers (worst match of the top 10), demo registry",
+        ["queries", "n", "high", "medium", "low", "clear", "medium or high"],
+        [[k, v["n"], f"{v['high']:.1%}", f"{v['medium']:.1%}", f"{v['low']:.1%}", f"{v['clear']:.1%}",
+          f"{v['medium_or_high']:.1%}"] for k, v in rates.items()],
+    )
+    examiner = {}
+    rows = []
+    for split in ("train", "test", "tokopedia", "all"):
+        part = [s for s in scored if split == "all" or s[0] == split]
+        pt = per_tier(part)
+        examiner[split] = {"per_tier": pt, "auc": auc(part), "n": len(part),
+                           "labels": dict(Counter(lab for _, lab, _, _ in part))}
+        for t in TIERS[:3]:
+            rows.append([split, t, pt[t]["pairs"], pt[t]["yes"], pt[t]["no"], pt[t]["precision"], pt[t]["recall"]])
+    print_table(
+        "Examiner pairs: at or above each tier (precision = yes / (yes + no); recall of the yes pairs)",
+        ["split", "tier", "pairs", "yes", "no", "precision", "recall"],
+        rows,
+    )
+    print("AUC yes vs no:", {k: v["auc"] for k, v in examiner.items()})
+    print(f"Dispute pairs (demo + earlier marks): recall@10 {disputes['recall_at_10']} "
+          f"({disputes['found']}/{disputes['similar']}), found similar at medium or high "
+          f"{disputes['found_at_medium_or_high']}/{disputes['found']}")
+    print(f"check() on shop names: p50 {1000 * float(np.median(shop_times)):.2f} ms")
+    payload = {
+        "command": "python -m benchmarks.bench_verdict " + " ".join(argv or sys.argv[1:]),
+        "registry": {"marks": len(index), "source": "bundled demo registry"},
+        "query_level": rates,
+        "examiner_pairs": examiner,
+        "disputes": disputes,
+        "check_p50_ms_shops": round(1000 * float(np.median(shop_times)), 3),
+    }
+    write_results(args.out, payload)
+    return payload
+
+
+if __name__ == "__main__":
+    main()
