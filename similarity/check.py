@@ -20,17 +20,19 @@ from typing import Any
 
 import numpy as np
 
-from .classes import goods_similarity, parse_classes
+from .classes import goods_similarity, mask_classes, parse_classes
+from .conflict import RESCORED, explain, rescore
 from .famous import is_famous
 from .image.score import LogoEvidence
 from .index import MarkIndex
 from .marks import CheckResult, Factors, Match, Query, Reason
 from .status import STATUS_WEIGHT, status_reason
 from .text.encode import NameCode, encode_name
+from .text.evidence import PairEvidence
 from .text.score import NameFactors, SharedWord, name_reasons, shared_words
-from .verdict import goods_relation, overall, sign_similarity, tier, verdict, weights_of
+from .verdict import goods_relation, goods_weights, sign_similarity, thresholds, tier, verdict, weights_of
 
-MIN_SCORE = 0.2
+MIN_SCORE = 0.01
 """Matches below this overall score are not worth showing to an applicant."""
 
 
@@ -136,7 +138,7 @@ def score_pairs(
     known = [i for i in mark_ids if i in index]
     rows = np.asarray(sorted({index.row_of(i) for i in known}), dtype=np.int64)
     dom = index.dominance(code, rows) if code is not None else np.zeros(len(rows), dtype=np.float32)
-    matches = _score_rows(index, code, qlogo, qclasses, rows, dom, top=len(rows), min_score=-1.0)
+    matches = _score_rows(index, code, qlogo, qclasses, rows, dom, top=len(rows), min_score=-1.0, rescored=len(rows))
     by_id = {m.mark.id: m for m in matches}
     return [by_id.get(i) for i in mark_ids]
 
@@ -152,6 +154,7 @@ def _score_rows(
     top: int,
     min_score: float,
     logo_limits: Mapping[str, int] | None = None,
+    rescored: int = RESCORED,
 ) -> tuple[Match, ...]:
     """Every factor for the candidate rows, weighed and ranked; the best ``top`` as explained matches."""
     if len(rows) == 0:
@@ -170,31 +173,38 @@ def _score_rows(
     if len(unrelated):
         for i, m in zip(unrelated, index.marks_at(rows[unrelated]), strict=True):
             famous[i] = is_famous(m.name) is not None
-    score = overall(sign_similarity(name_score, logo_sim), relation, status_w, famous)
+    goods_w = goods_weights(relation, famous)
+    evidence_at: dict[int, PairEvidence] = {}
+    if code is not None:
+        # the first pass ranks by string ratios; its best are re-read word by word and scored by the learned model
+        first = sign_similarity(name_score, logo_sim) * goods_w * status_w
+        reread = np.argsort(-first, kind="stable")[: max(rescored, top)]
+        prob, name_evidence = rescore(
+            code, index.codes_at(rows[reread]), [mask_classes(m) for m in index.class_masks(rows[reread])], qclasses,
+            index.distinctiveness,
+        )
+        conflict = np.zeros(len(rows), dtype=np.float32)
+        conflict[reread] = prob
+        evidence_at = dict(zip(reread.tolist(), name_evidence, strict=True))
+        name_score = conflict
+    score = (sign_similarity(name_score, logo_sim) * goods_w * status_w).astype(np.float32)
 
     order = np.argsort(-score, kind="stable")
-    order = order[score[order] >= min_score][:top]
+    order = order[score[order] >= min_score]
+    order, marks, same = _one_row_per_brand(index, rows, order, top, group=min_score >= 0)
     picked = rows[order]
-    marks = index.marks_at(picked)
     codes = index.codes_at(picked) if code is not None else [None] * len(picked)
     matches = []
     for j, i in enumerate(order):
         mark, mcode = marks[j], codes[j]
         reasons: list[Reason] = []
-        factors = {"sight": None, "sound": None, "meaning": None, "logo": None, "goods": None}
+        factors: dict[str, float | None] = {"sight": None, "sound": None, "meaning": None, "logo": None}
         if names is not None and mcode is not None:
-            sight, sound, meaning, d = (
-                float(names.sight[i]),
-                float(names.sound[i]),
-                float(names.meaning[i]),
-                float(names.dominant[i]),
-            )
-            best = _dominant_shared_word(index, code, mcode, mark.classes)
-            # the dominant-word score counts under the factor through which the word is shared
-            kind = best.kind if best is not None else "sight"
-            factors.update(sight=sight, sound=sound, meaning=meaning)
-            factors[kind] = max(factors[kind], d)
-            reasons += name_reasons(code, mcode, sight, sound, meaning, d, best)
+            sight, sound, meaning = float(names.sight[i]), float(names.sound[i]), float(names.meaning[i])
+            factors.update(sight=sight, sound=sound, meaning=meaning, name=float(name_score[i]))
+            reasons += explain(code, mcode, evidence_at.get(int(i)), float(name_score[i]), thresholds())
+            # the string ratios behind the first pass, each with its number (the dominant word is explained above)
+            reasons += name_reasons(code, mcode, sight, sound, meaning, 0.0, None)
         detail: dict[str, Any] = {}
         ev = evidence[i]
         if ev is not None:
@@ -209,7 +219,7 @@ def _score_rows(
                 rid, ren = ev.reason()
                 reasons.append(Reason("logo", rid, ren))
         goods = goods_similarity(qclasses, mark.classes)
-        factors["goods"] = goods.score
+        factors["goods"], factors["status"] = float(goods_w[i]), float(status_w[i])
         if goods.relation in ("same", "related"):
             rid, ren = goods.reason()
             reasons.append(Reason("goods", rid, ren))
@@ -233,9 +243,47 @@ def _score_rows(
                 reasons=tuple(reasons),
                 risk=tier(s),
                 detail=detail,
+                same_brand=same[j],
             )
         )
     return tuple(matches)
+
+
+def _one_row_per_brand(
+    index: MarkIndex, rows: np.ndarray, order: np.ndarray, top: int, *, group: bool = True
+) -> tuple[np.ndarray, list, list[tuple[str, ...]]]:
+    """The best ``top`` of ``order`` with one row per brand (the same name and owner): the other rows of a brand are
+    folded into its best one and listed by id, so the same brand does not fill the top 10."""
+    if not group:
+        order = order[:top]
+        return order, index.marks_at(rows[order]), [()] * len(order)
+    kept: list[int] = []
+    marks: list = []
+    same: list[list[str]] = []
+    key_at: dict[tuple[str, str], int] = {}
+    start = 0
+    while len(kept) < top and start < len(order):
+        chunk = order[start : start + 3 * top]
+        start += len(chunk)
+        for i, m in zip(chunk.tolist(), index.marks_at(rows[chunk]), strict=True):
+            key = (_brand_key(m.name), m.owner.casefold().strip())
+            if key in key_at:
+                same[key_at[key]].append(m.id)
+                continue
+            if len(kept) == top:
+                continue
+            key_at[key] = len(kept)
+            kept.append(i)
+            marks.append(m)
+            same.append([])
+    return np.asarray(kept, dtype=np.int64), marks, [tuple(s) for s in same]
+
+
+def _brand_key(name: str) -> str:
+    try:
+        return encode_name(name).compact
+    except ValueError:
+        return name.casefold()
 
 
 def _dominant_shared_word(

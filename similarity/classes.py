@@ -287,3 +287,21 @@ def relatedness_matrix() -> np.ndarray:
         matrix[number, number] = SAME_SCORE
     matrix.flags.writeable = False
     return matrix
+
+
+def class_mask(classes: Iterable[int]) -> int:
+    """The Nice classes as a bit mask (bit ``c`` for class ``c``), as an index stores them per mark.
+
+    >>> class_mask([29, 30]) == (1 << 29) | (1 << 30), mask_classes(class_mask([29, 30]))
+    (True, (29, 30))
+    """
+    m = 0
+    for c in classes:
+        m |= 1 << int(c)
+    return m
+
+
+def mask_classes(mask: int) -> tuple[int, ...]:
+    """The classes of a bit mask made by `class_mask`."""
+    mask = int(mask)
+    return tuple(c for c in range(1, 46) if mask >> c & 1)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import faiss
 import numpy as np
 
+from .classes import class_mask
 from .columns import StringColumn
 from .image.hash import CODE_BYTES, CODE_PARTS, DIHEDRAL, PART_BYTES, code_part
 from .marks import Mark
@@ -111,13 +112,6 @@ class IndexParams:
     """Per shared word or sound key, the most dominant marks; for a common concept also as many again of the marks
     whose concept string is as long as the query's (at 1M names recall@10 0.9871 → 0.9900, +0.5 ms p50)."""
     logo_candidates: int = 50
-
-
-def class_mask(classes: Iterable[int]) -> int:
-    m = 0
-    for c in classes:
-        m |= 1 << int(c)
-    return m
 
 
 class StaleIndexWarning(UserWarning):

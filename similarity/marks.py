@@ -94,6 +94,11 @@ class Reason:
 class Factors:
     """Per-factor similarity in 0..1; ``None`` means the factor was not computed (e.g. no logo given).
 
+    ``sight``, ``sound`` and ``meaning`` are the string likenesses of the first pass; ``name`` is the calibrated
+    probability that an examiner sees a conflict between the names (the learned model over the word-by-word
+    evidence); ``goods`` and ``status`` are the weights the score was multiplied by. Without a logo,
+    ``score == name × goods × status``.
+
     >>> Factors(sight=0.9).to_dict()["logo"] is None
     True
     """
@@ -103,6 +108,8 @@ class Factors:
     meaning: float | None = None
     logo: float | None = None
     goods: float | None = None
+    name: float | None = None
+    status: float | None = None
 
     def to_dict(self) -> dict[str, float | None]:
         return {k: (None if v is None else round(float(v), 4)) for k, v in asdict(self).items()}
@@ -123,6 +130,8 @@ class Match:
     reasons: tuple[Reason, ...] = ()
     risk: str = "clear"
     detail: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    same_brand: tuple[str, ...] = ()
+    """Ids of the other rows of the same brand (same name and owner) folded into this match."""
 
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
         return {
@@ -133,6 +142,7 @@ class Match:
             "reasons": [r.text(lang) for r in self.reasons],
             "reasons_detail": [{"factor": r.factor, "id": r.id, "en": r.en} for r in self.reasons],
             **({"detail": self.detail} if self.detail else {}),
+            **({"same_brand": list(self.same_brand)} if self.same_brand else {}),
         }
 
     @classmethod
@@ -145,6 +155,7 @@ class Match:
             reasons=reasons,
             risk=d.get("risk", "clear"),
             detail=d.get("detail", {}),
+            same_brand=tuple(d.get("same_brand", ())),
         )
 
 

@@ -22,11 +22,12 @@ import numpy as np
 from .classes import LAST_GOODS_CLASS, related_classes
 from .marks import RISKS, Match, Reason, Verdict
 
-GOODS_WEIGHT = {"same": 1.0, "related": 0.9, "unrelated": 0.45, "unknown": 0.95, "any": 1.0}
+GOODS_WEIGHT = {"same": 1.0, "related": 0.9, "unrelated": 0.45, "unknown": 0.75, "any": 1.0}
 """How much of the sign similarity survives the goods comparison. Same class: all of it. Related classes (a rule in
 class_relations.tsv): most of it — examiners treat coffee vs cafés as similar goods. Unrelated: under half, since
 Art. 21(1)(a) needs similar goods, yet class numbers are weak evidence of the actual goods. Unknown (the mark has
-no classes on record): nearly all, to stay on the safe side. ``any``: the query named no classes, so every class
+no classes on record): between related and unrelated — unknown goods are not "the same goods" (issue 18), yet
+the mark may well cover them. ``any``: the query named no classes, so every class
 counts (said so in the output)."""
 FAMOUS_UNRELATED_WEIGHT = 0.9
 """Art. 21(1)(c): a famous mark is protected for dissimilar goods too."""
@@ -104,13 +105,22 @@ def weights_of(kinds: Sequence[str] | np.ndarray, weights: Mapping[str, float]) 
     return out
 
 
+def goods_weights(relation: np.ndarray, famous: np.ndarray) -> np.ndarray:
+    """How much of the sign similarity survives the goods comparison, per mark (`GOODS_WEIGHT`; a famous mark keeps
+    `FAMOUS_UNRELATED_WEIGHT` for dissimilar goods). This is the ``goods`` factor a match shows.
+
+    >>> goods_weights(np.array(["same", "unrelated", "unrelated"]), np.array([False, False, True])).round(2).tolist()
+    [1.0, 0.45, 0.9]
+    """
+    goods = weights_of(relation, GOODS_WEIGHT)
+    return np.where(famous, np.maximum(goods, FAMOUS_UNRELATED_WEIGHT), goods).astype(np.float32)
+
+
 def overall(
     sign: np.ndarray, relation: np.ndarray, status_weight: np.ndarray, famous: np.ndarray
 ) -> np.ndarray:
-    """The match score: sign similarity weighed by goods relatedness and the status of the earlier mark."""
-    goods = weights_of(relation, GOODS_WEIGHT)
-    goods = np.where(famous, np.maximum(goods, FAMOUS_UNRELATED_WEIGHT), goods)
-    return (sign * goods * status_weight).astype(np.float32)
+    """The match score: sign similarity × goods weight × status weight (the three factors a match shows)."""
+    return (sign * goods_weights(relation, famous) * status_weight).astype(np.float32)
 
 
 def verdict(matches: Sequence[Match], query_classes: Sequence[int]) -> Verdict:

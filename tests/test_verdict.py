@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from similarity.check import check, score_pairs
-from similarity.index import MarkIndex, class_mask
+from similarity.classes import class_mask
+from similarity.index import MarkIndex
 from similarity.marks import FACTORS, RISKS, Factors, Mark, Match
 from similarity.status import STATUS_WEIGHT
 from similarity.verdict import (

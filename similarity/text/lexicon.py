@@ -15,7 +15,8 @@ water, English ``air`` = udara) only the Indonesian sense is listed, because the
 Indonesian first. Loading refuses a word listed under two concepts, so a bad edit fails the tests.
 
 ``data/generic_words.tsv`` maps descriptive words (DOMAIN.md §4) to a kind: goods, shop, quality,
-place, legal or article (``the``, ``el``, ``le``: a foreign mark's article is not its distinctive element).
+place, legal, article (``the``, ``el``, ``le``: a foreign mark's article is not its distinctive element) or
+honorific (``pak``, ``bu``, ``mas``: DOMAIN.md §8, as weak as "Mr").
 It is a prior: scoring down-weights these words and never drops them, and the registry's per-class IDF refines
 the weights.
 """
@@ -34,9 +35,10 @@ from types import MappingProxyType
 
 __all__ = ["GENERIC_KINDS", "Lexicon", "concept_text", "generic_words", "load_lexicon", "parse_lexicon"]
 
-GENERIC_KINDS = frozenset({"goods", "shop", "quality", "place", "legal", "article"})
+GENERIC_KINDS = frozenset({"goods", "shop", "quality", "place", "legal", "article", "honorific"})
 _LEXICON_FILE = "lexicon_id_en.tsv"
 _GENERIC_FILE = "generic_words.tsv"
+CLASS_GENERIC_FILE = "class_generic_words.tsv"
 _WORD_COLUMNS = ("indonesian", "english", "other")
 
 
@@ -67,7 +69,8 @@ class Lexicon:
         found = self.index.get(token)
         if found is not None or len(token) < 4 or not token.endswith("s"):
             return found
-        for stem in (token[:-1], token[:-2]):
+        # "gemas" is not gem + as: only "-es" may drop two letters (boxes -> box), any other plural drops its "s"
+        for stem in (token[:-1], token[:-2]) if token.endswith("es") else (token[:-1],):
             if stem in self.english:
                 return self.index[stem]
         return None
@@ -128,13 +131,18 @@ def word_lists_digest() -> str:
     12
     """
     h = hashlib.sha256()
-    for name in (_LEXICON_FILE, _GENERIC_FILE):
+    for name in (_LEXICON_FILE, _GENERIC_FILE, CLASS_GENERIC_FILE):
         h.update(_data_bytes(name))
     return h.hexdigest()[:12]
 
 
 def _data_bytes(name: str) -> bytes:
     return _data_file(name).read_bytes()
+
+
+def data_text(name: str) -> str:
+    """The text of one of the package's word lists."""
+    return _data_text(name)
 
 
 def _data_text(name: str) -> str:

@@ -14,11 +14,14 @@ registry is small. Counts are per concept, so ``kopi`` and ``coffee`` pool toget
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from .lexicon import generic_words
+from .lexicon import CLASS_GENERIC_FILE, data_text, generic_words, load_lexicon
 
 HALF_RATE = 0.002
 """A word used by 0.2 % of the marks of a class is half as distinctive as a unique word."""
@@ -51,6 +54,46 @@ FUNCTION_WORDS = frozenset(
     ]
 )
 FUNCTION_CAP = 0.05
+
+
+@lru_cache(maxsize=1)
+def honorific_concepts() -> frozenset[str]:
+    """The honorifics and kinship words of ``data/generic_words.tsv`` (DOMAIN.md §8: in "Bakso Pak Kumis" the mark is
+    KUMIS) and the concepts the lexicon files them under (``pak`` → ``bapak``): the statistics count concept tokens,
+    so both forms weigh like function words and are never a mark's dominant element, nor translated."""
+    lex = load_lexicon()
+    words = {w for w, kind in generic_words().items() if kind == "honorific"}
+    return frozenset(words | {lex.concept(w) or w for w in words})
+
+
+def is_honorific(token: str) -> bool:
+    """Whether a token (or its concept) is an honorific or kinship word.
+
+    >>> is_honorific("pak"), is_honorific("bapak"), is_honorific("kumis")
+    (True, True, False)
+    """
+    return token in honorific_concepts()
+
+
+@lru_cache(maxsize=1)
+def _class_generic() -> dict[str, frozenset[int]]:
+    lex = load_lexicon()
+    out: dict[str, set[int]] = {}
+    for row in csv.DictReader(io.StringIO(data_text(CLASS_GENERIC_FILE)), delimiter="\t"):
+        classes = {int(c) for c in row["classes"].split(";")}
+        for word in {row["word"], lex.concept(row["word"]) or row["word"]}:
+            out.setdefault(word, set()).update(classes)
+    return {w: frozenset(c) for w, c in out.items()}
+
+
+def class_generic(word: str) -> frozenset[int]:
+    """The Nice classes in which a (concept) word is generic (DOMAIN.md §8: "mart" for retail, "bank" for finance,
+    "hotel" for accommodation), from ``data/class_generic_words.tsv``; the registry's per-class IDF learns the rest.
+
+    >>> sorted(class_generic("mart")), sorted(class_generic("hotel")), class_generic("bensu")
+    ([35], [43], frozenset())
+    """
+    return _class_generic().get(word, frozenset())
 
 
 @dataclass
@@ -90,10 +133,10 @@ class TokenStats:
 
     def distinctiveness(self, word: str, classes: Sequence[int] = ()) -> float:
         """0..1: 1 for a word no other mark in the mark's classes uses, falling with how common it is."""
-        if word in FUNCTION_WORDS or (len(word) == 1 and not word.isdigit()):
+        if word in FUNCTION_WORDS or word in honorific_concepts() or (len(word) == 1 and not word.isdigit()):
             return FUNCTION_CAP
         d = 1.0 / (1.0 + self._rate(word, classes) / HALF_RATE)
-        if word in generic_words():
+        if word in generic_words() or not class_generic(word).isdisjoint(classes):
             d = min(d, GENERIC_CAP)
         return d
 
