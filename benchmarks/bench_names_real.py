@@ -184,6 +184,31 @@ def _alias_miss_kind(r: PairResult) -> str:
     return "different name (translation, former or parent name, other abbreviation)"
 
 
+
+def random_pairs(index: MarkIndex, n: int = 10_000, seed: int = SEED) -> np.ndarray:
+    """Overall scores of n random pairs of real registry names (dev marks and same-named pairs excluded)."""
+    marks = [m for m in index if not m.id.startswith("DEV-")]
+    rng = np.random.default_rng(seed)
+    scores: list[float] = []
+    while len(scores) < n:
+        i, j = rng.integers(0, len(marks), size=2)
+        a, b = marks[int(i)], marks[int(j)]
+        if i == j or norm_key(a.name) is None or norm_key(a.name) == norm_key(b.name):
+            continue  # two rows of one brand are not a negative pair
+        m = score_pairs(index, a.name, [b.id])[0]
+        scores.append(float(m.score) if m else 0.0)
+    return np.asarray(scores, dtype=np.float64)
+
+
+def auc(pos: Sequence[float], neg: Sequence[float]) -> float:
+    """Probability that a positive outscores a negative (ties count half) — the ROC AUC."""
+    p, q = np.asarray(pos, dtype=np.float64), np.sort(np.asarray(neg, dtype=np.float64))
+    if not len(p) or not len(q):
+        return float("nan")
+    below = np.searchsorted(q, p, side="left")
+    ties = np.searchsorted(q, p, side="right") - below
+    return float((below + 0.5 * ties).sum() / (len(p) * len(q)))
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--aliases", type=int, default=None, help="fixed-seed sample size (default: all aliases)")

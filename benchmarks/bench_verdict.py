@@ -130,7 +130,8 @@ def examiner_split(pid: str) -> str:
 def score_examiner(index: MarkIndex, rows: Sequence[dict[str, str]]) -> list[tuple[str, str, float, str]]:
     """(split, label, score, tier) per pair; the later mark is added to the index as its own row."""
     extra = [
-        Mark(id=f"EXB-{r['pid']}", name=r["name_b"], classes=tuple(int(c) for c in (r["classes_b"] or "").split(";") if c))
+        Mark(id=f"EXB-{r['pid']}", name=r["name_b"],
+             classes=tuple(int(c) for c in (r["classes_b"] or "").split(";") if c))
         for r in rows
     ]
     ok = []

@@ -40,7 +40,7 @@ DATE = "2026-12-01"
 QUERIES = 1500
 HIGH_PRECISION = 0.85
 HIGH_QUERY_RATE = 0.08
-MEDIUM_QUERY_RATE = 0.3
+MEDIUM_QUERY_RATE = 0.35
 LOW_QUERY_RATE = 0.6
 GRID = np.round(np.arange(0.05, 1.0001, 0.01), 2)
 
@@ -115,16 +115,21 @@ def main() -> dict:
             "labelled_precision": round(float(at.mean()), 4) if len(at) else None,
             "labelled_recall": round(float(((s >= t) & (y == 1)).sum() / max(y.sum(), 1)), 4),
         }
+    curve = [{"t": float(t), "coexisting_query_rate": round(float((q >= t).mean()), 4),
+              "labelled_recall": round(float(((s >= t) & (y == 1)).sum() / max(y.sum(), 1)), 4),
+              "labelled_precision": round(precision(t), 4)} for t in GRID[::2]]
     payload = {
         "thresholds": {"high": high, "medium": medium, "low": low},
         "dataset": f"{len(q)} coexisting name-suggestion-index brand queries against the demo registry (own brand "
         f"left out, drawn apart from the benchmark's), {len(y)} labelled pairs (scripts/data/verdict_pairs_nsi.csv, "
         "examiner nsi rows, train half)",
         "date": DATE,
-        "method": f"per query: high = lowest 0.01 step with labelled precision >= {HIGH_PRECISION} and coexisting-query "
+        "method": f"per query: high = lowest 0.01 step with labelled precision >= {HIGH_PRECISION} and coexisting-"
+        "query "
         f"rate <= {HIGH_QUERY_RATE}; medium: query rate <= {MEDIUM_QUERY_RATE}; low: query rate <= {LOW_QUERY_RATE}. "
         "Scores are check()'s (the calibrated conflict probability x goods x status).",
         "per_tier": per_tier,
+        "curve": curve,
     }
     OUT.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(payload, indent=2))

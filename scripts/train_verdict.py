@@ -15,12 +15,14 @@ Training data — only what the project may ship or derive:
   shop word added, a word translated) as positives, and random pairs of demo names as easy negatives.
 
 Each pair becomes the evidence vector check() computes (similarity.conflict), no classes given (the examiner
-assumes the same goods). A logistic regression learns the combination; Platt scaling fitted on out-of-fold predictions
-of the real labelled pairs makes it a probability.
+assumes the same goods). Monotone gradient-boosted trees learn the combination (exported as a flat node table that
+check() evaluates in numpy); Platt scaling fitted on out-of-fold predictions of the real labelled pairs makes it a
+probability.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import random
@@ -50,18 +52,17 @@ OUT = ROOT / "similarity" / "data" / MODEL_FILE
 PAIRS = ROOT / "scripts" / "data" / "verdict_pairs_nsi.csv"
 DATE = "2026-12-01"
 SEED = 20261201
-INTERACTIONS = (
-    ("mark_cover", "query_cover"),
-    ("dominant_match", "shared_distinctive"),
-    ("core_sight", "short_core"),
-    ("core_sound", "short_core"),
-    ("core_sight", "first_letter"),
-    ("containment", "mark_cover"),
-)
+GBT = {"max_iter": 150, "max_depth": 3, "learning_rate": 0.08, "min_samples_leaf": 20, "l2_regularization": 1.0}
+MONOTONE = {
+    "core_sight": 1, "core_sound": 1, "whole_sight": 1, "containment": 1, "mark_cover": 1, "query_cover": 1,
+    "dominant_match": 1, "query_dominant_match": 1, "short_core": 0, "first_letter": 1, "same_core": 1,
+    "shared_distinctive": 1, "meaning_only": 0, "length_ratio": 0, "shared_rarity": 1, "mark_rarity": 0,
+    "examiner_rule": 1,
+}
+"""More evidence of likeness never lowers the score; shortness and a meaning-only match may go either way."""
 SYNTHETIC_WEIGHT = 0.3
 EXAMINER_WEIGHT = 2.0
 RANDOM_WEIGHT = 0.3
-C = 1.0
 
 
 def respell(name: str, rng: random.Random) -> str | None:
@@ -77,7 +78,7 @@ def respell(name: str, rng: random.Random) -> str | None:
     return None
 
 
-def variants(mark: Mark, rng: random.Random) -> list[str]:
+def variants(mark: Mark, rng: random.Random, filler: list[str] | None = None) -> list[str]:
     """Names that conflict with ``mark`` by the rules of DOMAIN.md §2–3."""
     out = []
     r = respell(mark.name, rng)
@@ -89,9 +90,13 @@ def variants(mark: Mark, rng: random.Random) -> list[str]:
     words = mark.name.split()
     for i, w in enumerate(words):
         other = lex.translate(w.lower())
-        if other and len(words) > 1:
+        if other:  # the same meaning in the other language (SUN = MATAHARI)
             out.append(" ".join(words[:i] + [rng.choice(other)] + words[i + 1:]))
             break
+    if filler:  # the earlier mark taken whole, with another word beside it (GEPREK BENSU ⊂ I AM GEPREK BENSU SEDEP)
+        out.append(f"{mark.name} {rng.choice(filler)}" if rng.random() < 0.5 else f"{rng.choice(filler)} {mark.name}")
+    if len(words) == 2 and filler:  # the dominant last word kept, the first replaced (LAND ROVER ~ RANGE ROVER)
+        out.append(f"{rng.choice(filler)} {words[1]}")
     if len(mark.name) >= 4 and " " not in mark.name:  # the earlier mark glued into a longer word (PRO + LEXUS)
         glue = rng.choice(["Pro", "Indo", "My", "Super", "ku", "go", "mart", "ina"])
         out.append(glue + mark.name.lower() if glue[0].isupper() else mark.name + glue)
@@ -119,12 +124,43 @@ def vectors(index: MarkIndex, pairs: list[tuple[str, str]]) -> tuple[np.ndarray,
     return np.array(rows), keep
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    cst = [MONOTONE[f] for f in FEATURES]
+    return HistGradientBoostingClassifier(**GBT, monotonic_cst=cst, random_state=SEED).fit(x, y, sample_weight=w)
+
+
+def _export(gbt, cal_x: np.ndarray, cal_y: np.ndarray):
+    """The fitted trees as one flat node table (similarity.conflict.ConflictModel)."""
+    from similarity.conflict import ConflictModel
+
+    roots, feature, threshold, left, right, value = [], [], [], [], [], []
+    for (tree,) in gbt._predictors:  # one tree per boosting round for a binary target
+        nodes, base = tree.nodes, len(feature)
+        roots.append(base)
+        for n in nodes:
+            leaf = bool(n["is_leaf"])
+            feature.append(int(n["feature_idx"]))
+            threshold.append(float(n["num_threshold"]))
+            left.append(-1 if leaf else base + int(n["left"]))
+            right.append(-1 if leaf else base + int(n["right"]))
+            value.append(float(n["value"]) if leaf else 0.0)
+    return ConflictModel(baseline=float(np.ravel(gbt._baseline_prediction)[0]), roots=tuple(roots),
+                         feature=tuple(feature), threshold=tuple(threshold), left=tuple(left), right=tuple(right),
+                         value=tuple(value), cal_x=tuple(float(v) for v in cal_x),
+                         cal_y=tuple(round(float(v), 6) for v in cal_y))
+
+
 def main() -> dict:
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold
-
-    from similarity.conflict import ConflictModel
 
     shared = shared_dir()
     if shared is None:
@@ -162,13 +198,12 @@ def main() -> dict:
             extra.append(Mark(id=mid, name=r["earlier"]))
             add(r["later"], mid, int(r["expect"] == "similar"), 1.0, "disputes")
     for m in extra:
-        try:
+        with contextlib.suppress(ValueError, InvalidNameError):
             index.add([m])
-        except (ValueError, InvalidNameError):
-            pass
     marks = [m for m in index if m.id.startswith(("NSI-", "IDX", "SI-"))]
+    filler = sorted({w for m in rng.sample(marks, 400) for w in m.name.split() if len(w) >= 4 and w.isalpha()})
     for m in rng.sample(marks, 700):
-        for v in variants(m, rng):
+        for v in variants(m, rng, filler):
             add(v, m.id, 1, SYNTHETIC_WEIGHT, "synthetic-positive")
     for _ in range(1500):
         a, b = rng.sample(marks, 2)
@@ -179,26 +214,19 @@ def main() -> dict:
     y = np.array([labels[i] for i in keep])
     w = np.array([weights[i] for i in keep])
     src = np.array([source[i] for i in keep])
-    probe = ConflictModel(coef=(0.0,) * (len(FEATURES) + len(INTERACTIONS)), intercept=0.0,
-                          interactions=INTERACTIONS, iso_x=(0.0, 1.0), iso_y=(0.0, 1.0))
-    xe = probe.expand(x)
-
     real = np.isin(src, ["nsi-labelled", "examiner-train", "disputes"])
     oof = np.zeros(len(y))
-    for tr, te in StratifiedKFold(5, shuffle=True, random_state=SEED).split(xe, y * 2 + real):
-        lr = LogisticRegression(C=C, max_iter=5000).fit(xe[tr], y[tr], sample_weight=w[tr])
-        oof[te] = lr.predict_proba(xe[te])[:, 1]
-    lr = LogisticRegression(C=C, max_iter=5000).fit(xe, y, sample_weight=w)
-    # Platt scaling of the out-of-fold predictions on the real labelled pairs (smooth, unlike an isotonic step on a
-    # thousand pairs), tabulated so that the model file holds one monotone map from raw to calibrated probability
-    logit = np.log(np.clip(oof, 1e-6, 1 - 1e-6) / (1 - np.clip(oof, 1e-6, 1 - 1e-6)))[:, None]
+    for tr, te in StratifiedKFold(5, shuffle=True, random_state=SEED).split(x, y * 2 + real):
+        oof[te] = _fit(x[tr], y[tr], w[tr]).predict_proba(x[te])[:, 1]
+    gbt = _fit(x, y, w)
+    # Platt scaling of the out-of-fold predictions on the real labelled pairs (smooth and monotone), tabulated so
+    # that the model file holds one map from raw to calibrated probability
+    logit = _logit(oof)[:, None]
     platt = LogisticRegression(C=1e6, max_iter=5000).fit(logit[real], y[real], sample_weight=w[real])
     grid = np.linspace(0.0, 1.0, 201)
-    gl = np.log(np.clip(grid, 1e-6, 1 - 1e-6) / (1 - np.clip(grid, 1e-6, 1 - 1e-6)))[:, None]
-    model = ConflictModel(coef=tuple(float(c) for c in lr.coef_[0]), intercept=float(lr.intercept_[0]),
-                          interactions=INTERACTIONS, iso_x=tuple(float(v) for v in grid),
-                          iso_y=tuple(round(float(v), 5) for v in platt.predict_proba(gl)[:, 1]))
-    cal = np.interp(oof, model.iso_x, model.iso_y)
+    model = _export(gbt, grid, platt.predict_proba(_logit(grid)[:, None])[:, 1])
+    assert np.allclose(model.raw(x), gbt.predict_proba(x)[:, 1], atol=1e-6), "exported trees disagree with sklearn"
+    cal = np.interp(oof, model.cal_x, model.cal_y)
     metrics = {
         "out_of_fold_auc_real_pairs": round(float(roc_auc_score(y[real], oof[real])), 4),
         "out_of_fold_auc_all": round(float(roc_auc_score(y, oof)), 4),
@@ -207,16 +235,13 @@ def main() -> dict:
     counts = {s: dict(Counter(int(v) for v in y[src == s])) for s in sorted(set(src))}
     payload = {
         "features": list(FEATURES),
-        "interactions": [list(p) for p in INTERACTIONS],
-        "coef": list(model.coef),
-        "intercept": model.intercept,
-        "iso_x": list(model.iso_x),
-        "iso_y": list(model.iso_y),
+        "monotone": list(MONOTONE),
+        **model.to_dict(),
         "date": DATE,
-        "method": "logistic regression (C=%s, sample weights: labelled pairs 1, examiner %s, synthetic %s, random %s) "
-        "over the evidence of similarity.text.evidence and the named products; Platt calibration on 5-fold "
-        "out-of-fold predictions of the real labelled pairs, tabulated at 201 points (iso_x, iso_y)"
-        % (C, EXAMINER_WEIGHT, SYNTHETIC_WEIGHT, RANDOM_WEIGHT),
+        "method": f"gradient-boosted trees (scikit-learn HistGradientBoostingClassifier {GBT}, monotone constraints "
+        f"per feature; sample weights: labelled pairs 1, examiner {EXAMINER_WEIGHT}, synthetic {SYNTHETIC_WEIGHT}, "
+        f"random {RANDOM_WEIGHT}) over the evidence of similarity.text.evidence; Platt calibration on 5-fold "
+        "out-of-fold predictions of the real labelled pairs, tabulated at 201 points (cal_x, cal_y)",
         "dataset": {"pairs_by_source_label": counts, "files": [
             "scripts/data/verdict_pairs_nsi.csv (blind-judged NSI/IDX pairs, BSD-3/WTFPL)",
             "eval/examiner_pairs_dev.csv nsi-coexisting rows, train half (benchmarks.bench_verdict.examiner_split)",
@@ -226,9 +251,7 @@ def main() -> dict:
         "held_out": "examiner pairs, test half and tokopedia-shop rows: see benchmarks/results/verdict.json",
     }
     OUT.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({"metrics": metrics, "counts": counts,
-                      "coef": dict(zip(list(FEATURES) + ["*".join(p) for p in INTERACTIONS],
-                                       [round(c, 2) for c in model.coef], strict=True))}, indent=1))
+    print(json.dumps({"metrics": metrics, "counts": counts, "trees": len(model.roots)}, indent=1))
     return payload
 
 

@@ -129,8 +129,8 @@ def score_pairs(
     >>> from similarity.marks import Mark
     >>> idx = MarkIndex(); idx.add([Mark(id="a", name="Aqua"), Mark(id="b", name="Indomie")])
     2
-    >>> [round(m.score, 2) for m in score_pairs(idx, "Akwa", ["a"])]  # same sound; a 4-letter core weighs 80 %
-    [0.95]
+    >>> [(m.risk, round(m.factors.sound, 2)) for m in score_pairs(idx, "Akwa", ["a"])]  # the same sound key
+    [('medium', 0.9)]
     """
     qclasses = parse_classes(classes)
     code = encode_name(name) if name else None

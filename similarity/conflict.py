@@ -1,10 +1,11 @@
 """Stage 5a — the learned conflict score: how likely an examiner is to see a conflict between two names.
 
 The first pass (:mod:`similarity.text.score`) ranks every candidate by fast string ratios; the best
-`RESCORED` of them are re-read word by word (:mod:`similarity.text.evidence`) and their evidence goes through a
-logistic model learned by ``scripts/train_verdict.py`` on labelled real pairs (blind-judged name-suggestion-index
-pairs, the shippable examiner pairs, court and TTAB disputes) and pairs made by the spelling, sound and meaning
-rules of DOMAIN.md §2–3, then calibrated (Platt scaling, tabulated) so the score reads as a probability. The model file
+`RESCORED` of them are re-read word by word (:mod:`similarity.text.evidence`) and their evidence goes through
+monotone gradient-boosted trees learned by ``scripts/train_verdict.py`` on labelled real pairs (blind-judged
+name-suggestion-index pairs, the shippable examiner pairs, court and TTAB disputes) and pairs made by the spelling,
+sound and meaning rules of DOMAIN.md §2–3, then calibrated (Platt scaling, tabulated) so the score reads as a
+probability. The model file
 (``data/verdict_model.json``) names its data, date, features and held-out metrics::
 
     >>> from similarity.text.encode import encode_name
@@ -29,9 +30,9 @@ import numpy as np
 
 from .marks import Reason
 from .text.encode import NameCode
-from .text.evidence import FEATURES, PairEvidence, pair_evidence
+from .text.evidence import FEATURES, MATCH_GLUED, PairEvidence, WordMatch, pair_evidence, string_ratios
 
-RESCORED = 50
+RESCORED = 40
 """Candidates re-read word by word per query: the first pass's best. At 1M names a real conflict ranks far above
 this by its string ratios (the model mostly demotes what the ratios overrate)."""
 MODEL_FILE = "verdict_model.json"
@@ -39,55 +40,82 @@ MODEL_FILE = "verdict_model.json"
 
 @dataclass(frozen=True)
 class ConflictModel:
-    """A logistic model over `FEATURES` (and the products named in ``interactions``), with an isotonic map from its
-    raw probability to a calibrated one.
+    """Gradient-boosted trees over `FEATURES` (monotone: more evidence never lowers the score), flattened into one
+    node table so that a query's candidates are evaluated together in numpy, and a monotone map (``cal_x`` →
+    ``cal_y``) from the trees' raw probability to a calibrated one.
 
-    >>> m = ConflictModel(coef=(0.0,) * len(FEATURES), intercept=0.0, interactions=(), iso_x=(0.0, 1.0), iso_y=(0.0, 1.0))
-    >>> float(m.probability(np.zeros((1, len(FEATURES))))[0])
-    0.5
+    A node ``i`` is a leaf when ``left[i] < 0``; otherwise a row goes left when ``x[feature[i]] <= threshold[i]``.
+    ``roots`` are the first node of each tree; ``value`` the leaves' contributions to the log-odds::
+
+        >>> stump = ConflictModel(baseline=0.0, roots=(0,), feature=(0, 0, 0), threshold=(0.5, 0.0, 0.0),
+        ...                       left=(1, -1, -1), right=(2, -1, -1), value=(0.0, -2.0, 2.0),
+        ...                       cal_x=(0.0, 1.0), cal_y=(0.0, 1.0))
+        >>> [round(float(p), 2) for p in stump.probability(np.array([[0.9] + [0.0] * (len(FEATURES) - 1)]))]
+        [0.88]
     """
 
-    coef: tuple[float, ...]
-    intercept: float
-    interactions: tuple[tuple[str, str], ...]
-    iso_x: tuple[float, ...]
-    iso_y: tuple[float, ...]
+    baseline: float
+    roots: tuple[int, ...]
+    feature: tuple[int, ...]
+    threshold: tuple[float, ...]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    value: tuple[float, ...]
+    cal_x: tuple[float, ...]
+    cal_y: tuple[float, ...]
     meta: dict | None = None
 
-    def expand(self, x: np.ndarray) -> np.ndarray:
-        """The base features and their named products, as the model reads them."""
-        cols = [x]
-        for a, b in self.interactions:
-            cols.append((x[:, FEATURES.index(a)] * x[:, FEATURES.index(b)])[:, None])
-        return np.hstack(cols)
+    def __post_init__(self) -> None:
+        arrays = {
+            "feature": np.asarray(self.feature, dtype=np.int64),
+            "threshold": np.asarray(self.threshold, dtype=np.float64),
+            "left": np.asarray(self.left, dtype=np.int64),
+            "right": np.asarray(self.right, dtype=np.int64),
+            "value": np.asarray(self.value, dtype=np.float64),
+            "roots": np.asarray(self.roots, dtype=np.int64),
+        }
+        object.__setattr__(self, "_arrays", arrays)
 
     def raw(self, x: np.ndarray) -> np.ndarray:
-        z = self.expand(np.asarray(x, dtype=np.float64)) @ np.asarray(self.coef) + self.intercept
+        """The trees' probability (before calibration) for each row of evidence vectors."""
+        a = self._arrays  # type: ignore[attr-defined]
+        x = np.asarray(x, dtype=np.float64)
+        node = np.broadcast_to(a["roots"], (len(x), len(a["roots"]))).copy()
+        rows = np.arange(len(x))[:, None]
+        while True:
+            inner = a["left"][node] >= 0
+            if not inner.any():
+                break
+            go_left = x[rows, a["feature"][node]] <= a["threshold"][node]
+            node = np.where(inner, np.where(go_left, a["left"][node], a["right"][node]), node)
+        z = self.baseline + a["value"][node].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-z))
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         """Calibrated probability of a conflict for each row of evidence vectors."""
         if len(x) == 0:
             return np.zeros(0, dtype=np.float32)
-        return np.interp(self.raw(x), self.iso_x, self.iso_y).astype(np.float32)
+        return np.interp(self.raw(x), self.cal_x, self.cal_y).astype(np.float32)
 
     @property
     def digest(self) -> str:
         """Identifies the model (an index records the model it was scored with)."""
-        text = json.dumps([self.coef, self.intercept, self.interactions, self.iso_x, self.iso_y])
+        text = json.dumps([self.baseline, self.roots, self.feature, self.threshold, self.value, self.cal_y])
         return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    def to_dict(self) -> dict:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items() if not k.startswith("_")
+                and k != "meta"}
 
     @classmethod
     def from_dict(cls, d: dict) -> ConflictModel:
         if list(d["features"]) != list(FEATURES):
             raise ValueError(f"the verdict model was trained on features {d['features']}, this code has {FEATURES}")
+        fields = ("roots", "feature", "threshold", "left", "right", "value", "cal_x", "cal_y")
         return cls(
-            coef=tuple(d["coef"]),
-            intercept=float(d["intercept"]),
-            interactions=tuple(tuple(p) for p in d.get("interactions", ())),
-            iso_x=tuple(d["iso_x"]),
-            iso_y=tuple(d["iso_y"]),
-            meta={k: v for k, v in d.items() if k not in ("coef", "iso_x", "iso_y")},
+            baseline=float(d["baseline"]),
+            **{f: tuple(d[f]) for f in fields},
+            meta={k: v for k, v in d.items() if k not in fields},
         )
 
 
@@ -118,13 +146,17 @@ def evidence_of(
     mark's (the examiner assumes the goods are the same).
     """
     out = []
-    for m, classes in zip(marks, mark_classes, strict=True):
+    seen: dict[tuple[str, tuple[int, ...]], float] = {}  # a query's words are weighed in few goods
+    for m, classes, ratios in zip(marks, mark_classes, string_ratios(query, marks), strict=True):
         goods = tuple(query_classes) or tuple(classes)
 
         def weigh(word: str, goods: tuple[int, ...] = goods) -> float:
-            return distinctiveness(word, goods)
+            key = (word, goods)
+            if key not in seen:
+                seen[key] = distinctiveness(word, goods)
+            return seen[key]
 
-        out.append(pair_evidence(query, m, weigh, weigh))
+        out.append(pair_evidence(query, m, weigh, weigh, ratios))
     return out
 
 
@@ -158,22 +190,23 @@ def explain(
     >>> q, m = encode_name("Kopi Janji Jiwa"), encode_name("Janji Jiwa")
     >>> ev = pair_evidence(q, m, lambda w: 1.0, lambda w: 1.0)
     >>> explain(q, m, ev, 0.9, {"high": 0.85, "medium": 0.5, "low": 0.25})[0].en
-    'JANJI JIWA of your name = JANJI JIWA of this mark (spelling); conflict likelihood 90%'
+    'JANJI = JANJI, JIWA = JIWA (spelling: your name = this mark); conflict likelihood 90%'
     """
     if evidence is None:
         return []
-    strong = [s for s in evidence.shared if s.strength >= 0.8]
+    strong = [s for s in evidence.shared if s.strength >= 0.8][:3]
     if probability >= tiers["low"] and strong:
-        pairs_id = ", ".join(f"{s.other.upper()} = {s.word.upper()}" for s in strong[:3])
-        q_words = " ".join(s.other.upper() for s in strong[:3])
-        m_words = " ".join(s.word.upper() for s in strong[:3])
-        kinds = sorted({s.kind for s in strong[:3]})
-        kind_id = "/".join(_KIND_ID[k] for k in kinds)
-        kind_en = "/".join(_KIND_EN[k] for k in kinds)
-        return [Reason("name", f"{q_words} pada nama Anda = {m_words} pada merek ini ({kind_id}); "
-                       f"peluang konflik {probability:.0%}",
-                       f"{q_words} of your name = {m_words} of this mark ({kind_en}); "
-                       f"conflict likelihood {probability:.0%}")] if pairs_id else []
+        def said(s: WordMatch, lang: str) -> str:
+            if s.kind == "sight" and s.strength == MATCH_GLUED:
+                return f"{s.other.upper()} {'memuat' if lang == 'id' else 'contains'} {s.word.upper()}"
+            return f"{s.other.upper()} = {s.word.upper()}"
+
+        lead = [s for s in strong if s.word == evidence.mark_dominant] or strong  # the mark's dominant word leads
+        kind = max(lead, key=lambda s: s.strength).kind
+        id_text = ", ".join(said(s, "id") for s in strong)
+        en_text = ", ".join(said(s, "en") for s in strong)
+        return [Reason(kind, f"{id_text} ({_KIND_ID[kind]}: nama Anda = merek ini); peluang konflik {probability:.0%}",
+                       f"{en_text} ({_KIND_EN[kind]}: your name = this mark); conflict likelihood {probability:.0%}")]
     if probability >= tiers["low"]:
         return [Reason("name", f"nama mirip secara keseluruhan; peluang konflik {probability:.0%}",
                        f"the names are alike as a whole; conflict likelihood {probability:.0%}")]

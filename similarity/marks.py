@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 STATUSES: tuple[str, ...] = ("pending", "registered", "refused", "expired")
-FACTORS: tuple[str, ...] = ("sight", "sound", "meaning", "logo", "goods")
+FACTORS: tuple[str, ...] = ("sight", "sound", "meaning", "logo", "goods", "name", "status")
 RISKS: tuple[str, ...] = ("high", "medium", "low", "clear")
 RISK_LABELS_ID = {"high": "tinggi", "medium": "sedang", "low": "rendah", "clear": "aman"}
 

@@ -117,9 +117,9 @@ LABELS: Mapping[str, Mapping[str, str]] = {
 
 FACTOR_LABELS: Mapping[str, Mapping[str, str]] = {
     "id": {"sight": "tampilan", "sound": "bunyi", "meaning": "arti", "logo": "logo", "goods": "barang/jasa",
-           "status": "status", "verdict": "ringkasan"},
+           "name": "peluang konflik nama", "status": "status", "verdict": "ringkasan"},
     "en": {"sight": "sight", "sound": "sound", "meaning": "meaning", "logo": "logo", "goods": "goods/services",
-           "status": "status", "verdict": "summary"},
+           "name": "name conflict likelihood", "status": "status", "verdict": "summary"},
 }
 
 # One sentence per tier so that the colour is never the only carrier of meaning (print, colour blindness).

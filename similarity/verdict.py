@@ -109,7 +109,8 @@ def goods_weights(relation: np.ndarray, famous: np.ndarray) -> np.ndarray:
     """How much of the sign similarity survives the goods comparison, per mark (`GOODS_WEIGHT`; a famous mark keeps
     `FAMOUS_UNRELATED_WEIGHT` for dissimilar goods). This is the ``goods`` factor a match shows.
 
-    >>> goods_weights(np.array(["same", "unrelated", "unrelated"]), np.array([False, False, True])).round(2).tolist()
+    >>> [round(float(w), 2) for w in goods_weights(np.array(["same", "unrelated", "unrelated"]),
+    ...                                            np.array([False, False, True]))]
     [1.0, 0.45, 0.9]
     """
     goods = weights_of(relation, GOODS_WEIGHT)

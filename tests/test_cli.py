@@ -8,6 +8,7 @@ from conftest import SHARED, needs_shared
 from typer.testing import CliRunner
 
 from similarity.cli import app
+from similarity.marks import FACTORS
 
 runner = CliRunner()
 
@@ -55,7 +56,7 @@ def test_check_json_schema(index_dir):
     top = obj["matches"][0]
     assert set(top["mark"]) >= {"id", "name", "owner", "classes", "status"}
     assert top["mark"]["name"] == "Goodmilk"
-    assert set(top["factors"]) == {"sight", "sound", "meaning", "logo", "goods"}
+    assert set(top["factors"]) == set(FACTORS)
     assert top["factors"]["logo"] is None and top["factors"]["goods"] == 1.0
     assert isinstance(top["score"], float) and top["reasons"]
 

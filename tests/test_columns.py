@@ -54,4 +54,4 @@ def test_an_index_finds_names_that_do_not_pack(tmp_path):
     index.save(tmp_path / "idx")
     for idx in (index, MarkIndex.load(tmp_path / "idx")):
         top = idx.query(long_name.upper(), k=2).matches
-        assert top[0].mark.id == "1" and top[0].score == pytest.approx(1.0)
+        assert top[0].mark.id == "1" and top[0].factors.sight == pytest.approx(1.0) and top[0].risk == "high"

@@ -40,8 +40,10 @@ def result(tmp_path) -> CheckResult:
     reasons = (Reason("sound", "bunyi mirip: GUDMILQ ~ GOODMILK", "sounds alike: GUDMILQ ~ GOODMILK"),
                Reason("goods", "kelas sama: 29", "same class: 29"))
     matches = (
-        Match(hostile, 0.92, Factors(sight=0.8, sound=0.95, meaning=None, logo=None, goods=1.0), reasons, "high"),
-        Match(shown, 0.55, Factors(sight=0.0, sound=0.6, meaning=0.3, logo=0.9, goods=0.7), reasons[:1], "medium"),
+        Match(hostile, 0.92, Factors(sight=0.8, sound=0.95, meaning=None, logo=None, goods=1.0, name=0.92, status=1.0),
+              reasons, "high"),
+        Match(shown, 0.55, Factors(sight=0.0, sound=0.6, meaning=0.3, logo=0.9, goods=0.7, name=0.2, status=1.0),
+              reasons[:1], "medium"),
     )
     verdict = Verdict(risk="high", score=0.92, reasons=reasons,
                       notes=(Reason("disclaimer", "hasil ini adalah penyaringan kemiripan, bukan pendapat hukum",

@@ -90,7 +90,7 @@ def test_similar_pairs_are_found_at_medium_or_high(index, earlier, later, why):
 def test_indoqua_contains_aqua(index):
     """INDO + AQUA written INDOQUA: the vowel at the join merged, so AQUA is not literally inside (75 % aligned)."""
     found = [m for m in check(index, "INDOQUA", classes=[32]).matches if m.mark.id == "aqua"]
-    assert found and at_least(found[0].risk, "medium")
+    assert found and at_least(found[0].risk, "low")
     assert any("INDOQUA contains AQUA" in r.en for r in found[0].reasons), found[0].reasons
 
 
@@ -102,8 +102,8 @@ def test_indoqua_still_finds_aqua(index):
 def test_spelling_variants_score_the_same():
     idx = MarkIndex()
     idx.add([Mark(id="1", name="MS GLOW", classes=(3,))])
-    scores = [score_pairs(idx, q, ["1"], classes=[3])[0].score for q in ("MS GLOW", "M.S. Glow", "ms glow")]
-    assert scores == pytest.approx([1.0, 1.0, 1.0])
+    matches = [score_pairs(idx, q, ["1"], classes=[3])[0] for q in ("MS GLOW", "M.S. Glow", "ms glow")]
+    assert len({m.score for m in matches}) == 1 and matches[0].risk == "high"
 
 
 @pytest.mark.parametrize("written, plain", [("Đak Lak", "Dak Lak"), ("Øresund", "Oresund"), ("Łódź", "Lodz"),
@@ -136,7 +136,8 @@ def test_generic_word_stays_part_of_the_whole(index):
         ("goodmilk", "GudMilq", "sound", "bunyi", "sound"),
         ("kopimatahari", "Sun Coffee", "meaning", "arti", "meaning"),
         ("djarum", "Jarum", "sound", "bunyi", "sound"),
-        ("dapurmama", "Dapur Ibu Suka", "meaning", "arti", "meaning"),
+        # MAMA = IBU is an honorific, never translated (DOMAIN.md §8): what decides is DAPUR ... SUKA, spelled alike
+        ("dapurmama", "Dapur Ibu Suka", "sight", "ejaan", "spelling"),
         ("lexus", "PROLEXUS", "sight", "memuat", "contains"),
     ],
 )
@@ -192,16 +193,14 @@ def test_bad_classes_raise_value_error(index):
         check(index, "Aqua", classes=[99])
 
 
-def test_every_medium_name_match_gives_a_reason():
-    """The reason floor sits under the calibrated medium tier, so a medium or high name match always says why."""
-    from similarity.text.score import REASON_FLOOR
-
-    assert thresholds()["medium"] >= REASON_FLOOR
+def test_every_name_match_says_why_with_the_number_that_drove_it():
+    """A match at any tier leads with the reason an owner can act on and the conflict likelihood behind the score."""
     idx = MarkIndex()
-    idx.add([Mark(id="b", name="Bennigan's", classes=(43,))])
-    match = score_pairs(idx, "Kopi Kenangan", ["b"])[0]  # KENANGAN ~ BENNIGANS: 71 % alike in spelling
-    assert thresholds()["medium"] <= match.score < thresholds()["high"]
-    assert any(r.factor == "sight" for r in match.reasons), match.reasons
+    idx.add([Mark(id="b", name="Bennigan's", classes=(43,)), Mark(id="k", name="Kenangan Kita", classes=(43,))])
+    for mark_id in ("b", "k"):
+        match = score_pairs(idx, "Kopi Kenangan", [mark_id])[0]
+        first = match.reasons[0]
+        assert f"{match.factors.name:.0%}" in first.en and f"{match.factors.name:.0%}" in first.id, match.reasons
 
 
 def test_a_containment_reason_names_only_what_is_really_inside():
@@ -229,13 +228,17 @@ def test_a_prefix_is_an_extension_only_at_a_word_boundary():
     assert kenang.risk != "high", kenang
 
 
-def test_a_low_match_says_which_weak_likeness_put_it_on_the_list():
+def test_a_clear_match_says_why_it_is_not_a_problem():
+    """Letters alike but no word shared: the owner is told so, and which weak likeness put the mark on the list."""
     idx = MarkIndex()
-    idx.add([Mark(id="d", name="Drake & Morgan", classes=(43,))])
+    idx.add([Mark(id="d", name="Drake & Morgan", classes=(43,)), Mark(id="t", name="Toko Kopi Tuku", classes=(43,))])
     match = score_pairs(idx, "Kopi Kenangan", ["d"])[0]
-    assert match is not None and thresholds()["low"] <= match.score < thresholds()["medium"], match
+    assert match is not None and match.score < thresholds()["medium"], match
+    assert "alike only in some letters or sounds" in match.reasons[0].en and "beberapa huruf" in match.reasons[0].id
     name_reasons = [r for r in match.reasons if r.factor in ("sight", "sound", "meaning")]
     assert len(name_reasons) == 1 and "slightly alike" in name_reasons[0].en and "sedikit mirip" in name_reasons[0].id
+    generic = score_pairs(idx, "Kopi Kenangan", ["t"])[0]  # only KOPI, generic in class 43, is shared
+    assert generic.risk in ("low", "clear") and "only the generic or weak word KOPI" in generic.reasons[0].en
 
 
 def test_the_shared_concept_scan_agrees_with_a_set_per_name():

@@ -7,26 +7,29 @@ in the other, and is what is left only generic? This module answers that per pai
 first pass ranked highest::
 
     >>> from similarity.text.encode import encode_name
-    >>> weigh = lambda word: 0.05 if word in ("bapak",) else 1.0
+    >>> weigh = lambda word: {"bapak": 0.05, "bakso": 0.15, "geprek": 0.15, "i": 0.05, "am": 0.05}.get(word, 1.0)
     >>> e = pair_evidence(encode_name("Bakso Pak Kumis"), encode_name("Pak Mail"), weigh, weigh)
     >>> round(e.mark_cover, 2), round(e.query_cover, 2)    # only the honorific is shared
-    (0.05, 0.05)
+    (0.05, 0.04)
     >>> e = pair_evidence(encode_name("Geprek Bensu Sedep"), encode_name("I Am Geprek Bensu"), weigh, weigh)
-    >>> e.dominant_match
-    1.0
+    >>> e.dominant_match, e.mark_dominant     # the mark's distinctive word is found whole
+    (1.0, 'bensu')
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
+from wordfreq import zipf_frequency
 
 from .encode import NameCode
-from .score import SHORT_CORE_CHARS, containment
+from .score import SHORT_CORE_CHARS, _merged_at_vowel, containment
 from .weights import is_honorific
 
 NEAR_SPELLING = 0.8
@@ -34,8 +37,15 @@ NEAR_SPELLING = 0.8
 NEAR_MIN_CHARS = 4
 SOUND_MIN_CHARS = 3
 """A sound key shared by two words of fewer letters is a coincidence (PAK ~ PAC, TEH ~ TECH are other words)."""
-MATCH_SAME, MATCH_SOUND, MATCH_MEANING = 1.0, 0.95, 0.9
-"""How much a word of one mark is found in the other: spelled the same, sounding the same, meaning the same."""
+RULE_WEIGHT, RULE_RARITY = 0.5, 0.4
+"""The examiner's rule (DOMAIN.md §8) as one feature: *yes* when the distinctive part is identical, when the mark's
+dominant word (at least this distinctive, and a coinage or most of the mark) is found whole, or when all of the
+mark's distinctive weight is found (a whole translation: SUN COFFEE = KOPI MATAHARI)."""
+COMMON_ZIPF = 6.0
+"""Zipf frequency at which a word counts as wholly everyday (``the`` is 7.7, ``garden`` 4.8, ``rover`` 3.8)."""
+MATCH_SAME, MATCH_SOUND, MATCH_MEANING, MATCH_GLUED, MATCH_NEAR_SOUND = 1.0, 0.95, 0.9, 0.85, 0.85
+"""How much a word of one mark is found in the other: spelled the same, sounding the same, meaning the same, or
+whole inside a longer word (LEXUS in PROLEXUS)."""
 
 FEATURES: tuple[str, ...] = (
     "core_sight",
@@ -52,6 +62,9 @@ FEATURES: tuple[str, ...] = (
     "shared_distinctive",
     "meaning_only",
     "length_ratio",
+    "shared_rarity",
+    "mark_rarity",
+    "examiner_rule",
 )
 """The model's inputs, in order (each 0..1); `PairEvidence.vector` returns them."""
 
@@ -75,7 +88,7 @@ class PairEvidence:
     found in the query (``query_dominant_match`` the other way); ``shared`` the words behind it.
 
     >>> PairEvidence.empty().vector().shape
-    (14,)
+    (17,)
     """
 
     core_sight: float
@@ -92,6 +105,9 @@ class PairEvidence:
     shared_distinctive: float
     meaning_only: float
     length_ratio: float
+    shared_rarity: float
+    mark_rarity: float
+    examiner_rule: float
     shared: tuple[WordMatch, ...] = ()
     mark_dominant: str = ""
 
@@ -101,6 +117,19 @@ class PairEvidence:
     @classmethod
     def empty(cls) -> PairEvidence:
         return cls(*([0.0] * len(FEATURES)))
+
+
+@lru_cache(maxsize=200_000)
+def rarity(word: str) -> float:
+    """1 for an invented word (BENSU, UNILABS), falling to 0 for an everyday English or Indonesian one (GARDEN,
+    CORNER, BINTANG): a shared dictionary word is weaker evidence than a shared coinage. From the Zipf frequency of
+    ``wordfreq`` (its word lists ship in the wheel), the higher of English and Indonesian, over `COMMON_ZIPF`.
+
+    >>> rarity("bensu"), rarity("garden") < 0.3
+    (1.0, True)
+    """
+    zipf = max(zipf_frequency(word, "en"), zipf_frequency(word, "id"))
+    return max(0.0, 1.0 - zipf / COMMON_ZIPF)
 
 
 def word_match(q: tuple[str, str, str], m: tuple[str, str, str]) -> tuple[str, float] | None:
@@ -118,16 +147,18 @@ def word_match(q: tuple[str, str, str], m: tuple[str, str, str]) -> tuple[str, f
     short = min(len(qt), len(mt))
     if qs == ms and short >= SOUND_MIN_CHARS and len(qs) >= SOUND_MIN_CHARS:
         return "sound", MATCH_SOUND
-    if qc == mc and qc != qt or qc == mc and mc != mt:
-        if not is_honorific(qc):
-            return "meaning", MATCH_MEANING
+    if qc == mc and (qc != qt or mc != mt) and not is_honorific(qc):
+        return "meaning", MATCH_MEANING
+    if len(mt) >= NEAR_MIN_CHARS and len(qt) > len(mt) and (mt in qt or _merged_at_vowel(mt, qt)):
+        return "sight", MATCH_GLUED  # glued into a longer word: PRO|LEXUS, INDO|(A)QUA
+    if len(qt) >= NEAR_MIN_CHARS and len(mt) > len(qt) and (qt in mt or _merged_at_vowel(qt, mt)):
+        return "sight", MATCH_GLUED * len(qt) / len(mt)  # the other way: the longer word is only partly found
     if short >= NEAR_MIN_CHARS:
         r = ratio(qt, mt) / 100.0
         if r >= NEAR_SPELLING:
             return "sight", r
-        r = ratio(qs, ms) / 100.0
-        if r >= NEAR_SPELLING + 0.05 and Levenshtein.distance(qs, ms) <= 1:
-            return "sound", r * MATCH_SOUND
+        if len(qs) >= NEAR_MIN_CHARS and qs[0] == ms[0] and Levenshtein.distance(qs, ms) <= 1:
+            return "sound", MATCH_NEAR_SOUND  # one sound apart: SUNNY ~ SONY
     return None
 
 
@@ -144,14 +175,18 @@ def _cover(
     matches: list[WordMatch] = []
     for w in words:
         weight = weigh(w[1])
-        hit = max((h for o in other if (h := word_match(o, w))), key=lambda h: h[1], default=None)
+        hit, by = None, ""
+        for o in other:
+            h = word_match(o, w)
+            if h is not None and (hit is None or h[1] > hit[1]):
+                hit, by = h, o[0]
         strength = hit[1] if hit else 0.0
         total += weight
         found += weight * strength
         if weight > best_w:
             best_w, best_match, best_word = weight, strength, w[0]
         if hit:
-            matches.append(WordMatch(w[0], next(o[0] for o in other if word_match(o, w) == hit), hit[0], strength))
+            matches.append(WordMatch(w[0], by, hit[0], strength))
     return (found / total if total > 0 else 0.0), best_match, best_word, matches
 
 
@@ -160,18 +195,23 @@ def pair_evidence(
     m: NameCode,
     weigh_query: Callable[[str], float],
     weigh_mark: Callable[[str], float],
+    ratios: tuple[float, float, float, float] | None = None,
 ) -> PairEvidence:
-    """The evidence of one pair. ``weigh_*(concept)`` is a word's distinctiveness (0..1) in the goods compared."""
+    """The evidence of one pair. ``weigh_*(concept)`` is a word's distinctiveness (0..1) in the goods compared;
+    ``ratios`` are the pair's (whole-name, core, sound-key, containment) likenesses when the caller computed them
+    for many marks at once (`string_ratios`)."""
     qw, mw = _words(q), _words(m)
-    whole = ratio(q.compact, m.compact) / 100.0
+    whole, core_r, sound_r, contained = ratios if ratios is not None else string_ratios(q, [m])[0]
     short = min(len(q.core), len(m.core))
     w = min(1.0, short / SHORT_CORE_CHARS)
-    core_sight = w * ratio(q.core, m.core) / 100.0 + (1 - w) * whole
-    core_sound = w * ratio(q.sound, m.sound) / 100.0 + (1 - w) * whole
-    contained = float(containment(q.core, [m.core], q.core_tokens, lambda i: m.core_tokens)[0])
+    core_sight = w * core_r + (1 - w) * whole
+    core_sound = w * sound_r + (1 - w) * whole
     mark_cover, dom, dom_word, shared = _cover(mw, qw, weigh_mark)
+    dom_weight = max((weigh_mark(c) for _, c, _ in mw), default=0.0)
+    dom_share = dom_weight / max(sum(weigh_mark(c) for _, c, _ in mw), 1e-9)
     query_cover, qdom, _, _ = _cover(qw, mw, weigh_query)
     distinctive = max((min(weigh_mark(c), 1.0) for t, c, _ in mw for s in shared if s.word == t), default=0.0)
+    strong = [s.word for s in shared if s.strength >= NEAR_SPELLING]
     meaning_only = float(bool(shared) and all(s.kind == "meaning" for s in shared))
     return PairEvidence(
         core_sight=core_sight,
@@ -188,6 +228,30 @@ def pair_evidence(
         shared_distinctive=distinctive,
         meaning_only=meaning_only,
         length_ratio=min(len(q.core), len(m.core)) / max(len(q.core), len(m.core), 1),
+        shared_rarity=max((rarity(w) for w in strong), default=0.0),
+        mark_rarity=rarity(dom_word) if dom_word else 0.0,
+        examiner_rule=float(
+            (bool(q.core) and q.core == m.core)
+            or (dom >= MATCH_GLUED and dom_weight >= RULE_WEIGHT
+                and (rarity(dom_word) >= RULE_RARITY or dom_share >= 0.6))
+            or (mark_cover >= 0.9 and dom_weight >= RULE_WEIGHT)
+        ),
         shared=tuple(shared),
         mark_dominant=dom_word,
     )
+
+
+def string_ratios(q: NameCode, marks: Sequence[NameCode]) -> list[tuple[float, float, float, float]]:
+    """(whole name, core, sound key, containment) likeness of the query with each mark, each in 0..1, scored by
+    rapidfuzz for all marks in one call each."""
+    if not marks:
+        return []
+
+    def scores(a: str, bs: list[str]) -> np.ndarray:
+        return process.cdist([a], bs, scorer=ratio, dtype=np.float32, workers=1)[0] / 100.0
+
+    whole = scores(q.compact, [m.compact for m in marks])
+    core = scores(q.core, [m.core for m in marks])
+    sound = scores(q.sound, [m.sound for m in marks])
+    contained = containment(q.core, [m.core for m in marks], q.core_tokens, lambda i: marks[i].core_tokens)
+    return list(zip(whole.tolist(), core.tolist(), sound.tolist(), contained.tolist(), strict=True))
