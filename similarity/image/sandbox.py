@@ -284,6 +284,13 @@ def decode_pool() -> DecodePool | None:
     return _POOL
 
 
+def warm_pool() -> None:
+    """Start the shared pool's workers now (a server at start-up), so the first logo does not wait for them."""
+    pool = decode_pool()
+    if pool is not None:
+        pool.warm()
+
+
 def _after_fork_in_child() -> None:
     if _POOL is not None:
         _POOL._forget()
