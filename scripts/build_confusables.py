@@ -47,7 +47,7 @@ def from_confusable_homoglyphs() -> tuple[dict[str, str], str]:
     data = json.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8"))
     pairs: dict[str, str] = {}
     for char, alikes in data.items():
-        latin = [entry["c"] for entry in alikes if len(entry["c"]) == 1 and entry["c"].isascii() and entry["c"].isalpha()]
+        latin = [e["c"] for e in alikes if len(e["c"]) == 1 and e["c"].isascii() and e["c"].isalpha()]
         if len(char) == 1 and latin:
             pairs[char] = latin[0]
     version = metadata.version("confusable-homoglyphs")

@@ -87,10 +87,17 @@ class _Worker:
         self.ready = False
         self.tasks = 0
 
-    def call(self, task: str, params: dict[str, Any], body: bytes, deadline: float, cpu_s: int) -> tuple[dict, bytes]:
+    def call(self, task: str, params: dict[str, Any], body: bytes, wall_s: float, cpu_s: int,
+             caller_deadline: float | None) -> tuple[dict, bytes]:
+        """One task; the wall time counts from when the worker is ready (a fresh one imports its modules first),
+        and never runs past ``caller_deadline``."""
         if not self.ready:
-            self._read_exact(1, time.monotonic() + WORKER_START_S, starting=True)
+            start_by = time.monotonic() + WORKER_START_S
+            self._read_exact(1, start_by if caller_deadline is None else min(start_by, caller_deadline), starting=True)
             self.ready = True
+        deadline = time.monotonic() + wall_s
+        if caller_deadline is not None:
+            deadline = min(deadline, caller_deadline)
         header = json.dumps({"task": task, "params": params, "cpu_s": cpu_s}).encode("utf-8")
         try:
             assert self.process.stdin is not None
@@ -207,13 +214,13 @@ class DecodePool:
         """Run ``task`` in a worker and return its (header, body); :class:`DecodeFailed` when the worker overran
         its limits or died. The call returns only once the worker has answered or has been killed and reaped."""
         limit = self.wall_s if timeout is None else max(0.0, min(self.wall_s, timeout))
-        deadline = time.monotonic() + limit
+        caller_deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
         if not self._slots.acquire(timeout=limit):
             raise DecodeFailed(f"busy: {self.size} decodes were already running for {limit:g} s")
         try:
             worker = self._take()
             try:
-                answer = worker.call(task, params, body, deadline, self.cpu_s)
+                answer = worker.call(task, params, body, self.wall_s, self.cpu_s, caller_deadline)
             except BaseException as error:  # noqa: BLE001 - any failure mid-call: the worker's state is unknown
                 worker.kill()
                 self.killed += 1
@@ -338,6 +345,8 @@ def _echo(params: dict[str, Any], body: bytes) -> tuple[dict[str, Any], bytes]:
             pass
     if params.get("crash"):
         os.kill(os.getpid(), signal.SIGSEGV)
+    if params.get("alloc"):
+        bytearray(int(params["alloc"]))  # over RLIMIT_AS: a MemoryError, answered like a bomb's
     return dict(params), body
 
 

@@ -37,8 +37,8 @@ MAX_FILTER_REGION = 3.0
 or of the drawing's size (``userSpaceOnUse``); SVG's own default is 1.2, a drop shadow needs ~1.5."""
 MAX_FILTER_RADIUS_PX = 24.0
 """Largest ``feMorphology`` radius and ``feGaussianBlur`` deviation, in pixels at the rendering size."""
-MAX_USES = 500
-"""``<use>`` elements: each can copy a group that itself uses groups (exponential fan-out)."""
+MAX_USES = 100
+"""``<use>`` elements: each can copy a group that itself uses groups (exponential fan-out); a flag's 50 stars fit."""
 
 _NUMBERS = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _FILTER_STYLE = re.compile(r"filter\s*:\s*url\(", re.IGNORECASE)
