@@ -218,13 +218,17 @@ class DecodePool:
         if not self._slots.acquire(timeout=limit):
             raise DecodeFailed(f"busy: {self.size} decodes were already running for {limit:g} s")
         try:
-            worker = self._take()
+            try:
+                worker = self._take()
+            except OSError as error:  # no process could be started (out of processes or file descriptors)
+                raise DecodeFailed(f"no decoder process could be started ({error})") from None
             try:
                 answer = worker.call(task, params, body, self.wall_s, self.cpu_s, caller_deadline)
             except BaseException as error:  # noqa: BLE001 - any failure mid-call: the worker's state is unknown
                 worker.kill()
                 self.killed += 1
-                self._replace()
+                with contextlib.suppress(OSError):  # the next call starts one if this cannot
+                    self._replace()
                 if isinstance(error, DecodeFailed) and str(error) == "timeout":
                     raise DecodeFailed(f"timeout: it took longer than {limit:g} s and was stopped") from None
                 raise

@@ -251,7 +251,8 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
     """
     served = ServedIndex(open_index(index_path))
     token = token if token is not None else os.environ.get(TOKEN_ENV) or None
-    work = BoundedWork(threads, decodes=sandbox.DECODE_WORKERS)
+    pool = sandbox.decode_pool()
+    work = BoundedWork(threads, decodes=pool.size if pool is not None else sandbox.DECODE_WORKERS)
     sandbox.warm_pool()
 
     app = FastAPI(
