@@ -37,12 +37,11 @@ MIN_SCORE = 0.2
 
 
 def _query_logo_codes(logo: Any) -> np.ndarray:
-    from .image.hash import dihedral_codes
-    from .image.load import load_logo
+    from .image.load import load_logo_codes
 
     if isinstance(logo, np.ndarray):
         return logo
-    return dihedral_codes(load_logo(logo))
+    return load_logo_codes(logo)  # decoded and hashed in a sandboxed worker
 
 
 def check(

@@ -159,6 +159,28 @@ def test_a_fifo_logo_in_a_registry_does_not_hang_the_build(tmp_path: Path) -> No
     assert len(report.warnings) == 1 and "FIFO" in str(report.warnings[0])
 
 
+def test_a_fifo_registry_logo_does_not_hold_a_thumbnail_thread(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+    from PIL import Image, ImageDraw
+
+    from similarity.service.app import create_app
+
+    fifo = tmp_path / "logo.png"
+    image = Image.new("RGB", (64, 64), "white")
+    ImageDraw.Draw(image).ellipse((8, 8, 56, 56), fill="navy")
+    image.save(fifo)
+    index = MarkIndex()
+    index.add([Mark(id="F1", name="Kopi Pipa", logo=str(fifo))])
+    fifo.unlink()
+    os.mkfifo(fifo)  # the registry's logo file became a pipe after the build
+    with TestClient(create_app(index.save(tmp_path / "idx")), raise_server_exceptions=False) as client:
+        started = time.monotonic()
+        for _ in range(4):
+            assert client.get("/v1/marks/F1/logo.png").status_code == 404
+        assert client.post("/v1/check", json={"name": "Kopi Pipa"}).status_code == 200
+        assert time.monotonic() - started < 10
+
+
 # ---------------------------------------------------------------------------------------------- import summary
 def test_the_import_summary_counts_skipped_rows_not_unreadable_logos(tmp_path: Path) -> None:
     from typer.testing import CliRunner

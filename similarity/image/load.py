@@ -81,21 +81,58 @@ def load_logo(
     ...     print(str(error)[:36])
     the file is not a supported image (P
     """
+    return _image_from_worker(*_run_job(*_decode_job(source, max_bytes, max_pixels, background)), max_pixels)
+
+
+def load_logo_codes(
+    source: str | os.PathLike | bytes,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_pixels: int = MAX_PIXELS,
+    background: tuple[int, int, int] = (255, 255, 255),
+) -> np.ndarray:
+    """`load_logo`, then the dihedral codes a query searches with (``similarity.image.hash.dihedral_codes``), all in
+    the sandboxed worker: the caller's process spends no CPU (nor GIL) on the image at all. Shape ``(8, 24)``.
+
+    >>> load_logo_codes("simple-icons:github").shape
+    (8, 24)
+    """
+    task, params, body = _decode_job(source, max_bytes, max_pixels, background)
+    header, payload = _run_job(task, {**params, "codes": True}, body)
+    if header.get("codes") != [8, 24] or len(payload) != 8 * 24:
+        raise LogoError("the logo decoder sent back something that is not a logo code — export the logo again")
+    return np.frombuffer(payload, dtype=np.uint8).reshape(8, 24).copy()
+
+
+def _decode_job(
+    source: str | os.PathLike | bytes, max_bytes: int, max_pixels: int, background: tuple[int, int, int]
+) -> tuple[str, dict, bytes]:
+    """(task, params, body) of the worker decode for ``source``: read and checked here, decoded there."""
     if isinstance(source, str) and source.startswith(_SIMPLE_ICONS_PREFIX):
-        return load_logo_svg_text(
-            _simple_icon_svg(source[len(_SIMPLE_ICONS_PREFIX) :]),
-            max_bytes=max_bytes,
-            max_pixels=max_pixels,
-            background=background,
-        )
+        return _svg_job(_simple_icon_svg(source[len(_SIMPLE_ICONS_PREFIX) :]), max_bytes, max_pixels, background)
     data = _read_bounded(source, max_bytes)
     if _SVG_SNIFF.match(data[:512]):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise LogoError("the SVG file is not valid UTF-8 text — save it again as UTF-8") from error
-        return load_logo_svg_text(text, max_bytes=max_bytes, max_pixels=max_pixels, background=background)
-    return _in_sandbox("raster", {"max_pixels": max_pixels, "background": list(background)}, data)
+        return _svg_job(text, max_bytes, max_pixels, background)
+    return "raster", {"max_pixels": max_pixels, "background": list(background)}, data
+
+
+def _svg_job(
+    svg: str, max_bytes: int, max_pixels: int, background: tuple[int, int, int], size: int = SVG_RENDER_SIZE
+) -> tuple[str, dict, bytes]:
+    """The worker job that rasterises ``svg``, once its references and structure passed the checks."""
+    from .svg_limits import check_svg_structure
+
+    if len(svg.encode("utf-8")) > max_bytes:
+        raise LogoError(f"the SVG is larger than {max_bytes:,} bytes — simplify it or export the logo as PNG")
+    _check_svg_references(svg, max_pixels)
+    width, height = _svg_render_size(svg, size)
+    check_svg_structure(svg, render_scale=size / max(_svg_view_size(svg)))
+    params = {"width": width, "height": height, "max_pixels": max_pixels, "background": list(background)}
+    return "svg", params, svg.encode("utf-8")
 
 
 def load_logo_svg_text(
@@ -116,32 +153,25 @@ def load_logo_svg_text(
     >>> load_logo_svg_text(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">{circle}</svg>').size
     (192, 192)
     """
-    from .svg_limits import check_svg_structure
-
-    if len(svg.encode("utf-8")) > max_bytes:
-        raise LogoError(f"the SVG is larger than {max_bytes:,} bytes — simplify it or export the logo as PNG")
-    _check_svg_references(svg, max_pixels)
-    width, height = _svg_render_size(svg, size)
-    check_svg_structure(svg, render_scale=size / max(_svg_view_size(svg)))
-    params = {"width": width, "height": height, "max_pixels": max_pixels, "background": list(background)}
-    return _in_sandbox("svg", params, svg.encode("utf-8"))
+    return _image_from_worker(*_run_job(*_svg_job(svg, max_bytes, max_pixels, background, size)), max_pixels)
 
 
-def _in_sandbox(task: str, params: dict, body: bytes) -> Image.Image:
-    """Run a decode task in the shared worker pool (in this process when it is switched off) as a prepared image."""
+def _run_job(task: str, params: dict, body: bytes) -> tuple[dict, bytes]:
+    """Run a decode job in the shared worker pool (in this process when it is switched off): the worker's answer,
+    or `LogoError` with what went wrong."""
     from . import sandbox
 
     pool = sandbox.decode_pool()
     if pool is None:  # SIMILARITY_DECODE_WORKERS=0: unprotected, for debugging
-        header, pixels = sandbox.TASKS[task](params, body)
+        header, payload = sandbox.TASKS[task](params, body)
     else:
         try:
-            header, pixels = pool.run(task, params, body, timeout=sandbox.remaining())
+            header, payload = pool.run(task, params, body, timeout=sandbox.remaining())
         except sandbox.DecodeFailed as error:
             raise LogoError(_failure_message(str(error), pool)) from None
     if "error" in header:
         raise LogoError(str(header["error"]))
-    return _image_from_worker(header, pixels, params["max_pixels"])
+    return header, payload
 
 
 def _failure_message(failure: str, pool) -> str:
@@ -165,15 +195,20 @@ def _image_from_worker(header: dict, pixels: bytes, max_pixels: int) -> Image.Im
     return Image.frombytes(mode, tuple(size), pixels)
 
 
-def _prepared_answer(image: Image.Image, background: list[int]) -> tuple[dict, bytes]:
-    prepared = prepare_logo(image, background=tuple(background))  # type: ignore[arg-type]
+def _prepared_answer(image: Image.Image, params: dict) -> tuple[dict, bytes]:
+    """Worker side: the prepared logo, or with ``params["codes"]`` its dihedral codes (192 bytes, not the pixels)."""
+    prepared = prepare_logo(image, background=tuple(params["background"]))  # type: ignore[arg-type]
+    if params.get("codes"):
+        from .hash import dihedral_codes
+
+        codes = np.ascontiguousarray(dihedral_codes(prepared), dtype=np.uint8)
+        return {"codes": list(codes.shape)}, codes.tobytes()
     return {"mode": prepared.mode, "size": list(prepared.size)}, prepared.tobytes()
 
 
 def _raster_task(params: dict, data: bytes) -> tuple[dict, bytes]:
     """Worker side: decode a raster logo (at reduced size when large) and prepare it."""
-    return _prepared_answer(_decode_raster(data, int(params["max_pixels"]), reduce_to=DECODE_LONGEST),
-                            params["background"])
+    return _prepared_answer(_decode_raster(data, int(params["max_pixels"]), reduce_to=DECODE_LONGEST), params)
 
 
 def _svg_task(params: dict, svg: bytes) -> tuple[dict, bytes]:
@@ -186,7 +221,7 @@ def _svg_task(params: dict, svg: bytes) -> tuple[dict, bytes]:
                                     skip_system_fonts="<text" not in text)
     except (ValueError, RuntimeError) as error:
         raise LogoError(f"the SVG could not be drawn ({error}) — check that it opens in a browser") from error
-    return _prepared_answer(_decode_raster(bytes(png), int(params["max_pixels"])), params["background"])
+    return _prepared_answer(_decode_raster(bytes(png), int(params["max_pixels"])), params)
 
 
 def prepare_logo(image: Image.Image, *, background: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:

@@ -42,7 +42,7 @@ from ..check import check, parse_logo_max_distance
 from ..classes import LAST_CLASS, NICE_CLASSES, parse_classes
 from ..generations import FollowedIndex, IndexNotOnDiskError
 from ..image import sandbox
-from ..image.load import MAX_FILE_BYTES, LogoError, load_logo
+from ..image.load import MAX_FILE_BYTES, LogoError, load_logo, load_logo_codes
 from ..index import MarkIndex
 from ..marks import STATUSES, CheckResult, Mark
 from ..store import IndexFormatError
@@ -216,10 +216,9 @@ def public_mark(mark: dict[str, Any]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------- logos
 def logo_codes(logo: bytes) -> np.ndarray:
-    """The dihedral codes an uploaded logo is searched with (decoded in a sandboxed worker process)."""
-    from ..image.hash import dihedral_codes
-
-    return dihedral_codes(load_logo(logo))
+    """The dihedral codes an uploaded logo is searched with: decoded and hashed in a sandboxed worker process, so the
+    server's GIL is not held by the image at all."""
+    return load_logo_codes(logo)
 
 
 
