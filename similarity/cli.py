@@ -141,6 +141,10 @@ def check_cmd(
     if lang not in ("id", "en"):
         _fail(f"--lang is {lang!r} — use id or en")
     limits = _logo_limits(logo_max_distance or [])
+    if logo is not None or queries is not None:
+        from .image.sandbox import warm_pool
+
+        warm_pool()  # the logo decoder starts while the index loads
     idx = _open(index, quiet)
     if queries is not None:
         _check_batch(idx, queries, top, lang, as_json, limits)

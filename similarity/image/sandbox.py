@@ -363,16 +363,17 @@ def serve(memory_bytes: int = DECODE_MEMORY_BYTES) -> None:  # pragma: no cover 
 
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     inp = os.fdopen(os.dup(0), "rb", buffering=0)
-    out = os.fdopen(os.dup(1), "wb", buffering=0)
+    out = os.fdopen(os.dup(1), "wb")  # buffered: a write of a big answer is written whole, then flushed
     os.dup2(2, 1)  # a stray print from a library goes to stderr, never into the answers
     import resvg_py  # noqa: F401
 
-    from . import load  # noqa: F401 - registers the decode tasks (and imports numpy, Pillow, resvg once)
+    from . import load  # registers the decode tasks (and imports numpy, Pillow, resvg once)
 
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
     out.write(_READY)
+    out.flush()
     while True:
         head = _read_all(inp, _HEADER.size)
         if head is None:
@@ -387,10 +388,16 @@ def serve(memory_bytes: int = DECODE_MEMORY_BYTES) -> None:  # pragma: no cover 
             header, payload = TASKS[request["task"]](request.get("params", {}), body)
         except MemoryError:
             header, payload = {"error": "the logo needs more memory than a logo may use — export it smaller"}, b""
+        except load.LogoError as error:
+            header, payload = {"error": str(error)}, b""
         except Exception as error:  # noqa: BLE001 - every failure is an answer, the worker lives on
-            header, payload = {"error": str(error) or type(error).__name__, "kind": type(error).__name__}, b""
+            header = {"error": f"the logo could not be decoded ({type(error).__name__}: {str(error)[:200]}) — "
+                               "export it again as PNG or SVG"}
+            payload = b""
         data = json.dumps(header).encode("utf-8")
-        out.write(_HEADER.pack(len(data), len(payload)) + data + payload)
+        out.write(_HEADER.pack(len(data), len(payload)) + data)
+        out.write(payload)
+        out.flush()
 
 
 def _read_all(stream: Any, n: int) -> bytes | None:  # pragma: no cover - worker side
