@@ -56,6 +56,22 @@ def test_the_largest_allowed_image_is_decoded_at_reduced_size() -> None:
     assert max(image.size) < 2048  # 3,990 px decoded, reduced by 3 before it is prepared
 
 
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_large_photo_is_decoded_reduced_and_keeps_its_orientation(fmt: str) -> None:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (3000, 2000), "white")
+    ImageDraw.Draw(image).ellipse((300, 300, 2700, 1700), fill="navy")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "turn 90° to show": the reduced copy must still be turned
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, exif=exif.tobytes())
+    width, height = load_logo(buffer.getvalue()).size
+    assert height > width and max(width, height) < 2048
+
+
 def test_a_worker_that_crashes_fails_that_call_alone() -> None:
     """resvg's stack overflow on 300 nested groups, reached by skipping the structure check: the worker segfaults."""
     pool = sandbox.DecodePool(size=1)
