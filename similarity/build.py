@@ -52,7 +52,7 @@ def build_index(
     from .image.load import LogoError
 
     report = read_registry(registry, mapping=mapping)
-    errors = list(report.errors)
+    warnings: list[RowError] = []
     index = MarkIndex(params)
     index.source = {"name": Path(registry).name, "rows": report.rows, "skipped": len(report.errors)}
     with index.insertion_session(progress=progress) as session:
@@ -65,13 +65,19 @@ def build_index(
                     code = encode_logo(mark.logo)
                 except LogoError as e:
                     err = RowError(0, "logo", f"{mark.id}: {e} — the mark was indexed without its logo")
-                    errors.append(err)
+                    warnings.append(err)
                     if on_error:
                         on_error(err)
             session.insert(mark, code, hash_missing=False)
     if out is not None:
-        index.save(out)
-    return index, ImportReport(report.path, report.rows, report.marks, tuple(errors), report.logo_hashes)
+        from .store import WRITE_LOCK, writer_lock
+
+        Path(out).mkdir(parents=True, exist_ok=True)
+        with writer_lock(Path(out), WRITE_LOCK):  # a rebuild replaces the folder's marks, after any write under way
+            index.save(out)
+    return index, ImportReport(
+        report.path, report.rows, report.marks, report.errors, report.logo_hashes, tuple(warnings)
+    )
 
 
 def demo_index_path() -> Path:

@@ -16,6 +16,7 @@ signatures, token index, FAISS logo hashes), score every factor, weigh goods and
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from .image.score import LogoEvidence
 from .index import MarkIndex
 from .marks import CheckResult, Factors, Match, Query, Reason
 from .status import STATUS_WEIGHT, status_reason
+from .text.confusables import LOOKALIKE_REASON
 from .text.encode import NameCode, encode_name
 from .text.evidence import PairEvidence
 from .text.score import NameFactors, SharedWord, name_reasons, shared_words
@@ -37,12 +39,11 @@ MIN_SCORE = 0.01
 
 
 def _query_logo_codes(logo: Any) -> np.ndarray:
-    from .image.hash import dihedral_codes
-    from .image.load import load_logo
+    from .image.load import load_logo_codes
 
     if isinstance(logo, np.ndarray):
         return logo
-    return dihedral_codes(load_logo(logo))
+    return load_logo_codes(logo)  # decoded and hashed in a sandboxed worker
 
 
 def check(
@@ -315,10 +316,16 @@ def _result(
     shown_name = name.decode("utf-8", "replace") if isinstance(name, bytes) else (name or "")
     shown_logo = logo if isinstance(logo, str) else (None if logo is None else "<uploaded>")
     query = Query(name=shown_name, classes=qclasses, logo=shown_logo)
+    lookalike = code is not None and code.confusable
+    if lookalike:  # the query imitates Latin letters: every match says so, and so does the verdict
+        matches = tuple(replace(m, reasons=(LOOKALIKE_REASON, *m.reasons)) for m in matches)
     registry = {
         "marks": len(index),
         "built_at": index.built_at,
         "generation": index.generation,
         "source": index.source.get("name") if index.source else None,
     }
-    return CheckResult(query=query, verdict=verdict(matches, qclasses), matches=matches, registry=registry)
+    answer = verdict(matches, qclasses)
+    if lookalike:
+        answer = replace(answer, notes=(LOOKALIKE_REASON, *answer.notes))
+    return CheckResult(query=query, verdict=answer, matches=matches, registry=registry)

@@ -141,6 +141,10 @@ def check_cmd(
     if lang not in ("id", "en"):
         _fail(f"--lang is {lang!r} — use id or en")
     limits = _logo_limits(logo_max_distance or [])
+    if logo is not None or queries is not None:
+        from .image.sandbox import warm_pool
+
+        warm_pool()  # the logo decoder starts while the index loads
     idx = _open(index, quiet)
     if queries is not None:
         _check_batch(idx, queries, top, lang, as_json, limits)
@@ -275,6 +279,7 @@ def _report_import(rep: Any, quiet: bool, as_json: bool, idx: MarkIndex) -> None
                     "rows": rep.rows,
                     "imported": len(rep.marks),
                     "errors": [e.__dict__ for e in rep.errors],
+                    "warnings": [e.__dict__ for e in rep.warnings],
                     "index": idx.info(),
                 },
                 ensure_ascii=False,
@@ -287,6 +292,8 @@ def _report_import(rep: Any, quiet: bool, as_json: bool, idx: MarkIndex) -> None
             err.print(f"[yellow]skipped[/yellow] {e}")
         if len(rep.errors) > 50:
             err.print(f"… and {len(rep.errors) - 50} more skipped rows (use --json for all)")
+        for e in rep.warnings[:50]:
+            err.print(f"[yellow]imported without its logo[/yellow] {e}")
         err.print(rep.summary() + f"; index now holds {len(idx)} marks at {idx.path}")
 
 
@@ -299,12 +306,14 @@ def index_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add marks (an existing id is replaced) without rebuilding the index."""
-    from .registry import read_registry
+    from .registry import RegistryError, read_registry
 
-    idx = _open(index, quiet)
-    rep = read_registry(registry, mapping=_parse_mapping(mapping))
-    idx.update(rep.marks)
-    idx.save()
+    _open(index, quiet)  # a clear error for a folder that is not an index, before the registry is read
+    try:
+        rep = read_registry(registry, mapping=_parse_mapping(mapping))
+    except RegistryError as e:
+        _fail(str(e))
+    _, idx = _write(index, lambda ix: ix.update(rep.marks))
     _report_import(rep, quiet, as_json, idx)
 
 
@@ -315,11 +324,22 @@ def index_remove(
     quiet: QuietOpt = False,
 ) -> None:
     """Remove marks by id without rebuilding the index."""
-    idx = _open(index, quiet)
-    n = idx.remove(ids)
-    idx.save()
+    _open(index, quiet)
+    n, idx = _write(index, lambda ix: ix.remove(ids))
     if not quiet:
         err.print(f"removed {n} of {len(ids)} ids; index now holds {len(idx)} marks")
+
+
+def _write(index: Path, change: Any) -> tuple[Any, MarkIndex]:
+    """Load-change-save under the folder's write lock (the one the server and the library take too)."""
+    from .generations import update_index
+    from .store import IndexFormatError
+
+    try:
+        return update_index(index, change)
+    except IndexFormatError as e:
+        _fail(str(e))
+        raise  # unreachable: _fail exits
 
 
 @index_app.command("info")

@@ -39,8 +39,10 @@ from .postings import GramPostings, TokenPostings, sorted_unique
 from .store import (
     FORMAT_VERSION,
     IndexFormatError,
+    check_not_moved,
     read_manifest,
     remove_old_generations,
+    unreadable_as_index_error,
     verified_paths,
     write_generation,
     write_manifest,
@@ -629,6 +631,7 @@ class MarkIndex:
         folder.mkdir(parents=True, exist_ok=True)
         with writer_lock(folder):
             previous = read_manifest(folder) if (folder / "manifest.json").exists() else None
+            check_not_moved(folder, previous["generation"] if previous else None, self.path, self.generation)
             gen = max(self.generation, previous["generation"] if previous else 0) + 1
             self._postings.freeze(self._alive)
             self._grams.freeze(self._alive)
@@ -690,25 +693,26 @@ class MarkIndex:
         folder = Path(path)
         manifest = read_manifest(folder)
         paths = verified_paths(folder, manifest, verify)
-        params = IndexParams(**manifest.get("params", {}))
-        self = cls(params)
-        disk = sqlite3.connect(f"file:{paths['marks']}?mode=ro", uri=True)
-        try:
-            disk.backup(self._db)
-        finally:
-            disk.close()
-        self._names = faiss.read_index_binary(str(paths["names"]))
-        from .image.search import LogoIndex
+        with unreadable_as_index_error(folder):
+            params = IndexParams(**manifest.get("params", {}))
+            self = cls(params)
+            disk = sqlite3.connect(f"file:{paths['marks']}?mode=ro", uri=True)
+            try:
+                disk.backup(self._db)
+            finally:
+                disk.close()
+            self._names = faiss.read_index_binary(str(paths["names"]))
+            from .image.search import LogoIndex
 
-        self._logos = LogoIndex.read(paths["logos"])
-        self._postings = TokenPostings.read(paths["postings"])
-        self._grams = GramPostings.read(paths["grams"])
-        self._load_arrays()
-        info = dict(self._db.execute("SELECT key, value FROM info"))
-        class_marks = {int(k): v for k, v in json.loads(info.get("class_marks", "{}")).items()}
-        self._stats = TokenStats.from_rows(
-            self._db.execute("SELECT word, class, df FROM token_df"), int(info.get("n_marks", 0)), class_marks
-        )
+            self._logos = LogoIndex.read(paths["logos"])
+            self._postings = TokenPostings.read(paths["postings"])
+            self._grams = GramPostings.read(paths["grams"])
+            self._load_arrays()
+            info = dict(self._db.execute("SELECT key, value FROM info"))
+            class_marks = {int(k): v for k, v in json.loads(info.get("class_marks", "{}")).items()}
+            self._stats = TokenStats.from_rows(
+                self._db.execute("SELECT word, class, df FROM token_df"), int(info.get("n_marks", 0)), class_marks
+            )
         self.path, self.generation = folder, manifest["generation"]
         self.built_at, self.source = manifest.get("built_at"), manifest.get("source", {})
         self.encoding = manifest.get("encoding")

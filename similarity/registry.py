@@ -63,7 +63,7 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.reason}"
+        return f"line {self.line}: {self.field}: {self.reason}" if self.line > 0 else f"{self.field}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,15 @@ class ImportReport:
     """Precomputed logo codes by mark id, from a ``logo_hash`` column: 48 hex digits (pHash, shape code and dHash,
     as :func:`~similarity.image.hash.encode_logo` gives them), 32 (pHash and shape code, from an earlier version) or 16
     (a pHash alone, imagehash's ``str()``)."""
+    warnings: tuple[RowError, ...] = ()
+    """Rows that were imported all the same, with a problem (a logo that cannot be read: the mark is indexed by its
+    name alone). Not counted as skipped."""
 
     def summary(self) -> str:
-        return f"{self.path}: {self.rows} rows read, {len(self.marks)} marks imported, {len(self.errors)} rows skipped"
+        text = f"{self.path}: {self.rows} rows read, {len(self.marks)} marks imported, {len(self.errors)} rows skipped"
+        if self.warnings:
+            text += f", {len(self.warnings)} logos unreadable (those marks are indexed by name)"
+        return text
 
 
 class RegistryError(ValueError):

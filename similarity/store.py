@@ -32,8 +32,58 @@ PARTS = ("marks", "names", "logos", "postings", "grams")
 SUFFIX = {"marks": "sqlite", "names": "faiss", "logos": "faiss", "postings": "npz", "grams": "npz"}
 
 
+WRITE_LOCK = ".write.lock"
+"""The lock every writer (CLI, library, server) holds around load-change-save of a folder
+(:func:`similarity.generations.update_index`); ``save`` itself takes ``.lock`` inside it."""
+
+
 class IndexFormatError(RuntimeError):
     """The folder is not a readable index (missing or corrupt manifest, checksum mismatch, newer format)."""
+
+
+class ConcurrentWriteError(RuntimeError):
+    """``save`` refused: another writer saved the folder after this copy of the index was loaded, so saving it
+    would silently drop that writer's marks."""
+
+
+def check_not_moved(folder: Path, on_disk: int | None, loaded_from: Path | None, loaded: int) -> None:
+    """Refuse (:class:`ConcurrentWriteError`) to save over generation ``on_disk`` an index that was loaded from this
+    same folder at an older generation ``loaded``: the disk moved on meanwhile and the save would lose that write.
+
+    >>> check_not_moved(Path("ix"), 7, Path("ix"), 7)      # nobody wrote meanwhile: fine
+    >>> check_not_moved(Path("ix"), 8, Path("ix"), 7)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    similarity.store.ConcurrentWriteError: ix holds generation 8, but this index was loaded at generation 7: ...
+    """
+    if on_disk is None or loaded_from is None or not loaded or on_disk == loaded:
+        return
+    if Path(os.path.abspath(loaded_from)) != Path(os.path.abspath(folder)):
+        return
+    raise ConcurrentWriteError(
+        f"{folder} holds generation {on_disk}, but this index was loaded at generation {loaded}: another writer "
+        "saved meanwhile and saving would lose its change — load the index again and re-apply the change "
+        "(similarity.generations.update_index does both under the folder's write lock)"
+    )
+
+
+@contextlib.contextmanager
+def unreadable_as_index_error(path: Path) -> Iterator[None]:
+    """Turn a failure to read an index file whose checksum matched (FAISS, SQLite or numpy refusing it: a bug, a
+    format this build cannot read, a manifest edited by hand) into a clear :class:`IndexFormatError`."""
+    import sqlite3
+    import zipfile
+
+    try:
+        yield
+    except IndexFormatError:
+        raise
+    except (RuntimeError, sqlite3.DatabaseError, zipfile.BadZipFile, ValueError, KeyError, TypeError, EOFError,
+            OSError) as e:
+        raise IndexFormatError(
+            f"{path} cannot be read as an index ({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})"
+            " — rebuild it with `similarity index build`, or restore it from a backup"
+        ) from None
 
 
 def fsync_file(path: Path) -> None:

@@ -23,6 +23,7 @@ from similarity.image.load import (
     MAX_PIXELS,
     LogoError,
     load_logo,
+    load_logo_codes,
     load_logo_svg_text,
     prepare_logo,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "hash_files_fast",
     "hash_logo",
     "load_logo",
+    "load_logo_codes",
     "load_logo_svg_text",
     "logo_similarity",
     "phash",

@@ -214,6 +214,9 @@ def hash_files_fast(
     reduced decode; against a full colour decode they differ by a few bits. Measured on 600 real 512 px logos
     (``benchmarks/bench_logos.py``): at 128 px 3,800 files/s on one core, 93 % of the codes within the match
     threshold of the full decode's; at 256 px 2,600/s and 96 %. Failed files get a zero code.
+
+    The files are decoded in this process, for speed: use it on files you trust (a registry's own logo folder). An
+    upload goes through `load_logo`, which decodes in a sandboxed worker (`similarity.image.sandbox`).
     """
     if draft and draft_longest < 1:
         raise ValueError(f"draft_longest is {draft_longest} — give the longest side in pixels (128 is the default)")

@@ -12,9 +12,12 @@ Preparation (`prepare_logo`): EXIF orientation, alpha composited onto a backgrou
 normalised so that the background is light (a light logo on a dark ground hashes like the same logo
 on white), uniform borders trimmed (padding otherwise breaks every hash), blank images refused.
 
-Decoding is bounded: the file size is checked before reading, the pixel count is checked from the
-header before any pixel is decoded, SVGs are rasterised by resvg at a fixed size and may not reference
-anything outside themselves.
+Decoding is bounded: only regular files are opened (a FIFO or a device would block or never end), the file
+size is checked before reading, the pixel count is checked from the header before any pixel is decoded and a
+large image is decoded at reduced size (a logo needs ~1000 px; the hash reads 32x32). SVGs may not reference
+anything outside themselves, and their structure is checked before resvg sees them (`svg_limits`: nesting,
+element count, filter regions and radii). The decode itself runs in a worker process with hard time, CPU and
+memory limits (`similarity.image.sandbox`), so a crash or a runaway file fails that one logo and nothing else.
 """
 
 from __future__ import annotations
@@ -23,13 +26,18 @@ import base64
 import io
 import os
 import re
+import stat
 import warnings
 
 import numpy as np
 from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+MAX_PIXELS = 16_000_000
+"""4,000 x 4,000: a generous logo (the hash reads 32x32 px). Beyond it a PNG costs seconds and 100s of MB."""
+DECODE_LONGEST = 1024
+"""A larger image is decoded at reduced size (JPEG draft, else ``Image.reduce``) to a longest side of at least
+this: far more than the 32 px the hashes read, and a fraction of the memory and time of the full image."""
 SVG_RENDER_SIZE = 256
 """Longest side, in pixels, at which SVG logos are rasterised."""
 MAX_SVG_ASPECT = 40.0
@@ -73,21 +81,58 @@ def load_logo(
     ...     print(str(error)[:36])
     the file is not a supported image (P
     """
+    return _image_from_worker(*_run_job(*_decode_job(source, max_bytes, max_pixels, background)), max_pixels)
+
+
+def load_logo_codes(
+    source: str | os.PathLike | bytes,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_pixels: int = MAX_PIXELS,
+    background: tuple[int, int, int] = (255, 255, 255),
+) -> np.ndarray:
+    """`load_logo`, then the dihedral codes a query searches with (``similarity.image.hash.dihedral_codes``), all in
+    the sandboxed worker: the caller's process spends no CPU (nor GIL) on the image at all. Shape ``(8, 24)``.
+
+    >>> load_logo_codes("simple-icons:github").shape
+    (8, 24)
+    """
+    task, params, body = _decode_job(source, max_bytes, max_pixels, background)
+    header, payload = _run_job(task, {**params, "codes": True}, body)
+    if header.get("codes") != [8, 24] or len(payload) != 8 * 24:
+        raise LogoError("the logo decoder sent back something that is not a logo code — export the logo again")
+    return np.frombuffer(payload, dtype=np.uint8).reshape(8, 24).copy()
+
+
+def _decode_job(
+    source: str | os.PathLike | bytes, max_bytes: int, max_pixels: int, background: tuple[int, int, int]
+) -> tuple[str, dict, bytes]:
+    """(task, params, body) of the worker decode for ``source``: read and checked here, decoded there."""
     if isinstance(source, str) and source.startswith(_SIMPLE_ICONS_PREFIX):
-        return load_logo_svg_text(
-            _simple_icon_svg(source[len(_SIMPLE_ICONS_PREFIX) :]),
-            max_bytes=max_bytes,
-            max_pixels=max_pixels,
-            background=background,
-        )
+        return _svg_job(_simple_icon_svg(source[len(_SIMPLE_ICONS_PREFIX) :]), max_bytes, max_pixels, background)
     data = _read_bounded(source, max_bytes)
     if _SVG_SNIFF.match(data[:512]):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise LogoError("the SVG file is not valid UTF-8 text — save it again as UTF-8") from error
-        return load_logo_svg_text(text, max_bytes=max_bytes, max_pixels=max_pixels, background=background)
-    return prepare_logo(_decode_raster(data, max_pixels), background=background)
+        return _svg_job(text, max_bytes, max_pixels, background)
+    return "raster", {"max_pixels": max_pixels, "background": list(background)}, data
+
+
+def _svg_job(
+    svg: str, max_bytes: int, max_pixels: int, background: tuple[int, int, int], size: int = SVG_RENDER_SIZE
+) -> tuple[str, dict, bytes]:
+    """The worker job that rasterises ``svg``, once its references and structure passed the checks."""
+    from .svg_limits import check_svg_structure
+
+    if len(svg.encode("utf-8")) > max_bytes:
+        raise LogoError(f"the SVG is larger than {max_bytes:,} bytes — simplify it or export the logo as PNG")
+    _check_svg_references(svg, max_pixels)
+    width, height = _svg_render_size(svg, size)
+    check_svg_structure(svg, render_scale=size / max(_svg_view_size(svg)))
+    params = {"width": width, "height": height, "max_pixels": max_pixels, "background": list(background)}
+    return "svg", params, svg.encode("utf-8")
 
 
 def load_logo_svg_text(
@@ -101,25 +146,82 @@ def load_logo_svg_text(
     """Rasterise SVG markup with resvg (longest side `size` px) and prepare it like any other logo.
 
     External references (``href`` to files or URLs, CSS ``url()`` outside the document, entities)
-    are refused; embedded ``data:`` images are checked against `max_pixels` before resvg sees them.
+    are refused; embedded ``data:`` images are checked against `max_pixels` before resvg sees them; so is the
+    structure (`similarity.image.svg_limits`). resvg runs in a sandboxed worker process.
 
     >>> circle = '<circle cx="12" cy="12" r="9"/>'
     >>> load_logo_svg_text(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">{circle}</svg>').size
     (192, 192)
     """
+    return _image_from_worker(*_run_job(*_svg_job(svg, max_bytes, max_pixels, background, size)), max_pixels)
+
+
+def _run_job(task: str, params: dict, body: bytes) -> tuple[dict, bytes]:
+    """Run a decode job in the shared worker pool (in this process when it is switched off): the worker's answer,
+    or `LogoError` with what went wrong."""
+    from . import sandbox
+
+    pool = sandbox.decode_pool()
+    if pool is None:  # SIMILARITY_DECODE_WORKERS=0: unprotected, for debugging
+        header, payload = sandbox.TASKS[task](params, body)
+    else:
+        try:
+            header, payload = pool.run(task, params, body, timeout=sandbox.remaining())
+        except sandbox.DecodeFailed as error:
+            raise LogoError(_failure_message(str(error), pool)) from None
+    if "error" in header:
+        raise LogoError(str(header["error"]))
+    return header, payload
+
+
+def _failure_message(failure: str, pool) -> str:
+    if failure.startswith("timeout"):
+        return (f"the logo took longer than the {pool.wall_s:g} s a logo may take to decode and was stopped — "
+                "export it as a simple PNG or SVG")
+    if failure.startswith("busy"):
+        return f"the server is busy decoding other logos ({failure[6:]}) — try again in a moment"
+    return (f"the logo could not be decoded: {failure} — it may be malformed or too complex; "
+            "export it again as a simple PNG or SVG")
+
+
+def _image_from_worker(header: dict, pixels: bytes, max_pixels: int) -> Image.Image:
+    """The prepared image a worker sent back, checked (a worker is not trusted to tell the truth)."""
+    mode, size = header.get("mode"), header.get("size")
+    channels = {"RGB": 3, "L": 1}.get(mode)  # type: ignore[arg-type]
+    if (channels is None or not isinstance(size, list) or len(size) != 2
+            or not all(isinstance(v, int) and v > 0 for v in size) or size[0] * size[1] > max_pixels
+            or len(pixels) != size[0] * size[1] * channels):
+        raise LogoError("the logo decoder sent back something that is not an image — export the logo again")
+    return Image.frombytes(mode, tuple(size), pixels)
+
+
+def _prepared_answer(image: Image.Image, params: dict) -> tuple[dict, bytes]:
+    """Worker side: the prepared logo, or with ``params["codes"]`` its dihedral codes (192 bytes, not the pixels)."""
+    prepared = prepare_logo(image, background=tuple(params["background"]))  # type: ignore[arg-type]
+    if params.get("codes"):
+        from .hash import dihedral_codes
+
+        codes = np.ascontiguousarray(dihedral_codes(prepared), dtype=np.uint8)
+        return {"codes": list(codes.shape)}, codes.tobytes()
+    return {"mode": prepared.mode, "size": list(prepared.size)}, prepared.tobytes()
+
+
+def _raster_task(params: dict, data: bytes) -> tuple[dict, bytes]:
+    """Worker side: decode a raster logo (at reduced size when large) and prepare it."""
+    return _prepared_answer(_decode_raster(data, int(params["max_pixels"]), reduce_to=DECODE_LONGEST), params)
+
+
+def _svg_task(params: dict, svg: bytes) -> tuple[dict, bytes]:
+    """Worker side: rasterise an SVG (already checked by the caller) with resvg and prepare it."""
     import resvg_py
 
-    if len(svg.encode("utf-8")) > max_bytes:
-        raise LogoError(f"the SVG is larger than {max_bytes:,} bytes — simplify it or export the logo as PNG")
-    _check_svg_references(svg, max_pixels)
-    width, height = _svg_render_size(svg, size)
+    text = svg.decode("utf-8")
     try:
-        png = resvg_py.svg_to_bytes(
-            svg_string=svg, width=width, height=height, skip_system_fonts="<text" not in svg
-        )
+        png = resvg_py.svg_to_bytes(svg_string=text, width=int(params["width"]), height=int(params["height"]),
+                                    skip_system_fonts="<text" not in text)
     except (ValueError, RuntimeError) as error:
         raise LogoError(f"the SVG could not be drawn ({error}) — check that it opens in a browser") from error
-    return prepare_logo(_decode_raster(bytes(png), max_pixels), background=background)
+    return _prepared_answer(_decode_raster(bytes(png), int(params["max_pixels"])), params)
 
 
 def prepare_logo(image: Image.Image, *, background: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
@@ -303,19 +405,7 @@ def _read_bounded(source: str | os.PathLike | bytes, max_bytes: int) -> bytes:
                 f"the logo is {len(data):,} bytes, over the {max_bytes:,} byte limit — upload a smaller file"
             )
     else:
-        try:
-            with open(source, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                if size > max_bytes:
-                    raise LogoError(
-                        f"{os.fspath(source)!r} is {size:,} bytes, over the {max_bytes:,} byte limit — "
-                        "upload a smaller file"
-                    )
-                # read what fstat promises (plus one byte to notice growth), not a max_bytes buffer per file:
-                # a pipe or special file reports 0 and is read up to the limit
-                data = handle.read((size if 0 < size <= max_bytes else max_bytes) + 1)
-        except OSError as error:
-            raise LogoError(f"cannot read the logo file: {error}") from error
+        data = _read_regular_file(source, max_bytes)
         if len(data) > max_bytes:
             raise LogoError(f"the logo is over the {max_bytes:,} byte limit — upload a smaller file")
     if not data:
@@ -323,8 +413,40 @@ def _read_bounded(source: str | os.PathLike | bytes, max_bytes: int) -> bytes:
     return data
 
 
-def _decode_raster(data: bytes, max_pixels: int) -> Image.Image:
-    """Decode the first frame of a raster image, refusing oversized images before decoding pixels."""
+def _read_regular_file(source: str | os.PathLike, max_bytes: int) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` (+1 to notice growth). A FIFO, device, socket or folder is
+    refused before anything is read: it is opened without blocking (a FIFO with no writer would hang ``open``) and
+    checked with ``fstat`` on the descriptor actually opened, so a path swapped meanwhile cannot slip through."""
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise LogoError(f"cannot read the logo file: {error}") from error
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode)
+                    else "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                    else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+            raise LogoError(f"{os.fspath(source)!r} is {kind}, not an image file — give the path of the logo file")
+        if info.st_size > max_bytes:
+            raise LogoError(
+                f"{os.fspath(source)!r} is {info.st_size:,} bytes, over the {max_bytes:,} byte limit — "
+                "upload a smaller file"
+            )
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            # read what fstat promises (plus one byte to notice growth), not a max_bytes buffer per file
+            return handle.read((info.st_size if 0 < info.st_size <= max_bytes else max_bytes) + 1)
+    except OSError as error:
+        raise LogoError(f"cannot read the logo file: {error}") from error
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _decode_raster(data: bytes, max_pixels: int, reduce_to: int = 0) -> Image.Image:
+    """Decode the first frame of a raster image, refusing oversized images before decoding pixels; with
+    ``reduce_to``, an image larger than that is decoded at reduced size (JPEG: in the DCT domain)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -338,7 +460,17 @@ def _decode_raster(data: bytes, max_pixels: int) -> Image.Image:
             if width < 1 or height < 1:
                 raise LogoError("the image has no pixels — export the logo again")
             image.seek(0)
+            if reduce_to and image.format == "JPEG" and max(width, height) > 2 * reduce_to:
+                image.draft(image.mode, (max(1, width * reduce_to // max(width, height)),
+                                         max(1, height * reduce_to // max(width, height))))
             image.load()
+            factor = max(image.size) // reduce_to if reduce_to else 1
+            if factor >= 2:
+                if turned(image):  # the reduced copy has no EXIF: turn it first
+                    image = ImageOps.exif_transpose(image)
+                if image.mode not in ("RGB", "RGBA", "L", "LA"):
+                    image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+                image = image.reduce(factor)
     except LogoError:
         raise
     except Image.DecompressionBombError as error:
@@ -385,6 +517,16 @@ def _check_embedded_image(payload: str, max_pixels: int) -> None:
 
 def _svg_render_size(svg: str, size: int) -> tuple[int, int]:
     """Width and height at which to render so that the longest side is `size` px."""
+    width, height = _svg_view_size(svg)
+    if max(width / height, height / width) > MAX_SVG_ASPECT:
+        raise LogoError(f"the SVG is {width:g}x{height:g}, too thin to be a logo — crop it to the mark")
+    if width >= height:
+        return size, max(1, round(size * height / width))
+    return max(1, round(size * width / height)), size
+
+
+def _svg_view_size(svg: str) -> tuple[float, float]:
+    """The SVG's own width and height in user units (its viewBox, else its width and height attributes)."""
     root = _SVG_ROOT.search(svg)
     if root is None:
         raise LogoError("the file has no <svg> element — it is not an SVG logo")
@@ -400,11 +542,7 @@ def _svg_render_size(svg: str, size: int) -> tuple[int, int]:
         height = float(found_height.group(1)) if found_height else 100.0
     if not (width > 0 and height > 0):
         raise LogoError("the SVG has no drawable size (width or height is zero) — set a viewBox")
-    if max(width / height, height / width) > MAX_SVG_ASPECT:
-        raise LogoError(f"the SVG is {width:g}x{height:g}, too thin to be a logo — crop it to the mark")
-    if width >= height:
-        return size, max(1, round(size * height / width))
-    return max(1, round(size * width / height)), size
+    return width, height
 
 
 def _simple_icon_svg(slug: str) -> str:
@@ -419,3 +557,13 @@ def _simple_icon_svg(slug: str) -> str:
     if icon is None:
         raise LogoError(f"there is no simple-icons logo called {slug!r} — check the slug")
     return icon.svg
+
+
+def _register_tasks() -> None:
+    from .sandbox import TASKS
+
+    TASKS["svg"] = _svg_task
+    TASKS["raster"] = _raster_task
+
+
+_register_tasks()

@@ -13,14 +13,12 @@ half-loaded one. Every client error is a 4xx ``{"error": code, "detail": message
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import json
 import logging
 import os
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from functools import lru_cache
@@ -29,7 +27,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import quote
 
 import anyio
-import faiss
+import numpy as np
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -42,12 +40,15 @@ from .. import __version__
 from ..build import open_index
 from ..check import check, parse_logo_max_distance
 from ..classes import LAST_CLASS, NICE_CLASSES, parse_classes
-from ..image.load import MAX_FILE_BYTES, LogoError, load_logo
+from ..generations import FollowedIndex, IndexNotOnDiskError
+from ..image import sandbox
+from ..image.load import MAX_FILE_BYTES, LogoError, load_logo, load_logo_codes
 from ..index import MarkIndex
 from ..marks import STATUSES, CheckResult, Mark
-from ..store import MANIFEST, IndexFormatError, writer_lock
+from ..store import IndexFormatError
 from ..text.encode import encode_name
 from ..text.normalize import MAX_NAME_CHARS
+from .work import BoundedWork
 
 log = logging.getLogger("similarity.service")
 
@@ -55,10 +56,9 @@ HERE = Path(__file__).parent
 TOKEN_ENV = "SIMILARITY_API_TOKEN"
 INDEX_ENV = "SIMILARITY_SERVE_INDEX"
 """Index folder of :func:`app_from_env`, the factory each worker process of ``serve --workers N`` calls."""
-FOLLOW_EVERY_S = 1.0
-"""How often a request may look whether the index folder holds a newer generation (one ``stat`` call)."""
 CHECK_TIMEOUT_S = 10.0
-"""Longest a check may take, queueing included; beyond it the client gets 504 and the thread finishes alone."""
+"""Longest a check may take, queueing included; beyond it the client gets 504, its logo decode is killed, and its
+thread keeps its slot until it has stopped (so timed-out work never piles up behind new work)."""
 CHECK_THREADS = 1
 """Checks running at once. A check is mostly Python holding the GIL: on 2 cores with 100 clients (bench_service)
 one thread gave the same throughput as two and a p99 of ~5 s instead of ~12 s, since extra threads only take
@@ -69,6 +69,7 @@ MAX_BODY_BYTES = MAX_FILE_BYTES + FORM_OVERHEAD_BYTES
 MAX_TOP = 100
 MAX_MARKS_PER_WRITE = 10_000
 THUMBNAIL_PX = 128
+TOO_DEEP = "the JSON body is nested too deeply — a check or a mark is a flat object"
 REPORT_FILENAME = {"id": "laporan-kemiripan-merek.html", "en": "brand-similarity-report.html"}
 PAGE_CSP = ("default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
             "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
@@ -127,105 +128,9 @@ def _validation_detail(error: ValidationError | RequestValidationError) -> list[
 
 
 # ---------------------------------------------------------------------------------------------- the index
-class ServedIndex:
-    """The index being served. Readers take :attr:`current` once per request; writers swap in a new object.
-
-    An index saved in a folder is *followed*: at most every ``follow_every`` seconds a reader looks at the
-    manifest's modification time, and when another process has saved a newer generation there (a rebuild, or a
-    registry write answered by another server process) it is loaded in a background thread and swapped in once
-    complete; requests meanwhile keep the previous one. Writes from several processes are serialised by a lock
-    file in the folder, so none is lost::
-
-        >>> import tempfile
-        >>> from similarity.marks import Mark
-        >>> idx = MarkIndex(); _ = idx.add([Mark(id="a", name="Aqua")]); folder = idx.save(tempfile.mkdtemp())
-        >>> served = ServedIndex(MarkIndex.load(idx.path), follow_every=0)
-        >>> _ = idx.add([Mark(id="b", name="Indomie")]); _ = idx.save()      # another process writes
-        >>> served.wait_for_generation(idx.generation, timeout=30).generation == idx.generation
-        True
-    """
-
-    def __init__(self, index: MarkIndex, *, follow_every: float | None = FOLLOW_EVERY_S) -> None:
-        self._current = index
-        self._lock = threading.Lock()
-        self._look = threading.Lock()
-        self._follow_every = follow_every if index.path is not None else None
-        self._checked = time.monotonic()
-        self._stamp = self._manifest_stamp()
-        self._following: threading.Thread | None = None
-
-    @property
-    def current(self) -> MarkIndex:
-        if (
-            self._follow_every is not None
-            and time.monotonic() - self._checked >= self._follow_every
-            and self._look.acquire(blocking=False)  # one request looks; the others read on
-        ):
-            try:
-                self._checked = time.monotonic()
-                stamp = self._manifest_stamp()
-                if stamp != self._stamp and (self._following is None or not self._following.is_alive()):
-                    self._stamp = stamp
-                    self._following = threading.Thread(target=self._follow, name="index-follower", daemon=True)
-                    self._following.start()
-            finally:
-                self._look.release()
-        return self._current
-
-    def reload(self) -> MarkIndex:
-        """Load the folder again (a rebuilt or updated index) and swap it in once fully loaded."""
-        with self._lock:
-            fresh = MarkIndex.load(self._folder())
-            self._current, self._stamp = fresh, self._manifest_stamp()
-            return fresh
-
-    def write(self, change: Callable[[MarkIndex], T]) -> tuple[T, MarkIndex]:
-        """Apply ``change`` to a fresh copy from disk, save it, then swap it in; readers never wait. The copy is
-        loaded under the folder's write lock, so a write from another server process is never overwritten."""
-        folder = self._folder()
-        # load-change-save of one server process at a time (the save inside takes the store's own ".lock")
-        with self._lock, writer_lock(folder, ".service-write.lock"):
-            copy = MarkIndex.load(folder)
-            outcome = change(copy)
-            copy.save()
-            self._current, self._stamp = copy, self._manifest_stamp()  # our own save: nothing to follow
-            return outcome, copy
-
-    def wait_for_generation(self, generation: int, timeout: float = 60.0) -> MarkIndex:
-        """The served index once it has reached ``generation`` (following the folder), or the current one after
-        ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while self.current.generation < generation and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if self._following is not None:
-            self._following.join(max(0.0, deadline - time.monotonic()))
-        return self._current
-
-    def _follow(self) -> None:
-        try:
-            with self._lock:
-                fresh = MarkIndex.load(self._folder())
-                if fresh.generation > self._current.generation:
-                    self._current = fresh
-                    log.info("now serving generation %d of %s", fresh.generation, fresh.path)
-        except Exception as e:  # noqa: BLE001 - a follower must not die quietly: this process would serve stale answers
-            # look again at the next check instead of waiting for the folder to change once more: the failure may be
-            # passing (a generation removed by the next write between reading the manifest and opening its files)
-            self._stamp = None
-            log.warning("the index folder changed but cannot be loaded (%s); the previous index keeps serving", e)
-
-    def _manifest_stamp(self) -> int | None:
-        if self._current.path is None:
-            return None
-        try:
-            return (self._current.path / MANIFEST).stat().st_mtime_ns
-        except OSError:
-            return None
-
-    def _folder(self) -> Path:
-        if self._current.path is None:
-            raise ApiError(409, "index_not_on_disk", "this index was never saved to a folder — nothing to load")
-        return self._current.path
+ServedIndex = FollowedIndex
+"""The index being served: followed on disk, written through the folder's write lock (:mod:`similarity.generations`
+holds the logic; the service only calls it)."""
 
 
 def public_info(index: MarkIndex) -> dict[str, Any]:
@@ -309,7 +214,14 @@ def public_mark(mark: dict[str, Any]) -> dict[str, Any]:
     return mark
 
 
-# ---------------------------------------------------------------------------------------------- thumbnails
+# ---------------------------------------------------------------------------------------------- logos
+def logo_codes(logo: bytes) -> np.ndarray:
+    """The dihedral codes an uploaded logo is searched with: decoded and hashed in a sandboxed worker process, so the
+    server's GIL is not held by the image at all."""
+    return load_logo_codes(logo)
+
+
+
 @lru_cache(maxsize=2048)
 def logo_thumbnail(logo: str) -> bytes:
     """The prepared logo (trimmed, light ground) as a PNG whose longest side is at most 128 px."""
@@ -318,17 +230,6 @@ def logo_thumbnail(logo: str) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
-
-
-def _single_threaded(func: Callable[..., T], *args: Any) -> T:
-    """Run ``func`` with FAISS on this thread alone.
-
-    Requests already run in parallel threads; an OpenMP team per search on top of them only contends (2 cores,
-    benchmarks/bench_service.py: one check's p50 42 ms with the default team, 10 ms with one thread). The OpenMP
-    setting belongs to the calling thread, hence here and not once at start-up.
-    """
-    faiss.omp_set_num_threads(1)
-    return func(*args)
 
 
 # ---------------------------------------------------------------------------------------------- the app
@@ -349,7 +250,9 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
     """
     served = ServedIndex(open_index(index_path))
     token = token if token is not None else os.environ.get(TOKEN_ENV) or None
-    limiter = anyio.CapacityLimiter(threads)
+    pool = sandbox.decode_pool()
+    work = BoundedWork(threads, decodes=pool.size if pool is not None else sandbox.DECODE_WORKERS)
+    sandbox.warm_pool()
 
     app = FastAPI(
         title="brand-similarity",
@@ -361,13 +264,17 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_error_handlers(app)
 
-    async def in_thread(func: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
+    app.state.work = work
+
+    async def in_thread(func: Callable[..., T], *args: Any, timeout: float | None = None,
+                        limiter: anyio.CapacityLimiter | None = None, started: float | None = None) -> T:
         try:
-            return await asyncio.wait_for(anyio.to_thread.run_sync(_single_threaded, func, *args, limiter=limiter),
-                                          timeout or check_timeout)
+            return await work.run(func, *args, timeout=timeout or check_timeout, limiter=limiter, started=started)
         except TimeoutError:
             raise ApiError(504, "timeout", f"the request took longer than {timeout or check_timeout:g} s — "
                            "try again, or with a smaller logo") from None
+        except IndexNotOnDiskError as e:
+            raise ApiError(409, "index_not_on_disk", f"{e}") from None
 
     def require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> None:
         if token is None:
@@ -404,7 +311,7 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
         if mark is None or not mark.logo:
             raise ApiError(404, "logo_not_found", f"mark {mark_id!r} has no logo in this index")
         try:
-            png = await in_thread(logo_thumbnail, mark.logo)
+            png = await in_thread(logo_thumbnail, mark.logo, limiter=work.decodes)
         except LogoError as e:
             log.warning("logo of mark %s cannot be drawn: %s", mark_id, e)
             raise ApiError(404, "logo_unavailable", f"the logo of mark {mark_id!r} cannot be read") from None
@@ -420,11 +327,15 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
         return public_mark(mark.to_dict())
 
     async def run_check(request: Request) -> tuple[CheckResult, MarkIndex, bytes | None, str]:
+        started = time.monotonic()
         name, classes, logo, top, lang, limits = await _read_check_request(request)
         index = served.current  # one index for the whole request, even if a reload swaps meanwhile
         try:
+            # the logo is decoded in its own slot (a worker process does it), then the check runs on its codes
+            codes = None if logo is None else await in_thread(logo_codes, logo, limiter=work.decodes, started=started)
             result = await in_thread(
-                lambda: check(index, name, logo=logo, classes=classes, top=top, logo_max_distance=limits)
+                lambda: check(index, name, logo=codes, classes=classes, top=top, logo_max_distance=limits),
+                started=started,
             )
         except LogoError as e:
             raise ApiError(422, "invalid_logo", str(e)) from None
@@ -489,7 +400,7 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
         """Load the index folder again (after a rebuild) and swap it in without downtime."""
         before = served.current.generation
         try:
-            index = await in_thread(served.reload, timeout=600)
+            index = await in_thread(served.refresh, timeout=600)
         except IndexFormatError as e:
             raise ApiError(500, "reload_failed", f"{e} — the previous index keeps serving") from None
         return {"previous_generation": before, **public_info(index)}
@@ -534,6 +445,8 @@ async def _read_check_request(
             raw = json.loads(await request.body())
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise ApiError(400, "malformed_json", f"the body is not valid JSON ({e})") from None
+        except RecursionError:
+            raise ApiError(400, "malformed_json", TOO_DEEP) from None
         fields: dict[str, Any] = raw if isinstance(raw, dict) else {"_": raw}
     elif ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         async with request.form(max_files=2, max_fields=60, max_part_size=64 * 1024) as form:

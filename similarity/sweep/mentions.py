@@ -38,6 +38,7 @@ from ..famous import famous_key, famous_marks, is_famous
 from ..index import MarkIndex
 from ..marks import Mark, Reason
 from ..status import STATUS_WEIGHT
+from ..text.confusables import LOOKALIKE_REASON, unconfuse
 from ..text.encode import NameCode, encode_name
 from ..text.lexicon import generic_words, load_lexicon
 from ..text.normalize import InvalidNameError, normalize
@@ -529,6 +530,7 @@ class MentionMatcher:
             if span_code is None:
                 continue
             codes = [self.codes_[k] for k, _ in cands]
+            lookalike = unconfuse(tt.text(start, end))[1]  # the title imitates Latin letters: say so
             f = score_strings(
                 span_code,
                 [c.core for c in codes],
@@ -545,6 +547,8 @@ class MentionMatcher:
                     continue
                 sight, sound, meaning = float(f.sight[j]), float(f.sound[j]), float(f.meaning[j])
                 reasons = tuple(name_reasons(span_code, codes[j], sight, sound, meaning, 0.0, None))
+                if lookalike:
+                    reasons = (LOOKALIKE_REASON, *reasons)
                 found[k] = Mention(
                     pos,
                     tt.text(start, end),

@@ -416,15 +416,14 @@ def find_logo_mentions(
     index = matcher.index_
     if not index.info()["logos"]:
         return []
-    from ..image.hash import dihedral_codes
-    from ..image.load import LogoError, load_logo
+    from ..image.load import LogoError, load_logo_codes
 
     out: list[Mention] = []
     for pos, path in enumerate(images):
         if not path or not os.path.isfile(path):
             continue
         try:
-            codes = dihedral_codes(load_logo(path))
+            codes = load_logo_codes(path)  # decoded and hashed in a sandboxed worker
         except (LogoError, OSError, ValueError):
             continue
         rows = index.logo_candidates(codes)

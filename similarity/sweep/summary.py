@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..spreadsheet import safe_frame
 from .run import FLAG_COLUMNS, QUARANTINE_COLUMNS, Partition, _atomic_write
 
 TOP_LISTINGS = 200
@@ -42,8 +43,9 @@ def assemble(run_dir: Path, parts: Sequence[Partition]) -> tuple[dict[str, str],
         for name in ("flagged.parquet", "flagged.csv", "quarantine.csv", "summary.html")
     }
     _atomic_write(run_dir / "flagged.parquet", lambda p: df.to_parquet(p, index=False))
-    _atomic_write(run_dir / "flagged.csv", lambda p: df.to_csv(p, index=False, encoding="utf-8"))
-    _atomic_write(run_dir / "quarantine.csv", lambda p: q.to_csv(p, index=False, encoding="utf-8"))
+    # CSVs are opened in spreadsheets: titles and raw lines are a stranger's text (no formula may run)
+    _atomic_write(run_dir / "flagged.csv", lambda p: safe_frame(df).to_csv(p, index=False, encoding="utf-8"))
+    _atomic_write(run_dir / "quarantine.csv", lambda p: safe_frame(q).to_csv(p, index=False, encoding="utf-8"))
     counts = {
         "listings": listings_seen - len(q),
         "flagged": len(df),

@@ -49,6 +49,8 @@ class NameCode:
     core_tokens: tuple[str, ...]
     concept_tokens: tuple[str, ...]
     sound_tokens: tuple[str, ...]
+    confusable: bool = False
+    """The name was written with look-alike letters (see :class:`~similarity.text.normalize.NormalizedName`)."""
 
     @property
     def text(self) -> str:
@@ -86,6 +88,7 @@ def encode_normalized(norm: NormalizedName) -> NameCode:
         core_tokens=core_tokens,
         concept_tokens=concept_tokens,
         sound_tokens=sound_tokens,
+        confusable=norm.confusable,
     )
 
 

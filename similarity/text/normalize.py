@@ -1,13 +1,16 @@
 """Stage 1 — normalise a mark's name so that style does not count as difference.
 
 Case, diacritics, punctuation and spacing carry no sound or meaning in a word mark ("M.S. Glow" = "MS Glow" =
-"MSGlow"), legal forms are not part of a mark (PT, CV, Tbk ...), ``&``/``n``/``and``/``dan`` are one word, and a
-trailing ``2`` means reduplication in Indonesian (``Kue2`` = ``kue kue``)::
+"MSGlow"), legal forms are not part of a mark (PT, CV, Tbk ...), ``&``/``n``/``and``/``dan`` are one word, a
+trailing ``2`` means reduplication in Indonesian (``Kue2`` = ``kue kue``), and letters of another script that
+imitate Latin ones are read as those (``Коpі`` in Cyrillic = ``kopi``, flagged ``confusable``)::
 
     >>> normalize("PT. M.S. Glow & Co, Tbk").text
     'ms glow dan co'
     >>> normalize("MSGlow").compact == normalize("M.S. Glow").compact
     True
+    >>> n = normalize("Коpі Кеnаngаn"); n.text, n.confusable
+    ('kopi kenangan', True)
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from .confusables import unconfuse
 
 MAX_NAME_CHARS = 200
 """Longer input is refused: real word marks are short and a 1 MB "name" is a mistake or an attack."""
@@ -74,6 +79,9 @@ class NormalizedName:
 
     original: str
     tokens: tuple[str, ...]
+    confusable: bool = False
+    """Written with look-alike letters of another script (Cyrillic а for a …), read as the Latin letters they
+    imitate (:mod:`similarity.text.confusables`): itself a sign of imitation."""
 
     @property
     def text(self) -> str:
@@ -164,7 +172,8 @@ def normalize(name: str | bytes, *, max_chars: int = MAX_NAME_CHARS) -> Normaliz
         )
     if not text.strip():
         raise InvalidNameError("the name is empty — give the word mark to check, or search by logo only")
-    tokens = _tokens(text)
+    folded, confusable = unconfuse(text)
+    tokens = _tokens(folded)
     if not tokens:
         shown = text if len(text) <= 40 else text[:40] + "…"
         # letters, but none Latin: say which script, not "no letters"
@@ -177,4 +186,4 @@ def normalize(name: str | bytes, *, max_chars: int = MAX_NAME_CHARS) -> Normaliz
                 "letters — give its Latin spelling (as registered with DJKI)"
             )
         raise InvalidNameError(f"the name {shown!r} has no letters or digits to compare — give a word mark")
-    return NormalizedName(original=text, tokens=tokens)
+    return NormalizedName(original=text, tokens=tokens, confusable=confusable)
