@@ -272,5 +272,6 @@ def _result(
         "built_at": index.built_at,
         "generation": index.generation,
         "source": index.source.get("name") if index.source else None,
+        "demo": bool(index.source.get("demo")) if index.source else False,
     }
     return CheckResult(query=query, verdict=verdict(matches, qclasses), matches=matches, registry=registry)

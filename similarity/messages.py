@@ -31,7 +31,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "report_written": {"en": "report written to {path}", "id": "laporan ditulis ke {path}"},
     "csv_written": {"en": "{n} matches written to {path}", "id": "{n} merek ditulis ke {path}"},
     "cannot_write": {"en": "cannot write {path}: {reason}", "id": "tidak dapat menulis {path}: {reason}"},
-    "error": {"en": "error", "id": "galat"},
+    "error": {"en": "error", "id": "kesalahan"},
 }
 
 
@@ -107,6 +107,7 @@ def error_text(error: BaseException | str, lang: str = "id") -> str:
     for pattern, template in _ID:
         found = pattern.fullmatch(message_en)
         if found:
-            values = {k: _number(v or "") if k in ("n", "max", "size") else v or "" for k, v in found.groupdict().items()}
+            values = {k: _number(v or "") if k in ("n", "max", "size") else (v or "")
+                      for k, v in found.groupdict().items()}
             return template.format(message=message_en, **values)
     return f"permintaan tidak dapat diproses (pesan asli: {message_en})"

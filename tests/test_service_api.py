@@ -68,10 +68,12 @@ def test_check_json_returns_the_library_schema(client: TestClient) -> None:
     assert r.status_code == 200
     body = r.json()
     assert set(body) >= {"query", "verdict", "matches", "registry"}
-    assert set(body["verdict"]) == {"risk", "label", "score", "reasons", "notes"}
+    assert set(body["verdict"]) == {"risk", "label", "score", "reasons", "notes", "meaning", "next_step",
+                                    "goods_compared"}
+    assert body["verdict"]["goods_compared"] == "same" and "same or related goods" in body["verdict"]["meaning"]
     top = body["matches"][0]
     assert top["mark"]["id"] == "IDM001"
-    assert set(top["mark"]) == {"id", "name", "owner", "classes", "status", "number", "logo"}
+    assert set(top["mark"]) == {"id", "name", "owner", "classes", "status", "number", "filed", "registered", "logo"}
     assert set(top["factors"]) == {"sight", "sound", "meaning", "logo", "goods"}
     assert body["verdict"]["risk"] == "high" and body["verdict"]["label"] == "high"
     assert any("not a legal opinion" in n for n in body["verdict"]["notes"])
