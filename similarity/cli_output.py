@@ -33,12 +33,14 @@ REASONS_SHOWN = 4
 _WORDS = {
     "id": {"risk": "Risiko", "none": "(tidak ada merek mirip)", "none_filtered": "(tidak ada merek yang cocok dengan "
            "saringan)", "next": "Langkah berikut", "classes": "kelas", "no": "no.", "filed": "diajukan",
-           "registered": "terdaftar", "owner": "pemilik", "shown": "merek {a}–{b} dari {n}",
+           "registered": "terdaftar", "owner": "pemilik", "shown": "merek {a}–{b} dari {n} (di antara 200 terbaik)",
+           "shown_page": "merek {a}–{b}",
            "more": "lebih banyak: --offset {n}", "same_brand": "+{n} baris lain merek yang sama",
            "cols": ("Skor", "Risiko", "Merek", "Kelas", "Status", "Alasan")},
     "en": {"risk": "Risk", "none": "(no similar marks)", "none_filtered": "(no mark matches the filters)",
            "next": "Next step", "classes": "classes", "no": "no.", "filed": "filed", "registered": "registered",
-           "owner": "owner", "shown": "marks {a}–{b} of {n}", "more": "more: --offset {n}",
+           "owner": "owner", "shown": "marks {a}–{b} of {n} (among the best 200)",
+           "shown_page": "marks {a}–{b}", "more": "more: --offset {n}",
            "same_brand": "+{n} more rows of the same brand",
            "cols": ("Score", "Risk", "Mark", "Classes", "Status", "Reasons")},
 }
@@ -64,7 +66,8 @@ def print_result(out: Console, result: CheckResult, view: View, lang: str, wide:
     if view.matches:
         a, b = view.offset + 1, view.offset + len(view.matches)
         more = f" · {w['more'].format(n=b)}" if view.more else ""
-        out.print(f"[dim]{w['shown'].format(a=a, b=b, n=view.total)}{more}[/]")
+        shown = w["shown" if view.total is not None else "shown_page"].format(a=a, b=b, n=view.total)
+        out.print(f"[dim]{shown}{more}[/]")
         if any(not m.mark.classes for m in view.matches):
             out.print(Text(UNKNOWN_CLASSES["en" if lang == "en" else "id"], style="dim"))
     for n in v.notes:

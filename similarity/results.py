@@ -8,6 +8,8 @@ at a time, and written to CSV. Shared by the CLI (``--status``, ``--filter-class
     >>> view = select(CheckResult(Query(name="x"), Verdict(), ms), classes=[30], sort="date", top=2)
     >>> [m.mark.id for m in view.matches], view.total, view.more
     (['0', '2'], 3, True)
+    >>> select(CheckResult(Query(name="x"), Verdict(), ms), top=4).paging()
+    {'offset': 0, 'top': 4, 'shown': 4, 'total': None, 'more': True}
 """
 
 from __future__ import annotations
@@ -32,16 +34,15 @@ shows the marks of that status or class among the best 200, not among the 10 tha
 
 @dataclass(frozen=True)
 class View:
-    """One page of the (filtered, sorted) matches of a check, and how many there are in all."""
+    """One page of the (filtered, sorted) matches of a check. ``total`` counts the matches the filters kept among
+    the :data:`FILTER_FETCH` best; an unfiltered page fetches one match past itself instead, so ``total`` is None
+    (not counted) and ``more`` still says whether a next page exists."""
 
     matches: tuple[Match, ...]
-    total: int
+    total: int | None
     offset: int
     top: int
-
-    @property
-    def more(self) -> bool:
-        return self.offset + len(self.matches) < self.total
+    more: bool = False
 
     def paging(self) -> dict[str, Any]:
         return {"offset": self.offset, "top": self.top, "shown": len(self.matches), "total": self.total,
@@ -49,8 +50,10 @@ class View:
 
 
 def fetch_size(offset: int, top: int, filtered: bool) -> int:
-    """How many matches to ask :func:`similarity.check.check` for to fill the page."""
-    return max(offset + top, FILTER_FETCH) if filtered else offset + top
+    """How many matches to ask :func:`similarity.check.check` for to fill the page: one past it (to know whether
+    there is a next one), or the best :data:`FILTER_FETCH` when a filter or another order needs to see them all;
+    explaining 200 matches costs about 5× a page of 10."""
+    return max(offset + top, FILTER_FETCH) if filtered else offset + top + 1
 
 
 def select(
@@ -77,9 +80,11 @@ def select(
     kept = [m for m in result.matches
             if (not wanted_status or m.mark.status in wanted_status)
             and (not wanted_class or wanted_class & set(m.mark.classes))]
+    filtered = bool(wanted_status or wanted_class or sort != "score")
     if sort == "date":
         kept.sort(key=lambda m: (_date_of(m) is None, _date_of(m) or "", -m.score))
-    return View(tuple(kept[offset:offset + top]), len(kept), offset, top)
+    return View(tuple(kept[offset:offset + top]), len(kept) if filtered else None, offset, top,
+                more=len(kept) > offset + top)
 
 
 def _date_of(match: Match) -> str | None:
