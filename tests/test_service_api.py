@@ -242,8 +242,10 @@ def png_bomb(side: int = 8_000) -> bytes:
 
 
 def test_png_bomb_is_refused(client: TestClient) -> None:
-    r = client.post("/v1/check", files={"logo": ("bomb.png", png_bomb(), "image/png")})
+    r = client.post("/v1/check", files={"logo": ("bomb.png", png_bomb(), "image/png")}, data={"lang": "en"})
     assert r.status_code == 422 and "pixel limit" in r.json()["detail"]
+    r = client.post("/v1/check", files={"logo": ("bomb.png", png_bomb(), "image/png")})  # lang id: the default
+    assert r.status_code == 422 and "batas" in r.json()["detail"] and "piksel" in r.json()["detail"]
     assert_serving(client)
 
 
