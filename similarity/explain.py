@@ -59,6 +59,12 @@ NEXT_STEP = {
            "clear": "Still search DJKI's PDKI database before filing."},
 }
 
+DEMO_NOTICE = {
+    "id": "Ini registri DEMO berisi nama merek nyata dari sumber terbuka; nomor, pemilik dan statusnya bukan data "
+          "DJKI. Untuk pemeriksaan sungguhan, bangun indeks dari ekspor PDKI/DJKI.",
+    "en": "This is the DEMO registry: real brand names from open sources, but its numbers, owners and statuses are "
+          "not DJKI records. For a real check, build an index from a PDKI/DJKI export.",
+}
 UNKNOWN_CLASSES = {
     "id": "— di kolom kelas: kelas merek itu tidak tercatat di registri; barang/jasanya dianggap mungkin sejenis.",
     "en": "— under classes: the mark's classes are not on record; its goods/services are taken as possibly similar.",

@@ -26,6 +26,7 @@ from typing import Any
 from . import __version__
 from .classes import NICE_CLASSES
 from .explain import (
+    DEMO_NOTICE,
     NOT_COMPUTED,
     UNKNOWN_CLASSES,
     count,
@@ -80,8 +81,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "factors": "Faktor",
         "reasons": "Alasan",
         "legend": "Kelas yang juga Anda pilih ditandai gelap.",
-        "demo": "Ini registri DEMO berisi nama merek nyata dari sumber terbuka; nomor, pemilik dan statusnya bukan "
-        "data DJKI. Untuk pemeriksaan sungguhan, bangun indeks dari ekspor PDKI/DJKI.",
         "registry": "Registri",
         "marks_count": "{n} merek",
         "logos_count": "{n} dengan logo",
@@ -117,8 +116,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "factors": "Factors",
         "reasons": "Reasons",
         "legend": "Classes you also chose are dark.",
-        "demo": "This is the DEMO registry: real brand names from open sources, but its numbers, owners and statuses "
-        "are not DJKI records. For a real check, build an index from a PDKI/DJKI export.",
         "registry": "Registry",
         "marks_count": "{n} marks",
         "logos_count": "{n} with a logo",
@@ -343,7 +340,7 @@ def _footer(result: CheckResult, lang: str, index: MarkIndex | None) -> str:
 def _demo_banner(result: CheckResult, lang: str, index: MarkIndex | None) -> str:
     if not is_demo(_registry_facts(result, index)):
         return ""
-    return f'<p class="demo" role="note">{escape(LABELS[lang]["demo"])}</p>'
+    return f'<p class="demo" role="note">{escape(DEMO_NOTICE[lang])}</p>'
 
 
 # ---------------------------------------------------------------------------------------------- helpers

@@ -42,6 +42,7 @@ from .. import __version__
 from ..build import open_index
 from ..check import check, parse_logo_max_distance
 from ..classes import LAST_CLASS, NICE_CLASSES, parse_classes
+from ..explain import DEMO_NOTICE, UNKNOWN_CLASSES, registry_line
 from ..goods import classes_for_goods, search_goods
 from ..image.load import MAX_FILE_BYTES, LogoError, load_logo
 from ..index import MarkIndex
@@ -400,8 +401,11 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
 
     @app.get("/v1/index", tags=["registry"])
     def index_info() -> dict[str, Any]:
-        """Size, build date, format version and provenance of the index being served."""
-        return public_info(served.current)
+        """Size, build date, format version and provenance of the index being served, whether it is the bundled
+        demo, and the line the page shows for it in each language."""
+        info = public_info(served.current)
+        facts = {**info, "demo": bool((info.get("source") or {}).get("demo"))}
+        return {**info, "demo": facts["demo"], "label": {lang: registry_line(facts, lang) for lang in ("id", "en")}}
 
     @app.get("/v1/classes", tags=["registry"])
     def classes() -> list[dict[str, Any]]:
@@ -686,6 +690,7 @@ def _render_page() -> str:
         "maxLogoBytes": MAX_FILE_BYTES,
         "classes": [[c.number, c.title_id, c.title_en] for c in NICE_CLASSES.values()],
         "report": _report_available(),
+        "text": {lang: {"demo": DEMO_NOTICE[lang], "unknownClasses": UNKNOWN_CLASSES[lang]} for lang in ("id", "en")},
     }
     blob = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
     return (HERE / "templates" / "index.html").read_text(encoding="utf-8").replace("{{config}}", blob)
