@@ -128,7 +128,7 @@ def check_cmd(
     quiet: QuietOpt = False,
 ) -> None:
     """Check a name and/or logo against the registry and say how risky filing it is."""
-    from .results import fetch_size, select, view_dict, write_csv
+    from .results import fetch_size, select, shown, view_dict, write_csv
 
     if lang not in ("id", "en"):
         _fail(message_text("bad_lang", "en", value=lang))
@@ -153,7 +153,7 @@ def check_cmd(
     if report is not None:
         from .report import write_report
 
-        write_report(result, report, lang=lang, index=idx, query_logo=str(logo) if logo else None)
+        write_report(shown(result, view), report, lang=lang, index=idx, query_logo=str(logo) if logo else None)
         if not quiet:
             err.print(message_text("report_written", lang, path=report), highlight=False)
     if csv_out is not None:

@@ -161,9 +161,9 @@ def render_report(
     body = "\n".join((
         f"<header><h1>{escape(t['title'])}</h1>"
         f"<p class=\"sub\">{escape(t['generated'].format(date=_datetime(datetime.now(UTC), lang)))}</p></header>",
+        _demo_banner(result, lang, index),
         _query_section(result, lang, None if logo_source is None else thumbs.html(logo_source, "big", t["logo"])),
         _verdict_section(result, lang),
-        _demo_banner(result, lang, index),
         f"<p class=\"disclaimer\">{escape(DISCLAIMER[lang])}</p>",
         _matches_section(result, lang, thumbs, logo_source, show_logos),
         _footer(result, lang, index),

@@ -18,7 +18,7 @@ import csv
 import io
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from .explain import registry_line, risk_label
@@ -89,6 +89,11 @@ def select(
 
 def _date_of(match: Match) -> str | None:
     return match.mark.filed or match.mark.registered or None
+
+
+def shown(result: CheckResult, view: View) -> CheckResult:
+    """``result`` listing only the page's matches (for the HTML report), its verdict unchanged."""
+    return replace(result, matches=view.matches)
 
 
 def view_dict(result: CheckResult, view: View, lang: str = "id") -> dict[str, Any]:

@@ -48,7 +48,7 @@ from ..image.load import MAX_FILE_BYTES, LogoError, load_logo
 from ..index import MarkIndex
 from ..marks import STATUSES, CheckResult, Mark
 from ..messages import error_text
-from ..results import View, csv_text, fetch_size, select, view_dict
+from ..results import View, csv_text, fetch_size, select, shown, view_dict
 from ..store import MANIFEST, IndexFormatError, writer_lock
 from ..text.encode import encode_name
 from ..text.normalize import MAX_NAME_CHARS
@@ -488,7 +488,8 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
         from ..report import render_report
 
         result, index, logo, lang = await run_check(request)
-        page = await in_thread(lambda: render_report(result, lang=lang, index=index, query_logo=logo))
+        listed = shown(result, _page(request, result))
+        page = await in_thread(lambda: render_report(listed, lang=lang, index=index, query_logo=logo))
         return HTMLResponse(page, headers={
             "Content-Disposition": f'attachment; filename="{REPORT_FILENAME[lang]}"',
             "X-Content-Type-Options": "nosniff",
