@@ -14,7 +14,7 @@ from rich.text import Text
 
 from .explain import (
     UNKNOWN_CLASSES,
-    date_text,
+    mark_facts,
     next_step,
     note_text,
     registry_line,
@@ -31,17 +31,16 @@ RISK_STYLE = {"high": "bold red", "medium": "bold yellow", "low": "cyan", "clear
 REASONS_SHOWN = 4
 
 _WORDS = {
-    "id": {"risk": "Risiko", "none": "(tidak ada merek mirip)", "none_filtered": "(tidak ada merek yang cocok dengan "
-           "saringan)", "next": "Langkah berikut", "classes": "kelas", "no": "no.", "filed": "diajukan",
-           "registered": "terdaftar", "owner": "pemilik", "shown": "merek {a}–{b} dari {n} (di antara 200 terbaik)",
-           "shown_page": "merek {a}–{b}",
-           "more": "lebih banyak: --offset {n}", "same_brand": "+{n} baris lain merek yang sama",
+    "id": {"risk": "Risiko", "none": "(tidak ada merek mirip)",
+           "none_filtered": "(tidak ada merek yang cocok dengan saringan)", "next": "Langkah berikut",
+           "classes": "kelas", "owner": "pemilik", "shown": "merek {a}–{b} dari {n} (di antara 200 terbaik)",
+           "shown_page": "merek {a}–{b}", "more": "lebih banyak: --offset {n}",
+           "same_brand": "+{n} baris lain merek yang sama",
            "cols": ("Skor", "Risiko", "Merek", "Kelas", "Status", "Alasan")},
     "en": {"risk": "Risk", "none": "(no similar marks)", "none_filtered": "(no mark matches the filters)",
-           "next": "Next step", "classes": "classes", "no": "no.", "filed": "filed", "registered": "registered",
-           "owner": "owner", "shown": "marks {a}–{b} of {n} (among the best 200)",
-           "shown_page": "marks {a}–{b}", "more": "more: --offset {n}",
-           "same_brand": "+{n} more rows of the same brand",
+           "next": "Next step", "classes": "classes", "owner": "owner",
+           "shown": "marks {a}–{b} of {n} (among the best 200)", "shown_page": "marks {a}–{b}",
+           "more": "more: --offset {n}", "same_brand": "+{n} more rows of the same brand",
            "cols": ("Score", "Risk", "Mark", "Classes", "Status", "Reasons")},
 }
 
@@ -80,12 +79,7 @@ def _details(m: Match, lang: str) -> str:
     mark = m.mark
     parts = [f"{w['classes']} {', '.join(map(str, mark.classes))}" if mark.classes else f"{w['classes']} —",
              status_label(mark.status, lang)]
-    if mark.number and mark.number != mark.id:
-        parts.append(f"{w['no']} {mark.number}")
-    if mark.filed:
-        parts.append(f"{w['filed']} {date_text(mark.filed, lang)}")
-    if mark.registered:
-        parts.append(f"{w['registered']} {date_text(mark.registered, lang)}")
+    parts += mark_facts(mark, lang)
     if mark.owner:
         parts.append(f"{w['owner']}: {mark.owner}")
     same = getattr(m, "same_brand", ()) or ()

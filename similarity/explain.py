@@ -137,6 +137,23 @@ def note_text(note: Reason, lang: str = "id") -> str:
     return known["en" if lang == "en" else "id"] if known else note.text(lang)
 
 
+_FACTS = {"id": ("no. pendaftaran", "diajukan", "terdaftar"), "en": ("reg. no.", "filed", "registered")}
+
+
+def mark_facts(mark: Any, lang: str = "id") -> list[str]:
+    """The registry's number and dates of a mark, where it has them: ["no. pendaftaran IDM…", "diajukan 1 Mei 2019"].
+
+    >>> from similarity.marks import Mark
+    >>> mark_facts(Mark(id="D1", name="x", number="IDM1", filed="2019-05-01"), "en")
+    ['reg. no. IDM1', 'filed 1 May 2019']
+    """
+    number, filed, registered = _FACTS["en" if lang == "en" else "id"]
+    facts = [f"{number} {mark.number}"] if mark.number and mark.number != mark.id else []
+    facts += [f"{word} {date_text(value, lang)}" for word, value in ((filed, mark.filed),
+                                                                     (registered, mark.registered)) if value]
+    return facts
+
+
 def is_demo(registry: Mapping[str, Any]) -> bool:
     return bool(registry.get("demo"))
 

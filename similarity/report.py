@@ -32,6 +32,7 @@ from .explain import (
     count,
     date_text,
     is_demo,
+    mark_facts,
     next_step,
     note_text,
     registry_line,
@@ -73,9 +74,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_matches": "Tidak ditemukan merek yang mirip di registri.",
         "mark": "Merek",
         "owner": "Pemilik",
-        "number": "No. pendaftaran",
-        "filed": "diajukan",
-        "registered": "terdaftar",
         "status": "Status",
         "risk": "Risiko",
         "factors": "Faktor",
@@ -108,9 +106,6 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_matches": "No similar marks were found in the registry.",
         "mark": "Mark",
         "owner": "Owner",
-        "number": "Reg. no.",
-        "filed": "filed",
-        "registered": "registered",
         "status": "Status",
         "risk": "Risk",
         "factors": "Factors",
@@ -258,13 +253,7 @@ def _match_row(i: int, match: Match, query_classes: tuple[int, ...], lang: str, 
             logo = (f"<figure>{query_thumb}<figcaption>{escape(t['yours'])}</figcaption></figure>"
                     f"<figure>{logo}<figcaption>{escape(t['theirs'])}</figcaption></figure>")
         cells.append(f'<td data-label="{escape(t["logo"])}"><div class="pair">{logo}</div></td>')
-    meta = [escape(mark.id)]
-    if mark.number and mark.number != mark.id:
-        meta.append(f"{escape(t['number'])} {escape(mark.number)}")
-    if mark.filed:
-        meta.append(f"{escape(t['filed'])} {escape(date_text(mark.filed, lang))}")
-    if mark.registered:
-        meta.append(f"{escape(t['registered'])} {escape(date_text(mark.registered, lang))}")
+    meta = [escape(fact) for fact in (mark.id, *mark_facts(mark, lang))]
     owner = f'<div class="meta">{escape(t["owner"])}: {escape(mark.owner)}</div>' if mark.owner else ""
     cells.append(f'<td class="mark" data-label="{escape(t["mark"])}"><div class="mname">{escape(mark.name)}</div>'
                  f'{owner}<div class="meta">{" · ".join(meta)}</div></td>')

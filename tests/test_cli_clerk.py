@@ -91,7 +91,7 @@ def test_80_columns_one_line_per_match_with_the_whole_id_and_status_in_indonesia
     text = "\n".join(lines)
     assert "DID2019012345-kopikenangan-longid" in text  # copyable, not "DID2019…"
     assert "terdaftar" in text and "registered" not in text
-    assert "diajukan 1 Juni 2021" in text and "no. IDM000700001" in text
+    assert "diajukan 1 Juni 2021" in text and "no. pendaftaran IDM000700001" in text
     assert "┃" not in text  # the compact layout, not the table
     match_lines = [line for line in lines if line[:4].strip().rstrip(".").isdigit()]
     assert len(match_lines) == 6

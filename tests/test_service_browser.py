@@ -155,6 +155,12 @@ def test_error_from_the_server_is_shown(server_url: str, browser) -> None:
     page.wait_for_function("() => document.querySelector('#error').textContent.includes('huruf atau angka')")
 
 
+def check_name(page, name: str, wait_for: str = "#result:not([hidden]) .match") -> None:
+    page.fill("#name", name)
+    page.click("#submit")
+    page.wait_for_selector(wait_for)
+
+
 def test_goods_word_shows_its_classes_and_enter_picks(clerk_url: str, browser, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(clerk_url + "/")
@@ -240,11 +246,8 @@ def test_new_check_or_error_clears_the_old_result_and_english_translates_errors(
                                                                                  tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(clerk_url + "/")
-    page.fill("#name", "Kopi Kenangan")
-    page.click("#submit")
-    page.wait_for_selector("#result:not([hidden]) .match")
-    page.fill("#name", "🙂🙂")
-    page.click("#submit")
+    check_name(page, "Kopi Kenangan")
+    check_name(page, "🙂🙂", wait_for="#error:not([hidden])")
     page.wait_for_function("() => document.querySelector('#error').textContent.includes('huruf atau angka')")
     assert page.locator("#result").is_hidden()
     page.click("#lang-switch")
@@ -262,8 +265,6 @@ def test_phone_picker_and_result_without_sideways_scrolling(clerk_url: str, brow
     page.fill("#class-filter", "hijab")
     page.wait_for_selector("#goods-hits button.pick[data-class='25']")
     page.click("#goods-hits button.pick[data-class='25']")
-    page.fill("#name", "Kopi Kenangan Mantan Terindah Sepanjang Masa")
-    page.click("#submit")
-    page.wait_for_selector("#result:not([hidden]) .match")
+    check_name(page, "Kopi Kenangan Mantan Terindah Sepanjang Masa")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(tmp_path / "phone-result.png"), full_page=True)
