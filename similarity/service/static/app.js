@@ -188,10 +188,12 @@ function setClass(number, on) {
 function filterClassList() {
   const q = $("class-filter").value.trim().toLowerCase();
   let shown = 0;
-  $("class-list").querySelectorAll(".class-item").forEach((item) => {
+  const items = [...$("class-list").querySelectorAll(".class-item")];
+  items.forEach((item) => {
     item.hidden = q !== "" && !item.dataset.search.includes(q);
     if (!item.hidden) shown += 1;
   });
+  if (!shown) items.forEach((item) => { item.hidden = false; }); // a goods word no heading holds: the whole list
   if (q && /^\d+$/.test(q)) $("all-classes").open = true;
   return shown;
 }
