@@ -25,9 +25,6 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "need_query": {"en": "give a NAME, --logo FILE, or both (or --queries FILE for many)",
                    "id": "isi NAMA, --logo FILE, atau keduanya (atau --queries FILE untuk banyak)"},
     "bad_lang": {"en": "--lang is {value!r} — use id or en", "id": "--lang bernilai {value!r} — pakai id atau en"},
-    "bad_status": {"en": "--status {value!r} — use one of {choices}", "id": "--status {value!r} — pakai salah satu "
-                   "dari {choices}"},
-    "bad_sort": {"en": "--sort {value!r} — use score or date", "id": "--sort {value!r} — pakai score atau date"},
     "report_written": {"en": "report written to {path}", "id": "laporan ditulis ke {path}"},
     "csv_written": {"en": "{n} matches written to {path}", "id": "{n} merek ditulis ke {path}"},
     "cannot_write": {"en": "cannot write {path}: {reason}", "id": "tidak dapat menulis {path}: {reason}"},
@@ -87,11 +84,24 @@ _ID: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.S), t) fo
     (r"the SVG .*|the file has no <svg> element.*", "file SVG tidak dapat dipakai sebagai logo — ekspor logonya "
      "sebagai PNG (pesan asli: {message})"),
     (r"top is (?P<n>-?\d+) — it must be at least 1", "top bernilai {n} — paling sedikit 1"),
+    (r"unknown status (?P<value>.+?) — use one of (?P<choices>.+)", "status {value} tidak dikenal — pakai salah satu "
+     "dari {choices}"),
+    (r"unknown sort (?P<value>.+?) — use score or date", "urutan {value} tidak dikenal — pakai score atau date"),
+    (r"offset must be 0 or more and top at least 1", "offset paling kecil 0 dan top paling kecil 1"),
     (r"the request took longer than (?P<s>[\d.]+) s.*", "pemeriksaan lebih lama dari {s} detik — coba lagi, atau "
      "dengan logo yang lebih kecil"),
     (r"send application/json, or multipart/form-data.*", "kirim application/json, atau multipart/form-data bila "
      "mengunggah logo"),
     (r"the body is not valid JSON.*", "isi permintaan bukan JSON yang sah"),
+    (r"(?P<path>.+) is not a folder — build an index with `similarity index build`",
+     "{path} bukan folder — bangun indeks dengan `similarity index build`"),
+    (r"(?P<path>.+) has no manifest\.json — it is not an index.*",
+     "{path} tidak berisi manifest.json — itu bukan indeks (atau pembangunannya belum selesai); bangun dengan "
+     "`similarity index build REGISTRI --out FOLDER`"),
+    (r"(?P<path>.+) (?:is corrupt|is missing|does not match its checksum).*",
+     "indeks di {path} rusak atau tidak lengkap — bangun ulang indeksnya (pesan asli: {message})"),
+    (r"(?P<path>.+) has index format (?P<v>\d+), newer than .*",
+     "{path} memakai format indeks {v} yang lebih baru dari versi paket ini — perbarui paketnya"),
 ))
 
 
