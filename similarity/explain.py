@@ -66,8 +66,10 @@ DEMO_NOTICE = {
           "not DJKI records. For a real check, build an index from a PDKI/DJKI export.",
 }
 UNKNOWN_CLASSES = {
-    "id": "— di kolom kelas: kelas merek itu tidak tercatat di registri; barang/jasanya dianggap mungkin sejenis.",
-    "en": "— under classes: the mark's classes are not on record; its goods/services are taken as possibly similar.",
+    "id": "— di kolom kelas: kelas merek itu tidak tercatat di registri, jadi barang/jasanya tidak dapat dibandingkan; "
+          "ia dihitung di bawah merek di kelas yang sama.",
+    "en": "— under classes: the mark's classes are not on record, so its goods/services could not be compared; it "
+          "counts for less than a mark in the same class.",
 }
 NOT_COMPUTED = {
     "id": "— pada faktor: faktor itu tidak dihitung (mis. tidak ada logo untuk dibandingkan).",
