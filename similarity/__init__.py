@@ -16,7 +16,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .check import check
-from .index import IndexParams, MarkIndex
+from .index import IndexParams, LogoSkippedWarning, MarkIndex
 from .marks import CheckResult, Factors, Mark, Match, Query, Reason, Verdict
 from .registry import ImportReport, RowError, read_registry
 from .store import IndexFormatError
@@ -27,6 +27,7 @@ __all__ = [
     "ImportReport",
     "IndexFormatError",
     "IndexParams",
+    "LogoSkippedWarning",
     "Mark",
     "MarkIndex",
     "Match",

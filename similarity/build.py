@@ -55,6 +55,8 @@ def build_index(
     warnings: list[RowError] = []
     index = MarkIndex(params)
     index.source = {"name": Path(registry).name, "rows": report.rows, "skipped": len(report.errors)}
+    if Path(registry).resolve() == demo_registry_path().resolve():
+        index.source["demo"] = True  # said on every answer: an owner must not think she searched DJKI
     with index.insertion_session(progress=progress) as session:
         for mark in report.marks:
             code = None

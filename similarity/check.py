@@ -324,6 +324,7 @@ def _result(
         "built_at": index.built_at,
         "generation": index.generation,
         "source": index.source.get("name") if index.source else None,
+        "demo": bool(index.source.get("demo")) if index.source else False,
     }
     answer = verdict(matches, qclasses)
     if lookalike:

@@ -17,13 +17,16 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from . import __version__
 from .build import build_index, open_index
 from .check import check, parse_logo_max_distance
+from .cli_output import print_result
+from .explain import risk_label
+from .goods import classes_for_goods
 from .index import MarkIndex
-from .marks import RISK_LABELS_ID, CheckResult
+from .messages import error_text
+from .messages import message as message_text
 from .registry import LineTape, csv_rows
 
 app = typer.Typer(
@@ -36,8 +39,6 @@ app.add_typer(index_app, name="index")
 
 err = Console(stderr=True)
 out = Console()
-
-RISK_STYLE = {"high": "bold red", "medium": "bold yellow", "low": "cyan", "clear": "green"}
 
 IndexOpt = Annotated[
     Path | None, typer.Option("--index", "-i", help="Index folder (default: bundled demo registry).")
@@ -61,51 +62,18 @@ def _progress(total: int, label: str, quiet: bool = False) -> Iterator[Any]:
         bar.close()
 
 
-def _open(index: Path | None, quiet: bool) -> MarkIndex:
+def _open(index: Path | None, quiet: bool, lang: str = "en") -> MarkIndex:
     from .store import IndexFormatError
 
     try:
         return open_index(index, progress_factory=lambda total, label: _progress(total, label, quiet))
     except IndexFormatError as e:
-        err.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(2) from None
+        _fail(error_text(e, lang), lang=lang)
 
 
-def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]error:[/red] {message}")
+def _fail(message: str, code: int = 2, lang: str = "en") -> None:
+    err.print(f"[red]{message_text('error', lang)}:[/red] {message}", highlight=False)
     raise typer.Exit(code)
-
-
-def _print_result(result: CheckResult, lang: str) -> None:
-    v = result.verdict
-    title = "Risiko" if lang == "id" else "Risk"
-    out.print(
-        f"[{RISK_STYLE[v.risk]}]{title}: {v.label(lang).upper()}[/] ({v.score:.2f}) — "
-        f"{result.query.name or result.query.logo}"
-    )
-    for r in v.reasons:
-        out.print(f"  • {r.text(lang)}")
-    if not result.matches:
-        out.print("  (tidak ada merek mirip)" if lang == "id" else "  (no similar marks)")
-    else:
-        cols = (
-            ("Skor", "Risiko", "Merek", "Kelas", "Status", "Alasan")
-            if lang == "id"
-            else ("Score", "Risk", "Mark", "Classes", "Status", "Reasons")
-        )
-        table = Table(*cols, show_lines=False, expand=True)
-        for m in result.matches:
-            table.add_row(
-                f"{m.score:.2f}",
-                f"[{RISK_STYLE[m.risk]}]{m.risk if lang == 'en' else RISK_LABELS_ID[m.risk]}[/]",
-                f"{m.mark.name}\n[dim]{m.mark.id}[/]",
-                ",".join(map(str, m.mark.classes)) or "-",
-                m.mark.status,
-                "\n".join(r.text(lang) for r in m.reasons[:4]),
-            )
-        out.print(table)
-    for n in v.notes:
-        out.print(f"[dim]{n.text(lang)}[/]")
 
 
 @app.command("check")
@@ -117,13 +85,35 @@ def check_cmd(
     classes: Annotated[
         list[str] | None, typer.Option("--class", "-c", help="Nice class (repeatable).")
     ] = None,
+    goods: Annotated[
+        list[str] | None,
+        typer.Option("--goods", "-g", help="What you sell, in words (repeatable): keripik, hijab, laundry … — adds "
+                     "its Nice classes to --class."),
+    ] = None,
     index: IndexOpt = None,
-    top: Annotated[int, typer.Option("--top", "-k", min=1, max=200)] = 10,
+    top: Annotated[int, typer.Option("--top", "-k", min=1, max=200, help="Matches to show.")] = 10,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many matches (the next page).")] = 0,
+    status: Annotated[
+        list[str] | None,
+        typer.Option("--status", help="Show only marks with this status (repeatable): registered, pending, "
+                     "refused, expired."),
+    ] = None,
+    filter_class: Annotated[
+        list[int] | None, typer.Option("--filter-class", help="Show only marks in this Nice class (repeatable).")
+    ] = None,
+    sort: Annotated[str, typer.Option("--sort", help="score (best first) or date (earliest filing first).")] = "score",
     as_json: JsonOpt = False,
+    csv_out: Annotated[
+        Path | None, typer.Option("--csv", help="Write the matches shown to a CSV file (one row per match).")
+    ] = None,
+    wide: Annotated[
+        bool | None,
+        typer.Option("--wide/--compact", help="A table, or one line per match (default: by the terminal's width)."),
+    ] = None,
     queries: Annotated[
         Path | None, typer.Option("--queries", help="CSV of queries: name,classes,logo.")
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="id (Bahasa Indonesia) or en.")] = "id",
+    lang: Annotated[str, typer.Option("--lang", help="id (Bahasa Indonesia) or en: output and errors.")] = "id",
     report: Annotated[
         Path | None, typer.Option("--report", help="Write a self-contained HTML report.")
     ] = None,
@@ -138,43 +128,57 @@ def check_cmd(
     quiet: QuietOpt = False,
 ) -> None:
     """Check a name and/or logo against the registry and say how risky filing it is."""
+    from .results import fetch_size, select, shown, view_dict, write_csv
+
     if lang not in ("id", "en"):
-        _fail(f"--lang is {lang!r} — use id or en")
-    limits = _logo_limits(logo_max_distance or [])
+        _fail(message_text("bad_lang", "en", value=lang))
+    limits = _logo_limits(logo_max_distance or [], lang)
+    try:
+        query_classes = [*(classes or ()), *map(str, classes_for_goods(goods or ()))]
+    except ValueError as e:
+        _fail(error_text(e, lang), lang=lang)
+    idx = _open(index, quiet, lang)
     if logo is not None or queries is not None:
         from .image.sandbox import warm_pool
 
         warm_pool()  # the logo decoder starts while the index loads
-    idx = _open(index, quiet)
     if queries is not None:
         _check_batch(idx, queries, top, lang, as_json, limits)
         return
     if not name and logo is None:
-        _fail("give a NAME, --logo FILE, or both (or --queries FILE for many)")
+        _fail(message_text("need_query", lang), lang=lang)
+    filtered = bool(status or filter_class or sort != "score")
     try:
-        result = check(
-            idx, name, logo=str(logo) if logo else None, classes=classes or (), top=top, logo_max_distance=limits
-        )
+        result = check(idx, name, logo=str(logo) if logo else None, classes=query_classes,
+                       top=fetch_size(offset, top, filtered), logo_max_distance=limits)
+        view = select(result, statuses=status or (), classes=filter_class or (), sort=sort, offset=offset, top=top)
     except ValueError as e:
-        _fail(str(e))
+        _fail(error_text(e, lang), lang=lang)
     if report is not None:
         from .report import write_report
 
-        write_report(result, report, lang=lang, index=idx, query_logo=str(logo) if logo else None)
+        write_report(shown(result, view), report, lang=lang, index=idx, query_logo=str(logo) if logo else None)
         if not quiet:
-            err.print(f"report written to {report}")
+            err.print(message_text("report_written", lang, path=report), highlight=False)
+    if csv_out is not None:
+        try:
+            write_csv(result, view.matches, csv_out, lang, start=offset + 1)
+        except OSError as e:
+            _fail(message_text("cannot_write", lang, path=csv_out, reason=e.strerror), lang=lang)
+        if not quiet:
+            err.print(message_text("csv_written", lang, n=len(view.matches), path=csv_out), highlight=False)
     if as_json:
-        sys.stdout.write(result.to_json(lang) + "\n")
+        sys.stdout.write(json.dumps(view_dict(result, view, lang), ensure_ascii=False) + "\n")
     else:
-        _print_result(result, lang)
+        print_result(out, result, view, lang, wide)
 
 
-def _logo_limits(items: list[str]) -> dict[str, int]:
+def _logo_limits(items: list[str], lang: str = "en") -> dict[str, int]:
     """``--logo-max-distance phash=10`` as {"phash": 10}; a clear error for anything else."""
     try:
         return parse_logo_max_distance(items)
     except ValueError as e:
-        _fail(f"--logo-max-distance: {e}")
+        _fail(f"--logo-max-distance: {error_text(e, lang)}", lang=lang)
 
 
 def _check_batch(
@@ -193,7 +197,7 @@ def _check_batch(
         base = queries.resolve().parent
         for line, row, error in csv_rows(reader, tape):
             if error is not None:
-                _emit({"query": {"name": "", "line": line}, "error": error}, line, "", as_json)
+                _emit({"query": {"name": "", "line": line}, "error": error}, line, "", as_json, lang)
                 continue
             row = {(k or "").strip().lower(): (v or "") for k, v in row.items()}
             name = row.get("name", "").strip()
@@ -207,24 +211,23 @@ def _check_batch(
                 )
                 obj = result.to_dict(lang)
             except (ValueError, UnicodeEncodeError) as e:
-                msg = (
-                    "not valid UTF-8 — re-save the file as UTF-8"
-                    if isinstance(e, UnicodeEncodeError)
-                    else str(e)
-                )
+                msg = error_text("not valid UTF-8 — re-save the file as UTF-8" if isinstance(e, UnicodeEncodeError)
+                                 else e, lang)
                 obj = {
                     "query": {"name": name.encode("utf-8", "replace").decode("utf-8"), "line": line},
                     "error": msg,
                 }
-            _emit(obj, line, name, as_json)
+            _emit(obj, line, name, as_json, lang)
 
 
-def _emit(obj: dict[str, Any], line: int, name: str, as_json: bool) -> None:
+def _emit(obj: dict[str, Any], line: int, name: str, as_json: bool, lang: str = "id") -> None:
     """One batch answer: a JSON line, or a short readable line."""
     if as_json:
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     else:
-        out.print(f"line {line}: {obj.get('error') or obj['verdict']['risk']} — {name}")
+        word = "line" if lang == "en" else "baris"
+        out.print(f"{word} {line}: {obj.get('error') or risk_label(obj['verdict']['risk'], lang)} — {name}",
+                  highlight=False)
 
 
 @index_app.command("build")

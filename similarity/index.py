@@ -120,6 +120,10 @@ class StaleIndexWarning(UserWarning):
     """The index was encoded with other word lists than the installed package's: rebuild it."""
 
 
+class LogoSkippedWarning(UserWarning):
+    """A mark's logo could not be read: the mark was added without it (found by its name only)."""
+
+
 class MarkIndex:
     """Registered marks, searchable by name and logo.
 
@@ -246,15 +250,19 @@ class MarkIndex:
             yield from self.marks_at(rows[i : i + 500])
 
     # ------------------------------------------------------------------ updates
-    def add(self, marks: Iterable[Mark], logo_hashes: dict[str, np.ndarray] | None = None, progress: Any = None) -> int:
+    def add(self, marks: Iterable[Mark], logo_hashes: dict[str, np.ndarray] | None = None, progress: Any = None,
+            *, on_logo_error: str = "warn") -> int:
         """Add marks (an id already present is refused: use :meth:`update`). Returns how many were added.
 
         ``logo_hashes`` maps mark ids to precomputed logo codes — 24 bytes from
         :func:`~similarity.image.hash.encode_logo`, or a prefix: an 8-byte pHash alone (then a recoloured copy is
-        found only by its pHash) or 16 bytes without the dHash; other marks with a ``logo`` are hashed here,
-        and a logo that cannot be read is reported by :class:`~similarity.image.load.LogoError`.
+        found only by its pHash) or 16 bytes without the dHash; other marks with a ``logo`` are hashed here. A logo
+        that cannot be read does not lose the mark: it is added without its logo (found by its name) and a
+        :class:`LogoSkippedWarning` says which and why; ``on_logo_error="raise"`` raises the
+        :class:`~similarity.image.load.LogoError` instead and adds nothing (for a caller who can fix the input).
         """
         with self.insertion_session(progress=progress) as session:
+            session.on_logo_error = on_logo_error
             for mark in marks:
                 session.insert(mark, None if logo_hashes is None else logo_hashes.get(mark.id))
         return session.count
@@ -293,11 +301,11 @@ class MarkIndex:
         self._dirty = True
         return len(rows)
 
-    def update(self, marks: Iterable[Mark]) -> int:
+    def update(self, marks: Iterable[Mark], *, on_logo_error: str = "warn") -> int:
         """Replace marks that share an id with the given ones (add them if absent)."""
         marks = list(marks)
         self.remove([m.id for m in marks])
-        return self.add(marks)
+        return self.add(marks, on_logo_error=on_logo_error)
 
     def _append(self, items: list[tuple[Mark, NameCode, np.ndarray | None]]) -> None:
         """Index a batch of encoded marks whose words the caller has already added to the stats."""
@@ -821,6 +829,8 @@ class _InsertionSession:
         self.count = 0
         self._buffer: list[tuple[Mark, NameCode, np.ndarray | None]] = []
         self._pending: set[str] = set()
+        self.logo_errors: list[tuple[str, str]] = []
+        self.on_logo_error = "warn"
 
     def insert(self, mark: Mark, logo_hash: np.ndarray | None = None, *, hash_missing: bool = True) -> None:
         """Queue a mark; its logo is hashed here unless ``logo_hash`` is given or ``hash_missing`` is False."""
@@ -829,8 +839,16 @@ class _InsertionSession:
         code = encode_name(mark.name)
         if logo_hash is None and mark.logo and hash_missing:
             from .image.hash import encode_logo
+            from .image.load import LogoError
 
-            logo_hash = encode_logo(mark.logo)
+            try:
+                logo_hash = encode_logo(mark.logo)
+            except LogoError as e:  # the mark is kept, found by its name; the caller hears why its logo is not
+                if self.on_logo_error == "raise":
+                    raise
+                self.logo_errors.append((mark.id, str(e)))
+                warnings.warn(f"mark {mark.id!r}: {e} — the mark was added without its logo", LogoSkippedWarning,
+                              stacklevel=3)
         if logo_hash is not None:
             logo_hash = np.asarray(logo_hash, dtype=np.uint8).reshape(-1)
             if len(logo_hash) not in LOGO_CODE_SIZES:

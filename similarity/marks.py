@@ -62,7 +62,8 @@ class Mark:
         return cls(**known)
 
     def summary(self) -> dict[str, Any]:
-        """The short form used in match output: id, name, owner, classes, status, number, logo."""
+        """The short form used in match output: id, name, owner, classes, status, number, filing and registration
+        dates (None where the registry has none), logo."""
         return {
             "id": self.id,
             "name": self.name,
@@ -70,6 +71,8 @@ class Mark:
             "classes": list(self.classes),
             "status": self.status,
             "number": self.number,
+            "filed": self.filed,
+            "registered": self.registered,
             "logo": self.logo,
         }
 
@@ -88,6 +91,19 @@ class Reason:
 
     def text(self, lang: str = "id") -> str:
         return self.en if lang == "en" else self.id
+
+    def to_dict(self) -> dict[str, str]:
+        """``{"factor", "text_id", "text_en"}``: the keys say they are texts, not identifiers."""
+        return {"factor": self.factor, "text_id": self.id, "text_en": self.en}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, str]) -> Reason:
+        """Reads :meth:`to_dict` and the older ``{"factor", "id", "en"}`` form.
+
+        >>> Reason.from_dict({"factor": "sound", "id": "bunyi", "en": "sound"}) == Reason("sound", "bunyi", "sound")
+        True
+        """
+        return cls(d["factor"], d.get("text_id", d.get("id", "")), d.get("text_en", d.get("en", "")))
 
 
 @dataclass(frozen=True)
@@ -140,14 +156,14 @@ class Match:
             "risk": self.risk,
             "factors": self.factors.to_dict(),
             "reasons": [r.text(lang) for r in self.reasons],
-            "reasons_detail": [{"factor": r.factor, "id": r.id, "en": r.en} for r in self.reasons],
+            "reasons_detail": [r.to_dict() for r in self.reasons],
             **({"detail": self.detail} if self.detail else {}),
             **({"same_brand": list(self.same_brand)} if self.same_brand else {}),
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Match:
-        reasons = tuple(Reason(**r) for r in d.get("reasons_detail", ()))
+        reasons = tuple(Reason.from_dict(r) for r in d.get("reasons_detail", ()))
         return cls(
             mark=Mark.from_dict(d["mark"]),
             score=float(d["score"]),
@@ -180,8 +196,8 @@ class Verdict:
     """The risk of filing the query, decided by its worst match.
 
     >>> v = Verdict(risk="medium", score=0.7, reasons=(Reason("sight", "x", "y"),))
-    >>> v.label("id")
-    'sedang'
+    >>> v.label, v.label_in("en")
+    ('sedang', 'medium')
     """
 
     risk: str = "clear"
@@ -193,13 +209,18 @@ class Verdict:
         if self.risk not in RISKS:
             raise ValueError(f"unknown risk {self.risk!r} — it must be one of {', '.join(RISKS)}")
 
-    def label(self, lang: str = "id") -> str:
+    @property
+    def label(self) -> str:
+        """The tier's Indonesian name (the package's default language); :meth:`label_in` for either."""
+        return RISK_LABELS_ID[self.risk]
+
+    def label_in(self, lang: str = "id") -> str:
         return self.risk if lang == "en" else RISK_LABELS_ID[self.risk]
 
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
         return {
             "risk": self.risk,
-            "label": self.label(lang),
+            "label": self.label_in(lang),
             "score": round(float(self.score), 4),
             "reasons": [r.text(lang) for r in self.reasons],
             "notes": [r.text(lang) for r in self.notes],
@@ -221,11 +242,18 @@ class CheckResult:
     registry: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
+        """The JSON answer. Beside the verdict: what its tier means and what to do next, each note explained, and
+        the registry's line (name, size, date, whether it is the demo) — the texts the page and the report show."""
+        from .explain import explained, note_text, registry_line
+
+        verdict = {**self.verdict.to_dict(lang), **explained(self, lang),
+                   "notes": [note_text(n, lang) for n in self.verdict.notes]}
+        registry = {**self.registry, "label": registry_line(self.registry, lang)} if self.registry else None
         return {
             "query": self.query.to_dict(),
-            "verdict": self.verdict.to_dict(lang),
+            "verdict": verdict,
             "matches": [m.to_dict(lang) for m in self.matches],
-            **({"registry": self.registry} if self.registry else {}),
+            **({"registry": registry} if registry else {}),
         }
 
     def to_json(self, lang: str = "id") -> str:

@@ -25,8 +25,22 @@ from typing import Any
 
 from . import __version__
 from .classes import NICE_CLASSES
+from .explain import (
+    DEMO_NOTICE,
+    NOT_COMPUTED,
+    UNKNOWN_CLASSES,
+    count,
+    date_text,
+    is_demo,
+    mark_facts,
+    next_step,
+    note_text,
+    registry_line,
+    risk_label,
+    tier_meaning,
+)
 from .index import MarkIndex
-from .marks import FACTORS, RISK_LABELS_ID, CheckResult, Match, Reason
+from .marks import FACTORS, CheckResult, Match, Reason
 from .status import status_label
 from .store import write_atomic
 
@@ -60,15 +74,11 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_matches": "Tidak ditemukan merek yang mirip di registri.",
         "mark": "Merek",
         "owner": "Pemilik",
-        "number": "No. pendaftaran",
-        "filed": "diajukan",
-        "registered": "terdaftar",
         "status": "Status",
         "risk": "Risiko",
         "factors": "Faktor",
         "reasons": "Alasan",
-        "legend": "— = faktor tidak dihitung (misalnya tidak ada logo untuk dibandingkan). "
-        "Kelas yang juga Anda pilih ditandai gelap.",
+        "legend": "Kelas yang juga Anda pilih ditandai gelap.",
         "registry": "Registri",
         "marks_count": "{n} merek",
         "logos_count": "{n} dengan logo",
@@ -96,14 +106,11 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "no_matches": "No similar marks were found in the registry.",
         "mark": "Mark",
         "owner": "Owner",
-        "number": "Reg. no.",
-        "filed": "filed",
-        "registered": "registered",
         "status": "Status",
         "risk": "Risk",
         "factors": "Factors",
         "reasons": "Reasons",
-        "legend": "— = factor not computed (for example no logo to compare). Classes you also chose are dark.",
+        "legend": "Classes you also chose are dark.",
         "registry": "Registry",
         "marks_count": "{n} marks",
         "logos_count": "{n} with a logo",
@@ -120,29 +127,6 @@ FACTOR_LABELS: Mapping[str, Mapping[str, str]] = {
            "name": "peluang konflik nama", "status": "status", "verdict": "ringkasan"},
     "en": {"sight": "sight", "sound": "sound", "meaning": "meaning", "logo": "logo", "goods": "goods/services",
            "name": "name conflict likelihood", "status": "status", "verdict": "summary"},
-}
-
-# One sentence per tier so that the colour is never the only carrier of meaning (print, colour blindness).
-TIER_MEANING: Mapping[str, Mapping[str, str]] = {
-    "id": {
-        "high": "Ada merek terdahulu yang sangat mirip untuk barang/jasa sejenis. Pertimbangkan nama atau logo lain.",
-        "medium": "Ada kemiripan yang perlu diperiksa lebih teliti sebelum mengajukan permohonan.",
-        "low": "Ada kemiripan kecil; periksa daftar di bawah.",
-        "clear": "Tidak ditemukan merek terdahulu yang cukup mirip.",
-    },
-    "en": {
-        "high": "An earlier mark is very similar for similar goods/services. Consider another name or logo.",
-        "medium": "There is similarity that deserves a closer look before filing.",
-        "low": "There is minor similarity; review the list below.",
-        "clear": "No sufficiently similar earlier mark was found.",
-    },
-}
-
-_MONTHS = {
-    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-           "November", "Desember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
 }
 
 _UPLOADED = "<uploaded>"  # what check() records as Query.logo for bytes: the bytes themselves are gone
@@ -172,6 +156,7 @@ def render_report(
     body = "\n".join((
         f"<header><h1>{escape(t['title'])}</h1>"
         f"<p class=\"sub\">{escape(t['generated'].format(date=_datetime(datetime.now(UTC), lang)))}</p></header>",
+        _demo_banner(result, lang, index),
         _query_section(result, lang, None if logo_source is None else thumbs.html(logo_source, "big", t["logo"])),
         _verdict_section(result, lang),
         f"<p class=\"disclaimer\">{escape(DISCLAIMER[lang])}</p>",
@@ -218,20 +203,21 @@ def _query_section(result: CheckResult, lang: str, query_thumb: str | None) -> s
 
 def _verdict_section(result: CheckResult, lang: str) -> str:
     t, v = LABELS[lang], result.verdict
-    label = v.risk if lang == "en" else RISK_LABELS_ID[v.risk]
+    label = risk_label(v.risk, lang)
     parts = [
         f'<section class="verdict risk-{escape(v.risk)}"><div class="tier">'
         f"<span>{escape(t['verdict'])}</span><span class=\"big\">{escape(label)}</span>"
         + (f"<span>{escape(t['score'])} {_percent(v.score)}</span>" if result.matches else "")
         + "</div>"
-        f'<p class="what">{escape(TIER_MEANING[lang][v.risk])}</p>'
+        f'<p class="what">{escape(tier_meaning(result, lang))}</p>'
+        f'<p class="next">{escape(next_step(result, lang))}</p>'
     ]
     if v.reasons:
         parts.append(_reason_list(v.reasons, lang, tags=False))
     # The disclaimer note is replaced by the full disclaimer printed under the verdict.
     notes = [n for n in v.notes if n.factor != "disclaimer"]
     if notes:
-        parts.append('<div class="notes">' + "<br>".join(escape(n.text(lang)) for n in notes) + "</div>")
+        parts.append('<div class="notes">' + "<br>".join(escape(note_text(n, lang)) for n in notes) + "</div>")
     parts.append("</section>")
     return "".join(parts)
 
@@ -252,7 +238,8 @@ def _matches_section(result: CheckResult, lang: str, thumbs: _Thumbnails, query_
         f'<section class="matches">{head}<div class="scroll"><table><thead><tr>'
         + "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
         + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
-        f'<p class="legend">{escape(t["legend"])}</p></section>'
+        f'<p class="legend">{escape(NOT_COMPUTED[lang])}<br>{escape(UNKNOWN_CLASSES[lang])}<br>'
+        f'{escape(t["legend"])}</p></section>'
     )
 
 
@@ -266,13 +253,7 @@ def _match_row(i: int, match: Match, query_classes: tuple[int, ...], lang: str, 
             logo = (f"<figure>{query_thumb}<figcaption>{escape(t['yours'])}</figcaption></figure>"
                     f"<figure>{logo}<figcaption>{escape(t['theirs'])}</figcaption></figure>")
         cells.append(f'<td data-label="{escape(t["logo"])}"><div class="pair">{logo}</div></td>')
-    meta = [escape(mark.id)]
-    if mark.number and mark.number != mark.id:
-        meta.append(f"{escape(t['number'])} {escape(mark.number)}")
-    if mark.filed:
-        meta.append(f"{escape(t['filed'])} {escape(_date(mark.filed, lang))}")
-    if mark.registered:
-        meta.append(f"{escape(t['registered'])} {escape(_date(mark.registered, lang))}")
+    meta = [escape(fact) for fact in (mark.id, *mark_facts(mark, lang))]
     owner = f'<div class="meta">{escape(t["owner"])}: {escape(mark.owner)}</div>' if mark.owner else ""
     cells.append(f'<td class="mark" data-label="{escape(t["mark"])}"><div class="mname">{escape(mark.name)}</div>'
                  f'{owner}<div class="meta">{" · ".join(meta)}</div></td>')
@@ -280,7 +261,7 @@ def _match_row(i: int, match: Match, query_classes: tuple[int, ...], lang: str, 
     cells.append(f'<td class="classes" data-label="{escape(t["classes"])}">{classes}</td>')
     cells.append(f'<td data-label="{escape(t["status"])}"><span class="status status-{escape(mark.status)}">'
                  f"{escape(status_label(mark.status, lang))}</span></td>")
-    risk = match.risk if lang == "en" else RISK_LABELS_ID.get(match.risk, match.risk)
+    risk = risk_label(match.risk, lang)
     cells.append(f'<td data-label="{escape(t["risk"])}"><span class="score">{_percent(match.score)}</span>'
                  f'<span class="pill risk-{escape(match.risk)}">{escape(risk)}</span></td>')
     cells.append(f'<td data-label="{escape(t["factors"])}">{_factor_bars(match, lang)}</td>')
@@ -325,25 +306,30 @@ def _class_list(classes: tuple[int, ...], highlight: tuple[int, ...], lang: str)
     return f'<ul class="classes">{"".join(items)}</ul>'
 
 
-def _footer(result: CheckResult, lang: str, index: MarkIndex | None) -> str:
-    t = LABELS[lang]
+def _registry_facts(result: CheckResult, index: MarkIndex | None) -> dict[str, Any]:
     info: dict[str, Any] = dict(index.info()) if index is not None else {}
     info.update({k: v for k, v in (result.registry or {}).items() if v is not None})
-    source = info.get("source")
-    if isinstance(source, Mapping):
-        source = source.get("name") or source.get("path")
-    facts = [str(source)] if source else []
-    if info.get("marks") is not None:
-        facts.append(t["marks_count"].format(n=_count(info["marks"], lang)))
+    if index is not None and index.source.get("demo"):
+        info["demo"] = True
+    return info
+
+
+def _footer(result: CheckResult, lang: str, index: MarkIndex | None) -> str:
+    t = LABELS[lang]
+    info = _registry_facts(result, index)
+    line = registry_line(info, lang)
     if info.get("logos"):
-        facts.append(t["logos_count"].format(n=_count(info["logos"], lang)))
-    if info.get("built_at"):
-        facts.append(t["built"].format(date=_date(info["built_at"], lang)))
+        line += " · " + t["logos_count"].format(n=count(info["logos"], lang))
     if info.get("generation"):
-        facts.append(t["generation"].format(n=info["generation"]))
-    registry = " · ".join(facts) if facts else t["unknown"]
-    return (f"<footer><p>{escape(t['registry'])}: {escape(registry)}</p>"
+        line += " · " + t["generation"].format(n=info["generation"])
+    return (f"<footer><p>{escape(line)}</p>"
             f"<p>{escape(DISCLAIMER[lang])}</p><p>{escape(t['tool'].format(v=__version__))}</p></footer>")
+
+
+def _demo_banner(result: CheckResult, lang: str, index: MarkIndex | None) -> str:
+    if not is_demo(_registry_facts(result, index)):
+        return ""
+    return f'<p class="demo" role="note">{escape(DEMO_NOTICE[lang])}</p>'
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -394,19 +380,5 @@ def _percent(value: float) -> str:
     return f"{round(float(value) * 100)}%"
 
 
-def _count(n: Any, lang: str) -> str:
-    text = f"{int(n):,}"
-    return text.replace(",", ".") if lang == "id" else text
-
-
-def _date(value: Any, lang: str) -> str:
-    """``2024-05-01`` or ``2024-05-01T10:00:00Z`` as "1 Mei 2024" / "1 May 2024"; anything else unchanged."""
-    try:
-        when = datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        return str(value)
-    return f"{when.day} {_MONTHS[lang][when.month - 1]} {when.year}"
-
-
 def _datetime(when: datetime, lang: str) -> str:
-    return f"{_date(when.date().isoformat(), lang)}, {when:%H:%M} UTC"
+    return f"{date_text(when.date().isoformat(), lang)}, {when:%H:%M} UTC"

@@ -68,10 +68,12 @@ def test_check_json_returns_the_library_schema(client: TestClient) -> None:
     assert r.status_code == 200
     body = r.json()
     assert set(body) >= {"query", "verdict", "matches", "registry"}
-    assert set(body["verdict"]) == {"risk", "label", "score", "reasons", "notes"}
+    assert set(body["verdict"]) == {"risk", "label", "score", "reasons", "notes", "meaning", "next_step",
+                                    "goods_compared"}
+    assert body["verdict"]["goods_compared"] == "same" and "same or related goods" in body["verdict"]["meaning"]
     top = body["matches"][0]
     assert top["mark"]["id"] == "IDM001"
-    assert set(top["mark"]) == {"id", "name", "owner", "classes", "status", "number", "logo"}
+    assert set(top["mark"]) == {"id", "name", "owner", "classes", "status", "number", "filed", "registered", "logo"}
     assert set(top["factors"]) == set(FACTORS)
     # KENANG is the opening of KENANGAN: a likely conflict, not a certain one (DOMAIN.md §8 "unsure")
     assert body["verdict"]["risk"] in ("high", "medium") and body["verdict"]["label"] == body["verdict"]["risk"]
@@ -241,8 +243,10 @@ def png_bomb(side: int = 8_000) -> bytes:
 
 
 def test_png_bomb_is_refused(client: TestClient) -> None:
-    r = client.post("/v1/check", files={"logo": ("bomb.png", png_bomb(), "image/png")})
+    r = client.post("/v1/check", files={"logo": ("bomb.png", png_bomb(), "image/png")}, data={"lang": "en"})
     assert r.status_code == 422 and "pixel limit" in r.json()["detail"]
+    r = client.post("/v1/check", files={"logo": ("bomb.png", png_bomb(), "image/png")})  # lang id: the default
+    assert r.status_code == 422 and "batas" in r.json()["detail"] and "piksel" in r.json()["detail"]
     assert_serving(client)
 
 

@@ -155,7 +155,7 @@ def test_check_result_json_schema(index):
         assert f["name"] * f["goods"] * f["status"] == pytest.approx(m["score"], abs=2e-4)
         assert m["risk"] == tier(m["score"])
         assert {"id", "name", "classes", "status"} <= set(m["mark"])
-        assert all({"factor", "id", "en"} == set(r) for r in m["reasons_detail"])
+        assert all({"factor", "text_id", "text_en"} == set(r) for r in m["reasons_detail"])
 
 
 def test_goods_factor_empty_without_classes_is_any(index):

@@ -40,11 +40,15 @@ from .. import __version__
 from ..build import open_index
 from ..check import check, parse_logo_max_distance
 from ..classes import LAST_CLASS, NICE_CLASSES, parse_classes
+from ..explain import DEMO_NOTICE, UNKNOWN_CLASSES, registry_line
 from ..generations import FollowedIndex, IndexNotOnDiskError
+from ..goods import classes_for_goods, search_goods
 from ..image import sandbox
 from ..image.load import MAX_FILE_BYTES, LogoError, load_logo, load_logo_codes
 from ..index import MarkIndex
 from ..marks import STATUSES, CheckResult, Mark
+from ..messages import error_text
+from ..results import View, csv_text, fetch_size, select, shown, view_dict
 from ..store import IndexFormatError
 from ..text.encode import encode_name
 from ..text.normalize import MAX_NAME_CHARS
@@ -71,6 +75,7 @@ MAX_MARKS_PER_WRITE = 10_000
 THUMBNAIL_PX = 128
 TOO_DEEP = "the JSON body is nested too deeply — a check or a mark is a flat object"
 REPORT_FILENAME = {"id": "laporan-kemiripan-merek.html", "en": "brand-similarity-report.html"}
+CSV_FILENAME = {"id": "hasil-kemiripan-merek.csv", "en": "brand-similarity-matches.csv"}
 PAGE_CSP = ("default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
             "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
@@ -98,8 +103,17 @@ class CheckRequest(BaseModel):
     name: str | None = Field(None, max_length=4 * MAX_NAME_CHARS, description="The brand name to check.")
     classes: list[int] | str | None = Field(None, max_length=500,
                                             description="Nice classes: [30, 43] or \"30,43\".")
+    goods: list[str] | str | None = Field(None, max_length=20, description="What is sold, in words (\"keripik\", "
+                                          "[\"bakso\", \"es teh\"]): their Nice classes are added to classes.")
     top: int = Field(10, ge=1, le=MAX_TOP, description="How many matches to return at most.")
-    lang: Literal["id", "en"] = Field("id", description="Language of labels and reasons.")
+    offset: int = Field(0, ge=0, le=MAX_TOP * 2, description="Skip this many matches (the next page).")
+    status: list[Literal[STATUSES]] | None = Field(  # type: ignore[valid-type]
+        None, description="List only marks with one of these statuses (the verdict stays the whole check's).")
+    filter_class: list[int] | None = Field(None, max_length=45, description="List only marks in one of these "
+                                           "classes.")
+    sort: Literal["score", "date"] = Field("score", description="score (best first) or date (earliest filing "
+                                           "first).")
+    lang: Literal["id", "en"] = Field("id", description="Language of labels, reasons and error messages.")
     logo_max_distance: dict[Literal["phash", "shape", "dhash"], Annotated[int, Field(ge=0, le=31)]] | None = Field(
         None,
         description="Judge a logo hash by this threshold (bits of 64) instead of the calibrated one, e.g. "
@@ -294,8 +308,11 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
 
     @app.get("/v1/index", tags=["registry"])
     def index_info() -> dict[str, Any]:
-        """Size, build date, format version and provenance of the index being served."""
-        return public_info(served.current)
+        """Size, build date, format version and provenance of the index being served, whether it is the bundled
+        demo, and the line the page shows for it in each language."""
+        info = public_info(served.current)
+        facts = {**info, "demo": bool((info.get("source") or {}).get("demo"))}
+        return {**info, "demo": facts["demo"], "label": {lang: registry_line(facts, lang) for lang in ("id", "en")}}
 
     @app.get("/v1/classes", tags=["registry"])
     def classes() -> list[dict[str, Any]]:
@@ -329,28 +346,51 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
     async def run_check(request: Request) -> tuple[CheckResult, MarkIndex, bytes | None, str]:
         started = time.monotonic()
         name, classes, logo, top, lang, limits = await _read_check_request(request)
+        view = request.state.view
         index = served.current  # one index for the whole request, even if a reload swaps meanwhile
+        fetch = fetch_size(view["offset"], top, bool(view["statuses"] or view["classes"] or view["sort"] != "score"))
         try:
             # the logo is decoded in its own slot (a worker process does it), then the check runs on its codes
             codes = None if logo is None else await in_thread(logo_codes, logo, limiter=work.decodes, started=started)
             result = await in_thread(
-                lambda: check(index, name, logo=codes, classes=classes, top=top, logo_max_distance=limits),
+                lambda: check(index, name, logo=codes, classes=classes, top=fetch, logo_max_distance=limits),
                 started=started,
             )
         except LogoError as e:
-            raise ApiError(422, "invalid_logo", str(e)) from None
+            raise ApiError(422, "invalid_logo", e) from None
         except ValueError as e:  # InvalidNameError, UnknownClassError, empty query: the library says why
-            raise ApiError(422, "invalid_query", str(e)) from None
+            raise ApiError(422, "invalid_query", e) from None
         return result, index, logo, lang
 
     @app.post("/v1/check", tags=["check"], openapi_extra=_CHECK_OPENAPI)
     async def check_endpoint(request: Request) -> JSONResponse:
         """Screen a name and/or logo against the registry: verdict, ranked matches, reasons per factor."""
         result, _, _, lang = await run_check(request)
-        body = result.to_dict(lang)
+        body = view_dict(result, _page(request, result), lang)
         for match in body["matches"]:
             public_mark(match["mark"])
         return JSONResponse(body)
+
+    @app.post("/v1/export.csv", tags=["check"], openapi_extra=_CHECK_OPENAPI, response_class=Response,
+              responses={200: {"content": {"text/csv": {}}}})
+    async def export_endpoint(request: Request) -> Response:
+        """The same check as ``/v1/check`` (filters and page included), its matches as CSV: one row per match, a
+        cell a spreadsheet would run as a formula (= + - @) starts with an apostrophe."""
+        result, _, _, lang = await run_check(request)
+        view = _page(request, result)
+        text = "\ufeff" + csv_text(result, view.matches, lang, start=view.offset + 1)
+        return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{CSV_FILENAME[lang]}"',
+            "X-Content-Type-Options": "nosniff",
+        })
+
+    @app.get("/v1/goods", tags=["registry"])
+    def goods(q: str = "", lang: Literal["id", "en"] = "id", limit: int = 8) -> dict[str, Any]:
+        """Goods or service words → Nice classes, each with why ("keripik" → 29 potato/fruit chips, 30 flour
+        chips); unknown words come back ``found: false`` with the closest terms."""
+        if len(q) > 100 or not 1 <= limit <= 30:
+            raise ApiError(422, "invalid_request", "q is at most 100 characters and limit 1..30")
+        return search_goods(q, limit=limit).to_dict(lang)
 
     @app.post("/v1/report", tags=["check"], openapi_extra=_CHECK_OPENAPI, response_class=HTMLResponse,
               responses={200: {"content": {"text/html": {}}}})
@@ -359,7 +399,8 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
         from ..report import render_report
 
         result, index, logo, lang = await run_check(request)
-        page = await in_thread(lambda: render_report(result, lang=lang, index=index, query_logo=logo))
+        listed = shown(result, _page(request, result))
+        page = await in_thread(lambda: render_report(listed, lang=lang, index=index, query_logo=logo))
         return HTMLResponse(page, headers={
             "Content-Disposition": f'attachment; filename="{REPORT_FILENAME[lang]}"',
             "X-Content-Type-Options": "nosniff",
@@ -378,7 +419,7 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
 
         def change(index: MarkIndex) -> int:
             existing = sum(m.id in index for m in marks)
-            index.update(marks)
+            index.update(marks, on_logo_error="raise")  # the sender can fix the logo: refuse, store nothing
             return existing
 
         try:
@@ -450,7 +491,12 @@ async def _read_check_request(
         fields: dict[str, Any] = raw if isinstance(raw, dict) else {"_": raw}
     elif ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         async with request.form(max_files=2, max_fields=60, max_part_size=64 * 1024) as form:
-            fields = {k: form.get(k) for k in ("name", "top", "lang") if form.get(k) not in (None, "")}
+            fields = {k: form.get(k) for k in ("name", "top", "lang", "offset", "sort")
+                      if form.get(k) not in (None, "")}
+            for many in ("goods", "status", "filter_class"):
+                values = [v.strip() for v in form.getlist(many) if isinstance(v, str) and v.strip()]
+                if values:
+                    fields[many] = values
             classes = [c for c in form.getlist("classes") if isinstance(c, str) and c.strip()]
             if classes:
                 fields["classes"] = classes[0] if len(classes) == 1 else [c.strip() for c in classes]
@@ -471,21 +517,47 @@ async def _read_check_request(
         raise ApiError(415, "unsupported_media_type",
                        "send application/json, or multipart/form-data when uploading a logo")
     fields.setdefault("lang", request.query_params.get("lang", "id"))
+    if fields.get("lang") in ("id", "en"):
+        request.state.lang = fields["lang"]  # errors from here on answer in the request's language
     try:
         body = CheckRequest.model_validate(fields)
     except ValidationError as e:
         raise ApiError(422, "invalid_request", _validation_detail(e)) from None
+    request.state.view = {"statuses": body.status or (), "classes": body.filter_class or (), "sort": body.sort,
+                          "offset": body.offset, "top": body.top}
     if isinstance(body.classes, list) and len(body.classes) > LAST_CLASS:
         raise ApiError(422, "too_many_classes", f"{len(body.classes)} classes given — there are only "
                        f"{LAST_CLASS} Nice classes")
     try:
         classes = parse_classes(body.classes)
     except ValueError as e:
-        raise ApiError(422, "invalid_class", str(e)) from None
+        raise ApiError(422, "invalid_class", e) from None
+    if body.goods:
+        try:
+            words = [body.goods] if isinstance(body.goods, str) else body.goods
+            classes = tuple(sorted({*classes, *classes_for_goods(words)}))
+        except ValueError as e:
+            raise ApiError(422, "unknown_goods", e) from None
     name = body.name if body.name and body.name.strip() else None
     if name is None and logo is None:
         raise ApiError(422, "empty_query", "give a brand name, a logo, or both")
     return name, classes, logo, body.top, body.lang, body.logo_max_distance
+
+
+def _answer_lang(request: Request) -> str:
+    """The language an error is told in: the check's ``lang`` once read, else ``?lang=``; English by default for
+    the registry's endpoints, which have no language of their own."""
+    lang = getattr(request.state, "lang", None) or request.query_params.get("lang")
+    return lang if lang in ("id", "en") else "en"
+
+
+def _page(request: Request, result: CheckResult) -> View:
+    view = request.state.view
+    try:
+        return select(result, statuses=view["statuses"], classes=view["classes"], sort=view["sort"],
+                      offset=view["offset"], top=view["top"])
+    except ValueError as e:
+        raise ApiError(422, "invalid_request", e) from None
 
 
 def _to_mark(item: MarkIn) -> Mark:
@@ -501,7 +573,10 @@ def _to_mark(item: MarkIn) -> Mark:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.error, exc.detail, exc.headers)
+        detail = exc.detail
+        if not isinstance(detail, list):  # validation details stay as pydantic gives them (loc + msg)
+            detail = error_text(detail, _answer_lang(request))
+        return error_response(exc.status, exc.error, detail, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -529,6 +604,7 @@ def _render_page() -> str:
         "maxLogoBytes": MAX_FILE_BYTES,
         "classes": [[c.number, c.title_id, c.title_en] for c in NICE_CLASSES.values()],
         "report": _report_available(),
+        "text": {lang: {"demo": DEMO_NOTICE[lang], "unknownClasses": UNKNOWN_CLASSES[lang]} for lang in ("id", "en")},
     }
     blob = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
     return (HERE / "templates" / "index.html").read_text(encoding="utf-8").replace("{{config}}", blob)

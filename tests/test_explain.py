@@ -1,0 +1,57 @@
+"""What a verdict says in words: "similar goods" only when goods were compared, DEMO said, notes explained."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+
+from similarity.explain import goods_compared, next_step, note_text, registry_line, tier_meaning
+from similarity.index import MarkIndex
+from similarity.marks import Mark, Reason
+from similarity.report import render_report
+
+
+@pytest.fixture(scope="module")
+def index() -> MarkIndex:
+    idx = MarkIndex()
+    idx.add([Mark(id="A", name="Goodmilk", classes=(29,)), Mark(id="B", name="Kopi Kenangan"),
+             Mark(id="C", name="Indomaret", classes=(35,))])
+    return idx
+
+
+def test_similar_goods_are_claimed_only_when_compared(index: MarkIndex) -> None:
+    same = index.query("GudMilq", classes=[29])
+    assert goods_compared(same) == "same" and "same or related goods" in tier_meaning(same, "en")
+    none = index.query("GudMilq")
+    assert goods_compared(none) == "none" and "not compared" in tier_meaning(none, "en")
+    assert "sejenis" not in tier_meaning(none, "id") and "tidak dibandingkan" in tier_meaning(none, "id")
+    unknown = index.query("Kopi Kenangan", classes=[30])
+    assert goods_compared(unknown) == "unknown" and "not on record" in tier_meaning(unknown, "en")
+    other = index.query("GudMilq", classes=[25])
+    if other.matches and other.verdict.risk != "clear":
+        assert goods_compared(other) == "other" and "other goods" in tier_meaning(other, "en")
+
+
+def test_next_step_per_tier_and_notes_explained(index: MarkIndex) -> None:
+    r = index.query("GudMilq", classes=[29])
+    assert next_step(r, "id").startswith("Sebaiknya") and next_step(r, "en").startswith("Better")
+    assert "35–45" in note_text(Reason("goods", "kelas jasa", "service classes"), "id")
+    assert note_text(Reason("x", "a", "b"), "en") == "b"
+
+
+def test_registry_line_says_demo() -> None:
+    line = registry_line({"source": "registry.csv", "marks": 18596, "built_at": "2026-12-01T10:00:00Z",
+                          "demo": True}, "id")
+    assert line == ("Registri: registri DEMO (data contoh, bukan data DJKI) · registry.csv · 18.596 merek · "
+                    "dibangun 1 Desember 2026")
+    assert "DEMO" not in registry_line({"source": "djki.csv", "marks": 3}, "en")
+
+
+def test_report_shows_the_same_sentences_and_explains_the_dash(index: MarkIndex) -> None:
+    r = index.query("Kopi Kenangan", classes=[30])
+    page = render_report(r, lang="en", index=index)
+    assert escape(tier_meaning(r, "en")) in page and escape(next_step(r, "en")) in page
+    assert "classes are not on record" in page  # the "—" of a mark without classes, explained
+    demo = render_report(r.__class__(r.query, r.verdict, r.matches, {**r.registry, "demo": True}), lang="id")
+    assert "registri DEMO" in demo and demo.index("registri DEMO") < demo.index("Tingkat risiko")
