@@ -34,6 +34,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz.distance import OSA
 
+from ..conflict import explain, rescore
 from ..famous import famous_key, famous_marks, is_famous
 from ..index import MarkIndex
 from ..marks import Mark, Reason
@@ -60,10 +61,9 @@ FUZZY_MIN_CHARS = 5
 """Typos are tolerated in words this long: one edit, not in the first or last letter ("maich"/"maicih" yes,
 but "pocky"/"locky" and "kenzio"/"kenzi" are other words or names)."""
 SPAN_MIN_SCORE = 0.85
-"""Least score of a flagged span. The verdict tiers are calibrated for one name against one mark; a title
-offers dozens of (span, mark) pairs, so a score one random pair reaches 0.2 % of the time is reached by some
-pair in several % of titles. On the Tokopedia sample a 0.64 floor (the calibrated high tier) doubled the
-flags, and the added ones were mostly ordinary words sharing letters with a mark."""
+"""Least first-pass (string) score of a span before the conflict model judges it. A title offers dozens of (span,
+mark) pairs, so a loose string score is reached by some pair in several % of titles: on the Tokopedia sample a 0.64
+floor doubled the flags, and the added ones were mostly ordinary words sharing letters with a mark."""
 COVERAGE = 0.6
 """Share of the mark's distinctive weight (sum of squared distinctiveness) the span must contain: "Bensu"
 covers GEPREK BENSU (geprek is generic) but "Sinar" alone does not cover SINAR MAS."""
@@ -334,14 +334,15 @@ def _deletions(word: str) -> set[str]:
 class MentionMatcher:
     """Finds marks of one index as spans of listing titles.
 
-    ``threshold`` is the score a span needs (default: the ``high`` tier of :mod:`similarity.verdict`, and at
-    least :data:`SPAN_MIN_SCORE`); ``vocabulary`` is what the swept titles say about their words
+    ``threshold`` is the conflict score a span needs (default: the ``medium`` tier of :mod:`similarity.verdict`:
+    a flag is a mention check() would rate at least medium); its letters must first look like the mark
+    (:data:`SPAN_MIN_SCORE`); ``vocabulary`` is what the swept titles say about their words
     (:class:`TitleVocabulary`): product words used by many shops anchor nothing, and words common in the
     titles get no typo step. :meth:`fit` once per process, then :meth:`find` as often as needed.
     """
 
     def __init__(self, threshold: float | None = None, vocabulary: TitleVocabulary | None = None) -> None:
-        self.threshold = max(thresholds()["high"], SPAN_MIN_SCORE) if threshold is None else threshold
+        self.threshold = thresholds()["medium"] if threshold is None else threshold
         self.vocabulary = vocabulary
 
     # ------------------------------------------------------------------ building
@@ -540,13 +541,22 @@ class MentionMatcher:
                 core_tokens=lambda j, codes=codes: codes[j].core_tokens,
             )
             status = np.asarray([STATUS_WEIGHT[self.marks_[k].status] for k, _ in cands], dtype=np.float32)
-            score = f.name * status
-            for j, (k, via) in enumerate(cands):
-                s = float(score[j])
+            # the span must look like the mark in its letters, then the verdict's own model judges it: a flag is a
+            # mention that check() would rate at least medium (issue 18)
+            alike = np.flatnonzero(f.name * status >= SPAN_MIN_SCORE)
+            if not len(alike):
+                continue
+            prob, evidence = rescore(span_code, [codes[j] for j in alike.tolist()],
+                                     [self.marks_[cands[j][0]].classes for j in alike.tolist()], (),
+                                     self.index_.distinctiveness)
+            for e, j, p in zip(evidence, alike.tolist(), prob.tolist(), strict=True):
+                k, via = cands[j]
+                s = p * float(status[j])
                 if s < self.threshold or (k in found and found[k].score >= s):
                     continue
                 sight, sound, meaning = float(f.sight[j]), float(f.sound[j]), float(f.meaning[j])
-                reasons = tuple(name_reasons(span_code, codes[j], sight, sound, meaning, 0.0, None))
+                reasons = (*explain(span_code, codes[j], e, p, thresholds()),
+                           *name_reasons(span_code, codes[j], sight, sound, meaning, 0.0, None))
                 if lookalike:
                     reasons = (LOOKALIKE_REASON, *reasons)
                 found[k] = Mention(
