@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import io
 import json
 import os
@@ -110,7 +111,7 @@ def build_registry(n: int, folder: Path) -> tuple[int, float]:
         for mark in marks:
             code = hashes.get(mark.logo.split(":", 1)[1]) if mark.logo else None
             if mark.logo and code is None:
-                mark = Mark(**{**mark.__dict__, "logo": None})
+                mark = dataclasses.replace(mark, logo=None)
             session.insert(mark, code, hash_missing=False)
     index.save(folder)
     return len(index), time.perf_counter() - started

@@ -21,14 +21,14 @@ from typing import Any
 import numpy as np
 
 from .classes import goods_similarity, parse_classes
-from .famous import is_famous
 from .image.score import LogoEvidence
 from .index import MarkIndex
 from .marks import CheckResult, Factors, Match, Query, Reason
-from .status import STATUS_WEIGHT, status_reason
+from .rowfacts import status_weights
+from .status import status_reason
 from .text.encode import NameCode, encode_name
 from .text.score import NameFactors, SharedWord, name_reasons, shared_words
-from .verdict import goods_relation, overall, sign_similarity, tier, verdict, weights_of
+from .verdict import goods_relation, overall, sign_similarity, tier, verdict
 
 MIN_SCORE = 0.2
 """Matches below this overall score are not worth showing to an applicant."""
@@ -160,20 +160,17 @@ def _score_rows(
     logo_sim = np.zeros(len(rows), dtype=np.float32)
     evidence: list[LogoEvidence | None] = [None] * len(rows)
     if qlogo is not None:
-        evidence = index.logo_evidence(rows, qlogo, logo_limits)
-        logo_sim = np.asarray([0.0 if e is None else e.similarity for e in evidence], dtype=np.float32)
+        with_logo = np.flatnonzero(index.has_logo(rows))  # a mark without a logo has no logo evidence
+        for i, e in zip(with_logo.tolist(), index.logo_evidence(rows[with_logo], qlogo, logo_limits), strict=True):
+            evidence[i] = e
+            logo_sim[i] = 0.0 if e is None else e.similarity
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
     relation = goods_relation(qclasses, index.class_masks(rows))
-    status_w = weights_of(index.statuses(rows), STATUS_WEIGHT)
-    famous = np.zeros(len(rows), dtype=bool)
-    unrelated = np.flatnonzero(relation == "unrelated")
-    if len(unrelated):
-        for i, m in zip(unrelated, index.marks_at(rows[unrelated]), strict=True):
-            famous[i] = is_famous(m.name) is not None
+    status_w = status_weights(index.status_codes(rows))
+    famous = index.famous_at(rows) & (relation == "unrelated")  # per-row arrays: no Mark for a candidate not shown
     score = overall(sign_similarity(name_score, logo_sim), relation, status_w, famous)
 
-    order = np.argsort(-score, kind="stable")
-    order = order[score[order] >= min_score][:top]
+    order = _best(score, top, min_score)
     picked = rows[order]
     marks = index.marks_at(picked)
     codes = index.codes_at(picked) if code is not None else [None] * len(picked)
@@ -236,6 +233,20 @@ def _score_rows(
             )
         )
     return tuple(matches)
+
+
+def _best(score: np.ndarray, top: int, min_score: float) -> np.ndarray:
+    """Positions of the ``top`` best scores of at least ``min_score``, best first, ties in position order: a full
+    stable sort's answer, from a partition and a sort of the few that can make the list.
+
+    >>> _best(np.array([0.5, 0.9, 0.1, 0.9, 0.7]), 3, 0.2).tolist()
+    [1, 3, 4]
+    """
+    keep = np.flatnonzero(score >= min_score)
+    if len(keep) > top:
+        kth = np.partition(score[keep], len(keep) - top)[len(keep) - top]  # the top-th best: ties with it stay in
+        keep = keep[score[keep] >= kth]
+    return keep[np.argsort(-score[keep], kind="stable")][:top]
 
 
 def _dominant_shared_word(

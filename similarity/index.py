@@ -35,6 +35,7 @@ from .columns import StringColumn
 from .image.hash import CODE_BYTES, CODE_PARTS, DIHEDRAL, PART_BYTES, code_part
 from .marks import Mark
 from .postings import GramPostings, TokenPostings, sorted_unique
+from .rowfacts import STATUS_CODES, STATUS_NAMES, RowFacts
 from .store import (
     FORMAT_VERSION,
     IndexFormatError,
@@ -53,8 +54,6 @@ from .text.weights import TokenStats
 if TYPE_CHECKING:
     from .image.score import LogoEvidence
 
-STATUS_CODES = {"registered": 0, "pending": 1, "expired": 2, "refused": 3}
-STATUS_NAMES = {v: k for k, v in STATUS_CODES.items()}
 _STATUS_NAME_ARRAY = np.array([STATUS_NAMES.get(i, "") for i in range(max(STATUS_NAMES) + 1)], dtype=object)
 LOGO_CODE_SIZES = tuple(PART_BYTES * (i + 1) for i in range(len(CODE_PARTS)))
 """Byte lengths a stored logo code may have: all of `CODE_PARTS`, or a prefix of them (8 bytes, a pHash from a
@@ -166,6 +165,7 @@ class MarkIndex:
         self._concept: list[str] = []
         self._classes = np.zeros(0, dtype=np.int64)
         self._status = np.zeros(0, dtype=np.int8)
+        self._facts = RowFacts()  # fame per row, for the score of every candidate (similarity/rowfacts.py)
         self._alive = np.zeros(0, dtype=bool)
         self._logo_codes = np.zeros((0, CODE_BYTES), dtype=np.uint8)
         self._logo_len = np.zeros(0, dtype=np.int8)  # bytes of each row's logo code: 0 (no logo), 8, 16 or 24
@@ -351,6 +351,7 @@ class MarkIndex:
         self._db.executemany(f"INSERT INTO marks VALUES ({','.join('?' * 19)})", db_rows)
         self._classes = np.concatenate([self._classes, [class_mask(m.classes) for m, _, _ in items]]).astype(np.int64)
         self._status = np.concatenate([self._status, [STATUS_CODES[m.status] for m, _, _ in items]]).astype(np.int8)
+        self._facts.extend(m.name for m, _, _ in items)
         self._alive = np.concatenate([self._alive, np.ones(len(items), dtype=bool)])
         self._core.extend(c.core for _, c, _ in items)
         self._compact.extend(c.compact for _, c, _ in items)
@@ -372,6 +373,10 @@ class MarkIndex:
     def _logo_count(self) -> int:
         """How many marks alive have a logo."""
         return int(((self._logo_len > 0) & self._alive).sum())
+
+    def has_logo(self, rows: np.ndarray) -> np.ndarray:
+        """Whether each of `rows` has a logo code (bool array)."""
+        return self._logo_len[rows] > 0
 
     def _has_logo_part(self, rows: np.ndarray, part: str) -> np.ndarray:
         """Whether each of `rows` has a logo code with the hash `part` (one of `CODE_PARTS`)."""
@@ -597,6 +602,14 @@ class MarkIndex:
     def statuses(self, rows: np.ndarray) -> list[str]:
         return _STATUS_NAME_ARRAY[self._status[rows]].tolist()
 
+    def status_codes(self, rows: np.ndarray) -> np.ndarray:
+        """Status of each of `rows` as its int8 code (`STATUS_CODES`; :func:`~similarity.rowfacts.status_weights`)."""
+        return self._status[rows]
+
+    def famous_at(self, rows: np.ndarray) -> np.ndarray:
+        """Whether each of `rows` is a famous mark (:func:`~similarity.famous.is_famous`), as a bool array."""
+        return self._facts.famous_at(rows)
+
     def query(
         self,
         name: str | None = None,
@@ -658,6 +671,7 @@ class MarkIndex:
                     "logos": self._logos.write,
                     "postings": self._postings.write,
                     "grams": self._grams.write,
+                    "facts": self._facts.write,
                 },
             )
             now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -709,7 +723,7 @@ class MarkIndex:
         self._logos = LogoIndex.read(paths["logos"])
         self._postings = TokenPostings.read(paths["postings"])
         self._grams = GramPostings.read(paths["grams"])
-        self._load_arrays()
+        self._load_arrays(paths.get("facts"))
         info = dict(self._db.execute("SELECT key, value FROM info"))
         class_marks = {int(k): v for k, v in json.loads(info.get("class_marks", "{}")).items()}
         self._stats = TokenStats.from_rows(
@@ -727,7 +741,7 @@ class MarkIndex:
             )
         return self
 
-    def _load_arrays(self) -> None:
+    def _load_arrays(self, facts: Path | None = None) -> None:
         cur = self._db.execute(
             "SELECT row,id,core,tokens,sound,concept,classes,status,alive,logo_hash FROM marks ORDER BY row"
         )
@@ -758,6 +772,8 @@ class MarkIndex:
         self._index_logos(alive, self._logo_codes[alive], self._logo_len[alive], phash=False)
         self._row_of = {mid: i for i, mid in enumerate(self._ids) if self._alive[i]}
         self._gram_count = self._grams.field_counts(n, GRAM_FIELDS)
+        names = (r[0] for r in self._db.execute("SELECT name FROM marks ORDER BY row"))
+        self._facts = RowFacts.read(facts, names, n)
 
 
 def nominating_postings(parts: Sequence[tuple[int, np.ndarray]], budget: int) -> list[np.ndarray]:
