@@ -218,6 +218,79 @@ def library_floor(folder: Path, bodies: list[dict], n: int = 300) -> dict:
             "cpus": cpus, "max_checks_per_s": round(cpus * 1000 / mean, 1)}
 
 
+def batching_gain(folder: Path, bodies: list[dict], clients: int = 100, n: int = 300) -> dict:
+    """Would answering concurrent checks in batches be cheaper? The same checks three ways in this process: one after
+    another (no dispatch at all), as the service runs them — `clients` concurrent requests, each handed to a worker
+    thread (``anyio.to_thread``, one at a time) — and batched: one worker call answers every check waiting. A batch
+    shares no work between its checks (each query has its own candidates, scored by rapidfuzz for that query), so it
+    can save only the dispatch."""
+    import anyio
+
+    from similarity.check import check
+
+    index = MarkIndex.load(folder)
+    work = [(b["name"], tuple(b.get("classes", ()))) for b in bodies[:n]]
+    for name, classes in work[:20]:
+        check(index, name, classes=classes)
+
+    def one(item: tuple[str, tuple[int, ...]]) -> str:
+        return check(index, item[0], classes=item[1]).to_json()
+
+    t0 = time.perf_counter()
+    for item in work:
+        one(item)
+    sequential = time.perf_counter() - t0
+
+    async def dispatched() -> None:
+        limiter = anyio.CapacityLimiter(1)
+        queue = iter(work)
+
+        async def client() -> None:
+            for item in queue:
+                await anyio.to_thread.run_sync(one, item, limiter=limiter)
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(clients):
+                tg.start_soon(client)
+
+    async def batched() -> None:
+        queue = iter(work)
+        waiting: list[tuple[tuple[str, tuple[int, ...]], asyncio.Future]] = []
+        ready = asyncio.Event()
+
+        async def client() -> None:
+            for item in queue:
+                future = asyncio.get_running_loop().create_future()
+                waiting.append((item, future))
+                ready.set()
+                await future
+
+        async def worker() -> None:
+            while True:
+                await ready.wait()
+                ready.clear()
+                batch = waiting[:]
+                del waiting[:]
+                answers = await anyio.to_thread.run_sync(lambda b=batch: [one(item) for item, _ in b])
+                for (_, future), answer in zip(batch, answers, strict=True):
+                    future.set_result(answer)
+
+        loop_worker = asyncio.ensure_future(worker())
+        await asyncio.gather(*(client() for _ in range(clients)))
+        loop_worker.cancel()
+
+    t0 = time.perf_counter()
+    asyncio.run(dispatched())
+    one_by_one = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    asyncio.run(batched())
+    in_batches = time.perf_counter() - t0
+    per = {k: round(v * 1000 / len(work), 3) for k, v in
+           (("sequential", sequential), ("dispatched_one_by_one", one_by_one), ("batched", in_batches))}
+    return {"checks": len(work), "clients": clients, "ms_per_check": per,
+            "batching_saves_pct": round(100 * (one_by_one - in_batches) / one_by_one, 1)}
+
+
 # ---------------------------------------------------------------------------------------------- load
 def encode_request(base: str, method: str, path: str, **kwargs) -> bytes:
     """One HTTP/1.1 request as bytes (httpx builds it once), so the load loop spends no CPU on encoding."""

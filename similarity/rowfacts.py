@@ -80,6 +80,9 @@ class RowFacts:
 
     def __init__(self) -> None:
         self.famous = np.zeros(0, dtype=bool)
+        self.arrays: dict[str, np.ndarray] = {}
+        """Other per-row arrays the index keeps beside the fame (saved by `write`, so that loading an index reads
+        them instead of deriving them from the metadata row by row); empty when not stored."""
 
     def __len__(self) -> int:
         return len(self.famous)
@@ -92,10 +95,12 @@ class RowFacts:
         """Whether each of `rows` is a famous mark (bool array)."""
         return self.famous[rows]
 
-    def write(self, path: str | os.PathLike) -> None:
-        """Write the facts to exactly `path` (an ``.npz``; the caller renames it into place atomically)."""
+    def write(self, path: str | os.PathLike, arrays: dict[str, np.ndarray] | None = None) -> None:
+        """Write the facts, and `arrays` (per-row arrays named by the caller), to exactly `path` (an ``.npz``; the
+        caller renames it into place atomically)."""
         buffer = io.BytesIO()
-        np.savez(buffer, famous=self.famous, famous_list=np.array(famous_list_digest()))
+        extra = {f"array.{k}": v for k, v in (arrays or {}).items()}
+        np.savez(buffer, famous=self.famous, famous_list=np.array(famous_list_digest()), **extra)
         with open(path, "wb") as f:
             f.write(buffer.getvalue())
 
@@ -107,12 +112,13 @@ class RowFacts:
         facts = cls()
         if path is not None:
             with np.load(path) as stored:
+                facts.arrays = {k.removeprefix("array."): stored[k] for k in stored.files if k.startswith("array.")}
                 if str(stored["famous_list"]) == famous_list_digest() and len(stored["famous"]) == rows:
                     facts.famous = stored["famous"].astype(bool, copy=False)
                     return facts
         if names is None:
             raise ValueError("the row facts must be recomputed — pass the names of every row")
-        facts.extend(names)
+        facts.famous = famous_flags(names)
         if len(facts) != rows:
             raise ValueError(f"{len(facts)} names for an index of {rows} rows — pass every row's name, in row order")
         return facts

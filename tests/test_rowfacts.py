@@ -13,10 +13,11 @@ from similarity.rowfacts import RowFacts, famous_flags, status_weights
 from similarity.status import STATUS_WEIGHT
 
 MARKS = [
-    Mark(id="1", name="Indomie", classes=(30,)),
+    Mark(id="1", name="Indomie", classes=(30,), logo="simple-icons:github"),
     Mark(id="2", name="Indomi", classes=(30,)),
     Mark(id="3", name="KOPI-KAPAL API", classes=(30,), status="expired"),
     Mark(id="4", name="Hermès", classes=(18,), status="refused"),
+    Mark(id="6", name="x" * 40 + " kopí", classes=()),
     Mark(id="5", name="Kopi Senja", classes=(43,), status="pending"),
 ]
 
@@ -58,10 +59,15 @@ def test_an_index_saved_without_row_facts_computes_them_on_load(tmp_path):
     index.add(MARKS)
     index.save(folder)
     before = check(index, "Indomei", classes=[43])
+    read = MarkIndex.load(folder)._row_arrays()  # read from the row facts
     _drop_facts(folder)  # as an index written before the row facts existed
     old = MarkIndex.load(folder)
+    derived = old._row_arrays()
+    assert read.keys() == derived.keys()
+    for key in read:
+        assert read[key].dtype == derived[key].dtype and np.array_equal(read[key], derived[key]), key
     rows = np.array([old.row_of(m.id) for m in MARKS])
-    assert old.famous_at(rows).tolist() == [True, False, True, True, False]
+    assert old.famous_at(rows).tolist() == [True, False, True, True, False, False]
     assert check(old, "Indomei", classes=[43]) == before
     old.save(folder)  # and the next save writes them
     assert "facts" in json.loads((folder / "manifest.json").read_text())["files"]
