@@ -48,6 +48,7 @@ from ..marks import STATUSES, CheckResult, Mark
 from ..store import MANIFEST, IndexFormatError, writer_lock
 from ..text.encode import encode_name
 from ..text.normalize import MAX_NAME_CHARS
+from .batch import CheckQueue
 
 log = logging.getLogger("similarity.service")
 
@@ -361,8 +362,14 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_error_handlers(app)
 
-    async def in_thread(func: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
+    checks = CheckQueue() if threads == 1 else None  # one worker thread answers the checks waiting, in batches
+    app.state.checks = checks
+
+    async def in_thread(func: Callable[..., T], *args: Any, timeout: float | None = None, queued: bool = False) -> T:
+        """``func(*args)`` off the event loop, within the timeout; ``queued``: a check, answered by the check queue."""
         try:
+            if queued and checks is not None:
+                return await checks.run(lambda: func(*args), timeout or check_timeout)
             return await asyncio.wait_for(anyio.to_thread.run_sync(_single_threaded, func, *args, limiter=limiter),
                                           timeout or check_timeout)
         except TimeoutError:
@@ -424,7 +431,7 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
         index = served.current  # one index for the whole request, even if a reload swaps meanwhile
         try:
             result = await in_thread(
-                lambda: check(index, name, logo=logo, classes=classes, top=top, logo_max_distance=limits)
+                lambda: check(index, name, logo=logo, classes=classes, top=top, logo_max_distance=limits), queued=True
             )
         except LogoError as e:
             raise ApiError(422, "invalid_logo", str(e)) from None
@@ -448,7 +455,7 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
         from ..report import render_report
 
         result, index, logo, lang = await run_check(request)
-        page = await in_thread(lambda: render_report(result, lang=lang, index=index, query_logo=logo))
+        page = await in_thread(lambda: render_report(result, lang=lang, index=index, query_logo=logo), queued=True)
         return HTMLResponse(page, headers={
             "Content-Disposition": f'attachment; filename="{REPORT_FILENAME[lang]}"',
             "X-Content-Type-Options": "nosniff",
