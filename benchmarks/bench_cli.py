@@ -24,9 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
-from benchmarks.bench_names import build
+from benchmarks.bench_names import build, peer_latencies
 from benchmarks.report import print_table, write_results
 from benchmarks.synth import brand_names, variants
 
@@ -65,11 +63,7 @@ def run(n: int, n_queries: int, peer_queries: int, seed: int = 42) -> dict:
         lines = answers.read_text(encoding="utf-8").splitlines()
     found = [str(v.source) in {m["mark"]["id"] for m in json.loads(line)["matches"]}
              for v, line in zip(queries, lines, strict=True)]
-    peer = []
-    for v in queries[:peer_queries]:
-        t0 = time.perf_counter()
-        process.extract(v.query, names, scorer=fuzz.WRatio, limit=10)
-        peer.append((time.perf_counter() - t0) * 1000)
+    peer = peer_latencies(names, queries[:peer_queries])
     peer_ms = statistics.median(peer)
     per_query = total_s * 1000 / len(queries)
     answering = (total_s - startup_s) * 1000 / len(queries)

@@ -120,6 +120,16 @@ def exhaustive_scores(idx: MarkIndex, query: str) -> np.ndarray:
     return idx.name_factors(code, rows, idx.dominance(code, rows)).name
 
 
+def peer_latencies(names: list[str], queries: list) -> list[float]:
+    """Milliseconds of the naive peer per query: ``rapidfuzz.process.extract`` with WRatio over every name."""
+    out = []
+    for v in queries:
+        t0 = time.perf_counter()
+        process.extract(v.query, names, scorer=fuzz.WRatio, limit=10)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
 def recall_at_k(returned_scores: np.ndarray, truth: np.ndarray, k: int = 10) -> float:
     """Share of the top-k slots filled with names whose true score reaches the k-th best true score (ties count)."""
     kth = np.partition(truth, -k)[-k] if len(truth) >= k else truth.min()
@@ -174,11 +184,7 @@ def run(
         r = recall_at_k(truth[rows], truth)
         recalls.append(r)
         by_kind.setdefault(v.kind, []).append(r)
-    peer = []
-    for v in queries[:peer_queries]:
-        t0 = time.perf_counter()
-        process.extract(v.query, names, scorer=fuzz.WRatio, limit=10)
-        peer.append((time.perf_counter() - t0) * 1000)
+    peer = peer_latencies(names, queries[:peer_queries])
     lat = np.asarray(latencies)
     result = {
         "n": n,
