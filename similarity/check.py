@@ -23,16 +23,16 @@ import numpy as np
 
 from .classes import goods_similarity, mask_classes, parse_classes
 from .conflict import RESCORED, explain, rescore
-from .famous import is_famous
 from .image.score import LogoEvidence
 from .index import MarkIndex
 from .marks import CheckResult, Factors, Match, Query, Reason
-from .status import STATUS_WEIGHT, status_reason
+from .rowfacts import status_weights
+from .status import status_reason
 from .text.confusables import LOOKALIKE_REASON
 from .text.encode import NameCode, encode_name
 from .text.evidence import PairEvidence
 from .text.score import NameFactors, SharedWord, name_reasons, shared_words
-from .verdict import goods_relation, goods_weights, sign_similarity, thresholds, tier, verdict, weights_of
+from .verdict import goods_relation, goods_weights, sign_similarity, thresholds, tier, verdict
 
 MIN_SCORE = 0.01
 """Matches below this overall score are not worth showing to an applicant."""
@@ -164,16 +164,14 @@ def _score_rows(
     logo_sim = np.zeros(len(rows), dtype=np.float32)
     evidence: list[LogoEvidence | None] = [None] * len(rows)
     if qlogo is not None:
-        evidence = index.logo_evidence(rows, qlogo, logo_limits)
-        logo_sim = np.asarray([0.0 if e is None else e.similarity for e in evidence], dtype=np.float32)
+        with_logo = np.flatnonzero(index.has_logo(rows))  # a mark without a logo has no logo evidence
+        for i, e in zip(with_logo.tolist(), index.logo_evidence(rows[with_logo], qlogo, logo_limits), strict=True):
+            evidence[i] = e
+            logo_sim[i] = 0.0 if e is None else e.similarity
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
     relation = goods_relation(qclasses, index.class_masks(rows))
-    status_w = weights_of(index.statuses(rows), STATUS_WEIGHT)
-    famous = np.zeros(len(rows), dtype=bool)
-    unrelated = np.flatnonzero(relation == "unrelated")
-    if len(unrelated):
-        for i, m in zip(unrelated, index.marks_at(rows[unrelated]), strict=True):
-            famous[i] = is_famous(m.name) is not None
+    status_w = status_weights(index.status_codes(rows))
+    famous = index.famous_at(rows) & (relation == "unrelated")  # per-row arrays: no Mark for a candidate not shown
     goods_w = goods_weights(relation, famous)
     evidence_at: dict[int, PairEvidence] = {}
     if code is not None:
@@ -190,8 +188,7 @@ def _score_rows(
         name_score = conflict
     score = (sign_similarity(name_score, logo_sim) * goods_w * status_w).astype(np.float32)
 
-    order = np.argsort(-score, kind="stable")
-    order = order[score[order] >= min_score]
+    order = _best(score, len(rows) if min_score < 0 else max(4 * top, 40), min_score)
     order, marks, same = _one_row_per_brand(index, rows, order, top, group=min_score >= 0)
     picked = rows[order]
     codes = index.codes_at(picked) if code is not None else [None] * len(picked)
@@ -285,6 +282,20 @@ def _brand_key(name: str) -> str:
         return encode_name(name).compact
     except ValueError:
         return name.casefold()
+
+
+def _best(score: np.ndarray, top: int, min_score: float) -> np.ndarray:
+    """Positions of the ``top`` best scores of at least ``min_score``, best first, ties in position order: a full
+    stable sort's answer, from a partition and a sort of the few that can make the list.
+
+    >>> _best(np.array([0.5, 0.9, 0.1, 0.9, 0.7]), 3, 0.2).tolist()
+    [1, 3, 4]
+    """
+    keep = np.flatnonzero(score >= min_score)
+    if len(keep) > top:
+        kth = np.partition(score[keep], len(keep) - top)[len(keep) - top]  # the top-th best: ties with it stay in
+        keep = keep[score[keep] >= kth]
+    return keep[np.argsort(-score[keep], kind="stable")][:top]
 
 
 def _dominant_shared_word(

@@ -259,6 +259,18 @@ def goods_similarity(query_classes: Sequence[int], mark_classes: Sequence[int]) 
     >>> goods_similarity([9], [30]).score
     0.1
     """
+    if isinstance(query_classes, tuple) and isinstance(mark_classes, tuple):
+        return _goods_similarity_of_tuples(query_classes, mark_classes)
+    return _goods_similarity(query_classes, mark_classes)
+
+
+@lru_cache(maxsize=8192)
+def _goods_similarity_of_tuples(query_classes: tuple, mark_classes: tuple) -> GoodsEvidence:
+    """`goods_similarity` remembered: a check compares its classes with each match's, and the pairs repeat."""
+    return _goods_similarity(query_classes, mark_classes)
+
+
+def _goods_similarity(query_classes: Sequence[int], mark_classes: Sequence[int]) -> GoodsEvidence:
     queries, marks = parse_classes(query_classes), parse_classes(mark_classes)
     if not queries or not marks:
         return GoodsEvidence(None, "unknown", None, None, "")

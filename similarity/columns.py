@@ -87,6 +87,25 @@ class StringColumn(Sequence[str]):
                 out[i] = self._other[int(rows[i])]
         return out
 
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The column as plain arrays, for ``numpy.savez`` (:meth:`from_arrays` reads them back).
+
+        >>> StringColumn.from_arrays(StringColumn(["aqua", "kopí"]).to_arrays()).take(np.array([1, 0]))
+        ['kopí', b'aqua']
+        """
+        rows = np.fromiter(self._other, dtype=np.int64, count=len(self._other))
+        others = np.array([self._other[r] for r in rows.tolist()], dtype=str) if len(rows) else np.zeros(0, "<U1")
+        return {"packed": self._packed, "other_rows": rows, "other_strings": others}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> StringColumn:
+        column = cls()
+        column._packed = arrays["packed"]
+        column._is_other = np.zeros(len(column._packed), dtype=bool)
+        column._is_other[arrays["other_rows"]] = True
+        column._other = dict(zip(arrays["other_rows"].tolist(), arrays["other_strings"].tolist(), strict=True))
+        return column
+
     def __iter__(self) -> Iterator[str]:
         for i in range(len(self)):
             yield self[i]

@@ -128,7 +128,9 @@ class Factors:
     status: float | None = None
 
     def to_dict(self) -> dict[str, float | None]:
-        return {k: (None if v is None else round(float(v), 4)) for k, v in asdict(self).items()}
+        # the fields read directly, not through asdict(), which deep-copies: every match of every answer passes here
+        values = (getattr(self, k) for k in FACTORS)
+        return {k: (None if v is None else round(float(v), 4)) for k, v in zip(FACTORS, values, strict=True)}
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,10 @@ them. Version 1 to 3 indexes still load (version 2 logos have a pHash only, so t
 version 3 logos no dHash; rebuild to add them); an older reader refuses a newer version with a clear error."""
 MANIFEST = "manifest.json"
 PARTS = ("marks", "names", "logos", "postings", "grams")
-SUFFIX = {"marks": "sqlite", "names": "faiss", "logos": "faiss", "postings": "npz", "grams": "npz"}
+OPTIONAL_PARTS = ("facts",)
+"""Parts an index written by an older version may lack; the reader recomputes them (``facts``: per-row arrays such as
+fame, from the stored names — similarity/rowfacts.py)."""
+SUFFIX = {"marks": "sqlite", "names": "faiss", "logos": "faiss", "postings": "npz", "grams": "npz", "facts": "npz"}
 
 
 WRITE_LOCK = ".write.lock"
@@ -173,9 +176,10 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def verified_paths(folder: Path, manifest: dict[str, Any], verify: bool = True) -> dict[str, Path]:
-    """Paths of the manifest's files, each checked to exist and (with ``verify``) to match its checksum."""
+    """Paths of the manifest's files, each checked to exist and (with ``verify``) to match its checksum; an
+    `OPTIONAL_PARTS` file the manifest does not name is left out."""
     out = {}
-    for part in PARTS:
+    for part in PARTS + tuple(p for p in OPTIONAL_PARTS if p in manifest["files"]):
         entry = manifest["files"][part]
         p = folder / entry["name"]
         if not p.exists():

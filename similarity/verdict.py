@@ -69,20 +69,34 @@ def _related_mask(query_classes: tuple[int, ...]) -> int:
     return m
 
 
-def goods_relation(query_classes: Sequence[int], mark_masks: np.ndarray) -> np.ndarray:
-    """Relation per mark (array of str): same / related / unrelated / unknown, or any when no query classes."""
-    out = np.full(len(mark_masks), "any", dtype=object)
+RELATIONS = ("any", "same", "related", "unrelated", "unknown")
+"""The goods relations by code (`goods_relation_codes`)."""
+_RELATION_NAMES = np.array(RELATIONS, dtype=object)
+
+
+def goods_relation_codes(query_classes: Sequence[int], mark_masks: np.ndarray) -> np.ndarray:
+    """Relation per mark as an int8 index into `RELATIONS`, from the marks' class bit masks (for scoring that reads
+    arrays: five comparisons over the candidates, no string per candidate).
+
+    >>> [RELATIONS[c] for c in goods_relation_codes([30], np.array([1 << 30, 1 << 43, 1 << 9, 0]))]
+    ['same', 'related', 'unrelated', 'unknown']
+    """
     if not query_classes:
-        return out
+        return np.zeros(len(mark_masks), dtype=np.int8)
     qmask = 0
     for c in query_classes:
         qmask |= 1 << c
     rel = _related_mask(tuple(query_classes))
-    out[:] = "unrelated"
-    out[(mark_masks & rel) != 0] = "related"
-    out[(mark_masks & qmask) != 0] = "same"
-    out[mark_masks == 0] = "unknown"
+    out = np.full(len(mark_masks), RELATIONS.index("unrelated"), dtype=np.int8)
+    out[(mark_masks & rel) != 0] = RELATIONS.index("related")
+    out[(mark_masks & qmask) != 0] = RELATIONS.index("same")
+    out[mark_masks == 0] = RELATIONS.index("unknown")
     return out
+
+
+def goods_relation(query_classes: Sequence[int], mark_masks: np.ndarray) -> np.ndarray:
+    """Relation per mark (array of str): same / related / unrelated / unknown, or any when no query classes."""
+    return _RELATION_NAMES[goods_relation_codes(query_classes, mark_masks)]
 
 
 def sign_similarity(name: np.ndarray, logo: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Exact Hamming search over logo hashes with FAISS.
+"""Exact Hamming search over logo hashes: multi-index hashing (similarity/image/mih.py), FAISS's flat scan behind it.
 
 >>> import numpy as np
 >>> from similarity.image.search import LogoIndex
@@ -17,6 +17,7 @@ import faiss
 import numpy as np
 
 from similarity.image.hash import DIHEDRAL
+from similarity.image.mih import MultiIndex
 
 _INVERSE = {name: name for name in DIHEDRAL} | {"rot90": "rot270", "rot270": "rot90"}
 """Query variant i matching a mark means the query is the mark under the inverse symmetry."""
@@ -45,13 +46,15 @@ class LogoHit:
 
 
 class LogoIndex:
-    """Registered logo hashes keyed by int64 mark ids; exact Hamming search (FAISS IndexBinaryFlat).
+    """Registered logo hashes keyed by int64 mark ids; exact Hamming search.
 
     Args:
         bits: code length; 64 for the default pHash. Codes are packed, ``bits // 8`` bytes each.
 
-    Brute force is exact and, at 64 bits, scans a million codes in a few milliseconds; an
-    approximate index would only pay off far beyond the size of a national trademark register.
+    The codes are stored in a FAISS IndexBinaryFlat (what is saved). 64-bit codes are searched through
+    substring tables (:class:`~similarity.image.mih.MultiIndex`, built on the first search after a change): the
+    same answer as the flat scan, which a query with near copies in the registry answers touching a few hundred
+    codes; a query far from every code falls back to the flat scan (:meth:`search_flat`).
 
     >>> import numpy as np
     >>> index = LogoIndex()
@@ -67,6 +70,7 @@ class LogoIndex:
             raise ValueError(f"bits is {bits} — it must be a positive multiple of 8 (64 for pHash)")
         self.bits = bits
         self._index = faiss.IndexBinaryIDMap2(faiss.IndexBinaryFlat(bits))
+        self._tables: MultiIndex | None = None  # built from the stored codes on the first search after a change
 
     def add(self, ids: np.ndarray, codes: np.ndarray) -> None:
         """Add codes ``(n, bits // 8)`` under int64 `ids`; an id already present is refused."""
@@ -80,12 +84,14 @@ class LogoIndex:
         if len(present):
             raise ValueError(f"ids already in the index: {present[:5].tolist()} — remove() them first")
         self._index.add_with_ids(codes, ids)
+        self._tables = None
 
     def remove(self, ids: np.ndarray) -> int:
         """Remove the given ids (unknown ids are ignored); returns how many codes were removed."""
         ids = np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
         if not len(ids):
             return 0
+        self._tables = None
         return int(self._index.remove_ids(faiss.IDSelectorBatch(ids)))
 
     def __len__(self) -> int:
@@ -98,14 +104,28 @@ class LogoIndex:
     def search(self, query_codes: np.ndarray, k: int = 10, max_distance: int | None = None) -> list[LogoHit]:
         """Best `k` marks for a query given as its `DIHEDRAL` variant codes ``(8, bits // 8)`` or ``(1, …)``.
 
-        Each mark is reported once, at its smallest distance over the variants, nearest first; marks
-        farther than `max_distance` (when given) are dropped.
+        Each mark is reported once, at its smallest distance over the variants, nearest first (ties: the first
+        variant, then the lowest id); marks farther than `max_distance` (when given) are dropped.
         """
-        query_codes = self._check_codes(query_codes)
-        if len(query_codes) not in (1, len(DIHEDRAL)):
-            raise ValueError(
-                f"got {len(query_codes)} query codes — pass 1, or the {len(DIHEDRAL)} from dihedral_phashes()"
-            )
+        query_codes = self._checked_query(query_codes)
+        if k <= 0 or not len(self):
+            return []
+        if self.bits == 64:
+            if self._tables is None:
+                codes = faiss.vector_to_array(faiss.downcast_IndexBinary(self._index.index).xb)
+                self._tables = MultiIndex(self.ids(), codes.reshape(-1, 8))
+            hits = self._tables.knn(query_codes, k)
+            if hits is not None:
+                return [
+                    LogoHit(label, distance, inverse_variant(DIHEDRAL[variant]))
+                    for label, distance, variant in hits
+                    if max_distance is None or distance <= max_distance
+                ]
+        return self.search_flat(query_codes, k, max_distance)
+
+    def search_flat(self, query_codes: np.ndarray, k: int = 10, max_distance: int | None = None) -> list[LogoHit]:
+        """:meth:`search` by FAISS's flat scan of every code (what the substring tables are measured against)."""
+        query_codes = self._checked_query(query_codes)
         if k <= 0 or not len(self):
             return []
         distances, labels = self._index.search(query_codes, min(k, len(self)))
@@ -118,6 +138,14 @@ class LogoIndex:
                     best[label] = (distance, variant)
         ranked = sorted(best.items(), key=lambda item: (item[1][0], item[1][1], item[0]))[:k]
         return [LogoHit(label, dist, inverse_variant(DIHEDRAL[variant])) for label, (dist, variant) in ranked]
+
+    def _checked_query(self, query_codes: np.ndarray) -> np.ndarray:
+        query_codes = self._check_codes(query_codes)
+        if len(query_codes) not in (1, len(DIHEDRAL)):
+            raise ValueError(
+                f"got {len(query_codes)} query codes — pass 1, or the {len(DIHEDRAL)} from dihedral_phashes()"
+            )
+        return query_codes
 
     def write(self, path: str | os.PathLike) -> None:
         """Write the index to exactly `path` (the caller renames it into place atomically)."""
@@ -132,6 +160,7 @@ class LogoIndex:
         index = cls.__new__(cls)
         index.bits = stored.d
         index._index = stored
+        index._tables = None
         return index
 
     def _check_codes(self, codes: np.ndarray) -> np.ndarray:
