@@ -16,14 +16,15 @@ signatures, token index, FAISS logo hashes), score every factor, weigh goods and
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from .classes import goods_similarity, parse_classes
 from .famous import is_famous
-from .image.score import LogoEvidence
 from .index import MarkIndex
+from .logo_check import LogoAssessment, LogoQuery, assess, candidate_rows, driving_sign, logo_extras
 from .marks import CheckResult, Factors, Match, Query, Reason
 from .status import STATUS_WEIGHT, status_reason
 from .text.encode import NameCode, encode_name
@@ -32,15 +33,6 @@ from .verdict import goods_relation, overall, sign_similarity, tier, verdict, we
 
 MIN_SCORE = 0.2
 """Matches below this overall score are not worth showing to an applicant."""
-
-
-def _query_logo_codes(logo: Any) -> np.ndarray:
-    from .image.hash import dihedral_codes
-    from .image.load import load_logo
-
-    if isinstance(logo, np.ndarray):
-        return logo
-    return dihedral_codes(load_logo(logo))
 
 
 def check(
@@ -68,20 +60,20 @@ def check(
     qclasses = parse_classes(classes)
     limits = checked_logo_limits(logo_max_distance)
     code = encode_name(name) if has_name else None
-    qlogo = _query_logo_codes(logo) if logo is not None else None
+    qlogo = LogoQuery.of(logo) if logo is not None else None
 
     rows = np.zeros(0, dtype=np.int64)
     dom = np.zeros(0, dtype=np.float32)
     if code is not None:
         rows, dom = index.name_candidates(code)
     if qlogo is not None:
-        lrows = index.logo_candidates(qlogo)
+        lrows = candidate_rows(index, qlogo)
         merged = np.union1d(rows, lrows)
         full = np.zeros(len(merged), dtype=np.float32)
         full[np.searchsorted(merged, rows)] = dom
         rows, dom = merged, full
     matches = _score_rows(index, code, qlogo, qclasses, rows, dom, top=top, min_score=MIN_SCORE, logo_limits=limits)
-    return _result(index, code, name, logo, qclasses, matches)
+    return _result(index, code, name, logo, qclasses, matches, qlogo)
 
 
 def parse_logo_max_distance(items: Iterable[str]) -> dict[str, int]:
@@ -132,7 +124,7 @@ def score_pairs(
     """
     qclasses = parse_classes(classes)
     code = encode_name(name) if name else None
-    qlogo = _query_logo_codes(logo) if logo is not None else None
+    qlogo = LogoQuery.of(logo) if logo is not None else None
     known = [i for i in mark_ids if i in index]
     rows = np.asarray(sorted({index.row_of(i) for i in known}), dtype=np.int64)
     dom = index.dominance(code, rows) if code is not None else np.zeros(len(rows), dtype=np.float32)
@@ -144,7 +136,7 @@ def score_pairs(
 def _score_rows(
     index: MarkIndex,
     code: NameCode | None,
-    qlogo: np.ndarray | None,
+    qlogo: LogoQuery | None,
     qclasses: tuple[int, ...],
     rows: np.ndarray,
     dom: np.ndarray,
@@ -158,9 +150,9 @@ def _score_rows(
         return ()
     names = _name_factors(index, code, rows, dom)
     logo_sim = np.zeros(len(rows), dtype=np.float32)
-    evidence: list[LogoEvidence | None] = [None] * len(rows)
+    evidence: list[LogoAssessment | None] = [None] * len(rows)
     if qlogo is not None:
-        evidence = index.logo_evidence(rows, qlogo, logo_limits)
+        evidence = assess(index, qlogo, rows, logo_limits)
         logo_sim = np.asarray([0.0 if e is None else e.similarity for e in evidence], dtype=np.float32)
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
     relation = goods_relation(qclasses, index.class_masks(rows))
@@ -174,6 +166,7 @@ def _score_rows(
 
     order = np.argsort(-score, kind="stable")
     order = order[score[order] >= min_score][:top]
+    order = np.concatenate([order, logo_extras(logo_sim, score, order, min_score)])  # the logo's own best, too
     picked = rows[order]
     marks = index.marks_at(picked)
     codes = index.codes_at(picked) if code is not None else [None] * len(picked)
@@ -199,15 +192,10 @@ def _score_rows(
         ev = evidence[i]
         if ev is not None:
             factors["logo"] = ev.similarity
-            detail["logo"] = {
-                "distance": ev.distance,
-                "bits": ev.bits,
-                "hash": ev.hash,
-                "variant": ev.variant,
-            }
-            if ev.similarity >= 0.5:
-                rid, ren = ev.reason()
-                reasons.append(Reason("logo", rid, ren))
+            detail["logo"] = ev.detail()
+            said = ev.reason()
+            if said is not None:
+                reasons.append(Reason("logo", *said))
         goods = goods_similarity(qclasses, mark.classes)
         factors["goods"] = goods.score
         if goods.relation in ("same", "related"):
@@ -263,6 +251,7 @@ def _result(
     logo: Any,
     qclasses: tuple[int, ...],
     matches: tuple[Match, ...],
+    qlogo: LogoQuery | None = None,
 ) -> CheckResult:
     shown_name = name.decode("utf-8", "replace") if isinstance(name, bytes) else (name or "")
     shown_logo = logo if isinstance(logo, str) else (None if logo is None else "<uploaded>")
@@ -273,4 +262,9 @@ def _result(
         "generation": index.generation,
         "source": index.source.get("name") if index.source else None,
     }
-    return CheckResult(query=query, verdict=verdict(matches, qclasses), matches=matches, registry=registry)
+    said = verdict(matches, qclasses)
+    worst = next((m for m in matches if m.score == said.score and m.risk == said.risk), None)
+    sign = driving_sign(worst) if worst is not None and qlogo is not None else None
+    said = replace(said, reasons=(*said.reasons[:1], sign, *said.reasons[1:]) if sign else said.reasons,
+                   notes=(*said.notes, *(qlogo.notes if qlogo is not None else ())))
+    return CheckResult(query=query, verdict=said, matches=matches, registry=registry)

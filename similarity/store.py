@@ -21,15 +21,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 4
-"""4: a logo is stored as 24 bytes, version 3's 16 then its dHash; the dHashes' FAISS index is rebuilt on load too.
+FORMAT_VERSION = 5
+"""5: an optional ``features`` part: each logo's ORB keypoints, outlines and OCR text (similarity/image/features.py);
+an index without it verifies logos from their stored references on the fly.
+4: a logo is stored as 24 bytes, version 3's 16 then its dHash; the dHashes' FAISS index is rebuilt on load too.
 3: a logo is stored as 16 bytes, its pHash then its shape code (the pHash of its silhouette); the shape codes'
 FAISS index is rebuilt from them on load. 2: n-gram postings as int32 rows without weights, concept spellings among
 them. Version 1 to 3 indexes still load (version 2 logos have a pHash only, so they are not found by shape, and
 version 3 logos no dHash; rebuild to add them); an older reader refuses a newer version with a clear error."""
 MANIFEST = "manifest.json"
 PARTS = ("marks", "names", "logos", "postings", "grams")
-SUFFIX = {"marks": "sqlite", "names": "faiss", "logos": "faiss", "postings": "npz", "grams": "npz"}
+OPTIONAL_PARTS = ("features",)
+"""Parts an older index may lack (read when the manifest names them)."""
+SUFFIX = {"marks": "sqlite", "names": "faiss", "logos": "faiss", "postings": "npz", "grams": "npz", "features": "npz"}
 
 
 class IndexFormatError(RuntimeError):
@@ -125,7 +129,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 def verified_paths(folder: Path, manifest: dict[str, Any], verify: bool = True) -> dict[str, Path]:
     """Paths of the manifest's files, each checked to exist and (with ``verify``) to match its checksum."""
     out = {}
-    for part in PARTS:
+    for part in (*PARTS, *(p for p in OPTIONAL_PARTS if p in manifest["files"])):
         entry = manifest["files"][part]
         p = folder / entry["name"]
         if not p.exists():
