@@ -255,7 +255,7 @@ class FeatureStore:
                 if "search_index" in data:
                     from similarity.image.retrieve import DescriptorIndex
 
-                    found = DescriptorIndex.from_arrays(data["search_index"], data["search_rows"])
+                    found = DescriptorIndex.from_arrays(data["search_index"], store)
                     store._search = (len(store._features), found)
         except (KeyError, OSError, EOFError, ValueError, RuntimeError) as error:  # np.load says ValueError for junk
             if isinstance(error, ValueError) and "newer than" in str(error):
