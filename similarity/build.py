@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from .index import IndexParams, MarkIndex
 from .registry import ImportReport, RowError, read_registry
@@ -40,9 +41,15 @@ def build_index(
     params: IndexParams | None = None,
     progress: Callable[[int], None] | None = None,
     on_error: Callable[[RowError], None] | None = None,
+    describe: bool = True,
+    read_text: bool = True,
+    describe_progress: Callable[[int, str], Any] | None = None,
 ) -> tuple[MarkIndex, ImportReport]:
     """Read a registry, index every good row (logos hashed), save to ``out`` when given.
 
+    With ``describe`` each logo's local features are stored too (for verification and partial copies), with
+    ``read_text`` the words OCR reads in it; ``describe_progress(total, label)`` is a context manager giving an
+    ``advance(n)`` for that pass (see :func:`similarity.logo_describe.describe_logos`).
     A logo that cannot be read does not lose the mark: it is indexed by name and the problem is reported
     as a row error on the logo field.
     """
@@ -71,6 +78,10 @@ def build_index(
                     if on_error:
                         on_error(err)
             session.insert(mark, code, hash_missing=False)
+    if describe:
+        from .logo_describe import describe_logos
+
+        describe_logos(index, read_text=read_text, progress=describe_progress)
     if out is not None:
         from .store import WRITE_LOCK, writer_lock
 
@@ -110,7 +121,11 @@ def _remove_old_demo_indexes(keep: Path) -> None:
 
 
 def open_index(path: str | os.PathLike | None = None, progress_factory: Callable | None = None) -> MarkIndex:
-    """Open the index at ``path``; without a path, the demo index (built on first use into the user cache)."""
+    """Open the index at ``path``; without a path, the demo index (built on first use into the user cache).
+
+    The demo's logos are not described at build (3,400 logos would take minutes): each is described the first time
+    a query's hashes propose it (:func:`similarity.logo_check.registered_features`), so its hash matches are verified
+    but a copy the hashes miss is found by its words, not by keypoint votes."""
     if path is not None:
         return MarkIndex.load(path)
     target = demo_index_path()
@@ -121,8 +136,8 @@ def open_index(path: str | os.PathLike | None = None, progress_factory: Callable
         total = sum(1 for _ in f) - 1
     if progress_factory is not None:
         with progress_factory(total, "building the demo index (first use only)") as advance:
-            index, _ = build_index(registry, target, progress=advance)
+            index, _ = build_index(registry, target, progress=advance, describe=False)
     else:
-        index, _ = build_index(registry, target)
+        index, _ = build_index(registry, target, describe=False)
     _remove_old_demo_indexes(target)
     return index

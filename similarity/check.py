@@ -23,8 +23,8 @@ import numpy as np
 
 from .classes import goods_similarity, mask_classes, parse_classes
 from .conflict import RESCORED, explain, rescore
-from .image.score import LogoEvidence
 from .index import MarkIndex
+from .logo_check import LogoAssessment, LogoQuery, assess, candidate_rows, driving_sign, logo_extras
 from .marks import CheckResult, Factors, Match, Query, Reason
 from .rowfacts import status_weights
 from .status import status_reason
@@ -36,14 +36,6 @@ from .verdict import goods_relation, goods_weights, sign_similarity, thresholds,
 
 MIN_SCORE = 0.01
 """Matches below this overall score are not worth showing to an applicant."""
-
-
-def _query_logo_codes(logo: Any) -> np.ndarray:
-    from .image.load import load_logo_codes
-
-    if isinstance(logo, np.ndarray):
-        return logo
-    return load_logo_codes(logo)  # decoded and hashed in a sandboxed worker
 
 
 def check(
@@ -71,20 +63,20 @@ def check(
     qclasses = parse_classes(classes)
     limits = checked_logo_limits(logo_max_distance)
     code = encode_name(name) if has_name else None
-    qlogo = _query_logo_codes(logo) if logo is not None else None
+    qlogo = LogoQuery.of(logo) if logo is not None else None
 
     rows = np.zeros(0, dtype=np.int64)
     dom = np.zeros(0, dtype=np.float32)
     if code is not None:
         rows, dom = index.name_candidates(code)
     if qlogo is not None:
-        lrows = index.logo_candidates(qlogo)
+        lrows = candidate_rows(index, qlogo)
         merged = np.union1d(rows, lrows)
         full = np.zeros(len(merged), dtype=np.float32)
         full[np.searchsorted(merged, rows)] = dom
         rows, dom = merged, full
     matches = _score_rows(index, code, qlogo, qclasses, rows, dom, top=top, min_score=MIN_SCORE, logo_limits=limits)
-    return _result(index, code, name, logo, qclasses, matches)
+    return _result(index, code, name, logo, qclasses, matches, qlogo)
 
 
 def parse_logo_max_distance(items: Iterable[str]) -> dict[str, int]:
@@ -135,7 +127,7 @@ def score_pairs(
     """
     qclasses = parse_classes(classes)
     code = encode_name(name) if name else None
-    qlogo = _query_logo_codes(logo) if logo is not None else None
+    qlogo = LogoQuery.of(logo) if logo is not None else None
     known = [i for i in mark_ids if i in index]
     rows = np.asarray(sorted({index.row_of(i) for i in known}), dtype=np.int64)
     dom = index.dominance(code, rows) if code is not None else np.zeros(len(rows), dtype=np.float32)
@@ -147,7 +139,7 @@ def score_pairs(
 def _score_rows(
     index: MarkIndex,
     code: NameCode | None,
-    qlogo: np.ndarray | None,
+    qlogo: LogoQuery | None,
     qclasses: tuple[int, ...],
     rows: np.ndarray,
     dom: np.ndarray,
@@ -162,10 +154,10 @@ def _score_rows(
         return ()
     names = _name_factors(index, code, rows, dom)
     logo_sim = np.zeros(len(rows), dtype=np.float32)
-    evidence: list[LogoEvidence | None] = [None] * len(rows)
+    evidence: list[LogoAssessment | None] = [None] * len(rows)
     if qlogo is not None:
         with_logo = np.flatnonzero(index.has_logo(rows))  # a mark without a logo has no logo evidence
-        for i, e in zip(with_logo.tolist(), index.logo_evidence(rows[with_logo], qlogo, logo_limits), strict=True):
+        for i, e in zip(with_logo.tolist(), assess(index, qlogo, rows[with_logo], logo_limits), strict=True):
             evidence[i] = e
             logo_sim[i] = 0.0 if e is None else e.similarity
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
@@ -190,6 +182,10 @@ def _score_rows(
 
     order = _best(score, len(rows) if min_score < 0 else max(4 * top, 40), min_score)
     order, marks, same = _one_row_per_brand(index, rows, order, top, group=min_score >= 0)
+    extras = logo_extras(logo_sim, score, order, min_score)  # the logo's own best, too
+    if len(extras):
+        order = np.concatenate([order, extras])
+        marks, same = [*marks, *index.marks_at(rows[extras])], [*same, *([()] * len(extras))]
     picked = rows[order]
     codes = index.codes_at(picked) if code is not None else [None] * len(picked)
     matches = []
@@ -207,15 +203,10 @@ def _score_rows(
         ev = evidence[i]
         if ev is not None:
             factors["logo"] = ev.similarity
-            detail["logo"] = {
-                "distance": ev.distance,
-                "bits": ev.bits,
-                "hash": ev.hash,
-                "variant": ev.variant,
-            }
-            if ev.similarity >= 0.5:
-                rid, ren = ev.reason()
-                reasons.append(Reason("logo", rid, ren))
+            detail["logo"] = ev.detail()
+            said = ev.reason()
+            if said is not None:
+                reasons.append(Reason("logo", *said))
         goods = goods_similarity(qclasses, mark.classes)
         factors["goods"], factors["status"] = float(goods_w[i]), float(status_w[i])
         if goods.relation in ("same", "related"):
@@ -323,6 +314,7 @@ def _result(
     logo: Any,
     qclasses: tuple[int, ...],
     matches: tuple[Match, ...],
+    qlogo: LogoQuery | None = None,
 ) -> CheckResult:
     shown_name = name.decode("utf-8", "replace") if isinstance(name, bytes) else (name or "")
     shown_logo = logo if isinstance(logo, str) else (None if logo is None else "<uploaded>")
@@ -337,7 +329,9 @@ def _result(
         "source": index.source.get("name") if index.source else None,
         "demo": bool(index.source.get("demo")) if index.source else False,
     }
-    answer = verdict(matches, qclasses)
-    if lookalike:
-        answer = replace(answer, notes=(LOOKALIKE_REASON, *answer.notes))
-    return CheckResult(query=query, verdict=answer, matches=matches, registry=registry)
+    said = verdict(matches, qclasses)
+    worst = next((m for m in matches if m.score == said.score and m.risk == said.risk), None)
+    sign = driving_sign(worst) if worst is not None and qlogo is not None else None
+    notes = (*((LOOKALIKE_REASON,) if lookalike else ()), *said.notes, *(qlogo.notes if qlogo is not None else ()))
+    said = replace(said, reasons=(*said.reasons[:1], sign, *said.reasons[1:]) if sign else said.reasons, notes=notes)
+    return CheckResult(query=query, verdict=said, matches=matches, registry=registry)

@@ -247,7 +247,13 @@ def index_build(
     try:
         total = _count_rows(registry)
         with _progress(total, "indexing", quiet) as advance:
-            idx, rep = build_index(registry, out_dir, mapping=maps, progress=advance)
+            idx, rep = build_index(
+                registry,
+                out_dir,
+                mapping=maps,
+                progress=advance,
+                describe_progress=lambda total, label: _progress(total, label, quiet),
+            )
     except RegistryError as e:
         _fail(str(e))
     _report_import(rep, quiet, as_json, idx)

@@ -152,6 +152,9 @@ class MarkIndex:
 
         self._logos = LogoIndex()
         self._more_logos = {part: LogoIndex() for part in CODE_PARTS[1:]}  # rebuilt from the metadata on load
+        from .image.features import FeatureStore
+
+        self.logo_features = FeatureStore()  # keypoints, outlines and OCR text per logo row (similarity/logo_check.py)
         self._stats = TokenStats()
         self._ids: list[str] = []
         self._row_of: dict[str, int] = {}
@@ -238,6 +241,12 @@ class MarkIndex:
                 sound_tokens=tuple(r[6].split()),
             )
         return [by_row[int(r)] for r in rows]
+
+    def alive_mask(self) -> np.ndarray:
+        """Whether each internal row is a mark currently in the index (read-only view)."""
+        view = self._alive.view()
+        view.flags.writeable = False
+        return view
 
     def alive_rows(self) -> np.ndarray:
         """Internal row numbers of the marks currently in the index (for batch consumers like the sweep)."""
@@ -677,6 +686,7 @@ class MarkIndex:
                     "postings": self._postings.write,
                     "grams": self._grams.write,
                     "facts": lambda p: self._facts.write(p, self._row_arrays()),
+                    "features": self.logo_features.write,
                 },
             )
             now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -729,6 +739,13 @@ class MarkIndex:
             self._logos = LogoIndex.read(paths["logos"])
             self._postings = TokenPostings.read(paths["postings"])
             self._grams = GramPostings.read(paths["grams"])
+            if "features" in paths:
+                from .image.features import FeatureStore
+
+                try:
+                    self.logo_features = FeatureStore.read(paths["features"])
+                except ValueError as e:
+                    raise IndexFormatError(f"{paths['features']}: {e} — rebuild the index") from None
             self._load_arrays(paths.get("facts"))
             info = dict(self._db.execute("SELECT key, value FROM info"))
             class_marks = {int(k): v for k, v in json.loads(info.get("class_marks", "{}")).items()}

@@ -21,18 +21,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 4
-"""4: a logo is stored as 24 bytes, version 3's 16 then its dHash; the dHashes' FAISS index is rebuilt on load too.
+FORMAT_VERSION = 5
+"""5: an optional ``features`` part: each logo's ORB keypoints, outlines and OCR text (similarity/image/features.py);
+an index without it verifies logos from their stored references on the fly.
+4: a logo is stored as 24 bytes, version 3's 16 then its dHash; the dHashes' FAISS index is rebuilt on load too.
 3: a logo is stored as 16 bytes, its pHash then its shape code (the pHash of its silhouette); the shape codes'
 FAISS index is rebuilt from them on load. 2: n-gram postings as int32 rows without weights, concept spellings among
 them. Version 1 to 3 indexes still load (version 2 logos have a pHash only, so they are not found by shape, and
 version 3 logos no dHash; rebuild to add them); an older reader refuses a newer version with a clear error."""
 MANIFEST = "manifest.json"
 PARTS = ("marks", "names", "logos", "postings", "grams")
-OPTIONAL_PARTS = ("facts",)
+OPTIONAL_PARTS = ("facts", "features")
 """Parts an index written by an older version may lack; the reader recomputes them (``facts``: per-row arrays such as
-fame, from the stored names — similarity/rowfacts.py)."""
-SUFFIX = {"marks": "sqlite", "names": "faiss", "logos": "faiss", "postings": "npz", "grams": "npz", "facts": "npz"}
+fame, from the stored names — similarity/rowfacts.py; ``features``: each logo's keypoints, outlines and OCR text,
+extracted on the fly when absent — similarity/image/features.py)."""
+SUFFIX = {
+    "marks": "sqlite", "names": "faiss", "logos": "faiss", "postings": "npz", "grams": "npz", "facts": "npz",
+    "features": "npz",
+}
 
 
 WRITE_LOCK = ".write.lock"
@@ -179,7 +185,7 @@ def verified_paths(folder: Path, manifest: dict[str, Any], verify: bool = True) 
     """Paths of the manifest's files, each checked to exist and (with ``verify``) to match its checksum; an
     `OPTIONAL_PARTS` file the manifest does not name is left out."""
     out = {}
-    for part in PARTS + tuple(p for p in OPTIONAL_PARTS if p in manifest["files"]):
+    for part in (*PARTS, *(p for p in OPTIONAL_PARTS if p in manifest["files"])):
         entry = manifest["files"][part]
         p = folder / entry["name"]
         if not p.exists():

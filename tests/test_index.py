@@ -44,7 +44,7 @@ def test_save_load_round_trip(saved):
     assert _names(idx.query("Akwa"))[0] == "Aqua"
     manifest = json.loads((saved / "manifest.json").read_text())
     assert manifest["format_version"] == FORMAT_VERSION and manifest["counts"]["marks"] == 6
-    assert set(manifest["files"]) == {"marks", "names", "logos", "postings", "grams", "facts"}
+    assert set(manifest["files"]) == {"marks", "names", "logos", "postings", "grams", "facts", "features"}
     assert all(len(f["sha256"]) == 64 for f in manifest["files"].values())
 
 

@@ -350,10 +350,12 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
         index = served.current  # one index for the whole request, even if a reload swaps meanwhile
         fetch = fetch_size(view["offset"], top, bool(view["statuses"] or view["classes"] or view["sort"] != "score"))
         try:
-            # the logo is decoded in its own slot (a worker process does it), then the check runs on its codes
-            codes = None if logo is None else await in_thread(logo_codes, logo, limiter=work.decodes, started=started)
+            # the logo is first decoded and hashed in its own slot (a worker process does it: a hostile file fails
+            # here); the check then verifies its matches on a decoded copy (keypoints, outlines, OCR)
+            if logo is not None:
+                await in_thread(logo_codes, logo, limiter=work.decodes, started=started)
             result = await in_thread(
-                lambda: check(index, name, logo=codes, classes=classes, top=fetch, logo_max_distance=limits),
+                lambda: check(index, name, logo=logo, classes=classes, top=fetch, logo_max_distance=limits),
                 started=started,
             )
         except LogoError as e:

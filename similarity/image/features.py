@@ -1,0 +1,264 @@
+"""Local features of a logo: ORB keypoints and the outlines of a size-normalised rendering.
+
+Perceptual hashes see a logo whole; a crop, a word written over it, a frame of other artwork or a product photo
+around it moves every hash. Local features survive those: each keypoint describes a small patch, and a copy keeps
+many patches in the same geometric arrangement (:mod:`similarity.image.verify` fits that arrangement). Every logo
+is first drawn at one size (`SIDE` px on its longest side, inside a white margin) so that a 60 px upload and the
+registry's 256 px rendering are compared at the same scale::
+
+    >>> from PIL import Image, ImageDraw
+    >>> im = Image.new("RGB", (120, 80), "white"); ImageDraw.Draw(im).polygon([(10, 70), (60, 5), (110, 70)], "navy")
+    >>> features = extract(im)
+    >>> features.size, features.points.shape[1], features.descriptors.shape[1], features.edges.dtype
+    ((256, 181), 2, 32, dtype('bool'))
+
+What an index keeps per registered logo is a :class:`LogoFeatures` (about 5 KB: `MAX_KEYPOINTS` 32-byte
+descriptors, their positions as float16 and the outlines packed 8 pixels a byte at half scale); a
+:class:`FeatureStore` holds them for many logos and writes them to one ``.npz`` file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from similarity.image.load import MAX_PIXELS, LogoError
+
+SIDE = 256
+"""Longest side, in pixels, of the normalised rendering (margin included)."""
+MARGIN = 16
+"""White margin around the logo in the normalised rendering, so that keypoints near its edge can be described."""
+QUERY_SIDE = 512
+"""Longest side at which a query is described: a logo pasted at a third of a bigger picture still gets ~150 px."""
+MAX_KEYPOINTS = 150
+"""Keypoints kept per registered logo (the strongest by ORB's Harris score)."""
+QUERY_KEYPOINTS = 500
+MASK_SCALE = 2
+"""The stored silhouette is drawn at 1/MASK_SCALE of the normalised rendering."""
+FORMAT = 1
+"""Version of the feature file's layout (written in it; a newer one is refused)."""
+
+
+@dataclass(frozen=True, eq=False)
+class LogoFeatures:
+    """ORB keypoints and the outlines of one logo's normalised rendering.
+
+    `points` ``(n, 2)`` float32 are pixel positions in the rendering of `size` ``(width, height)``; `descriptors`
+    ``(n, 32)`` uint8 the ORB descriptors; `edges` its outlines (`edge_map`) at 1/`MASK_SCALE` of the rendering.
+
+    >>> f = LogoFeatures.empty((256, 256)); len(f), f.edges.shape
+    (0, (128, 128))
+    """
+
+    points: np.ndarray
+    descriptors: np.ndarray
+    edges: np.ndarray
+    size: tuple[int, int]
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    @classmethod
+    def empty(cls, size: tuple[int, int]) -> LogoFeatures:
+        """No keypoints and an empty silhouette for a rendering of `size`."""
+        width, height = size
+        return cls(
+            np.zeros((0, 2), np.float32),
+            np.zeros((0, 32), np.uint8),
+            np.zeros((-(-height // MASK_SCALE), -(-width // MASK_SCALE)), bool),
+            (int(width), int(height)),
+        )
+
+
+def normalised_grey(image: Image.Image, side: int = SIDE) -> np.ndarray:
+    """A prepared logo in grey, its longest side scaled to ``side - 2 * MARGIN`` and padded white by `MARGIN`.
+
+    >>> normalised_grey(Image.new("RGB", (50, 10), "black")).shape
+    (77, 256)
+    """
+    if image.width * image.height > MAX_PIXELS:
+        raise LogoError(f"the image has {image.width * image.height:,} pixels — more than {MAX_PIXELS:,}")
+    grey = image if image.mode == "L" else image.convert("L")
+    return np.asarray(ImageOps.expand(_fit(grey, side), MARGIN, fill=255))
+
+
+def _fit(image: Image.Image, side: int) -> Image.Image:
+    inner = side - 2 * MARGIN
+    scale = inner / max(image.size)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS)
+
+
+def edge_map(grey: np.ndarray) -> np.ndarray:
+    """The outlines in a normalised rendering (Canny on its grey levels), at 1/`MASK_SCALE` (a pixel is an edge when
+    any of the pixels it covers is). Outlines, unlike a silhouette cut from the ground colour, do not depend on which
+    colour is taken for the ground: a crop that cuts through the ink keeps them.
+
+    >>> grey = np.full((64, 64), 255, np.uint8); grey[16:48, 16:48] = 0
+    >>> edges = edge_map(grey); edges.shape, bool(edges[7:9, 16].any()), bool(edges[16, 16])
+    ((32, 32), True, False)
+    """
+    import cv2
+
+    edges = cv2.Canny(np.ascontiguousarray(grey), 40, 120) > 0
+    height, width = edges.shape
+    padded = np.zeros((-(-height // MASK_SCALE) * MASK_SCALE, -(-width // MASK_SCALE) * MASK_SCALE), bool)
+    padded[:height, :width] = edges
+    return padded.reshape(padded.shape[0] // MASK_SCALE, MASK_SCALE, -1, MASK_SCALE).any(axis=(1, 3))
+
+
+_ORB: dict[int, object] = {}
+
+
+def _orb(n: int):
+    import cv2
+
+    if n not in _ORB:
+        _ORB[n] = cv2.ORB_create(nfeatures=n, fastThreshold=5, edgeThreshold=15, patchSize=15)
+    return _ORB[n]
+
+
+def keypoints(grey: np.ndarray, n: int = MAX_KEYPOINTS) -> tuple[np.ndarray, np.ndarray]:
+    """ORB keypoint positions ``(k, 2)`` float32 and descriptors ``(k, 32)`` uint8 of a grey image, k ≤ `n`."""
+    found, descriptors = _orb(n).detectAndCompute(np.ascontiguousarray(grey), None)
+    if descriptors is None or not found:
+        return np.zeros((0, 2), np.float32), np.zeros((0, 32), np.uint8)
+    return np.float32([k.pt for k in found]), np.ascontiguousarray(descriptors, dtype=np.uint8)
+
+
+def extract(image: Image.Image, *, side: int = SIDE, n: int = MAX_KEYPOINTS) -> LogoFeatures:
+    """`LogoFeatures` of a prepared logo (:func:`~similarity.image.load.load_logo`'s output) at `side` px."""
+    grey = normalised_grey(image, side)
+    points, descriptors = keypoints(grey, n)
+    return LogoFeatures(points, descriptors, edge_map(grey), (grey.shape[1], grey.shape[0]))
+
+
+def extract_query(image: Image.Image) -> LogoFeatures:
+    """`extract` for a query logo: described larger (`QUERY_SIDE`) and with more keypoints, for it may be a bigger
+    picture with the logo in a part of it."""
+    return extract(image, side=QUERY_SIDE, n=QUERY_KEYPOINTS)
+
+
+class FeatureStore:
+    """`LogoFeatures` of many logos keyed by int64 index rows; one ``.npz`` file on disk.
+
+    >>> from PIL import ImageDraw
+    >>> im = Image.new("RGB", (64, 64), "white"); ImageDraw.Draw(im).rectangle((8, 8, 40, 56), fill="red")
+    >>> store = FeatureStore(); store.put(3, extract(im)); store.put(5, None)
+    >>> 3 in store, 5 in store, store.get(3).size
+    (True, False, (256, 256))
+    """
+
+    def __init__(self) -> None:
+        self._features: dict[int, LogoFeatures] = {}
+        self._text: dict[int, str] = {}
+        self._search: tuple[int, Any] | None = None  # (logos it covers, DescriptorIndex)
+
+    def __len__(self) -> int:
+        return len(self._features)
+
+    def __contains__(self, row: object) -> bool:
+        return row in self._features
+
+    def put(self, row: int, features: LogoFeatures | None, text: str | None = None) -> None:
+        """Keep `features` (None: the logo could not be described) and its OCR `text` (None: not read) for `row`."""
+        if features is not None:
+            self._features[int(row)] = features
+        if text is not None:
+            self._text[int(row)] = text
+
+    def get(self, row: int) -> LogoFeatures | None:
+        return self._features.get(int(row))
+
+    def text(self, row: int) -> str | None:
+        """The OCR text of `row`'s logo ("" when it has none), None when it was never read."""
+        return self._text.get(int(row))
+
+    def has_text(self, row: int) -> bool:
+        return int(row) in self._text
+
+    def rows(self) -> np.ndarray:
+        return np.fromiter(sorted(self._features), dtype=np.int64, count=len(self._features))
+
+    def search_index(self):
+        """The :class:`~similarity.image.retrieve.DescriptorIndex` over every stored logo's descriptors: read from the
+        feature file, or built (and kept) when logos were described since; None when there are none."""
+        from similarity.image.retrieve import DescriptorIndex
+
+        if not self._features:
+            return None
+        if self._search is None or self._search[0] != len(self._features):
+            self._search = (len(self._features), DescriptorIndex.of(self))
+        return self._search[1]
+
+    def write(self, path: str | os.PathLike) -> None:
+        """Write every logo's features and text to exactly `path` (the caller renames it into place)."""
+        rows = self.rows()
+        items = [self._features[int(r)] for r in rows]
+        counts = np.fromiter((len(f) for f in items), dtype=np.int64, count=len(items))
+        masks = [np.packbits(f.edges, axis=None) for f in items]
+        text_rows = np.fromiter(sorted(self._text), dtype=np.int64, count=len(self._text))
+        texts = [self._text[int(r)].encode("utf-8") for r in text_rows]
+        search = self.search_index()
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            format=np.int64(FORMAT),
+            rows=rows,
+            sizes=np.array([f.size for f in items], dtype=np.int32).reshape(-1, 2),
+            counts=counts,
+            points=np.concatenate([f.points for f in items]).astype(np.float16) if items else np.zeros((0, 2)),
+            descriptors=np.concatenate([f.descriptors for f in items]) if items else np.zeros((0, 32), np.uint8),
+            mask_lengths=np.fromiter(map(len, masks), dtype=np.int64, count=len(masks)),
+            masks=np.concatenate(masks) if masks else np.zeros(0, np.uint8),
+            text_rows=text_rows,
+            text_lengths=np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
+            text=np.frombuffer(b"".join(texts), dtype=np.uint8),
+            **(search.to_arrays() if search is not None else {}),
+        )
+        with open(path, "wb") as f:
+            f.write(buffer.getvalue())
+
+    @classmethod
+    def read(cls, path: str | os.PathLike) -> FeatureStore:
+        """Read a file written by `write`; ValueError when it is not one or is of a newer layout."""
+        store = cls()
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if int(data["format"]) > FORMAT:
+                    raise ValueError(
+                        f"{os.fspath(path)!r} has feature layout {int(data['format'])}, newer than {FORMAT}"
+                    )
+                ends = np.cumsum(data["counts"])
+                mask_ends = np.cumsum(data["mask_lengths"])
+                points = data["points"].astype(np.float32)
+                descriptors, masks = data["descriptors"], data["masks"]
+                for i, (row, (width, height)) in enumerate(
+                    zip(data["rows"].tolist(), data["sizes"].tolist(), strict=True)
+                ):
+                    start, mask_start = (ends[i - 1], mask_ends[i - 1]) if i else (0, 0)
+                    shape = (-(-height // MASK_SCALE), -(-width // MASK_SCALE))
+                    ink = np.unpackbits(masks[mask_start : mask_ends[i]], count=shape[0] * shape[1]).reshape(shape)
+                    store._features[row] = LogoFeatures(
+                        points[start : ends[i]], descriptors[start : ends[i]], ink.astype(bool), (width, height)
+                    )
+                text = data["text"].tobytes()
+                text_ends = np.cumsum(data["text_lengths"]).tolist()
+                for i, row in enumerate(data["text_rows"].tolist()):
+                    start = text_ends[i - 1] if i else 0
+                    store._text[row] = text[start : text_ends[i]].decode("utf-8")
+                if "search_index" in data:
+                    from similarity.image.retrieve import DescriptorIndex
+
+                    found = DescriptorIndex.from_arrays(data["search_index"], store)
+                    store._search = (len(store._features), found)
+        except (KeyError, OSError, EOFError, ValueError, RuntimeError) as error:  # np.load says ValueError for junk
+            if isinstance(error, ValueError) and "newer than" in str(error):
+                raise
+            raise ValueError(f"{os.fspath(path)!r} is not a logo feature file ({error})") from None
+        return store

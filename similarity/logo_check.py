@@ -1,0 +1,331 @@
+"""The logo side of a check: hashes propose, local features verify and retrieve, OCR reads the words.
+
+A query logo is described once (:class:`LogoQuery`): its dihedral hash codes, its ORB features
+(:mod:`similarity.image.verify`) and the text written in it (:mod:`similarity.image.ocr`). Candidates come from
+three places (:func:`candidate_rows`): the hashes' nearest logos, the registered logos its keypoints vote for
+(a crop, a copy on a photo), and the marks whose name the logo's text reads as. Each candidate is then judged
+(:func:`assess`):
+
+- a hash hit is a copy only when the logos align and their outlines agree (a *verified* copy); one that does not
+  verify is kept below the medium tier, for two low-detail round silhouettes share a hash readily (DOMAIN.md §8);
+- a logo whose words read as the registered name (or as the words of the registered logo) resembles it as that
+  name does, with the reason "tulisan pada logo: KOPI KENANGAN";
+- where the query could not be described (OpenCV or OCR failed, or only hash codes were given) the hash evidence
+  stands alone, with a note saying so.
+
+    >>> from similarity.index import MarkIndex
+    >>> from similarity.marks import Mark
+    >>> idx = MarkIndex(); idx.add([Mark(id="1", name="Github", logo="simple-icons:github")])
+    1
+    >>> query = LogoQuery.of("simple-icons:github")
+    >>> found = assess(idx, query, candidate_rows(idx, query))
+    >>> found[0].verification.verified, found[0].reason()[1].split(" (")[0]
+    (True, 'near-identical logo')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .image.score import LogoEvidence
+from .image.verify import QueryFeatures, Verification, thresholds, verify
+from .marks import Reason
+
+VERIFIED_FLOOR = 0.8
+"""A verified copy's logo similarity runs from this (outlines agreeing at the calibrated threshold) up to 1: a
+verified copy is high risk for the same goods."""
+TEXT_WEIGHT = 0.9
+"""The logo's words count as a name does, a little less: what OCR reads may be a slogan or a generic word."""
+TEXT_FLOOR = 0.5
+"""The logo's text counts from this name similarity on (below it the words are unlike)."""
+VOTED = 10
+"""Registered logos proposed by keypoint votes, on top of the hashes' candidates."""
+TEXT_CANDIDATES = 10
+"""Marks proposed by the logo's text, best first."""
+VERIFIED = 15
+"""Hash matches verified per query, nearest first (the rest stay below the medium tier)."""
+
+
+@dataclass
+class LogoQuery:
+    """A query logo described for the check: `codes` (dihedral hash codes), `features` (None when OpenCV could not
+    describe it or only codes were given), `text` (the words OCR read; "" when none or not read) and `notes` saying
+    what could not be done.
+
+    >>> LogoQuery.of(np.zeros((8, 24), np.uint8)).notes[0].en
+    'logo given as hash codes: matches are not verified'
+    """
+
+    codes: np.ndarray
+    features: QueryFeatures | None = None
+    text: str = ""
+    notes: list[Reason] = field(default_factory=list)
+    votes: dict[int, int] = field(default_factory=dict)
+    text_scores: dict[int, tuple[float, str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, logo: Any, *, read: bool = True) -> LogoQuery:
+        """Describe a logo given as a path, bytes, ``simple-icons:<slug>`` or precomputed dihedral codes (an array).
+        A logo that cannot be loaded raises :class:`~similarity.image.load.LogoError`; one that loads but that
+        OpenCV or OCR cannot read is judged by its hashes, with a note. `read`: run OCR."""
+        from .image.hash import dihedral_codes
+        from .image.load import load_logo
+
+        if isinstance(logo, np.ndarray):
+            return cls(
+                logo,
+                notes=[
+                    _note(
+                        "logo diberikan sebagai kode hash: kecocokan tidak diverifikasi",
+                        "logo given as hash codes: matches are not verified",
+                    )
+                ],
+            )
+        image = load_logo(logo)
+        query = cls(dihedral_codes(image))
+        try:
+            query.features = QueryFeatures.of(image)
+        except Exception as error:  # noqa: BLE001 — OpenCV raises its own cv2.error; the hashes still answer
+            query.notes.append(
+                _note(
+                    f"logo tidak dapat dianalisis titik-titiknya ({type(error).__name__})",
+                    f"the logo's keypoints could not be read ({type(error).__name__}): matches are judged by hash only",
+                )
+            )
+        if read:
+            try:
+                from .image.ocr import read_text
+
+                query.text = read_text(image)
+            except Exception as error:  # noqa: BLE001 — a broken OCR engine must not lose the picture's verdict
+                query.notes.append(
+                    _note(
+                        f"tulisan pada logo tidak dapat dibaca ({type(error).__name__})",
+                        f"the text in the logo could not be read ({type(error).__name__})",
+                    )
+                )
+        return query
+
+
+def _note(indonesian: str, english: str) -> Reason:
+    return Reason("logo", indonesian, english)
+
+
+@dataclass(frozen=True)
+class LogoAssessment:
+    """How a query logo resembles one registered mark: the final `similarity` and what it rests on (`evidence` from
+    the hashes, `verification` from the local features, `text` read in the query logo and what it matched)."""
+
+    similarity: float
+    evidence: LogoEvidence | None = None
+    verification: Verification | None = None
+    text: str | None = None
+    text_similarity: float = 0.0
+    text_target: str = "name"
+
+    def reason(self) -> tuple[str, str] | None:
+        """(Indonesian, English) reason for the strongest sign, or None when the logos are not alike."""
+        if self.text is not None and self.text_similarity >= TEXT_FLOOR and self.text_similarity >= self._visual():
+            where_id, where_en = (
+                ("", "")
+                if self.text_target == "name"
+                else (" (sama dengan tulisan logo terdaftar)", " (as in the registered logo)")
+            )
+            return f"tulisan pada logo: {self.text}{where_id}", f"text in the logo: {self.text}{where_en}"
+        v = self.verification
+        if self._hash() < 0.5:
+            return v.reason() if v is not None and v.verified else None
+        indonesian, english = self.evidence.reason()
+        if v is None:
+            return f"{indonesian}; belum diverifikasi", f"{english}; not verified"
+        facts_id, facts_en = v.details()
+        if v.verified:
+            return f"{indonesian}, terverifikasi ({facts_id})", f"{english}, verified ({facts_en})"
+        return (
+            f"{indonesian}, tetapi tidak terbukti salinan ({facts_id})",
+            f"{english}, but not a verified copy ({facts_en})",
+        )
+
+    def _hash(self) -> float:
+        return 0.0 if self.evidence is None else self.evidence.similarity
+
+    def _visual(self) -> float:
+        return max(self._hash(), self.similarity if self.verification is not None else 0.0)
+
+    def detail(self) -> dict[str, Any]:
+        """The facts behind the similarity, for the JSON answer."""
+        out: dict[str, Any] = {}
+        if self.evidence is not None:
+            out.update(
+                distance=self.evidence.distance,
+                bits=self.evidence.bits,
+                hash=self.evidence.hash,
+                variant=self.evidence.variant,
+                hash_similarity=round(self.evidence.similarity, 4),
+            )
+        if self.verification is not None:
+            out["verification"] = self.verification.as_dict()
+        if self.text:
+            out["text"] = {"read": self.text, "similarity": round(self.text_similarity, 3), "against": self.text_target}
+        return out
+
+
+def candidate_rows(index: Any, query: LogoQuery) -> np.ndarray:
+    """Rows worth judging for a query logo: the hashes' nearest, the keypoints' votes and the text's name matches."""
+    rows = [index.logo_candidates(query.codes)]
+    if query.features is not None:
+        found = index.logo_features.search_index()
+        if found is not None:
+            views = [query.features.view(), query.features.view(mirrored=True)]
+            query.votes = found.vote(views, top=VOTED, alive=index.alive_mask())
+            rows.append(np.fromiter(query.votes, dtype=np.int64, count=len(query.votes)))
+    if query.text:
+        query.text_scores = _text_candidates(index, query.text)
+        rows.append(np.fromiter(query.text_scores, dtype=np.int64, count=len(query.text_scores)))
+    return np.unique(np.concatenate(rows)).astype(np.int64)
+
+
+def _text_candidates(index: Any, text: str) -> dict[int, tuple[float, str]]:
+    """Marks whose name the text reads as: {row: (name similarity, "name")}, the best `TEXT_CANDIDATES`."""
+    from .text.encode import encode_name
+
+    try:
+        code = encode_name(text)
+    except ValueError:
+        return {}
+    rows, dominant = index.name_candidates(code)
+    if not len(rows):
+        return {}
+    score = index.name_factors(code, rows, dominant).name
+    best = np.argsort(-score, kind="stable")[:TEXT_CANDIDATES]
+    return {int(rows[i]): (float(score[i]), "name") for i in best if score[i] >= TEXT_FLOOR}
+
+
+def assess(
+    index: Any, query: LogoQuery, rows: np.ndarray, max_distance: Mapping[str, int] | None = None
+) -> list[LogoAssessment | None]:
+    """Judge each row's logo against the query (see the module's docstring); None where there is nothing to say."""
+    from .verdict import thresholds as tiers
+
+    evidence = index.logo_evidence(rows, query.codes, max_distance)
+    cap = tiers()["medium"] - 0.01
+    text_scores = dict(query.text_scores)
+    if query.text:
+        text_scores.update(_registered_text_scores(index, query.text, rows, text_scores))
+    hashed = np.array([0.0 if ev is None else ev.similarity for ev in evidence])
+    proposed = [i for i in np.argsort(-hashed, kind="stable")[:VERIFIED] if hashed[i] >= 0.5]
+    checked = {int(rows[i]) for i in proposed} | set(query.votes)
+    out: list[LogoAssessment | None] = []
+    for row, ev in zip(rows.tolist(), evidence, strict=True):
+        hash_similarity = 0.0 if ev is None else ev.similarity
+        verification = None
+        similarity = hash_similarity
+        if query.features is not None and row in checked:
+            registered = registered_features(index, row)
+            if registered is not None:
+                verification = verify(query.features, registered, ev.variant if ev is not None else None)
+                if verification.verified:
+                    floor = thresholds()["agreement"]
+                    share = (verification.agreement - floor) / max(1e-6, 1.0 - floor)
+                    similarity = max(hash_similarity, VERIFIED_FLOOR + (1.0 - VERIFIED_FLOOR) * min(1.0, share))
+                else:
+                    similarity = min(hash_similarity, cap)
+        elif query.features is not None:  # a hash match past the verified few: no more than they
+            similarity = min(hash_similarity, cap)
+        text_similarity, target = text_scores.get(row, (0.0, "name"))
+        if text_similarity < TEXT_FLOOR:
+            text_similarity = 0.0
+        similarity = max(similarity, TEXT_WEIGHT * text_similarity)
+        if ev is None and verification is None and not text_similarity:
+            out.append(None)
+            continue
+        out.append(LogoAssessment(float(similarity), ev, verification, query.text or None, text_similarity, target))
+    return out
+
+
+def _registered_text_scores(
+    index: Any, text: str, rows: np.ndarray, known: Mapping[int, tuple[float, str]]
+) -> dict[int, tuple[float, str]]:
+    """Similarity of the query's text to the words read in each registered logo (cached at build), where higher
+    than to the mark's name."""
+    from .text.encode import encode_name
+    from .text.score import score_names
+
+    store = getattr(index, "logo_features", None)
+    if store is None:
+        return {}
+    pairs = [(row, store.text(row)) for row in rows.tolist()]
+    pairs = [(row, words) for row, words in pairs if words]
+    if not pairs:
+        return {}
+    try:
+        code = encode_name(text)
+        codes = [encode_name(words) for _, words in pairs]
+    except ValueError:
+        return {}
+    score = score_names(code, codes).name
+    return {
+        row: (float(s), "logo")
+        for (row, _), s in zip(pairs, score.tolist(), strict=True)
+        if s > known.get(row, (0.0, ""))[0]
+    }
+
+
+def registered_features(index: Any, row: int):
+    """The stored features of `row`'s logo; for an index built without them, extracted now from the mark's logo
+    reference and kept for the next query. None when the mark has no logo or it cannot be read."""
+    from .image.features import FeatureStore, extract
+    from .image.load import LogoError, load_logo
+
+    store = getattr(index, "logo_features", None)
+    if store is None:
+        store = index.logo_features = FeatureStore()
+    found = store.get(row)
+    if found is not None or row in getattr(index, "_undescribable", set()):
+        return found
+    mark = index.marks_at([row])[0]
+    try:
+        found = extract(load_logo(mark.logo)) if mark.logo else None
+    except (LogoError, OSError, ValueError):
+        found = None
+    if found is None:
+        index.__dict__.setdefault("_undescribable", set()).add(row)
+        return None
+    store.put(row, found)
+    return found
+
+
+def logo_extras(logo: np.ndarray, score: np.ndarray, shown: np.ndarray, min_score: float, keep: int = 3) -> np.ndarray:
+    """Positions of the logo's own best `keep` candidates (logo similarity at least 0.5) that the top by overall score
+    left out, best logo first: a name + logo query must not hide its logo behind ten name matches.
+
+    >>> logo_extras(np.array([0.9, 0.0, 0.6]), np.array([0.5, 0.8, 0.55]), np.array([1]), 0.2).tolist()
+    [0, 2]
+    """
+    left = np.setdiff1d(np.flatnonzero((logo >= 0.5) & (score >= min_score)), shown)
+    return left[np.argsort(-logo[left], kind="stable")][:keep].astype(shown.dtype)
+
+
+def driving_sign(match: Any) -> Reason | None:
+    """Which sign decided a match's tier — the name, the logo or both — as a verdict note; None for a clear match.
+
+    >>> from similarity.marks import Factors, Match, Mark
+    >>> m = Match(mark=Mark(id="1", name="X"), score=0.9, factors=Factors(0.2, 0.2, 0.0, 0.95, 1.0), reasons=(),
+    ...           risk="high")
+    >>> driving_sign(m).en
+    'decided by the logo'
+    """
+    if match.risk == "clear":
+        return None
+    factors = match.factors
+    name = max(factors.sight or 0.0, factors.sound or 0.0, factors.meaning or 0.0)
+    logo = factors.logo or 0.0
+    if logo >= 0.5 and name >= 0.5:
+        return Reason("sign", "ditentukan oleh nama dan logo", "decided by the name and the logo")
+    if logo > name:
+        return Reason("sign", "ditentukan oleh logo", "decided by the logo")
+    return Reason("sign", "ditentukan oleh nama", "decided by the name")

@@ -1,0 +1,218 @@
+"""Logo verification, retrieval by keypoints, OCR of the words in a logo, and their guarantees on bad input."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from similarity.check import check
+from similarity.image import features as features_module
+from similarity.image.features import FeatureStore, LogoFeatures, extract, normalised_grey
+from similarity.image.load import LogoError, load_logo, prepare_logo
+from similarity.image.verify import QueryFeatures, verify
+from similarity.index import MarkIndex
+from similarity.logo_check import LogoQuery
+from similarity.marks import Mark
+
+
+def _badge(inner: str = "star", size: int = 240) -> Image.Image:
+    """A detailed logo: a shield with a star or a bolt cut into it and a bar under it."""
+    im = Image.new("RGB", (size, size), "white")
+    d = ImageDraw.Draw(im)
+    d.polygon([(20, 20), (220, 20), (200, 150), (120, 225), (40, 150)], fill=(20, 60, 140))
+    if inner == "star":
+        d.regular_polygon((120, 95, 55), 5, rotation=15, fill="white")
+    else:
+        d.polygon([(130, 40), (80, 120), (115, 120), (95, 190), (160, 95), (125, 95)], fill="white")
+    d.rectangle((60, 160, 180, 175), fill=(240, 190, 20))
+    d.ellipse((100, 185, 140, 210), fill="white")
+    return im
+
+
+def _png(image: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **kwargs)
+    return buffer.getvalue()
+
+
+def _crop(image: Image.Image, share: float) -> Image.Image:
+    w, h = image.size
+    return image.crop((round(w * share), round(h * share), round(w * (1 - share)), round(h * (1 - share))))
+
+
+@pytest.fixture(scope="module")
+def registered() -> LogoFeatures:
+    return extract(prepare_logo(_badge()))
+
+
+@pytest.mark.parametrize(
+    ("name", "transform", "mirrored"),
+    [
+        ("mirror", lambda im: im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), True),
+        ("crop 10%", lambda im: _crop(im, 0.1), False),
+        ("small", lambda im: im.resize((80, 80), Image.Resampling.LANCZOS), False),
+    ],
+)
+def test_a_real_copy_is_verified_and_says_how(registered, name, transform, mirrored):
+    query = QueryFeatures.of(prepare_logo(transform(_badge())))
+    found = verify(query, registered, "mirror" if mirrored else "identity")
+    assert found.verified, (name, found)
+    assert found.mirrored == mirrored
+    indonesian, english = found.reason()
+    assert english.startswith("verified copy") and indonesian.startswith("salinan logo terverifikasi")
+    if name.startswith("crop"):
+        assert found.cropped and "cropped" in english
+
+
+def test_an_unrelated_logo_of_the_same_outline_is_not_verified(registered):
+    other = QueryFeatures.of(prepare_logo(_badge("bolt")))
+    for variant in ("identity", "mirror", "rot90"):
+        found = verify(other, registered, variant)
+        assert not found.verified, (variant, found)
+
+
+def test_unrelated_round_simple_icons_are_not_accused():
+    """The issue's case: Gojek's round mark against other round, low-detail marks (the hashes call them copies)."""
+    slugs = ["coursera", "element", "embarcadero", "target", "appveyor", "g2", "gumroad"]
+    index = MarkIndex()
+    index.add([Mark(id=s, name=s.title(), logo=f"simple-icons:{s}") for s in slugs])
+    result = check(index, logo="simple-icons:gojek")
+    assert all(m.risk not in ("medium", "high") for m in result.matches), [(m.mark.id, m.risk) for m in result.matches]
+    assert result.verdict.risk not in ("medium", "high")
+    own = check(index, logo="simple-icons:coursera").matches[0]
+    assert own.mark.id == "coursera" and own.risk == "high" and own.detail["logo"]["verification"]["verified"]
+
+
+def test_a_copy_pasted_into_a_bigger_picture_is_found_by_its_keypoints():
+    index = MarkIndex()
+    others = [Mark(id=f"o{i}", name=f"Lain {i}") for i in range(3)]
+    index.add([Mark(id="badge", name="Perisai Bintang"), *others])
+    index.logo_features.put(index.row_of("badge"), extract(prepare_logo(_badge())))
+    for i, mark in enumerate(others):
+        im = Image.new("RGB", (200, 200), "white")
+        ImageDraw.Draw(im).ellipse((20 + 10 * i, 20, 180, 180 - 10 * i), fill=(200, 30 * i, 30))
+        index.logo_features.put(index.row_of(mark.id), extract(prepare_logo(im)))
+    scene = Image.new("RGB", (640, 480), (90, 140, 90))
+    ImageDraw.Draw(scene).rectangle((380, 260, 620, 460), fill=(200, 120, 60))
+    scene.paste(_badge().resize((200, 200)), (40, 60))
+    top = check(index, logo=_png(scene, "JPEG", quality=80)).matches[0]
+    assert top.mark.id == "badge"
+    assert top.detail["logo"]["verification"]["verified"]
+
+
+def _wordmark(text: str) -> Image.Image:
+    im = Image.new("RGB", (420, 140), "white")
+    ImageDraw.Draw(im).text((210, 70), text, fill=(120, 20, 20), font=ImageFont.load_default(size=42), anchor="mm")
+    return im
+
+
+def test_the_words_in_a_logo_are_read_and_matched_with_the_names():
+    index = MarkIndex()
+    index.add([Mark(id="kk", name="Kopi Kenangan", classes=(30,)), Mark(id="x", name="Teh Botol", classes=(32,))])
+    result = check(index, logo=_png(_wordmark("KOPI KENANGAN")), classes=[30])
+    top = result.matches[0]
+    assert top.mark.id == "kk" and top.risk in ("medium", "high")
+    read = top.detail["logo"]["text"]["read"]
+    assert read.replace(" ", "") == "KOPIKENANGAN"  # the recogniser may drop a narrow space
+    assert any(f"tulisan pada logo: {read}" in r.id for r in top.reasons)
+    assert any(f"text in the logo: {read}" in r.en for r in top.reasons)
+
+
+def test_a_logo_with_its_brand_written_in_it_is_found_after_a_save_and_load(tmp_path):
+    index = MarkIndex()
+    logo = tmp_path / "kopi.png"
+    _wordmark("KOPI KITA").save(logo)
+    index.add([Mark(id="k", name="Kedai Kita", logo=str(logo)), Mark(id="y", name="Lain")])
+    from similarity.logo_describe import describe_logos
+
+    report = describe_logos(index)
+    assert report.described == 1 and report.texts == 1
+    loaded = MarkIndex.load(index.save(tmp_path / "idx"))
+    assert loaded.logo_features.text(loaded.row_of("k")).replace(" ", "") == "KOPIKITA"
+    top = check(loaded, logo=_png(_wordmark("Kopi Kita"))).matches[0]
+    assert top.mark.id == "k" and top.factors.logo >= 0.5
+
+
+def test_an_index_without_features_verifies_on_the_fly(tmp_path):
+    path = tmp_path / "badge.png"
+    _badge().save(path)
+    index = MarkIndex()
+    index.add([Mark(id="b", name="Perisai", logo=str(path))])
+    folder = index.save(tmp_path / "idx")
+    import json
+
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["files"]["features"]  # as an index of format 4 has it
+    manifest["format_version"] = 4
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    loaded = MarkIndex.load(folder)
+    assert len(loaded.logo_features) == 0
+    top = check(loaded, logo=_png(_badge().transpose(Image.Transpose.FLIP_LEFT_RIGHT))).matches[0]
+    assert top.mark.id == "b" and top.detail["logo"]["verification"]["verified"]
+
+
+def test_a_name_and_logo_query_keeps_its_logo_matches_and_says_which_sign_decided():
+    index = MarkIndex()
+    names = [Mark(id=f"n{i}", name=f"Kopi Bintang {suffix}", classes=(30,)) for i, suffix in enumerate("ABCDEFGH")]
+    index.add([*names, Mark(id="logo", name="Perisai Samudra", classes=(25,))])  # other goods: a lower overall score
+    index.logo_features.put(index.row_of("logo"), extract(prepare_logo(_badge())))
+    result = check(index, "Kopi Bintang", logo=_png(ImageOps.expand(_badge(), 40, fill="white")), classes=[30], top=3)
+    ids = [m.mark.id for m in result.matches]
+    assert all(i.startswith("n") for i in ids[:3]), ids
+    assert ids[3:] == ["logo"], ids  # pushed out of the top 3 by the names, merged back in
+    assert result.matches[3].factors.logo >= 0.8
+    sign = [r for r in result.verdict.reasons if r.factor == "sign"]
+    assert sign and sign[0].en.startswith("decided by")
+
+
+def test_a_logo_opencv_or_ocr_cannot_read_keeps_its_hash_verdict(monkeypatch):
+    index = MarkIndex()
+    index.add([Mark(id="g", name="Github", logo="simple-icons:github")])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr("similarity.image.verify.extract_query", broken)
+    monkeypatch.setattr("similarity.image.ocr.read_text", broken)
+    result = check(index, logo="simple-icons:github")
+    assert result.matches[0].mark.id == "g" and result.matches[0].factors.logo >= 0.5
+    notes = " ".join(n.en for n in result.verdict.notes)
+    assert "keypoints could not be read" in notes and "text in the logo could not be read" in notes
+
+
+def test_corrupt_and_oversized_input_on_the_new_paths(monkeypatch, tmp_path):
+    with pytest.raises(LogoError):
+        LogoQuery.of(b"\x89PNG\r\n\x1a\n garbage")
+    blank = LogoFeatures.empty((256, 256))
+    query = QueryFeatures.of(prepare_logo(_badge()))
+    assert not verify(query, blank, "identity").verified
+    tiny = extract(Image.new("RGB", (3, 2), "black"))  # too small to have keypoints: still a valid answer
+    assert len(tiny) == 0 and not verify(query, tiny, None).verified
+    monkeypatch.setattr(features_module, "MAX_PIXELS", 100)
+    with pytest.raises(LogoError, match="pixels"):
+        normalised_grey(Image.new("RGB", (20, 20)))
+    from similarity.image import ocr
+
+    monkeypatch.setattr(ocr, "MAX_PIXELS", 100)
+    with pytest.raises(LogoError, match="pixels"):
+        ocr.read_text(Image.new("RGB", (20, 20)))
+    bad = tmp_path / "features.npz"
+    bad.write_bytes(b"not a feature file")
+    with pytest.raises(ValueError, match="not a logo feature file"):
+        FeatureStore.read(bad)
+
+
+def test_feature_store_round_trip(tmp_path):
+    store = FeatureStore()
+    one, two = extract(prepare_logo(_badge())), extract(load_logo("simple-icons:github"))
+    store.put(4, one, "PERISAI")
+    store.put(9, two, "")
+    store.write(tmp_path / "f.npz")
+    back = FeatureStore.read(tmp_path / "f.npz")
+    assert back.rows().tolist() == [4, 9] and back.text(4) == "PERISAI" and back.text(9) == ""
+    assert np.array_equal(back.get(4).descriptors, one.descriptors) and np.array_equal(back.get(9).edges, two.edges)
+    assert np.allclose(back.get(4).points, one.points, atol=0.1)
+    assert back.search_index() is not None and len(back.search_index()) == len(one) + len(two)

@@ -1,0 +1,55 @@
+"""Verification on real logos (simple-icons + gilbarbara); skipped when the shared data is absent.
+
+A small sample with loose floors (the benchmark, ``python -m benchmarks.bench_logo_verify``, measures the full
+numbers): other brands' logos are rarely accused, and cropped copies are verified.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SHARED = Path(os.environ.get("SIMILARITY_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+
+pytestmark = [
+    pytest.mark.realdata,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (SHARED / "data" / "raw" / "simple-icons-pack" / "icons.jsonl").exists(),
+        reason=f"real logo data not found under {SHARED} (set SIMILARITY_SHARED to the shared folder)",
+    ),
+]
+SAMPLE = 60
+QUERIES = 20
+
+
+@pytest.fixture(scope="module")
+def registry():
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    os.environ.setdefault("SIMILARITY_SHARED", str(SHARED))
+    bench = importlib.import_module("benchmarks.bench_logo_verify")
+    sources = importlib.import_module("benchmarks.logo_data").real_logo_sources(SHARED)
+    drawn = sorted(np.random.default_rng(11).choice(len(sources), SAMPLE, replace=False).tolist())
+    index, renderings, _ = bench.build_registry(sources, drawn)
+    return bench, sources, index, renderings, sorted(renderings)[:QUERIES]
+
+
+def test_other_brands_are_rarely_accused(registry):
+    bench, sources, index, renderings, rows = registry
+    found = bench.false_alarms(index, sources, renderings, rows, "verified")
+    assert found["high"] <= 0.05 and found["medium_or_high"] <= 0.1, found
+
+
+def test_cropped_copies_are_verified_and_ranked_first(registry):
+    bench, _, index, renderings, rows = registry
+    from benchmarks.logo_data import TRANSFORMS
+
+    recall = bench.copy_recall(index, renderings, rows, {"crop_5pct": TRANSFORMS["crop_5pct"]}, "verified")
+    assert recall["crop_5pct"] >= 0.8, recall
