@@ -21,6 +21,8 @@ BENCHMARKS = {
     "logos": ("benchmarks.bench_logos", ["--quick"], [], True),
     "logo_hashes": ("benchmarks.bench_logo_hashes", ["--quick"], [], True),
     "service": ("benchmarks.bench_service", ["--quick"], [], False),
+    "cli": ("benchmarks.bench_cli", ["--n", "50000", "--queries", "500"], [], False),
+    "logo_search": ("benchmarks.bench_logo_search", ["--n", "100000", "--icons", "300", "--queries", "40"], [], False),
     "sweep": ("benchmarks.bench_sweep", ["--quick"], [], True),
 }  # fmt: skip
 

@@ -779,8 +779,10 @@ class MarkIndex:
         names = (r[0] for r in self._db.execute("SELECT name FROM marks ORDER BY row"))
         self._facts = RowFacts.read(facts, names, n)
         stored = self._facts.arrays
-        complete = all(len(stored.get(k, ())) == n for k in self._FLAT_ARRAYS) and all(
-            len(stored.get(f"{c}.packed", ())) == n for c in self._COLUMNS
+        wanted = (*self._FLAT_ARRAYS, *(f"{c}.{k}" for c in self._COLUMNS for k in ("packed", "other_rows",
+                                                                                    "other_strings")))
+        complete = all(k in stored for k in wanted) and all(
+            len(stored[k]) == n for k in (*self._FLAT_ARRAYS, *(f"{c}.packed" for c in self._COLUMNS))
         )
         rows = self._db.execute(
             "SELECT row,id,concept" + ("" if complete else ",core,tokens,sound,classes,status,alive,logo_hash")

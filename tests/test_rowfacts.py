@@ -101,3 +101,10 @@ def test_a_famous_mark_in_an_unrelated_class_keeps_its_weight():
     assert any("well-known" in r.en for r in by_id["f"].reasons)
     assert not any("well-known" in r.en for r in by_id["p"].reasons)
     assert by_id["f"].score > by_id["p"].score
+
+
+def test_an_empty_index_saved_without_row_facts_loads(tmp_path):
+    MarkIndex().save(tmp_path / "empty")
+    _drop_facts(tmp_path / "empty")
+    loaded = MarkIndex.load(tmp_path / "empty")
+    assert len(loaded) == 0 and check(loaded, "Aqua").matches == ()
