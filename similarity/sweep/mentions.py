@@ -12,8 +12,10 @@ the title and scoring that span with the library's name scorer::
     >>> index.add([Mark(id="1", name="Maicih"), Mark(id="2", name="MS Glow", owner="PT MS Glow")])
     2
     >>> matcher = MentionMatcher().fit(index)
-    >>> [(m.span, m.mark.name) for m in matcher.find(["Keripik Pisang Coklat MAICH Level 10 200gr Original"])]
-    [('MAICH', 'Maicih')]
+    >>> [(m.span, m.mark.name) for m in matcher.find(["Keripik Pisang Coklat MAICIH Level 10 200gr Original"])]
+    [('MAICIH', 'Maicih')]
+    >>> matcher.find(["Keripik Pisang MAICH Level 10"])    # a typo counts for famous marks only
+    []
     >>> [m.span for m in matcher.find(["Paket msglow whitening", "kopi original 200gr"])]
     ['msglow']
     >>> matcher.find(["Serum MS Glow asli"], shops=["MS Glow Official"])   # the owner's own shop
