@@ -20,6 +20,8 @@ BENCHMARKS = {
     "names_real": ("benchmarks.bench_names_real", ["--quick"], [], True),
     "logos": ("benchmarks.bench_logos", ["--quick"], [], True),
     "logo_hashes": ("benchmarks.bench_logo_hashes", ["--quick"], [], True),
+    "logo_verify": ("benchmarks.bench_logo_verify", ["--registry", "300", "--loo", "100", "--copies", "10"],
+                    ["--registry", "1200", "--loo", "400", "--copies", "25"], True),
     "service": ("benchmarks.bench_service", ["--quick"], [], False),
     "cli": ("benchmarks.bench_cli", ["--n", "50000", "--queries", "500"], [], False),
     "logo_search": ("benchmarks.bench_logo_search", ["--n", "100000", "--icons", "300", "--queries", "40"], [], False),

@@ -7,8 +7,8 @@ A hash proposes; this module decides. Two logos are aligned, then their silhouet
 2. by the symmetry the hash proposed — where a low-detail logo has too few keypoints to fit, the query is
    mirrored or turned back as the hash found it and its ink box laid on the registered one.
 
-After either alignment the silhouettes must agree (`agreement`: the F-score of ink edges within `TOLERANCE` pixels,
-a thresholded chamfer distance). Two unrelated round badges share a hash readily and their outlines still differ
+After either alignment the outlines must agree (`agreement`: the F2-score of their edges within `TOLERANCE` pixels,
+a thresholded chamfer distance weighing the registered outlines found twice the query's explained). Two unrelated round badges share a hash readily and their outlines still differ
 inside; a copy agrees almost everywhere. The thresholds are calibrated on real logos
 (``similarity/data/logo_calibration.json``, key ``verify``)::
 
@@ -293,4 +293,6 @@ def _agreement(query_ink: np.ndarray, registered_ink: np.ndarray, matrix: np.nda
     recall = float((edges_r & near_q).sum()) / float(edges_r.sum())
     if precision + recall == 0:
         return 0.0, coverage
-    return 2 * precision * recall / (precision + recall), coverage
+    # F2: recall (the registered outlines found in the query) weighs twice precision, for what a copy adds — a word
+    # written across it, a frame, a photo around it — costs precision only
+    return 5 * precision * recall / (4 * precision + recall), coverage
