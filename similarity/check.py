@@ -156,8 +156,8 @@ def _score_rows(
     logo_sim = np.zeros(len(rows), dtype=np.float32)
     evidence: list[LogoAssessment | None] = [None] * len(rows)
     if qlogo is not None:
-        with_logo = np.flatnonzero(index.has_logo(rows))  # a mark without a logo has no logo evidence
-        for i, e in zip(with_logo.tolist(), assess(index, qlogo, rows[with_logo], logo_limits), strict=True):
+        judged = assess(index, qlogo, rows, logo_limits)
+        for i, e in enumerate(judged):
             evidence[i] = e
             logo_sim[i] = 0.0 if e is None else e.similarity
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
@@ -241,21 +241,21 @@ def _score_rows(
 def _one_row_per_brand(
     index: MarkIndex, rows: np.ndarray, order: np.ndarray, top: int, *, group: bool = True
 ) -> tuple[np.ndarray, list, list[tuple[str, ...]]]:
-    """The best ``top`` of ``order`` with one row per brand (the same name and owner): the other rows of a brand are
-    folded into its best one and listed by id, so the same brand does not fill the top 10."""
+    """The best ``top`` of ``order`` with one row per brand (the same name, owner and logo): the other rows of a brand
+    are folded into its best one and listed by id, so the same brand does not fill the top 10."""
     if not group:
         order = order[:top]
         return order, index.marks_at(rows[order]), [()] * len(order)
     kept: list[int] = []
     marks: list = []
     same: list[list[str]] = []
-    key_at: dict[tuple[str, str], int] = {}
+    key_at: dict[tuple[str, str, str], int] = {}
     start = 0
     while len(kept) < top and start < len(order):
         chunk = order[start : start + 3 * top]
         start += len(chunk)
         for i, m in zip(chunk.tolist(), index.marks_at(rows[chunk]), strict=True):
-            key = (_brand_key(m.name), m.owner.casefold().strip())
+            key = (_brand_key(m.name), m.owner.casefold().strip(), m.logo or "")  # another logo is another sign
             if key in key_at:
                 same[key_at[key]].append(m.id)
                 continue

@@ -233,10 +233,10 @@ def assess(
                     floor = thresholds()["agreement"]
                     share = (verification.agreement - floor) / max(1e-6, 1.0 - floor)
                     similarity = max(hash_similarity, VERIFIED_FLOOR + (1.0 - VERIFIED_FLOOR) * min(1.0, share))
-                else:
-                    similarity = min(hash_similarity, cap)
+                else:  # scaled, not clipped, below the medium tier: the hash still ranks the unverified
+                    similarity = hash_similarity * cap
         elif query.features is not None:  # a hash match past the verified few: no more than they
-            similarity = min(hash_similarity, cap)
+            similarity = hash_similarity * cap
         text_similarity, target = text_scores.get(row, (0.0, "name"))
         if text_similarity < TEXT_FLOOR:
             text_similarity = 0.0
