@@ -40,9 +40,9 @@ VERIFIED_FLOOR = 0.8
 verified copy is high risk for the same goods."""
 TEXT_WEIGHT = 0.9
 """The logo's words count as a name does, a little less: what OCR reads may be a slogan or a generic word."""
-TEXT_FLOOR = 0.85
-"""The logo's text counts from this name similarity on: OCR misreads a letter or two, and a looser match (PROMO ~
-FOMO, RAILS ~ GRAILS) accused other brands in the leave-one-out benchmark."""
+TEXT_FLOOR = 0.95
+"""The logo's text counts from this name similarity on, i.e. when it reads as the registered name: a looser match
+(PROMO ~ FOMO, RAILS ~ GRAILS, PIPEDRIVE ~ PIPED) accused other brands in the leave-one-out benchmark."""
 VOTED = 10
 """Registered logos proposed by keypoint votes, on top of the hashes' candidates."""
 TEXT_CANDIDATES = 10
