@@ -47,13 +47,18 @@ FLOORS = {
 SAMPLE = 100
 
 
-@pytest.fixture(scope="module")
-def bench():
+def benchmark_module(name: str):
+    """A module of benchmarks/ (the checkout put on sys.path, the shared data named in the environment)."""
     root = str(Path(__file__).resolve().parents[1])
     if root not in sys.path:
         sys.path.insert(0, root)
     os.environ.setdefault("SIMILARITY_SHARED", str(SHARED))
-    return importlib.import_module("benchmarks.bench_logos"), importlib.import_module("benchmarks.logo_data")
+    return importlib.import_module(f"benchmarks.{name}")
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return benchmark_module("bench_logos"), benchmark_module("logo_data")
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,7 @@ numbers): other brands' logos are rarely accused, and cropped copies are verifie
 
 from __future__ import annotations
 
-import importlib
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -30,12 +28,10 @@ QUERIES = 20
 
 @pytest.fixture(scope="module")
 def registry():
-    root = str(Path(__file__).resolve().parents[1])
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    os.environ.setdefault("SIMILARITY_SHARED", str(SHARED))
-    bench = importlib.import_module("benchmarks.bench_logo_verify")
-    sources = importlib.import_module("benchmarks.logo_data").real_logo_sources(SHARED)
+    from test_logo_realdata import benchmark_module
+
+    bench = benchmark_module("bench_logo_verify")
+    sources = benchmark_module("logo_data").real_logo_sources(SHARED)
     drawn = sorted(np.random.default_rng(11).choice(len(sources), SAMPLE, replace=False).tolist())
     index, renderings, _ = bench.build_registry(sources, drawn)
     return bench, sources, index, renderings, sorted(renderings)[:QUERIES]

@@ -8,10 +8,9 @@ A hash proposes; this module decides. Two logos are aligned, then their silhouet
    mirrored or turned back as the hash found it and its ink box laid on the registered one.
 
 After either alignment the outlines must agree (`agreement`: the F2-score of their edges within `TOLERANCE` pixels,
-a thresholded chamfer distance weighing the registered outlines found twice the query's explained). Two unrelated
-round badges share a hash readily and their outlines still differ
-inside; a copy agrees almost everywhere. The thresholds are calibrated on real logos
-(``similarity/data/logo_calibration.json``, key ``verify``)::
+a thresholded chamfer distance that weighs the registered outlines found twice the query's explained). Two unrelated
+round badges share a hash readily and their outlines still differ inside; a copy agrees almost everywhere. The
+thresholds are calibrated on real logos (``similarity/data/logo_calibration.json``, key ``verify``)::
 
     >>> from PIL import Image, ImageDraw
     >>> from similarity.image.features import extract, extract_query
