@@ -387,10 +387,6 @@ class MarkIndex:
         """How many marks alive have a logo."""
         return int(((self._logo_len > 0) & self._alive).sum())
 
-    def has_logo(self, rows: np.ndarray) -> np.ndarray:
-        """Whether each of `rows` has a logo code (bool array)."""
-        return self._logo_len[rows] > 0
-
     def _has_logo_part(self, rows: np.ndarray, part: str) -> np.ndarray:
         """Whether each of `rows` has a logo code with the hash `part` (one of `CODE_PARTS`)."""
         return self._logo_len[rows] > CODE_PARTS.index(part) * PART_BYTES
