@@ -31,8 +31,8 @@ from .status import status_reason
 from .text.confusables import LOOKALIKE_REASON
 from .text.encode import NameCode, encode_name
 from .text.evidence import PairEvidence
-from .text.score import NameFactors, SharedWord, name_reasons, shared_words
-from .verdict import goods_relation, goods_weights, sign_similarity, thresholds, tier, verdict
+from .text.score import NameFactors, name_reasons
+from .verdict import goods_relation, goods_weights, overall, sign_similarity, thresholds, tier, verdict
 
 MIN_SCORE = 0.01
 """Matches below this overall score are not worth showing to an applicant."""
@@ -166,19 +166,22 @@ def _score_rows(
     famous = index.famous_at(rows) & (relation == "unrelated")  # per-row arrays: no Mark for a candidate not shown
     goods_w = goods_weights(relation, famous)
     evidence_at: dict[int, PairEvidence] = {}
+    code_at: dict[int, NameCode] = {}  # the candidates' encoded names, read once for the re-read and the reasons
     if code is not None:
         # the first pass ranks by string ratios; its best are re-read word by word and scored by the learned model
-        first = sign_similarity(name_score, logo_sim) * goods_w * status_w
+        first = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
         reread = np.argsort(-first, kind="stable")[: max(rescored, top)]
+        reread_codes = index.codes_at(rows[reread])
         prob, name_evidence = rescore(
-            code, index.codes_at(rows[reread]), [mask_classes(m) for m in index.class_masks(rows[reread])], qclasses,
+            code, reread_codes, [mask_classes(m) for m in index.class_masks(rows[reread])], qclasses,
             index.distinctiveness,
         )
+        code_at = dict(zip(reread.tolist(), reread_codes, strict=True))
         conflict = np.zeros(len(rows), dtype=np.float32)
         conflict[reread] = prob
         evidence_at = dict(zip(reread.tolist(), name_evidence, strict=True))
         name_score = conflict
-    score = (sign_similarity(name_score, logo_sim) * goods_w * status_w).astype(np.float32)
+    score = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
 
     order = _best(score, len(rows) if min_score < 0 else max(4 * top, 40), min_score)
     order, marks, same = _one_row_per_brand(index, rows, order, top, group=min_score >= 0)
@@ -186,8 +189,11 @@ def _score_rows(
     if len(extras):
         order = np.concatenate([order, extras])
         marks, same = [*marks, *index.marks_at(rows[extras])], [*same, *([()] * len(extras))]
-    picked = rows[order]
-    codes = index.codes_at(picked) if code is not None else [None] * len(picked)
+    codes: list[NameCode | None] = [None] * len(order)
+    if code is not None:
+        unread = [j for j, i in enumerate(order.tolist()) if i not in code_at]  # the logo's extras, if any
+        code_at.update(zip((int(order[j]) for j in unread), index.codes_at(rows[order[unread]]), strict=True))
+        codes = [code_at[int(i)] for i in order]
     matches = []
     for j, i in enumerate(order):
         mark, mcode = marks[j], codes[j]
@@ -198,7 +204,7 @@ def _score_rows(
             factors.update(sight=sight, sound=sound, meaning=meaning, name=float(name_score[i]))
             reasons += explain(code, mcode, evidence_at.get(int(i)), float(name_score[i]), thresholds())
             # the string ratios behind the first pass, each with its number (the dominant word is explained above)
-            reasons += name_reasons(code, mcode, sight, sound, meaning, 0.0, None)
+            reasons += name_reasons(code, mcode, sight, sound, meaning)
         detail: dict[str, Any] = {}
         ev = evidence[i]
         if ev is not None:
@@ -287,16 +293,6 @@ def _best(score: np.ndarray, top: int, min_score: float) -> np.ndarray:
         kth = np.partition(score[keep], len(keep) - top)[len(keep) - top]  # the top-th best: ties with it stay in
         keep = keep[score[keep] >= kth]
     return keep[np.argsort(-score[keep], kind="stable")][:top]
-
-
-def _dominant_shared_word(
-    index: MarkIndex, q: NameCode, m: NameCode, classes: Sequence[int]
-) -> SharedWord | None:
-    shared = shared_words(q, m)
-    if not shared:
-        return None
-    concept = dict(zip(m.tokens, m.concept_tokens, strict=True))
-    return max(shared, key=lambda s: index.distinctiveness(concept[s.mark_word], classes))
 
 
 def _name_factors(

@@ -131,11 +131,13 @@ def goods_weights(relation: np.ndarray, famous: np.ndarray) -> np.ndarray:
     return np.where(famous, np.maximum(goods, FAMOUS_UNRELATED_WEIGHT), goods).astype(np.float32)
 
 
-def overall(
-    sign: np.ndarray, relation: np.ndarray, status_weight: np.ndarray, famous: np.ndarray
-) -> np.ndarray:
-    """The match score: sign similarity × goods weight × status weight (the three factors a match shows)."""
-    return (sign * goods_weights(relation, famous) * status_weight).astype(np.float32)
+def overall(sign: np.ndarray, goods_weight: np.ndarray, status_weight: np.ndarray) -> np.ndarray:
+    """The match score: sign similarity × goods weight (`goods_weights`) × status weight — the factors a match shows.
+
+    >>> [round(float(s), 3) for s in overall(np.array([0.9]), np.array([0.45]), np.array([1.0]))]
+    [0.405]
+    """
+    return (sign * goods_weight * status_weight).astype(np.float32)
 
 
 def verdict(matches: Sequence[Match], query_classes: Sequence[int]) -> Verdict:

@@ -570,7 +570,7 @@ class MentionMatcher:
                     continue
                 sight, sound, meaning = float(f.sight[j]), float(f.sound[j]), float(f.meaning[j])
                 reasons = (*explain(span_code, codes[j], e, p, thresholds()),
-                           *name_reasons(span_code, codes[j], sight, sound, meaning, 0.0, None))
+                           *name_reasons(span_code, codes[j], sight, sound, meaning))
                 if lookalike:
                     reasons = (LOOKALIKE_REASON, *reasons)
                 found[k] = Mention(

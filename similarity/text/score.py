@@ -341,43 +341,15 @@ def _show(tokens: Sequence[str]) -> str:
     return " ".join(tokens).upper()
 
 
-@dataclass(frozen=True)
-class SharedWord:
-    """A word of the earlier mark found in the query: spelled the same (sight), sounding the same (sound) or
-    meaning the same (meaning, through the lexicon)."""
-
-    mark_word: str
-    query_word: str
-    kind: str
-
-
-def shared_words(q: NameCode, m: NameCode) -> list[SharedWord]:
-    """Words the two names share, per mark word, with how they are shared (spelling first, then meaning, sound).
-
-    >>> from similarity.text.encode import encode_name
-    >>> [(s.mark_word, s.kind) for s in shared_words(encode_name("Sun Coffee"), encode_name("Kopi Matahari"))]
-    [('kopi', 'meaning'), ('matahari', 'meaning')]
-    """
-    out = []
-    for mt, mc, ms in zip(m.tokens, m.concept_tokens, m.sound_tokens, strict=True):
-        for qt, qc, qs in zip(q.tokens, q.concept_tokens, q.sound_tokens, strict=True):
-            kind = "sight" if qt == mt else "meaning" if qc == mc else "sound" if qs == ms else None
-            if kind:
-                out.append(SharedWord(mt, qt, kind))
-                break
-    return out
-
-
 def name_reasons(
     q: NameCode,
     m: NameCode,
     sight: float,
     sound: float,
     meaning: float,
-    dominant: float,
-    shared: SharedWord | None,
 ) -> list[Reason]:
-    """Plain Indonesian and English reasons for one pair, strongest evidence first."""
+    """Plain Indonesian and English reasons for one pair's string likenesses, strongest first (the words shared and
+    the conflict likelihood are explained by :func:`similarity.conflict.explain`)."""
     out: list[tuple[float, Reason]] = []
     qs, ms = _show(q.tokens), _show(m.tokens)
     if sight >= REASON_FLOOR:
@@ -411,23 +383,6 @@ def name_reasons(
         ]
         ev = ", ".join(dict.fromkeys(pairs)) or f"{qs} ~ {ms}"
         out.append((meaning, Reason("meaning", f"arti sama: {ev}", f"same meaning: {ev}")))
-    if dominant >= 0.5 and shared is not None and len(m.tokens) > 1 and q.compact != m.compact:
-        mw, qw = shared.mark_word.upper(), shared.query_word.upper()
-        if shared.kind == "sight":
-            r = Reason("sight", f"unsur dominan sama: {mw}", f"shares the dominant word {mw}")
-        elif shared.kind == "meaning":
-            r = Reason(
-                "meaning",
-                f"arti sama pada unsur dominan: {qw} = {mw}",
-                f"dominant word with the same meaning: {qw} = {mw}",
-            )
-        else:
-            r = Reason(
-                "sound",
-                f"bunyi sama pada unsur dominan: {qw} ~ {mw}",
-                f"dominant word sounds the same: {qw} ~ {mw}",
-            )
-        out.append((dominant, r))
     if not out:  # a low-tier match still says which likeness put it on the list, and that it is weak
         factor, value = max((("sight", sight), ("sound", sound), ("meaning", meaning)), key=lambda x: x[1])
         if value >= WEAK_REASON_FLOOR:
