@@ -1,13 +1,15 @@
 """Same answers before and after a speed-up: the top 10 of fixed synthetic queries, written once and compared later.
 
 The queries are the service benchmark's (half near-misses of registered names, half fresh names, 60 % with
-classes) with a simple-icons logo on every fifth, run through :func:`similarity.check.check` against the
-synthetic registry of ``benchmarks/bench_service.py``. Each answer is reduced to what a user sees — per match the
-mark id, the score (6 decimals), the risk, the factors and the reasons; the verdict's risk and score — and written
-as JSON. ``--compare`` reruns the queries and reports every query whose answer differs::
+classes) with a simple-icons logo on every fifth, run through :func:`similarity.check` against the
+synthetic registry of ``benchmarks/bench_service.py`` — or, with ``--demo``, near-misses of the bundled demo
+registry's own names against it. Each answer is reduced to what a user sees — per match the mark id, the score
+(the float itself: JSON keeps every bit), the risk, the factors and the reasons; the verdict's risk and score — and
+written as JSON. ``--compare`` reruns the queries and reports every query whose answer differs::
 
     python -m benchmarks.equivalence --index /tmp/idx100k --write /tmp/before.json      # on the old code
     python -m benchmarks.equivalence --index /tmp/idx100k --compare /tmp/before.json    # on the new code
+    python -m benchmarks.equivalence --demo --write /tmp/demo_before.json
 """
 
 from __future__ import annotations
@@ -55,12 +57,12 @@ def answer(result: CheckResult) -> dict[str, Any]:
     """What a user reads of one answer, in a comparable form."""
     return {
         "risk": result.verdict.risk,
-        "score": round(result.verdict.score, 6),
+        "score": result.verdict.score,
         "verdict_reasons": [r.en for r in result.verdict.reasons],
         "matches": [
             {
                 "id": m.mark.id,
-                "score": round(m.score, 6),
+                "score": m.score,
                 "risk": m.risk,
                 "factors": m.factors.to_dict(),
                 "reasons": [r.en for r in m.reasons],
@@ -95,18 +97,27 @@ def differences(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> li
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--index", type=Path, required=True, help="synthetic index folder (built there if absent)")
+    where = ap.add_mutually_exclusive_group(required=True)
+    where.add_argument("--index", type=Path, help="synthetic index folder (built there if absent)")
+    where.add_argument("--demo", action="store_true", help="the bundled demo registry, queried by its own names")
     ap.add_argument("--marks", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=300)
     group = ap.add_mutually_exclusive_group(required=True)
     group.add_argument("--write", type=Path, help="write the answers here")
     group.add_argument("--compare", type=Path, help="compare the answers with this file")
     args = ap.parse_args(argv)
-    if not (args.index / "manifest.json").exists():
-        print(f"indexing {args.marks:,} synthetic marks into {args.index} …", file=sys.stderr)
-        build_registry(args.marks, args.index)
-    index = MarkIndex.load(args.index)
-    answers = run(index, fixed_queries(args.queries, len(index)))
+    if args.demo:
+        from similarity.build import open_index
+
+        index = open_index()
+        bodies = queries(list(index), args.queries, seed=7)
+    else:
+        if not (args.index / "manifest.json").exists():
+            print(f"indexing {args.marks:,} synthetic marks into {args.index} …", file=sys.stderr)
+            build_registry(args.marks, args.index)
+        index = MarkIndex.load(args.index)
+        bodies = fixed_queries(args.queries, len(index))
+    answers = run(index, bodies)
     if args.write:
         args.write.write_text(json.dumps(answers, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"{len(answers)} answers written to {args.write}")
