@@ -46,7 +46,7 @@ from benchmarks.bench_service import (
     synthetic_marks,
     wait_healthy,
 )
-from similarity.index import MarkIndex
+from similarity.store.index import MarkIndex
 from tests import hostile_corpus as corpus
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -31,13 +31,13 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from benchmarks.logo_data import TRANSFORMS, _crop, on_white, real_logo_sources, render
-from similarity.check import check
 from similarity.image import verify as verify_module
 from similarity.image.features import extract
 from similarity.image.hash import dihedral_codes, logo_code
 from similarity.image.load import LogoError, prepare_logo
-from similarity.index import MarkIndex
-from similarity.marks import Mark
+from similarity.pipeline import check
+from similarity.store.index import MarkIndex
+from similarity.values import Mark
 
 RESULTS = Path(__file__).parent / "results" / "logo_verify.json"
 CALIBRATION = Path(__file__).resolve().parents[1] / "similarity" / "data" / "logo_calibration.json"
@@ -171,7 +171,7 @@ def calibrate(index, sources, renderings, rows, copies) -> dict:
     verify_module.thresholds.cache_clear()
     original = verify_module.thresholds
     verify_module.thresholds = lambda: {"agreement": 2.0, "weak": 0.55}  # nothing verifies: raw agreements only
-    from similarity.logo_check import LogoQuery, assess, candidate_rows
+    from similarity.score.logos import LogoQuery, assess, candidate_rows
 
     try:
         others, own = [], []
@@ -256,7 +256,7 @@ def costs(index, renderings, rows) -> dict:
     """Per query: describing it, OCR, candidates + verification; per registered logo: OCR."""
     from similarity.image.ocr import read_text
     from similarity.image.verify import QueryFeatures
-    from similarity.logo_check import LogoQuery, assess, candidate_rows
+    from similarity.score.logos import LogoQuery, assess, candidate_rows
 
     describe, ocr, judge, hashes, build_ocr = [], [], [], [], []
     for i in rows:

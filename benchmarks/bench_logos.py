@@ -43,8 +43,8 @@ from similarity.image.hash import (
 )
 from similarity.image.load import LogoError, prepare_logo
 from similarity.image.search import LogoIndex
-from similarity.index import MarkIndex
-from similarity.marks import Mark
+from similarity.store.index import MarkIndex
+from similarity.values import Mark
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "logos.json"

@@ -35,11 +35,11 @@ from rapidfuzz import fuzz, process
 from benchmarks.bench_service import brand_classes, logo_uploads
 from benchmarks.report import print_table, write_results
 from benchmarks.synth import brand_names, variants
-from similarity.check import check
 from similarity.image.hash import encode_logo
-from similarity.index import IndexParams, MarkIndex
-from similarity.marks import Mark
+from similarity.pipeline import check
+from similarity.store.index import IndexParams, MarkIndex
 from similarity.text.encode import encode_name
+from similarity.values import Mark
 
 
 def peak_rss_mb() -> float:

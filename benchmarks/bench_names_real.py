@@ -33,8 +33,8 @@ import numpy as np
 from benchmarks.realdata import dev_pairs, real_registry, shared_dir
 from benchmarks.report import print_table, write_results
 from similarity.build import build_index
-from similarity.check import check, score_pairs
-from similarity.index import MarkIndex
+from similarity.pipeline import check, score_pairs
+from similarity.store.index import MarkIndex
 from similarity.text.normalize import InvalidNameError, normalize
 
 TOP = 10

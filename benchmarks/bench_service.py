@@ -45,8 +45,8 @@ import numpy as np
 
 from similarity.image.hash import hash_logo
 from similarity.image.load import LogoError, load_logo
-from similarity.index import MarkIndex
-from similarity.marks import Mark
+from similarity.store.index import MarkIndex
+from similarity.values import Mark
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "service.json"
@@ -201,7 +201,7 @@ def library_floor(folder: Path, bodies: list[dict], n: int = 300) -> dict:
     per second this machine's cores can give and (Little's law) the least mean latency for N closed-loop clients."""
     import faiss
 
-    from similarity.check import check
+    from similarity.pipeline import check
 
     faiss.omp_set_num_threads(1)
     index = MarkIndex.load(folder)
@@ -227,7 +227,7 @@ def batching_gain(folder: Path, bodies: list[dict], clients: int = 100, n: int =
     import anyio
     import faiss
 
-    from similarity.check import check
+    from similarity.pipeline import check
 
     index = MarkIndex.load(folder)
     work = [(b["name"], tuple(b.get("classes", ()))) for b in bodies[:n]]

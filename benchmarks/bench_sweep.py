@@ -46,7 +46,7 @@ def real_index(shared: Path) -> Path:
     """The registry of benchmarks.realdata built into benchmarks/.cache/sweep_real_index (rebuilt when
     stale)."""
     from similarity.build import build_index
-    from similarity.store import IndexFormatError, read_manifest
+    from similarity.store.files import IndexFormatError, read_manifest
 
     folder = CACHE / "sweep_real_index"
     try:

@@ -35,11 +35,11 @@ import numpy as np
 from benchmarks.realdata import shared_dir
 from benchmarks.report import print_table, write_results
 from similarity.build import open_index
-from similarity.check import check, score_pairs
-from similarity.index import MarkIndex
-from similarity.marks import RISKS, Mark
+from similarity.pipeline import check, score_pairs
+from similarity.store.index import MarkIndex
 from similarity.text.normalize import InvalidNameError, normalize
-from similarity.verdict import tier
+from similarity.values import RISKS, Mark
+from similarity.verdict.tiers import tier
 
 SEED = 20261201
 RESULTS = Path("benchmarks/results/verdict.json")

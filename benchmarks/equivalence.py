@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_service import LOGO_SLUGS, build_registry, queries, synthetic_marks
-from similarity.check import check
-from similarity.index import MarkIndex
-from similarity.marks import CheckResult
+from similarity.pipeline import check
+from similarity.store.index import MarkIndex
+from similarity.values import CheckResult
 
 LOGO_SHARE = 5
 """Every fifth query carries a logo (the issue's 20 %)."""

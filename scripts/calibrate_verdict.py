@@ -31,9 +31,9 @@ if str(ROOT) not in sys.path:
 from benchmarks.bench_verdict import SEED, examiner_split, nsi_brands, same_brand  # noqa: E402
 from benchmarks.realdata import shared_dir  # noqa: E402
 from similarity.build import open_index  # noqa: E402
-from similarity.check import check, score_pairs  # noqa: E402
-from similarity.marks import Mark  # noqa: E402
+from similarity.pipeline import check, score_pairs  # noqa: E402
 from similarity.text.normalize import InvalidNameError  # noqa: E402
+from similarity.values import Mark  # noqa: E402
 
 OUT = ROOT / "similarity" / "data" / "verdict_calibration.json"
 DATE = "2026-12-01"

@@ -14,7 +14,7 @@ Training data — only what the project may ship or derive:
 - pairs made from real demo names by the rules of DOMAIN.md §2–3 (a respelling that sounds the same, a generic or
   shop word added, a word translated) as positives, and random pairs of demo names as easy negatives.
 
-Each pair becomes the evidence vector check() computes (similarity.conflict), no classes given (the examiner
+Each pair becomes the evidence vector check() computes (similarity.verdict.model), no classes given (the examiner
 assumes the same goods). Monotone gradient-boosted trees learn the combination (exported as a flat node table that
 check() evaluates in numpy); Platt scaling fitted on out-of-fold predictions of the real labelled pairs makes it a
 probability.
@@ -40,13 +40,13 @@ from benchmarks.bench_verdict import examiner_split  # noqa: E402
 from benchmarks.realdata import shared_dir  # noqa: E402
 from similarity.build import open_index  # noqa: E402
 from similarity.classes import mask_classes  # noqa: E402
-from similarity.conflict import MODEL_FILE, evidence_of  # noqa: E402
-from similarity.index import MarkIndex  # noqa: E402
-from similarity.marks import Mark  # noqa: E402
+from similarity.store.index import MarkIndex  # noqa: E402
 from similarity.text.encode import encode_name  # noqa: E402
 from similarity.text.evidence import FEATURES  # noqa: E402
 from similarity.text.lexicon import load_lexicon  # noqa: E402
 from similarity.text.normalize import InvalidNameError  # noqa: E402
+from similarity.values import Mark  # noqa: E402
+from similarity.verdict.model import MODEL_FILE, evidence_of  # noqa: E402
 
 OUT = ROOT / "similarity" / "data" / MODEL_FILE
 PAIRS = ROOT / "scripts" / "data" / "verdict_pairs_nsi.csv"
@@ -137,8 +137,8 @@ def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray):
 
 
 def _export(gbt, cal_x: np.ndarray, cal_y: np.ndarray):
-    """The fitted trees as one flat node table (similarity.conflict.ConflictModel)."""
-    from similarity.conflict import ConflictModel
+    """The fitted trees as one flat node table (similarity.verdict.model.ConflictModel)."""
+    from similarity.verdict.model import ConflictModel
 
     roots, feature, threshold, left, right, value = [], [], [], [], [], []
     for (tree,) in gbt._predictors:  # one tree per boosting round for a binary target

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .check import check
-from .index import IndexParams, LogoSkippedWarning, MarkIndex
-from .marks import CheckResult, Factors, Mark, Match, Query, Reason, Verdict
-from .registry import ImportReport, RowError, read_registry
-from .store import IndexFormatError
+from .io.registry import ImportReport, RowError, read_registry
+from .pipeline import check
+from .store.files import IndexFormatError
+from .store.index import IndexParams, LogoSkippedWarning, MarkIndex
+from .values import CheckResult, Factors, Mark, Match, Query, Reason, Verdict
 
 __all__ = [
     "CheckResult",

@@ -14,8 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .index import IndexParams, MarkIndex
-from .registry import ImportReport, RowError, read_registry
+from .io.registry import ImportReport, RowError, read_registry
+from .store.index import IndexParams, MarkIndex
 
 DEMO_REGISTRY = "demo/registry.csv"
 
@@ -49,7 +49,7 @@ def build_index(
 
     With ``describe`` each logo's local features are stored too (for verification and partial copies), with
     ``read_text`` the words OCR reads in it; ``describe_progress(total, label)`` is a context manager giving an
-    ``advance(n)`` for that pass (see :func:`similarity.logo_describe.describe_logos`).
+    ``advance(n)`` for that pass (see :func:`similarity.image.describe.describe_logos`).
     A logo that cannot be read does not lose the mark: it is indexed by name and the problem is reported
     as a row error on the logo field.
     """
@@ -79,11 +79,11 @@ def build_index(
                         on_error(err)
             session.insert(mark, code, hash_missing=False)
     if describe:
-        from .logo_describe import describe_logos
+        from .image.describe import describe_logos
 
         describe_logos(index, read_text=read_text, progress=describe_progress)
     if out is not None:
-        from .store import WRITE_LOCK, writer_lock
+        from .store.files import WRITE_LOCK, writer_lock
 
         Path(out).mkdir(parents=True, exist_ok=True)
         with writer_lock(Path(out), WRITE_LOCK):  # a rebuild replaces the folder's marks, after any write under way
@@ -97,7 +97,7 @@ def demo_index_path() -> Path:
     """Cache folder of the demo index: a new one whenever the registry, the package, the index format or the word
     lists that encode names change (a stale cached index would answer with yesterday's encoding)."""
     from . import __version__
-    from .store import FORMAT_VERSION
+    from .store.files import FORMAT_VERSION
     from .text.lexicon import word_lists_digest
 
     h = hashlib.sha256(demo_registry_path().read_bytes())
@@ -124,7 +124,7 @@ def open_index(path: str | os.PathLike | None = None, progress_factory: Callable
     """Open the index at ``path``; without a path, the demo index (built on first use into the user cache).
 
     The demo's logos are not described at build (3,400 logos would take minutes): each is described the first time
-    a query's hashes propose it (:func:`similarity.logo_check.registered_features`), so its hash matches are verified
+    a query's hashes propose it (:func:`similarity.score.logos.registered_features`), so its hash matches are verified
     but a copy the hashes miss is found by its words, not by keypoint votes."""
     if path is not None:
         return MarkIndex.load(path)

@@ -20,14 +20,14 @@ from rich.console import Console
 
 from . import __version__
 from .build import build_index, open_index
-from .check import check, parse_logo_max_distance
 from .cli_output import print_result
 from .explain import risk_label
 from .goods import classes_for_goods
-from .index import MarkIndex
+from .io.registry import LineTape, csv_rows
 from .messages import error_text
 from .messages import message as message_text
-from .registry import LineTape, csv_rows
+from .pipeline import check, parse_logo_max_distance
+from .store.index import MarkIndex
 
 app = typer.Typer(
     add_completion=False,
@@ -63,7 +63,7 @@ def _progress(total: int, label: str, quiet: bool = False) -> Iterator[Any]:
 
 
 def _open(index: Path | None, quiet: bool, lang: str = "en") -> MarkIndex:
-    from .store import IndexFormatError
+    from .store.files import IndexFormatError
 
     try:
         return open_index(index, progress_factory=lambda total, label: _progress(total, label, quiet))
@@ -241,7 +241,7 @@ def index_build(
     as_json: JsonOpt = False,
 ) -> None:
     """Build an index from a registry file (bad rows are reported with their line numbers and skipped)."""
-    from .registry import RegistryError
+    from .io.registry import RegistryError
 
     maps = _parse_mapping(mapping)
     try:
@@ -315,7 +315,7 @@ def index_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add marks (an existing id is replaced) without rebuilding the index."""
-    from .registry import RegistryError, read_registry
+    from .io.registry import RegistryError, read_registry
 
     _open(index, quiet)  # a clear error for a folder that is not an index, before the registry is read
     try:
@@ -341,8 +341,8 @@ def index_remove(
 
 def _write(index: Path, change: Any) -> tuple[Any, MarkIndex]:
     """Load-change-save under the folder's write lock (the one the server and the library take too)."""
-    from .generations import update_index
-    from .store import IndexFormatError
+    from .store.files import IndexFormatError
+    from .store.generations import update_index
 
     try:
         return update_index(index, change)

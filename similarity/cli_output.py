@@ -21,9 +21,9 @@ from .explain import (
     risk_label,
     tier_meaning,
 )
-from .marks import CheckResult, Match
 from .results import View
-from .status import status_label
+from .values import CheckResult, Match
+from .verdict.status import status_label
 
 WIDE_MIN = 110
 """Columns from which the table is the default: its reasons column then gets ~40 characters."""

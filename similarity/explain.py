@@ -1,7 +1,7 @@
 """What a verdict, a note, a "—" and the registry mean, in words — written once, shown by the CLI, the page, the
 JSON and the HTML report alike.
 
-    >>> from similarity.marks import CheckResult, Query, Verdict
+    >>> from similarity.values import CheckResult, Query, Verdict
     >>> registry = {"source": "registry.csv", "marks": 3, "demo": True}
     >>> result = CheckResult(Query(name="Kopi Senja"), Verdict(), (), registry)
     >>> tier_meaning(result, "en")
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from .marks import RISKS, CheckResult, Match, Reason
+from .values import RISKS, CheckResult, Match, Reason
 
 _MONTHS = {
     "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -76,7 +76,7 @@ NOT_COMPUTED = {
     "en": "— for a factor: that factor was not computed (e.g. no logo to compare).",
 }
 
-# Notes of the verdict (similarity/verdict.py) as a reader needs them, keyed by their English text.
+# Notes of the verdict (similarity/verdict/tiers.py) as a reader needs them, keyed by their English text.
 _NOTES = {
     "service classes": {
         "id": "kelas jasa: Anda hanya memilih kelas jasa (35–45); merek untuk barang dihitung sejenis hanya bila "
@@ -89,7 +89,7 @@ _NOTES = {
 
 def risk_label(risk: str, lang: str = "id") -> str:
     """The tier's name: ``tinggi`` / ``high``."""
-    from .marks import RISK_LABELS_ID
+    from .values import RISK_LABELS_ID
 
     return risk if lang == "en" else RISK_LABELS_ID.get(risk, risk)
 
@@ -145,7 +145,7 @@ _FACTS = {"id": ("no. pendaftaran", "diajukan", "terdaftar"), "en": ("reg. no.",
 def mark_facts(mark: Any, lang: str = "id") -> list[str]:
     """The registry's number and dates of a mark, where it has them: ["no. pendaftaran IDM…", "diajukan 1 Mei 2019"].
 
-    >>> from similarity.marks import Mark
+    >>> from similarity.values import Mark
     >>> mark_facts(Mark(id="D1", name="x", number="IDM1", filed="2019-05-01"), "en")
     ['reg. no. IDM1', 'filed 1 May 2019']
     """

@@ -1,6 +1,6 @@
 """The self-contained HTML report of one check, for an applicant to read, print or forward::
 
-    >>> from similarity.marks import CheckResult, Query, Verdict
+    >>> from similarity.values import CheckResult, Query, Verdict
     >>> page = render_report(CheckResult(Query(name="Kopi Senja", classes=(30,)), Verdict(), ()), lang="en")
     >>> "CLEAR" in page.upper(), "https://" in page
     (True, False)
@@ -39,10 +39,10 @@ from .explain import (
     risk_label,
     tier_meaning,
 )
-from .index import MarkIndex
-from .marks import FACTORS, CheckResult, Match, Reason
-from .status import status_label
-from .store import write_atomic
+from .store.files import write_atomic
+from .store.index import MarkIndex
+from .values import FACTORS, CheckResult, Match, Reason
+from .verdict.status import status_label
 
 THUMBNAIL_PX = 128
 """Longest side of an embedded logo: sharp at the 64 px table size on a 2x phone screen, a few KB each."""

@@ -2,7 +2,7 @@
 at a time, and written to CSV. Shared by the CLI (``--status``, ``--filter-class``, ``--sort``, ``--offset``,
 ``--csv``) and the API (the same names), so both answer alike::
 
-    >>> from similarity.marks import CheckResult, Factors, Match, Mark, Query, Verdict
+    >>> from similarity.values import CheckResult, Factors, Match, Mark, Query, Verdict
     >>> ms = tuple(Match(Mark(id=str(i), name=f"M{i}", classes=(30 + i % 2,), filed=f"201{i}-01-01"), 1 - i / 10,
     ...                  Factors()) for i in range(5))
     >>> view = select(CheckResult(Query(name="x"), Verdict(), ms), classes=[30], sort="date", top=2)
@@ -22,8 +22,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from .explain import registry_line, risk_label
-from .marks import STATUSES, CheckResult, Match
-from .status import status_label
+from .values import STATUSES, CheckResult, Match
+from .verdict.status import status_label
 
 Sort = Literal["score", "date"]
 SORTS: tuple[str, ...] = ("score", "date")
@@ -50,7 +50,7 @@ class View:
 
 
 def fetch_size(offset: int, top: int, filtered: bool) -> int:
-    """How many matches to ask :func:`similarity.check.check` for to fill the page: one past it (to know whether
+    """How many matches to ask :func:`similarity.pipeline.check` for to fill the page: one past it (to know whether
     there is a next one), or the best :data:`FILTER_FETCH` when a filter or another order needs to see them all;
     explaining 200 matches costs about 5× a page of 10."""
     return max(offset + top, FILTER_FETCH) if filtered else offset + top + 1
@@ -153,7 +153,7 @@ def write_csv(result: CheckResult, matches: Sequence[Match], path: str | os.Path
     """Write the CSV export to ``path`` atomically."""
     from pathlib import Path
 
-    from .store import write_atomic
+    from .store.files import write_atomic
 
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

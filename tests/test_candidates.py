@@ -7,7 +7,7 @@ import random
 import numpy as np
 
 from similarity import Mark, MarkIndex
-from similarity.index import IndexParams, nominating_postings
+from similarity.store.index import IndexParams, nominating_postings
 from similarity.text.encode import encode_name, signatures
 from similarity.text.score import REASON_FLOOR, contained_words, containment
 

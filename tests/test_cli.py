@@ -8,7 +8,7 @@ from conftest import SHARED, needs_shared
 from typer.testing import CliRunner
 
 from similarity.cli import app
-from similarity.marks import FACTORS
+from similarity.values import FACTORS
 
 runner = CliRunner()
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from similarity import Mark, MarkIndex
-from similarity.columns import WIDTH, StringColumn, as_text
+from similarity.store.columns import WIDTH, StringColumn, as_text
 from similarity.text.encode import encode_name
 from similarity.text.score import score_names, score_strings
 

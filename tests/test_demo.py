@@ -5,7 +5,7 @@ import random
 
 from similarity.build import demo_registry_path
 from similarity.image.hash import code_to_hex, encode_logo
-from similarity.registry import read_registry
+from similarity.io.registry import read_registry
 
 
 def test_demo_registry_reads_cleanly():

@@ -7,9 +7,9 @@ from html import escape
 import pytest
 
 from similarity.explain import goods_compared, next_step, note_text, registry_line, tier_meaning
-from similarity.index import MarkIndex
-from similarity.marks import Mark, Reason
 from similarity.report import render_report
+from similarity.store.index import MarkIndex
+from similarity.values import Mark, Reason
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ import pytest
 
 from similarity.image import sandbox
 from similarity.image.load import LogoError, load_logo
-from similarity.index import MarkIndex
-from similarity.marks import Mark
-from similarity.store import ConcurrentWriteError, IndexFormatError
+from similarity.store.files import ConcurrentWriteError, IndexFormatError
+from similarity.store.index import MarkIndex
+from similarity.values import Mark
 from tests import hostile_corpus as corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,7 +213,7 @@ def test_the_import_summary_counts_skipped_rows_not_unreadable_logos(tmp_path: P
 
 # ---------------------------------------------------------------------------------------------- index files
 def test_a_checksum_valid_but_unreadable_index_file_is_a_clear_index_error(tmp_path: Path) -> None:
-    from similarity.store import MANIFEST, sha256
+    from similarity.store.files import MANIFEST, sha256
 
     index = MarkIndex()
     index.add([Mark(id="1", name="Aqua")])
@@ -235,7 +235,7 @@ def test_a_checksum_valid_but_unreadable_index_file_is_a_clear_index_error(tmp_p
 
 # ---------------------------------------------------------------------------------------------- writes
 def test_save_refuses_when_the_disk_moved_on_since_the_load(tmp_path: Path) -> None:
-    from similarity.generations import update_index
+    from similarity.store.generations import update_index
 
     index = MarkIndex()
     index.add([Mark(id="1", name="Aqua")])
@@ -403,7 +403,7 @@ def demo():
 
 @pytest.mark.parametrize(("spoof", "mark"), sorted(corpus.CONFUSABLE_NAMES.items()))
 def test_a_name_in_look_alike_letters_finds_the_mark_it_imitates_and_says_so(demo, spoof: str, mark: str) -> None:
-    from similarity.check import check
+    from similarity.pipeline import check
     from similarity.text.confusables import LOOKALIKE_REASON
 
     result = check(demo, spoof)

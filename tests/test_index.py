@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from similarity import IndexFormatError, Mark, MarkIndex
-from similarity.store import FORMAT_VERSION
+from similarity.store.files import FORMAT_VERSION
 
 MARKS = [
     Mark(id="1", name="Kopi Kenangan", owner="PT Bumi", classes=(30, 43)),
@@ -221,7 +221,7 @@ def test_a_format_1_index_still_loads(tmp_path):
 
 
 def test_an_index_encoded_with_other_word_lists_says_rebuild(tmp_path):
-    from similarity.index import StaleIndexWarning
+    from similarity.store.index import StaleIndexWarning
     from similarity.text.lexicon import word_lists_digest
 
     folder = tmp_path / "idx"

@@ -23,7 +23,7 @@ from similarity.image.hash import (
 )
 from similarity.image.load import foreground_mask
 from similarity.image.score import best_evidence
-from similarity.registry import read_registry
+from similarity.io.registry import read_registry
 
 
 def _logo(first: str, second: str) -> Image.Image:

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from similarity.check import check
 from similarity.image import features as features_module
 from similarity.image.features import FeatureStore, LogoFeatures, extract, normalised_grey
 from similarity.image.load import LogoError, load_logo, prepare_logo
 from similarity.image.verify import QueryFeatures, verify
-from similarity.index import MarkIndex
-from similarity.logo_check import LogoQuery
-from similarity.marks import Mark
+from similarity.pipeline import check
+from similarity.score.logos import LogoQuery
+from similarity.store.index import MarkIndex
+from similarity.values import Mark
 
 
 def _badge(inner: str = "star", size: int = 240) -> Image.Image:
@@ -126,7 +126,7 @@ def test_a_logo_with_its_brand_written_in_it_is_found_after_a_save_and_load(tmp_
     logo = tmp_path / "kopi.png"
     _wordmark("KOPI KITA").save(logo)
     index.add([Mark(id="k", name="Kedai Kita", logo=str(logo)), Mark(id="y", name="Lain")])
-    from similarity.logo_describe import describe_logos
+    from similarity.image.describe import describe_logos
 
     report = describe_logos(index)
     assert report.described == 1 and report.texts == 1

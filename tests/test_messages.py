@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from similarity.check import check
 from similarity.classes import parse_classes
 from similarity.image.load import MAX_FILE_BYTES, load_logo
-from similarity.index import MarkIndex
-from similarity.marks import Mark
 from similarity.messages import error_text
+from similarity.pipeline import check
 from similarity.results import select
+from similarity.store.index import MarkIndex
 from similarity.text.normalize import normalize as normalize_name
+from similarity.values import Mark
 
 FALLBACK = "permintaan tidak dapat diproses"
 

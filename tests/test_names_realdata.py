@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from conftest import ROOT, SHARED, needs_shared
 
-from similarity.verdict import thresholds
+from similarity.verdict.tiers import thresholds
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow, needs_shared]
 

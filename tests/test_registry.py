@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from similarity.registry import RegistryError, read_registry, write_registry_csv
+from similarity.io.registry import RegistryError, read_registry, write_registry_csv
 
 
 def _write(tmp_path, name, data, mode="w"):

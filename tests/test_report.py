@@ -11,8 +11,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 import similarity.report
-from similarity.marks import CheckResult, Factors, Mark, Match, Query, Reason, Verdict
 from similarity.report import DISCLAIMER, render_report, write_report
+from similarity.values import CheckResult, Factors, Mark, Match, Query, Reason, Verdict
 
 DATA_URI = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
@@ -174,8 +174,8 @@ def test_write_report_is_atomic(result, tmp_path):
 def test_report_from_a_real_check_with_simple_icons():
     pytest.importorskip("simple_icons_pack")
     pytest.importorskip("resvg_py")
-    from similarity.check import check
-    from similarity.index import MarkIndex
+    from similarity.pipeline import check
+    from similarity.store.index import MarkIndex
 
     index = MarkIndex()
     index.add([

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from similarity.marks import CheckResult, Factors, Mark, Match, Query, Reason, Verdict
 from similarity.results import csv_text, safe_cell, select, view_dict
+from similarity.values import CheckResult, Factors, Mark, Match, Query, Reason, Verdict
 
 
 def _result() -> CheckResult:

@@ -1,4 +1,4 @@
-"""Per-row facts (similarity/rowfacts.py): the arrays the check reads per candidate equal the per-mark lookups they
+"""Per-row facts (similarity/store/rows.py): the arrays the check reads per candidate equal the per-mark lookups they
 replace, are saved with the index, and are recomputed for an index saved without them or with another famous list."""
 
 import json
@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from similarity import Mark, MarkIndex
-from similarity.check import check
 from similarity.famous import famous_marks, is_famous
-from similarity.rowfacts import RowFacts, famous_flags, status_weights
-from similarity.status import STATUS_WEIGHT
+from similarity.pipeline import check
+from similarity.store.rows import RowFacts, famous_flags, status_weights
+from similarity.verdict.status import STATUS_WEIGHT
 
 MARKS = [
     Mark(id="1", name="Indomie", classes=(30,), logo="simple-icons:github"),
@@ -29,7 +29,7 @@ def test_famous_flags_equal_is_famous():
 
 
 def test_status_weights_equal_the_table():
-    from similarity.rowfacts import STATUS_CODES
+    from similarity.store.rows import STATUS_CODES
 
     codes = np.array(list(STATUS_CODES.values()), dtype=np.int8)
     expected = np.array([STATUS_WEIGHT[s] for s in STATUS_CODES], dtype=np.float32)
@@ -74,7 +74,7 @@ def test_an_index_saved_without_row_facts_computes_them_on_load(tmp_path):
 
 
 def test_fame_stored_with_another_famous_list_is_recomputed(tmp_path, monkeypatch):
-    import similarity.rowfacts as rowfacts
+    import similarity.store.rows as rowfacts
 
     folder = tmp_path / "idx"
     index = MarkIndex()

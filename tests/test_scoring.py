@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from similarity.check import check, score_pairs
-from similarity.index import MarkIndex
-from similarity.marks import RISKS, Mark
-from similarity.verdict import thresholds
+from similarity.pipeline import check, score_pairs
+from similarity.store.index import MarkIndex
+from similarity.values import RISKS, Mark
+from similarity.verdict.tiers import thresholds
 
 EARLIER = {
     "djarum": ("Djarum", 34),

@@ -17,9 +17,9 @@ pytest.importorskip("multipart")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from similarity.image.load import MAX_FILE_BYTES, load_logo  # noqa: E402
-from similarity.index import MarkIndex  # noqa: E402
-from similarity.marks import FACTORS, Mark  # noqa: E402
 from similarity.service.app import create_app  # noqa: E402
+from similarity.store.index import MarkIndex  # noqa: E402
+from similarity.values import FACTORS, Mark  # noqa: E402
 
 TOKEN = "test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

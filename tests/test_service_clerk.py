@@ -14,9 +14,9 @@ pytest.importorskip("multipart")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from similarity.index import MarkIndex  # noqa: E402
-from similarity.marks import Mark  # noqa: E402
 from similarity.service.app import create_app  # noqa: E402
+from similarity.store.index import MarkIndex  # noqa: E402
+from similarity.values import Mark  # noqa: E402
 
 STATUSES = ("registered", "pending", "expired", "refused")
 CLERK_REGISTRY = [

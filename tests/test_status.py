@@ -1,6 +1,6 @@
 import pytest
 
-from similarity.status import (
+from similarity.verdict.status import (
     RATIONALE,
     STATUS_WEIGHT,
     STATUSES,

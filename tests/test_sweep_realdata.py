@@ -10,7 +10,7 @@ from similarity.build import open_index
 from similarity.sweep import sweep_frame, tokenize_title
 from similarity.sweep.mentions import is_number_or_unit
 from similarity.text.lexicon import generic_words
-from similarity.verdict import thresholds
+from similarity.verdict.tiers import thresholds
 
 pytestmark = [needs_shared, pytest.mark.realdata]
 

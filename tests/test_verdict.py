@@ -9,12 +9,12 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from similarity.check import check, score_pairs
 from similarity.classes import class_mask
-from similarity.index import MarkIndex
-from similarity.marks import FACTORS, RISKS, Factors, Mark, Match
-from similarity.status import STATUS_WEIGHT
-from similarity.verdict import (
+from similarity.pipeline import check, score_pairs
+from similarity.store.index import MarkIndex
+from similarity.values import FACTORS, RISKS, Factors, Mark, Match
+from similarity.verdict.status import STATUS_WEIGHT
+from similarity.verdict.tiers import (
     FAMOUS_UNRELATED_WEIGHT,
     GOODS_WEIGHT,
     calibration,

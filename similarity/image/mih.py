@@ -23,7 +23,7 @@ from functools import cache
 
 import numpy as np
 
-from similarity.postings import sorted_unique
+from similarity.store.postings import sorted_unique
 
 SUBSTRINGS = 4
 """64 bits in four 16-bit substrings: direct-address tables of 65,536 buckets (a million codes put about 15 in each

@@ -2,7 +2,7 @@
 
 A wordmark redrawn in another font, a badge with the brand name in it, or a copy with a word written over it is
 found by what it says: the text read here is compared with registered names by the name matcher
-(:mod:`similarity.logo_check`). Settings are the fast ones measured for logos: text detection on the picture
+(:mod:`similarity.score.logos`). Settings are the fast ones measured for logos: text detection on the picture
 shrunk to at most `DETECT_SIDE` px on its longest side and no angle classifier (logos are upright), one thread.
 A logo without text costs one detection pass::
 

@@ -1,4 +1,4 @@
-"""The HTTP front end: a FastAPI app over one :class:`~similarity.index.MarkIndex`, and its web page.
+"""The HTTP front end: a FastAPI app over one :class:`~similarity.store.index.MarkIndex`, and its web page.
 
     >>> from similarity.service import create_app      # doctest: +SKIP
     >>> app = create_app("indexes/djki", token="s3cret")  # doctest: +SKIP

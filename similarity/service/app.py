@@ -1,4 +1,4 @@
-"""The HTTP API and web page: thin over :func:`similarity.check.check` and :class:`MarkIndex`.
+"""The HTTP API and web page: thin over :func:`similarity.pipeline.check` and :class:`MarkIndex`.
 
     >>> from fastapi.testclient import TestClient
     >>> client = TestClient(create_app(None))                 # doctest: +SKIP
@@ -38,20 +38,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..build import open_index
-from ..check import check, parse_logo_max_distance
 from ..classes import LAST_CLASS, NICE_CLASSES, parse_classes
 from ..explain import DEMO_NOTICE, UNKNOWN_CLASSES, registry_line
-from ..generations import FollowedIndex, IndexNotOnDiskError
 from ..goods import classes_for_goods, search_goods
 from ..image import sandbox
 from ..image.load import MAX_FILE_BYTES, LogoError, load_logo, load_logo_codes
-from ..index import MarkIndex
-from ..marks import STATUSES, CheckResult, Mark
 from ..messages import error_text
+from ..pipeline import check, parse_logo_max_distance
 from ..results import View, csv_text, fetch_size, select, shown, view_dict
-from ..store import IndexFormatError
+from ..store.files import IndexFormatError
+from ..store.generations import FollowedIndex, IndexNotOnDiskError
+from ..store.index import MarkIndex
 from ..text.encode import encode_name
 from ..text.normalize import MAX_NAME_CHARS
+from ..values import STATUSES, CheckResult, Mark
 from .work import BoundedWork
 
 log = logging.getLogger("similarity.service")
@@ -143,8 +143,8 @@ def _validation_detail(error: ValidationError | RequestValidationError) -> list[
 
 # ---------------------------------------------------------------------------------------------- the index
 ServedIndex = FollowedIndex
-"""The index being served: followed on disk, written through the folder's write lock (:mod:`similarity.generations`
-holds the logic; the service only calls it)."""
+"""The index being served: followed on disk, written through the folder's write lock
+(:mod:`similarity.store.generations` holds the logic; the service only calls it)."""
 
 
 def public_info(index: MarkIndex) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def serve_command(
         raise typer.Exit(2) from None
     import os
 
-    from ..store import IndexFormatError, read_manifest
+    from ..store.files import IndexFormatError, read_manifest
 
     try:
         if workers == 1:

@@ -3,8 +3,8 @@
 For a frame already in memory::
 
     >>> import pandas as pd
-    >>> from similarity.index import MarkIndex
-    >>> from similarity.marks import Mark
+    >>> from similarity.store.index import MarkIndex
+    >>> from similarity.values import Mark
     >>> index = MarkIndex()
     >>> index.add([Mark(id="M1", name="Maicih", number="IDM000123456")])
     1
@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..index import MarkIndex
+from ..store.index import MarkIndex
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -300,7 +300,7 @@ def _new_run_id(out_dir: Path) -> str:
 
 def _index_info(index_dir: str | None) -> dict[str, Any]:
     from ..build import demo_index_path
-    from ..store import read_manifest
+    from ..store.files import read_manifest
 
     folder = Path(index_dir) if index_dir else demo_index_path()
     try:

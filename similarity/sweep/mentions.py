@@ -1,13 +1,13 @@
 """Find registered marks *inside* long, noisy listing titles (DOMAIN.md §7), fast enough for a nightly sweep.
 
-A full :func:`similarity.check.check` per word window would cost milliseconds per title; here each worker
+A full :func:`similarity.pipeline.check` per word window would cost milliseconds per title; here each worker
 builds a :class:`MentionMatcher` once from the index — token postings of every mark's distinctive words (exact
 spelling, Indonesian sound key, and a small typo step), compact keys for marks written with or without spaces
 — and only the few marks a title's tokens point at are verified, by aligning the mark to a contiguous span of
 the title and scoring that span with the library's name scorer::
 
-    >>> from similarity.index import MarkIndex
-    >>> from similarity.marks import Mark
+    >>> from similarity.store.index import MarkIndex
+    >>> from similarity.values import Mark
     >>> index = MarkIndex()
     >>> index.add([Mark(id="1", name="Maicih"), Mark(id="2", name="MS Glow", owner="PT MS Glow")])
     2
@@ -36,18 +36,18 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz.distance import OSA
 
-from ..conflict import explain, rescore
 from ..famous import famous_key, famous_marks, is_famous
-from ..index import MarkIndex
-from ..marks import Mark, Reason
-from ..status import STATUS_WEIGHT
+from ..store.index import MarkIndex
 from ..text.confusables import LOOKALIKE_REASON, unconfuse
 from ..text.encode import NameCode, encode_name
 from ..text.lexicon import generic_words, load_lexicon
 from ..text.normalize import InvalidNameError, normalize
 from ..text.phonetic import indonesian_key
 from ..text.score import name_reasons, score_strings
-from ..verdict import thresholds
+from ..values import Mark, Reason
+from ..verdict.model import explain, rescore
+from ..verdict.status import STATUS_WEIGHT
+from ..verdict.tiers import thresholds
 
 DISTINCTIVE = 0.5
 """A mark's word anchors a mention when the registry's distinctiveness of it (per class, weights.py) is at
@@ -336,7 +336,7 @@ def _deletions(word: str) -> set[str]:
 class MentionMatcher:
     """Finds marks of one index as spans of listing titles.
 
-    ``threshold`` is the conflict score a span needs (default: the ``medium`` tier of :mod:`similarity.verdict`:
+    ``threshold`` is the conflict score a span needs (default: the ``medium`` tier of :mod:`similarity.verdict.tiers`:
     a flag is a mention check() would rate at least medium); its letters must first look like the mark
     (:data:`SPAN_MIN_SCORE`); ``vocabulary`` is what the swept titles say about their words
     (:class:`TitleVocabulary`): product words used by many shops anchor nothing, and words common in the

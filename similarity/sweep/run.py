@@ -29,8 +29,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..marks import Reason
-from ..status import STATUS_WEIGHT
+from ..values import Reason
+from ..verdict.status import STATUS_WEIGHT
 from .mentions import Mention, MentionMatcher, TitleVocabulary, owner_key
 
 FORMATS = {
@@ -297,7 +297,7 @@ def worker_matcher(
 ) -> MentionMatcher:
     """This process's matcher for (index path, generation, vocabulary): built on first use, then reused."""
     from ..build import open_index
-    from ..store import read_manifest
+    from ..store.files import read_manifest
 
     index_dir = index_path
     if index_dir is None:
@@ -411,7 +411,7 @@ def find_logo_mentions(
     matcher: MentionMatcher, images: Sequence[str | None], shops: Sequence[str | None] | None = None
 ) -> list[Mention]:
     """Registered logos in listing images (local paths): the 8 dihedral codes (pHash and shape) of each image,
-    FAISS candidates, scored by :meth:`~similarity.index.MarkIndex.logo_evidence` with the calibrated
+    FAISS candidates, scored by :meth:`~similarity.store.index.MarkIndex.logo_evidence` with the calibrated
     thresholds. Unreadable images are skipped."""
     index = matcher.index_
     if not index.info()["logos"]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..spreadsheet import safe_frame
+from ..io.spreadsheet import safe_frame
 from .run import FLAG_COLUMNS, QUARANTINE_COLUMNS, Partition, _atomic_write
 
 TOP_LISTINGS = 200

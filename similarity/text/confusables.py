@@ -32,7 +32,7 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
-from ..marks import Reason
+from ..values import Reason
 
 LOOKALIKE_REASON = Reason(
     "sight",

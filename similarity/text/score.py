@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ..columns import as_text
-from ..marks import Reason
+from ..store.columns import as_text
+from ..values import Reason
 from .encode import NameCode
 
 WHOLE_NAME_WEIGHT = 0.9
@@ -207,8 +207,8 @@ def score_strings(
     Without it each candidate core counts as one word. An index that knows more passes it: ``core_lengths``, the
     cores' lengths, and ``may_share``, the positions of the candidates that can share a concept with the query (a
     superset; only their ``concepts`` are read, so `concepts` may fetch on demand). The cores, whole names and sound
-    keys may be ASCII ``bytes`` (an index's packed columns, :mod:`similarity.columns`): rapidfuzz scores them as the
-    same ``str``."""
+    keys may be ASCII ``bytes`` (an index's packed columns, :mod:`similarity.store.columns`): rapidfuzz scores them
+    as the same ``str``."""
     whole = _cdist(q.compact, compacts, fuzz.ratio)
     if core_lengths is None:
         core_lengths = _lengths(cores)
@@ -349,7 +349,7 @@ def name_reasons(
     meaning: float,
 ) -> list[Reason]:
     """Plain Indonesian and English reasons for one pair's string likenesses, strongest first (the words shared and
-    the conflict likelihood are explained by :func:`similarity.conflict.explain`)."""
+    the conflict likelihood are explained by :func:`similarity.verdict.model.explain`)."""
     out: list[tuple[float, Reason]] = []
     qs, ms = _show(q.tokens), _show(m.tokens)
     if sight >= REASON_FLOOR:

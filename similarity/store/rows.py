@@ -2,7 +2,7 @@
 
 A query's candidates run to thousands; what the score needs of each beyond its name — is it a famous mark
 (Art. 21(1)(b)/(c)), how much its status still counts — is looked up here by row number in one numpy gather, not
-by building a :class:`~similarity.marks.Mark` from the metadata per candidate. The fame of a row depends on the
+by building a :class:`~similarity.values.Mark` from the metadata per candidate. The fame of a row depends on the
 famous-marks list it was computed with, so the file records that list's digest, and a loaded index whose list
 differs from the installed one (or an older index without the file) recomputes it from the stored names::
 
@@ -24,8 +24,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .famous import FAMOUS_MARKS_PATH, famous_key, famous_marks
-from .status import STATUS_WEIGHT
+from ..famous import FAMOUS_MARKS_PATH, famous_key, famous_marks
+from ..verdict.status import STATUS_WEIGHT
 
 STATUS_CODES = {"registered": 0, "pending": 1, "expired": 2, "refused": 3}
 """How an index stores a mark's status (one int8 per row)."""

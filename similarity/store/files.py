@@ -33,7 +33,7 @@ MANIFEST = "manifest.json"
 PARTS = ("marks", "names", "logos", "postings", "grams")
 OPTIONAL_PARTS = ("facts", "features")
 """Parts an index written by an older version may lack; the reader recomputes them (``facts``: per-row arrays such as
-fame, from the stored names — similarity/rowfacts.py; ``features``: each logo's keypoints, outlines and OCR text,
+fame, from the stored names — similarity/store/rows.py; ``features``: each logo's keypoints, outlines and OCR text,
 extracted on the fly when absent — similarity/image/features.py)."""
 SUFFIX = {
     "marks": "sqlite", "names": "faiss", "logos": "faiss", "postings": "npz", "grams": "npz", "facts": "npz",
@@ -43,7 +43,7 @@ SUFFIX = {
 
 WRITE_LOCK = ".write.lock"
 """The lock every writer (CLI, library, server) holds around load-change-save of a folder
-(:func:`similarity.generations.update_index`); ``save`` itself takes ``.lock`` inside it."""
+(:func:`similarity.store.generations.update_index`); ``save`` itself takes ``.lock`` inside it."""
 
 
 class IndexFormatError(RuntimeError):
@@ -63,7 +63,7 @@ def check_not_moved(folder: Path, on_disk: int | None, loaded_from: Path | None,
     >>> check_not_moved(Path("ix"), 8, Path("ix"), 7)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    similarity.store.ConcurrentWriteError: ix holds generation 8, but this index was loaded at generation 7: ...
+    similarity.store.files.ConcurrentWriteError: ix holds generation 8, but this index was loaded at generation 7: ...
     """
     if on_disk is None or loaded_from is None or not loaded or on_disk == loaded:
         return
@@ -72,7 +72,7 @@ def check_not_moved(folder: Path, on_disk: int | None, loaded_from: Path | None,
     raise ConcurrentWriteError(
         f"{folder} holds generation {on_disk}, but this index was loaded at generation {loaded}: another writer "
         "saved meanwhile and saving would lose its change — load the index again and re-apply the change "
-        "(similarity.generations.update_index does both under the folder's write lock)"
+        "(similarity.store.generations.update_index does both under the folder's write lock)"
     )
 
 

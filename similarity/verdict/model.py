@@ -28,9 +28,9 @@ from importlib import resources
 
 import numpy as np
 
-from .marks import Reason
-from .text.encode import NameCode
-from .text.evidence import FEATURES, MATCH_GLUED, PairEvidence, WordMatch, pair_evidence, string_ratios
+from ..text.encode import NameCode
+from ..text.evidence import FEATURES, MATCH_GLUED, PairEvidence, WordMatch, pair_evidence, string_ratios
+from ..values import Reason
 
 RESCORED = 40
 """Candidates re-read word by word per query: the first pass's best. At 1M names a real conflict ranks far above

@@ -1,7 +1,7 @@
 """Describing the registered logos at build time: local features and the words written in them, kept in the index.
 
->>> from similarity.index import MarkIndex
->>> from similarity.marks import Mark
+>>> from similarity.store.index import MarkIndex
+>>> from similarity.values import Mark
 >>> idx = MarkIndex(); idx.add([Mark(id="1", name="Github", logo="simple-icons:github"), Mark(id="2", name="X")])
 2
 >>> describe_logos(idx, read_text=False)
@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .image.features import extract
-from .image.load import LogoError, load_logo
+from .features import extract
+from .load import LogoError, load_logo
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def describe_logos(
     ]
     reader = None
     if read_text:
-        from .image.ocr import read_text as reader
+        from .ocr import read_text as reader
     described = unreadable = texts = 0
     with (progress or _silent)(len(todo), "describing logos") as advance:
         for row, mark in todo:

@@ -1,14 +1,14 @@
 """Storage generations of an index folder: one write discipline for every writer, and readers that follow.
 
-Every save writes a new *generation* (:mod:`similarity.store`). Writers — the CLI's ``index add``/``remove``, the
+Every save writes a new *generation* (:mod:`similarity.store.files`). Writers — the CLI's ``index add``/``remove``, the
 library, the HTTP service, in any number of processes — change a folder only through :func:`update_index`: it
 takes the folder's write lock, loads the newest generation, applies the change and saves, so concurrent writes are
 serialised and none is lost. A writer that bypasses it (``MarkIndex.load`` … ``save()`` by hand) is still safe:
-``save`` refuses with :class:`~similarity.store.ConcurrentWriteError` when the disk moved on since the load::
+``save`` refuses with :class:`~similarity.store.files.ConcurrentWriteError` when the disk moved on since the load::
 
     >>> import tempfile
-    >>> from similarity.index import MarkIndex
-    >>> from similarity.marks import Mark
+    >>> from similarity.store.index import MarkIndex
+    >>> from similarity.values import Mark
     >>> folder = MarkIndex().save(tempfile.mkdtemp())
     >>> added, index = update_index(folder, lambda ix: ix.add([Mark(id="a", name="Aqua")]))
     >>> added, len(index), latest_generation(folder) == index.generation
@@ -29,11 +29,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from .files import MANIFEST, WRITE_LOCK, read_manifest, writer_lock
 from .index import MarkIndex
-from .store import MANIFEST, WRITE_LOCK, read_manifest, writer_lock
 
 T = TypeVar("T")
-log = logging.getLogger("similarity.generations")
+log = logging.getLogger("similarity.store.generations")
 
 FOLLOW_EVERY_S = 1.0
 """How often ``FollowedIndex.current`` may look whether the folder holds a newer generation (one ``stat`` call)."""
@@ -69,7 +69,7 @@ class FollowedIndex:
     background thread and swapped in once complete; queries meanwhile keep the previous one::
 
         >>> import tempfile
-        >>> from similarity.marks import Mark
+        >>> from similarity.values import Mark
         >>> idx = MarkIndex(); _ = idx.add([Mark(id="a", name="Aqua")]); folder = idx.save(tempfile.mkdtemp())
         >>> followed = FollowedIndex(MarkIndex.load(idx.path), follow_every=0)
         >>> _ = idx.add([Mark(id="b", name="Indomie")]); _ = idx.save()      # another process writes

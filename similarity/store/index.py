@@ -7,7 +7,7 @@ token inverted index). A save writes a new generation next to the old one (temp 
 replaces the manifest last, so a crash at any moment leaves the previous generation loadable, and readers that
 opened the old generation keep a consistent view::
 
-    >>> from similarity.marks import Mark
+    >>> from similarity.values import Mark
     >>> index = MarkIndex()
     >>> index.add([Mark(id="1", name="Kopi Kenangan", classes=(30, 43)), Mark(id="2", name="Janji Jiwa")])
     2
@@ -31,13 +31,15 @@ from typing import TYPE_CHECKING, Any
 import faiss
 import numpy as np
 
-from .classes import class_mask
+from ..classes import class_mask
+from ..image.hash import CODE_BYTES, CODE_PARTS, DIHEDRAL, PART_BYTES, code_part
+from ..text.encode import GRAM_FIELDS, SIGNATURE_BITS, NameCode, encode_name, gram_keys, signatures
+from ..text.lexicon import word_lists_digest
+from ..text.score import NameFactors, RowStrings, contained_words, score_strings
+from ..text.weights import TokenStats
+from ..values import Mark
 from .columns import StringColumn
-from .image.hash import CODE_BYTES, CODE_PARTS, DIHEDRAL, PART_BYTES, code_part
-from .marks import Mark
-from .postings import GramPostings, TokenPostings, sorted_unique
-from .rowfacts import STATUS_CODES, STATUS_NAMES, RowFacts
-from .store import (
+from .files import (
     FORMAT_VERSION,
     IndexFormatError,
     check_not_moved,
@@ -49,13 +51,11 @@ from .store import (
     write_manifest,
     writer_lock,
 )
-from .text.encode import GRAM_FIELDS, SIGNATURE_BITS, NameCode, encode_name, gram_keys, signatures
-from .text.lexicon import word_lists_digest
-from .text.score import NameFactors, RowStrings, contained_words, score_strings
-from .text.weights import TokenStats
+from .postings import GramPostings, TokenPostings, sorted_unique
+from .rows import STATUS_CODES, STATUS_NAMES, RowFacts
 
 if TYPE_CHECKING:
-    from .image.score import LogoEvidence
+    from ..image.score import LogoEvidence
 
 _STATUS_NAME_ARRAY = np.array([STATUS_NAMES.get(i, "") for i in range(max(STATUS_NAMES) + 1)], dtype=object)
 LOGO_CODE_SIZES = tuple(PART_BYTES * (i + 1) for i in range(len(CODE_PARTS)))
@@ -130,7 +130,7 @@ class MarkIndex:
     :meth:`load`, ``len()`` and :meth:`insertion_session` for bulk loading. Adding or removing marks touches only
     those marks (FAISS ``add_with_ids``/``remove_ids``, new postings, tombstones); nothing is rebuilt.
 
-    >>> from similarity.marks import Mark
+    >>> from similarity.values import Mark
     >>> idx = MarkIndex()
     >>> idx.add([Mark(id="A1", name="Aqua", classes=(32,))])
     1
@@ -148,18 +148,18 @@ class MarkIndex:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.executescript(_SCHEMA)
         self._names = faiss.IndexBinaryIDMap2(faiss.IndexBinaryFlat(self.params.signature_bits))
-        from .image.search import LogoIndex
+        from ..image.search import LogoIndex
 
         self._logos = LogoIndex()
         self._more_logos = {part: LogoIndex() for part in CODE_PARTS[1:]}  # rebuilt from the metadata on load
-        from .image.features import FeatureStore
+        from ..image.features import FeatureStore
 
-        self.logo_features = FeatureStore()  # keypoints, outlines and OCR text per logo row (similarity/logo_check.py)
+        self.logo_features = FeatureStore()  # keypoints, outlines and OCR text per logo row (similarity/score/logos.py)
         self._stats = TokenStats()
         self._ids: list[str] = []
         self._row_of: dict[str, int] = {}
-        # the strings every candidate's score reads, packed (similarity/columns.py); the concepts, read for the few
-        # candidates that can share one, stay a list
+        # the strings every candidate's score reads, packed (similarity/store/columns.py); the concepts, read for the
+        # few candidates that can share one, stay a list
         self._core = StringColumn()
         self._core_len = np.zeros(0, dtype=np.float32)  # len() of each core (float32, as the scorers compute it)
         self._concept_len = np.zeros(0, dtype=np.int16)  # len() of each concept string (to pick meaning neighbours)
@@ -168,7 +168,7 @@ class MarkIndex:
         self._concept: list[str] = []
         self._classes = np.zeros(0, dtype=np.int64)
         self._status = np.zeros(0, dtype=np.int8)
-        self._facts = RowFacts()  # fame per row, for the score of every candidate (similarity/rowfacts.py)
+        self._facts = RowFacts()  # fame per row, for the score of every candidate (similarity/store/rows.py)
         self._alive = np.zeros(0, dtype=bool)
         self._logo_codes = np.zeros((0, CODE_BYTES), dtype=np.uint8)
         self._logo_len = np.zeros(0, dtype=np.int8)  # bytes of each row's logo code: 0 (no logo), 8, 16 or 24
@@ -280,7 +280,7 @@ class MarkIndex:
     def insertion_session(self, progress: Any = None) -> Iterator[_InsertionSession]:
         """Bulk loading: marks are buffered and encoded, then indexed in batches.
 
-        >>> from similarity.marks import Mark
+        >>> from similarity.values import Mark
         >>> idx = MarkIndex()
         >>> with idx.insertion_session() as s:
         ...     s.insert(Mark(id="1", name="Indomie"))
@@ -576,8 +576,8 @@ class MarkIndex:
         kept (:func:`~similarity.image.score.best_evidence`); None where the mark has no logo. The shape code counts
         only where neither silhouette is a plain shape (:func:`~similarity.image.score.plain_shape`). ``max_distance``
         maps hashes ("phash", "shape", "dhash") to the thresholds to judge them by instead of the calibrated ones."""
-        from .image.score import LogoEvidence, best_evidence, plain_shape
-        from .image.search import inverse_variant
+        from ..image.score import LogoEvidence, best_evidence, plain_shape
+        from ..image.search import inverse_variant
 
         query_codes = _logo_query(query_codes)
         rows = np.asarray(rows, dtype=np.int64)
@@ -612,7 +612,7 @@ class MarkIndex:
         return _STATUS_NAME_ARRAY[self._status[rows]].tolist()
 
     def status_codes(self, rows: np.ndarray) -> np.ndarray:
-        """Status of each of `rows` as its int8 code (`STATUS_CODES`; :func:`~similarity.rowfacts.status_weights`)."""
+        """Status of each of `rows` as its int8 code (`STATUS_CODES`; :func:`~similarity.store.rows.status_weights`)."""
         return self._status[rows]
 
     def famous_at(self, rows: np.ndarray) -> np.ndarray:
@@ -628,8 +628,8 @@ class MarkIndex:
         k: int = 10,
         logo_max_distance: Mapping[str, int] | None = None,
     ):
-        """Search for marks that conflict with ``name`` and/or ``logo``; see :func:`similarity.check.check`."""
-        from .check import check
+        """Search for marks that conflict with ``name`` and/or ``logo``; see :func:`similarity.pipeline.check`."""
+        from ..pipeline import check
 
         return check(self, name=name, logo=logo, classes=classes, top=k, logo_max_distance=logo_max_distance)
 
@@ -730,13 +730,13 @@ class MarkIndex:
             finally:
                 disk.close()
             self._names = faiss.read_index_binary(str(paths["names"]))
-            from .image.search import LogoIndex
+            from ..image.search import LogoIndex
 
             self._logos = LogoIndex.read(paths["logos"])
             self._postings = TokenPostings.read(paths["postings"])
             self._grams = GramPostings.read(paths["grams"])
             if "features" in paths:
-                from .image.features import FeatureStore
+                from ..image.features import FeatureStore
 
                 try:
                     self.logo_features = FeatureStore.read(paths["features"])
@@ -853,7 +853,7 @@ def nominating_postings(parts: Sequence[tuple[int, np.ndarray]], budget: int) ->
 def _query_parts(query_codes: np.ndarray) -> tuple[str, ...]:
     """The hashes (`CODE_PARTS`) a query is searched and compared by: those its codes have, except a shape code whose
     silhouette is a plain disc, square or badge (:func:`~similarity.image.score.plain_shape`)."""
-    from .image.score import plain_shape
+    from ..image.score import plain_shape
 
     parts = CODE_PARTS[: query_codes.shape[1] // PART_BYTES]
     if "shape" in parts and plain_shape(code_part(query_codes[:1], "shape"))[0]:
@@ -896,8 +896,8 @@ class _InsertionSession:
             raise ValueError(f"mark id {mark.id!r} is already in the index — use update() to replace it")
         code = encode_name(mark.name)
         if logo_hash is None and mark.logo and hash_missing:
-            from .image.hash import encode_logo
-            from .image.load import LogoError
+            from ..image.hash import encode_logo
+            from ..image.load import LogoError
 
             try:
                 logo_hash = encode_logo(mark.logo)

@@ -3,8 +3,8 @@
 A reader can follow a query from here to the verdict: encode the name, gather candidates (FAISS n-gram
 signatures, token index, FAISS logo hashes), score every factor, weigh goods and status, rank, explain::
 
-    >>> from similarity.index import MarkIndex
-    >>> from similarity.marks import Mark
+    >>> from similarity.store.index import MarkIndex
+    >>> from similarity.values import Mark
     >>> idx = MarkIndex()
     >>> idx.add([Mark(id="1", name="Goodmilk", classes=(29,)), Mark(id="2", name="Indomaret", classes=(35,))])
     2
@@ -22,17 +22,17 @@ from typing import Any
 import numpy as np
 
 from .classes import goods_similarity, mask_classes, parse_classes
-from .conflict import RESCORED, explain, rescore
-from .index import MarkIndex
-from .logo_check import LogoAssessment, LogoQuery, assess, candidate_rows, driving_sign, logo_extras
-from .marks import CheckResult, Factors, Match, Query, Reason
-from .rowfacts import status_weights
-from .status import status_reason
+from .score.logos import LogoAssessment, LogoQuery, assess, candidate_rows, driving_sign, logo_extras
+from .store.index import MarkIndex
+from .store.rows import status_weights
 from .text.confusables import LOOKALIKE_REASON
 from .text.encode import NameCode, encode_name
 from .text.evidence import PairEvidence
 from .text.score import NameFactors, name_reasons
-from .verdict import goods_relation, goods_weights, overall, sign_similarity, thresholds, tier, verdict
+from .values import CheckResult, Factors, Match, Query, Reason
+from .verdict.model import RESCORED, explain, rescore
+from .verdict.status import status_reason
+from .verdict.tiers import goods_relation, goods_weights, overall, sign_similarity, thresholds, tier, verdict
 
 MIN_SCORE = 0.01
 """Matches below this overall score are not worth showing to an applicant."""
@@ -118,8 +118,8 @@ def score_pairs(
 
     For evaluation and calibration: the same factors, weights and reasons as :func:`check`; None for an unknown id.
 
-    >>> from similarity.index import MarkIndex
-    >>> from similarity.marks import Mark
+    >>> from similarity.store.index import MarkIndex
+    >>> from similarity.values import Mark
     >>> idx = MarkIndex(); idx.add([Mark(id="a", name="Aqua"), Mark(id="b", name="Indomie")])
     2
     >>> [(m.risk, round(m.factors.sound, 2)) for m in score_pairs(idx, "Akwa", ["a"])]  # the same sound key

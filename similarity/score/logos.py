@@ -13,8 +13,8 @@ three places (:func:`candidate_rows`): the hashes' nearest logos, the registered
 - where the query could not be described (OpenCV or OCR failed, or only hash codes were given) the hash evidence
   stands alone, with a note saying so.
 
-    >>> from similarity.index import MarkIndex
-    >>> from similarity.marks import Mark
+    >>> from similarity.store.index import MarkIndex
+    >>> from similarity.values import Mark
     >>> idx = MarkIndex(); idx.add([Mark(id="1", name="Github", logo="simple-icons:github")])
     1
     >>> query = LogoQuery.of("simple-icons:github")
@@ -31,9 +31,9 @@ from typing import Any
 
 import numpy as np
 
-from .image.score import LogoEvidence
-from .image.verify import QueryFeatures, Verification, thresholds, verify
-from .marks import Reason
+from ..image.score import LogoEvidence
+from ..image.verify import QueryFeatures, Verification, thresholds, verify
+from ..values import Reason
 
 VERIFIED_FLOOR = 0.8
 """A verified copy's logo similarity runs from this (outlines agreeing at the calibrated threshold) up to 1: a
@@ -73,8 +73,8 @@ class LogoQuery:
         """Describe a logo given as a path, bytes, ``simple-icons:<slug>`` or precomputed dihedral codes (an array).
         A logo that cannot be loaded raises :class:`~similarity.image.load.LogoError`; one that loads but that
         OpenCV or OCR cannot read is judged by its hashes, with a note. `read`: run OCR."""
-        from .image.hash import dihedral_codes
-        from .image.load import load_logo
+        from ..image.hash import dihedral_codes
+        from ..image.load import load_logo
 
         if isinstance(logo, np.ndarray):
             return cls(
@@ -99,7 +99,7 @@ class LogoQuery:
             )
         if read:
             try:
-                from .image.ocr import read_text
+                from ..image.ocr import read_text
 
                 query.text = read_text(image)
             except Exception as error:  # noqa: BLE001 — a broken OCR engine must not lose the picture's verdict
@@ -192,7 +192,7 @@ def candidate_rows(index: Any, query: LogoQuery) -> np.ndarray:
 
 def _text_candidates(index: Any, text: str) -> dict[int, tuple[float, str]]:
     """Marks whose name the text reads as: {row: (name similarity, "name")}, the best `TEXT_CANDIDATES`."""
-    from .text.encode import encode_name
+    from ..text.encode import encode_name
 
     try:
         code = encode_name(text)
@@ -218,7 +218,7 @@ def assess(
     index: Any, query: LogoQuery, rows: np.ndarray, max_distance: Mapping[str, int] | None = None
 ) -> list[LogoAssessment | None]:
     """Judge each row's logo against the query (see the module's docstring); None where there is nothing to say."""
-    from .verdict import thresholds as tiers
+    from ..verdict.tiers import thresholds as tiers
 
     evidence = index.logo_evidence(rows, query.codes, max_distance)
     cap = tiers()["medium"] - 0.01
@@ -261,8 +261,8 @@ def _registered_text_scores(
 ) -> dict[int, tuple[float, str]]:
     """Similarity of the query's text to the words read in each registered logo (cached at build), where higher
     than to the mark's name."""
-    from .text.encode import encode_name
-    from .text.score import score_names
+    from ..text.encode import encode_name
+    from ..text.score import score_names
 
     store = getattr(index, "logo_features", None)
     if store is None:
@@ -287,8 +287,8 @@ def _registered_text_scores(
 def registered_features(index: Any, row: int):
     """The stored features of `row`'s logo; for an index built without them, extracted now from the mark's logo
     reference and kept for the next query. None when the mark has no logo or it cannot be read."""
-    from .image.features import FeatureStore, extract
-    from .image.load import LogoError, load_logo
+    from ..image.features import FeatureStore, extract
+    from ..image.load import LogoError, load_logo
 
     store = getattr(index, "logo_features", None)
     if store is None:
@@ -322,7 +322,7 @@ def logo_extras(logo: np.ndarray, score: np.ndarray, shown: np.ndarray, min_scor
 def driving_sign(match: Any) -> Reason | None:
     """Which sign decided a match's tier — the name, the logo or both — as a verdict note; None for a clear match.
 
-    >>> from similarity.marks import Factors, Match, Mark
+    >>> from similarity.values import Factors, Match, Mark
     >>> m = Match(mark=Mark(id="1", name="X"), score=0.9, factors=Factors(0.2, 0.2, 0.0, 0.95, 1.0), reasons=(),
     ...           risk="high")
     >>> driving_sign(m).en

@@ -19,8 +19,8 @@ from importlib import resources
 
 import numpy as np
 
-from .classes import LAST_GOODS_CLASS, related_classes
-from .marks import RISKS, Match, Reason, Verdict
+from ..classes import LAST_GOODS_CLASS, related_classes
+from ..values import RISKS, Match, Reason, Verdict
 
 GOODS_WEIGHT = {"same": 1.0, "related": 0.9, "unrelated": 0.45, "unknown": 0.75, "any": 1.0}
 """How much of the sign similarity survives the goods comparison. Same class: all of it. Related classes (a rule in

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .classes import UnknownClassError, parse_classes
-from .marks import Mark
-from .status import parse_status
-from .text.normalize import InvalidNameError, normalize
+from ..classes import UnknownClassError, parse_classes
+from ..text.normalize import InvalidNameError, normalize
+from ..values import Mark
+from ..verdict.status import parse_status
 
 CANONICAL = ("id", "name", "owner", "classes", "status", "logo", "number", "filed", "registered", "logo_hash")
 COLUMN_ALIASES: Mapping[str, str] = {

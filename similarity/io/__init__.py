@@ -1,0 +1,1 @@
+"""Reading registries and listings."""
