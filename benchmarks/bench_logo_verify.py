@@ -31,11 +31,13 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from benchmarks.logo_data import TRANSFORMS, _crop, on_white, real_logo_sources, render
+from similarity.candidates.logos import logo_candidates
 from similarity.image import verify as verify_module
 from similarity.image.features import extract
 from similarity.image.hash import dihedral_codes, logo_code
 from similarity.image.load import LogoError, prepare_logo
 from similarity.pipeline import check
+from similarity.score.logo_hashes import logo_evidence
 from similarity.store.index import MarkIndex
 from similarity.values import Mark
 
@@ -270,8 +272,8 @@ def costs(index, renderings, rows) -> dict:
         build_ocr.append(ocr[-1])
         query = LogoQuery(dihedral_codes(image), features)
         start = time.perf_counter()
-        found = index.logo_candidates(query.codes)
-        index.logo_evidence(found, query.codes)
+        found = logo_candidates(index, query.codes)
+        logo_evidence(index, found, query.codes)
         hashes.append(time.perf_counter() - start)
         start = time.perf_counter()
         found = candidate_rows(index, query)

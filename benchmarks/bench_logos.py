@@ -30,6 +30,7 @@ from PIL import Image
 
 from benchmarks.logo_data import HARD_TRANSFORMS, TRANSFORMS, LogoSource, benchmark_sample, on_white, render
 from benchmarks.report import write_results
+from similarity.candidates.logos import logo_candidates
 from similarity.image import score
 from similarity.image.hash import (
     CODE_BYTES,
@@ -43,6 +44,7 @@ from similarity.image.hash import (
 )
 from similarity.image.load import LogoError, prepare_logo
 from similarity.image.search import LogoIndex
+from similarity.score.logo_hashes import logo_evidence
 from similarity.store.index import MarkIndex
 from similarity.values import Mark
 
@@ -200,10 +202,10 @@ def _rank_of(index: MarkIndex, query: np.ndarray, target: int, thresholds: dict[
     """Rank of mark `target` (ties count in its favour) among the logo candidates of `query`, by the similarity of
     the evidence the product reports, and that similarity."""
     with _thresholds(thresholds):
-        rows = index.logo_candidates(query)
+        rows = logo_candidates(index, query)
         if target not in rows.tolist():
             rows = np.append(rows, target)
-        similarity = np.array([e.similarity for e in index.logo_evidence(rows, query)])
+        similarity = np.array([e.similarity for e in logo_evidence(index, rows, query)])
     own = similarity[rows.tolist().index(target)]
     return 1 + int((similarity > own).sum()), float(own)
 
@@ -236,9 +238,9 @@ def other_drawing(sources: list[LogoSource], data: dict, index: MarkIndex, thres
     for query, target in pairs:
         # the query's own logo is in the registry too: rank among the others
         with _thresholds(thresholds):
-            rows = index.logo_candidates(data["dihedral"][query])
+            rows = logo_candidates(index, data["dihedral"][query])
             rows = np.unique(np.append(rows[rows != query], target))
-            similarity = np.array([e.similarity for e in index.logo_evidence(rows, data["dihedral"][query])])
+            similarity = np.array([e.similarity for e in logo_evidence(index, rows, data["dihedral"][query])])
         own = similarity[rows.tolist().index(target)]
         rank = 1 + int((similarity > own).sum())
         at1 += rank == 1

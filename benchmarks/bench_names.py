@@ -35,8 +35,10 @@ from rapidfuzz import fuzz, process
 from benchmarks.bench_service import brand_classes, logo_uploads
 from benchmarks.report import print_table, write_results
 from benchmarks.synth import brand_names, variants
+from similarity.candidates.names import dominance, name_candidates
 from similarity.image.hash import encode_logo
 from similarity.pipeline import check
+from similarity.score.names import name_factors
 from similarity.store.index import IndexParams, MarkIndex
 from similarity.text.encode import encode_name
 from similarity.values import Mark
@@ -107,8 +109,8 @@ def user_check(idx: MarkIndex, q: UserQuery) -> str:
 def index_top(idx: MarkIndex, query: str, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """The index's answer: candidates from FAISS + token index, re-scored, top k by name score."""
     code = encode_name(query)
-    rows, dom = idx.name_candidates(code)
-    score = idx.name_factors(code, rows, dom).name
+    rows, dom = name_candidates(idx, code)
+    score = name_factors(idx, code, rows, dom).name
     order = np.argsort(-score, kind="stable")[:k]
     return rows[order], score[order]
 
@@ -117,7 +119,7 @@ def exhaustive_scores(idx: MarkIndex, query: str) -> np.ndarray:
     """The same final name score for every row, with every posting (no caps): the index's own scorer over all rows."""
     code = encode_name(query)
     rows = idx.alive_rows()  # every row: the benchmark never removes a mark
-    return idx.name_factors(code, rows, idx.dominance(code, rows)).name
+    return name_factors(idx, code, rows, dominance(idx, code, rows)).name
 
 
 def peer_latencies(names: list[str], queries: list, cpu: list[float] | None = None) -> list[float]:
@@ -187,7 +189,7 @@ def run(
     checks = Timer()
     for v in queries:
         with checks:
-            idx.query(v.query, k=10)
+            check(idx, v.query, top=10)
     users = user_queries(queries, seed)
     for q in users[:5]:
         user_check(idx, q)

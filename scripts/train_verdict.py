@@ -118,7 +118,7 @@ def vectors(index: MarkIndex, pairs: list[tuple[str, str]]) -> tuple[np.ndarray,
             continue
         row = index.row_of(mark_id)
         code = index.codes_at([row])[0]
-        classes = mask_classes(index.class_masks(np.array([row]))[0])
+        classes = mask_classes(index.rows.classes[np.array([row])][0])
         rows.append(evidence_of(q, [code], [classes], (), index.distinctiveness)[0].vector())
         keep.append(i)
     return np.array(rows), keep

@@ -1,10 +1,10 @@
 """brand-similarity — screen a brand name or logo against registered marks before filing with DJKI.
 
->>> from similarity import MarkIndex, Mark
+>>> from similarity import Mark, MarkIndex, check
 >>> index = MarkIndex()
 >>> index.add([Mark(id="IDM000001", name="Geprek Bensu", classes=(43,))])
 1
->>> result = index.query("I Am Geprek Bensu Sedep Benerrr", classes=[43])
+>>> result = check(index, "I Am Geprek Bensu Sedep Benerrr", classes=[43])
 >>> result.matches[0].mark.name, result.verdict.risk in ("high", "medium")
 ('Geprek Bensu', True)
 

@@ -21,8 +21,10 @@ from typing import Any
 
 import numpy as np
 
+from .candidates.names import dominance, name_candidates
 from .classes import goods_similarity, mask_classes, parse_classes
 from .score.logos import LogoAssessment, LogoQuery, assess, candidate_rows, driving_sign, logo_extras
+from .score.names import name_factors
 from .store.index import MarkIndex
 from .store.rows import status_weights
 from .text.confusables import LOOKALIKE_REASON
@@ -68,7 +70,7 @@ def check(
     rows = np.zeros(0, dtype=np.int64)
     dom = np.zeros(0, dtype=np.float32)
     if code is not None:
-        rows, dom = index.name_candidates(code)
+        rows, dom = name_candidates(index, code)
     if qlogo is not None:
         lrows = candidate_rows(index, qlogo)
         merged = np.union1d(rows, lrows)
@@ -130,7 +132,7 @@ def score_pairs(
     qlogo = LogoQuery.of(logo) if logo is not None else None
     known = [i for i in mark_ids if i in index]
     rows = np.asarray(sorted({index.row_of(i) for i in known}), dtype=np.int64)
-    dom = index.dominance(code, rows) if code is not None else np.zeros(len(rows), dtype=np.float32)
+    dom = dominance(index, code, rows) if code is not None else np.zeros(len(rows), dtype=np.float32)
     matches = _score_rows(index, code, qlogo, qclasses, rows, dom, top=len(rows), min_score=-1.0, rescored=len(rows))
     by_id = {m.mark.id: m for m in matches}
     return [by_id.get(i) for i in mark_ids]
@@ -161,9 +163,9 @@ def _score_rows(
             evidence[i] = e
             logo_sim[i] = 0.0 if e is None else e.similarity
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
-    relation = goods_relation(qclasses, index.class_masks(rows))
-    status_w = status_weights(index.status_codes(rows))
-    famous = index.famous_at(rows) & (relation == "unrelated")  # per-row arrays: no Mark for a candidate not shown
+    relation = goods_relation(qclasses, index.rows.classes[rows])
+    status_w = status_weights(index.rows.status[rows])
+    famous = index.rows.famous_at(rows) & (relation == "unrelated")  # per-row arrays: no Mark for a candidate not shown
     goods_w = goods_weights(relation, famous)
     evidence_at: dict[int, PairEvidence] = {}
     code_at: dict[int, NameCode] = {}  # the candidates' encoded names, read once for the re-read and the reasons
@@ -173,7 +175,7 @@ def _score_rows(
         reread = np.argsort(-first, kind="stable")[: max(rescored, top)]
         reread_codes = index.codes_at(rows[reread])
         prob, name_evidence = rescore(
-            code, reread_codes, [mask_classes(m) for m in index.class_masks(rows[reread])], qclasses,
+            code, reread_codes, [mask_classes(m) for m in index.rows.classes[rows[reread]]], qclasses,
             index.distinctiveness,
         )
         code_at = dict(zip(reread.tolist(), reread_codes, strict=True))
@@ -300,7 +302,7 @@ def _name_factors(
 ) -> NameFactors | None:
     if code is None:
         return None
-    return index.name_factors(code, rows, dom)
+    return name_factors(index, code, rows, dom)
 
 
 def _result(

@@ -14,7 +14,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-STATUSES: tuple[str, ...] = ("pending", "registered", "refused", "expired")
+Status = Literal["registered", "pending", "expired", "refused"]
+STATUSES: tuple[Status, ...] = ("registered", "pending", "expired", "refused")
+"""The statuses a mark may have — the one definition (an index stores each as its position here: keep the order)."""
 FACTORS: tuple[str, ...] = ("sight", "sound", "meaning", "logo", "goods", "name", "status")
 RISKS: tuple[str, ...] = ("high", "medium", "low", "clear")
 RISK_LABELS_ID = {"high": "tinggi", "medium": "sedang", "low": "rendah", "clear": "aman"}
@@ -37,7 +39,7 @@ class Mark:
     name: str
     owner: str = ""
     classes: tuple[int, ...] = ()
-    status: str = "registered"
+    status: Status = "registered"
     number: str = ""
     filed: str | None = None
     registered: str | None = None
@@ -146,7 +148,7 @@ class Match:
     score: float
     factors: Factors
     reasons: tuple[Reason, ...] = ()
-    risk: str = "clear"
+    risk: Risk = "clear"
     detail: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     same_brand: tuple[str, ...] = ()
     """Ids of the other rows of the same brand (same name and owner) folded into this match."""
@@ -202,7 +204,7 @@ class Verdict:
     ('sedang', 'medium')
     """
 
-    risk: str = "clear"
+    risk: Risk = "clear"
     score: float = 0.0
     reasons: tuple[Reason, ...] = ()
     notes: tuple[Reason, ...] = ()

@@ -6,8 +6,9 @@ import random
 
 import numpy as np
 
-from similarity import Mark, MarkIndex
-from similarity.store.index import IndexParams, nominating_postings
+from similarity import Mark, MarkIndex, check
+from similarity.candidates.names import name_candidates, nominating_postings
+from similarity.store.index import IndexParams
 from similarity.text.encode import encode_name, signatures
 from similarity.text.score import REASON_FLOOR, contained_words, containment
 
@@ -38,9 +39,9 @@ def _registry(extra: list[str]) -> MarkIndex:
 def test_a_mark_the_query_contains_is_a_candidate_though_no_trigram_ranks_it():
     index = _registry(["Prai"])
     code = encode_name("Praichamrang Labamya Nikmat")
-    rows, _ = index.name_candidates(code)
+    rows, _ = name_candidates(index, code)
     assert index.row_of(str(11)) in rows.tolist()  # "Prai", the twelfth mark
-    top = {m.mark.name: m for m in index.query("Praichamrang Labamya Nikmat", k=20).matches}
+    top = {m.mark.name: m for m in check(index, "Praichamrang Labamya Nikmat", top=20).matches}
     assert top["Prai"].factors.sight >= 0.85  # PRAI | CHAMRANG: the query begins with the whole earlier mark
 
 
@@ -55,10 +56,11 @@ def test_faiss_neighbours_are_a_source_when_asked_for():
     off.add(marks)
     on.add(marks)
     code = encode_name("Toko Mawar Jaya")
-    _, nearest = on._names.search(signatures([code], on.params.signature_bits), 4)
-    assert set(nearest[0].tolist()) <= set(on.name_candidates(code)[0].tolist())
-    assert len(off.name_candidates(code)[0]) < len(on.name_candidates(code)[0])
-    assert np.isin(on.name_candidates(code)[0], off.name_candidates(code)[0]).sum() == len(off.name_candidates(code)[0])
+    _, nearest = on.signatures.search(signatures([code], on.params.signature_bits), 4)
+    assert set(nearest[0].tolist()) <= set(name_candidates(on, code)[0].tolist())
+    assert len(name_candidates(off, code)[0]) < len(name_candidates(on, code)[0])
+    found_off = name_candidates(off, code)[0]
+    assert np.isin(name_candidates(on, code)[0], found_off).sum() == len(found_off)
 
 
 def test_each_trigram_field_nominates_with_its_own_budget():
@@ -79,10 +81,10 @@ def test_a_common_concept_brings_the_marks_of_the_querys_length_beyond_the_cap()
     names = ["Mas", "Abang", "Mas Jaya"] + [f"Mas {words}" for words in long_ones] + ["Abang Wum"]
     index = MarkIndex(IndexParams(gram_candidates=1, token_candidates=3))
     index.add([Mark(id=str(i), name=n) for i, n in enumerate(names)])
-    rows, _ = index.name_candidates(encode_name("Alami Gems Mas"))
+    rows, _ = name_candidates(index, encode_name("Alami Gems Mas"))
     assert index.row_of("6") in rows.tolist()
     # and judged: MAS = ABANG is an honorific, never translated into a conflict (DOMAIN.md §8)
-    found = {m.mark.name: m for m in index.query("Alami Gems Mas", k=10).matches}
+    found = {m.mark.name: m for m in check(index, "Alami Gems Mas", top=10).matches}
     assert all(found[n].risk in ("low", "clear") for n in ("Abang", "Abang Wum") if n in found)
 
 

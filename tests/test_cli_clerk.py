@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from similarity import check
 from similarity.cli import app
 
 runner = CliRunner()
@@ -140,4 +141,4 @@ def test_add_keeps_a_mark_whose_logo_is_unreadable() -> None:
         added = index.add([Mark(id="1", name="GoodMilk", logo="missing/goodmilk.png"), Mark(id="2", name="Aqua")])
     assert added == 2 and len(index) == 2
     assert [w.category for w in caught] == [LogoSkippedWarning] and "'1'" in str(caught[0].message)
-    assert index.query("GudMilq").matches[0].mark.id == "1"
+    assert check(index, "GudMilq").matches[0].mark.id == "1"

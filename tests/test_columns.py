@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from similarity import Mark, MarkIndex
+from similarity import Mark, MarkIndex, check
 from similarity.store.columns import WIDTH, StringColumn, as_text
 from similarity.text.encode import encode_name
 from similarity.text.score import score_names, score_strings
@@ -53,5 +53,5 @@ def test_an_index_finds_names_that_do_not_pack(tmp_path):
     index.add([Mark(id="1", name=long_name), Mark(id="2", name="Kopi Kenangan")])
     index.save(tmp_path / "idx")
     for idx in (index, MarkIndex.load(tmp_path / "idx")):
-        top = idx.query(long_name.upper(), k=2).matches
+        top = check(idx, long_name.upper(), top=2).matches
         assert top[0].mark.id == "1" and top[0].factors.sight == pytest.approx(1.0) and top[0].risk == "high"

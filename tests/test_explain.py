@@ -6,6 +6,7 @@ from html import escape
 
 import pytest
 
+from similarity import check
 from similarity.explain import goods_compared, next_step, note_text, registry_line, tier_meaning
 from similarity.report import render_report
 from similarity.store.index import MarkIndex
@@ -21,20 +22,20 @@ def index() -> MarkIndex:
 
 
 def test_similar_goods_are_claimed_only_when_compared(index: MarkIndex) -> None:
-    same = index.query("GudMilq", classes=[29])
+    same = check(index, "GudMilq", classes=[29])
     assert goods_compared(same) == "same" and "same or related goods" in tier_meaning(same, "en")
-    none = index.query("GudMilq")
+    none = check(index, "GudMilq")
     assert goods_compared(none) == "none" and "not compared" in tier_meaning(none, "en")
     assert "sejenis" not in tier_meaning(none, "id") and "tidak dibandingkan" in tier_meaning(none, "id")
-    unknown = index.query("Kopi Kenangan", classes=[30])
+    unknown = check(index, "Kopi Kenangan", classes=[30])
     assert goods_compared(unknown) == "unknown" and "not on record" in tier_meaning(unknown, "en")
-    other = index.query("GudMilq", classes=[25])
+    other = check(index, "GudMilq", classes=[25])
     if other.matches and other.verdict.risk != "clear":
         assert goods_compared(other) == "other" and "other goods" in tier_meaning(other, "en")
 
 
 def test_next_step_per_tier_and_notes_explained(index: MarkIndex) -> None:
-    r = index.query("GudMilq", classes=[29])
+    r = check(index, "GudMilq", classes=[29])
     assert next_step(r, "id").startswith("Sebaiknya") and next_step(r, "en").startswith("Better")
     assert "35–45" in note_text(Reason("goods", "kelas jasa", "service classes"), "id")
     assert note_text(Reason("x", "a", "b"), "en") == "b"
@@ -49,7 +50,7 @@ def test_registry_line_says_demo() -> None:
 
 
 def test_report_shows_the_same_sentences_and_explains_the_dash(index: MarkIndex) -> None:
-    r = index.query("Kopi Kenangan", classes=[30])
+    r = check(index, "Kopi Kenangan", classes=[30])
     page = render_report(r, lang="en", index=index)
     assert escape(tier_meaning(r, "en")) in page and escape(next_step(r, "en")) in page
     assert "classes are not on record" in page  # the "—" of a mark without classes, explained

@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from similarity import IndexFormatError, Mark, MarkIndex
+from similarity import IndexFormatError, Mark, MarkIndex, check
 from similarity.store.files import FORMAT_VERSION
 
 MARKS = [
@@ -40,8 +40,8 @@ def test_save_load_round_trip(saved):
     assert len(idx) == len(MARKS)
     assert idx.get("3") == MARKS[2]
     assert set(m.id for m in idx) == {m.id for m in MARKS}
-    assert _names(idx.query("Kopi Kenangan"))[0] == "Kopi Kenangan"
-    assert _names(idx.query("Akwa"))[0] == "Aqua"
+    assert _names(check(idx, "Kopi Kenangan"))[0] == "Kopi Kenangan"
+    assert _names(check(idx, "Akwa"))[0] == "Aqua"
     manifest = json.loads((saved / "manifest.json").read_text())
     assert manifest["format_version"] == FORMAT_VERSION and manifest["counts"]["marks"] == 6
     assert set(manifest["files"]) == {"marks", "names", "logos", "postings", "grams", "facts", "features"}
@@ -50,18 +50,18 @@ def test_save_load_round_trip(saved):
 
 def test_add_and_remove_without_rebuild(saved):
     idx = MarkIndex.load(saved)
-    names_index = idx._names
+    names_index = idx.signatures
     idx.add([Mark(id="7", name="Kopi Kenanga", classes=(30,))])
-    assert idx._names is names_index and idx._names.ntotal == 7  # appended, not rebuilt
+    assert idx.signatures is names_index and idx.signatures.ntotal == 7  # appended, not rebuilt
     assert idx.remove(["1", "unknown"]) == 1
-    assert idx._names.ntotal == 6
+    assert idx.signatures.ntotal == 6
     assert "1" not in idx and len(idx) == 6
-    r = idx.query("Kopi Kenangan")
+    r = check(idx, "Kopi Kenangan")
     assert "7" in [m.mark.id for m in r.matches] and "1" not in [m.mark.id for m in r.matches]
     idx.save()
     again = MarkIndex.load(saved)
     assert len(again) == 6 and again.get("1") is None and again.get("7").name == "Kopi Kenanga"
-    r = again.query("Kopi Kenangan")
+    r = check(again, "Kopi Kenangan")
     assert [m.mark.id for m in r.matches][0] == "7"
     # re-adding a removed id works; adding a present id is refused
     again.add([Mark(id="1", name="Kopi Kenangan Baru")])
@@ -83,7 +83,7 @@ def test_only_two_generations_are_kept(saved):
 
 def _reader(path, q):
     idx = MarkIndex.load(path)
-    q.put([m.mark.name for m in idx.query("Jarum").matches][:1])
+    q.put([m.mark.name for m in check(idx, "Jarum").matches][:1])
 
 
 def test_two_readers_at_once(saved):
@@ -173,7 +173,7 @@ def test_save_killed_with_sigkill_leaves_a_loadable_index(saved, tmp_path):
         _kill_when(saved, script, ready)
         idx = MarkIndex.load(saved)  # never raises: the manifest names a complete generation
         assert idx.get("6").name == "Djarum"
-        assert [m.mark.name for m in idx.query("Djarum").matches][0] == "Djarum"
+        assert [m.mark.name for m in check(idx, "Djarum").matches][0] == "Djarum"
         assert len(idx) in (6, 4006)
     # after any crash, a later save still works and cleans up its leftovers' generation
     idx = MarkIndex.load(saved)
@@ -192,11 +192,11 @@ def test_logo_marks_round_trip(tmp_path):
     )
     idx.save(tmp_path / "i")
     again = MarkIndex.load(tmp_path / "i")
-    r = again.query(logo="simple-icons:github")
+    r = check(again, logo="simple-icons:github")
     assert r.matches[0].mark.id == "gh"
     assert r.matches[0].factors.logo == pytest.approx(1.0, abs=0.05)
     assert r.matches[0].factors.sight is None
-    assert np.array_equal(again._logo_codes, idx._logo_codes)
+    assert np.array_equal(again.rows.logo_codes, idx.rows.logo_codes)
 
 
 def test_a_format_1_index_still_loads(tmp_path):
@@ -217,7 +217,7 @@ def test_a_format_1_index_still_loads(tmp_path):
     manifest["files"]["grams"]["sha256"] = hashlib.sha256(grams.read_bytes()).hexdigest()
     (folder / "manifest.json").write_text(json.dumps(manifest))
     loaded = MarkIndex.load(folder)
-    assert loaded.query("Kopi Kenang", k=1).matches[0].mark.id == "1"
+    assert check(loaded, "Kopi Kenang", top=1).matches[0].mark.id == "1"
 
 
 def test_an_index_encoded_with_other_word_lists_says_rebuild(tmp_path):

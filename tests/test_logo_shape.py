@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from similarity import Mark, MarkIndex
+from similarity import Mark, MarkIndex, check
+from similarity.candidates.logos import logo_candidates
 from similarity.image import LogoEvidence, default_max_distance, dihedral_phashes, prepare_logo
 from similarity.image.hash import (
     CODE_BYTES,
@@ -24,6 +25,7 @@ from similarity.image.hash import (
 from similarity.image.load import foreground_mask
 from similarity.image.score import best_evidence
 from similarity.io.registry import read_registry
+from similarity.score.logo_hashes import logo_evidence
 
 
 def _logo(first: str, second: str) -> Image.Image:
@@ -81,13 +83,13 @@ def test_a_recoloured_copy_is_found_by_its_shape_with_a_reason(files, tmp_path):
     index = MarkIndex()
     index.add([Mark(id="m", name="Segitiga Emas", logo=str(files["original"])), Mark(id="x", name="Lain")])
     for idx in (index, MarkIndex.load(index.save(tmp_path / "i"))):  # and after a save and a load
-        top = idx.query(logo=files["recoloured"]).matches[0]
+        top = check(idx, logo=files["recoloured"]).matches[0]
         assert top.mark.id == "m"
         assert top.factors.logo >= 0.5
         assert top.detail["logo"]["hash"] == "shape"
         assert any(r.factor == "logo" and "same logo shape in other colours" in r.en for r in top.reasons)
         assert any("bentuk logo sama" in r.id for r in top.reasons)
-        same = idx.query(logo=files["original"]).matches[0]
+        same = check(idx, logo=files["original"]).matches[0]
         assert same.detail["logo"]["hash"] == "phash" and same.factors.logo == pytest.approx(1.0)
 
 
@@ -96,7 +98,7 @@ def test_a_mirrored_recoloured_copy_names_both(files, tmp_path):
     index.add([Mark(id="m", name="Segitiga Emas", logo=str(files["original"]))])
     mirrored = tmp_path / "mirrored.png"
     Image.open(files["recoloured"]).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(mirrored)
-    top = index.query(logo=mirrored).matches[0]
+    top = check(index, logo=mirrored).matches[0]
     assert top.detail["logo"] == {**top.detail["logo"], "hash": "shape", "variant": "mirror"}
     assert any("same logo shape in other colours, mirrored" in r.en for r in top.reasons)
 
@@ -105,7 +107,7 @@ def test_removing_a_mark_removes_its_shape_code(files):
     index = MarkIndex()
     index.add([Mark(id="m", name="Segitiga Emas", logo=str(files["original"])), Mark(id="x", name="Lain")])
     index.remove(["m"])
-    assert index.logo_candidates(dihedral_codes(prepare_logo(Image.open(files["recoloured"])))).tolist() == []
+    assert logo_candidates(index, dihedral_codes(prepare_logo(Image.open(files["recoloured"])))).tolist() == []
 
 
 def _older_index(files, tmp_path, code_bytes: int, version: int) -> MarkIndex:
@@ -122,17 +124,17 @@ def _older_index(files, tmp_path, code_bytes: int, version: int) -> MarkIndex:
 def test_a_phash_alone_still_works_without_the_shape(files, tmp_path):
     """A precomputed 8-byte pHash (imagehash's), or a format-2 index, has no shape code: found by the pHash only."""
     loaded = _older_index(files, tmp_path, 8, 2)
-    assert loaded.query(logo=files["original"]).matches[0].detail["logo"]["hash"] == "phash"
-    recoloured = loaded.query(logo=files["recoloured"]).matches
+    assert check(loaded, logo=files["original"]).matches[0].detail["logo"]["hash"] == "phash"
+    recoloured = check(loaded, logo=files["recoloured"]).matches
     assert not recoloured or recoloured[0].factors.logo < 0.5
 
 
 def test_an_index_without_dhashes_still_loads_and_finds_by_phash_and_shape(files, tmp_path):
     """A format-3 index (or a 32-digit registry column) has 16-byte codes: no dHash, found by the other two."""
     loaded = _older_index(files, tmp_path, 16, 3)
-    assert loaded.query(logo=files["original"]).matches[0].detail["logo"]["hash"] == "phash"
-    assert loaded.query(logo=files["recoloured"]).matches[0].detail["logo"]["hash"] == "shape"
-    assert len(loaded._more_logos["dhash"]) == 0
+    assert check(loaded, logo=files["original"]).matches[0].detail["logo"]["hash"] == "phash"
+    assert check(loaded, logo=files["recoloured"]).matches[0].detail["logo"]["hash"] == "shape"
+    assert len(loaded.logo_hashes["dhash"]) == 0
 
 
 def test_a_logo_whose_dhash_alone_is_close_is_found_and_named(files, tmp_path):
@@ -145,14 +147,14 @@ def test_a_logo_whose_dhash_alone_is_close_is_found_and_named(files, tmp_path):
     index = MarkIndex()
     index.add([Mark(id="m", name="Segitiga Emas"), Mark(id="x", name="Lain")], logo_hashes={"m": stored})
     query = dihedral_codes(prepare_logo(Image.open(files["original"])))
-    assert index.logo_candidates(query).tolist() == [0]
-    evidence = index.logo_evidence(np.array([0]), query)[0]
+    assert logo_candidates(index, query).tolist() == [0]
+    evidence = logo_evidence(index, np.array([0]), query)[0]
     assert (evidence.hash, evidence.distance, evidence.variant) == ("dhash", 2, "identity")
     assert evidence.reason() == ("logo hampir identik (jarak dHash 2/64)", "near-identical logo (dHash distance 2/64)")
-    without = index.logo_evidence(np.array([0]), query[:, :16])[0]  # a query without dHashes compares the rest
+    without = logo_evidence(index, np.array([0]), query[:, :16])[0]  # a query without dHashes compares the rest
     assert without.hash != "dhash" and without.similarity < 0.5
     folder = index.save(tmp_path / "i")
-    assert MarkIndex.load(folder).logo_candidates(query).tolist() == [0]  # the dHash index is rebuilt on load
+    assert logo_candidates(MarkIndex.load(folder), query).tolist() == [0]  # the dHash index is rebuilt on load
 
 
 def test_a_word_added_to_a_real_logo_is_found_by_its_dhash(tmp_path):
@@ -170,11 +172,11 @@ def test_a_word_added_to_a_real_logo_is_found_by_its_dhash(tmp_path):
     index = MarkIndex()
     slugs = ("julia", "github", "target", "godotengine", "python")
     index.add([Mark(id=slug, name=f"Merek {i}", logo=f"simple-icons:{slug}") for i, slug in enumerate(slugs)])
-    top = index.query(logo=tmp_path / "promo.png").matches[0]
+    top = check(index, logo=tmp_path / "promo.png").matches[0]
     assert top.mark.id == "julia" and top.detail["logo"]["hash"] == "dhash" and top.factors.logo >= 0.5
     assert any("dHash distance" in r.en for r in top.reasons)
     query = dihedral_codes(prepare_logo(Image.open(tmp_path / "promo.png")))
-    assert index.logo_evidence(np.array([0]), query[:, :16])[0].similarity < 0.5  # pHash and shape alone miss it
+    assert logo_evidence(index, np.array([0]), query[:, :16])[0].similarity < 0.5  # pHash and shape alone miss it
 
 
 def test_logo_codes_of_the_wrong_size_are_refused(files):
@@ -182,7 +184,7 @@ def test_logo_codes_of_the_wrong_size_are_refused(files):
     with pytest.raises(ValueError, match="24"):
         index.add([Mark(id="m", name="Segitiga Emas")], logo_hashes={"m": np.zeros(12, np.uint8)})
     with pytest.raises(ValueError, match="dihedral_codes"):
-        index.logo_candidates(np.zeros((8, 12), np.uint8))
+        logo_candidates(index, np.zeros((8, 12), np.uint8))
 
 
 def test_registry_logo_hash_column_takes_a_code_or_a_phash(tmp_path):
@@ -220,7 +222,7 @@ def test_the_variant_names_how_the_mark_was_turned_as_the_logo_index_does(files,
     for transpose, variant in ((Image.Transpose.ROTATE_90, "rot90"), (Image.Transpose.ROTATE_270, "rot270")):
         turned = tmp_path / f"{variant}.png"
         Image.open(files["original"]).transpose(transpose).save(turned)
-        top = index.query(logo=turned).matches[0]
+        top = check(index, logo=turned).matches[0]
         assert top.detail["logo"]["variant"] == variant and top.detail["logo"]["hash"] == "phash"
 
 
@@ -238,8 +240,8 @@ def test_a_plain_silhouette_is_no_evidence(tmp_path):
     assert not plain_shape(encode_logo(_logo_file(tmp_path))[None, 8:16])[0]
     index = MarkIndex()
     index.add([Mark(id="pi", name="Pi", logo="simple-icons:pi")])
-    assert plain_shape(index._logo_codes[:1, 8:16])[0]
-    evidence = index.logo_evidence(np.array([0]), dihedral_codes(prepare_logo(Image.open(square))))[0]
+    assert plain_shape(index.rows.logo_codes[:1, 8:16])[0]
+    evidence = logo_evidence(index, np.array([0]), dihedral_codes(prepare_logo(Image.open(square))))[0]
     assert evidence.hash == "phash"
 
 
@@ -256,17 +258,17 @@ def test_the_thresholds_are_a_parameter_of_check(files, tmp_path):
     near = _logo(*ORIGINAL)
     ImageDraw.Draw(near).ellipse((70, 50, 110, 90), fill="white")  # a hole punched: every hash moves a few bits
     near.save(tmp_path / "near.png")
-    found = index.query(logo=tmp_path / "near.png").matches[0]
+    found = check(index, logo=tmp_path / "near.png").matches[0]
     assert found.factors.logo >= 0.5 and found.detail["logo"]["distance"] > 0
 
     def by_hash(matches):  # the thresholds judge the hash evidence; the keypoints verify it on their own
         return [m.detail["logo"]["hash_similarity"] for m in matches if "hash_similarity" in m.detail.get("logo", {})]
 
     exact_only = {"phash": 0, "shape": 0, "dhash": 0}
-    strict = index.query(logo=tmp_path / "near.png", logo_max_distance=exact_only).matches
+    strict = check(index, logo=tmp_path / "near.png", logo_max_distance=exact_only).matches
     assert all(s < 0.5 for s in by_hash(strict))
-    loose = index.query(logo=tmp_path / "near.png", logo_max_distance={"phash": 31, "dhash": 31}).matches
+    loose = check(index, logo=tmp_path / "near.png", logo_max_distance={"phash": 31, "dhash": 31}).matches
     assert by_hash(loose)[0] > by_hash([found])[0]
     for bad, message in (({"colour": 3}, "the hashes are"), ({"phash": 32}, "from 0 to 31"), ({"dhash": 2.5}, "whole")):
         with pytest.raises(ValueError, match=message):
-            index.query(logo=tmp_path / "near.png", logo_max_distance=bad)
+            check(index, logo=tmp_path / "near.png", logo_max_distance=bad)

@@ -40,11 +40,11 @@ def test_index_reads_fame_and_status_per_row(tmp_path):
     index = MarkIndex()
     index.add(MARKS)
     rows = np.array([index.row_of(m.id) for m in MARKS])
-    assert index.famous_at(rows).tolist() == [is_famous(m.name) is not None for m in MARKS]
-    assert [index.statuses(rows[i : i + 1])[0] for i in range(len(rows))] == [m.status for m in MARKS]
+    assert index.rows.famous_at(rows).tolist() == [is_famous(m.name) is not None for m in MARKS]
+    assert [index.rows.statuses(rows[i : i + 1])[0] for i in range(len(rows))] == [m.status for m in MARKS]
     index.save(tmp_path / "idx")
     loaded = MarkIndex.load(tmp_path / "idx")
-    assert loaded.famous_at(rows).tolist() == index.famous_at(rows).tolist()
+    assert loaded.rows.famous_at(rows).tolist() == index.rows.famous_at(rows).tolist()
 
 
 def _drop_facts(folder):
@@ -59,15 +59,15 @@ def test_an_index_saved_without_row_facts_computes_them_on_load(tmp_path):
     index.add(MARKS)
     index.save(folder)
     before = check(index, "Indomei", classes=[43])
-    read = MarkIndex.load(folder)._row_arrays()  # read from the row facts
+    read = MarkIndex.load(folder).rows.arrays()  # read from the row facts
     _drop_facts(folder)  # as an index written before the row facts existed
     old = MarkIndex.load(folder)
-    derived = old._row_arrays()
+    derived = old.rows.arrays()
     assert read.keys() == derived.keys()
     for key in read:
         assert read[key].dtype == derived[key].dtype and np.array_equal(read[key], derived[key]), key
     rows = np.array([old.row_of(m.id) for m in MARKS])
-    assert old.famous_at(rows).tolist() == [True, False, True, True, False, False]
+    assert old.rows.famous_at(rows).tolist() == [True, False, True, True, False, False]
     assert check(old, "Indomei", classes=[43]) == before
     old.save(folder)  # and the next save writes them
     assert "facts" in json.loads((folder / "manifest.json").read_text())["files"]
@@ -80,11 +80,11 @@ def test_fame_stored_with_another_famous_list_is_recomputed(tmp_path, monkeypatc
     index = MarkIndex()
     index.add(MARKS)
     monkeypatch.setattr(rowfacts, "famous_list_digest", lambda: "0" * 12)
-    index._facts.famous[:] = False  # what an older list would have said
+    index.rows.facts.famous[:] = False  # what an older list would have said
     index.save(folder)
     monkeypatch.undo()
     loaded = MarkIndex.load(folder)
-    assert loaded.famous_at(np.array([0, 1, 2])).tolist() == [True, False, True]
+    assert loaded.rows.famous_at(np.array([0, 1, 2])).tolist() == [True, False, True]
 
 
 def test_row_facts_refuse_a_short_name_list(tmp_path):

@@ -54,6 +54,9 @@ CODE_PARTS = ("phash", "shape", "dhash")
 (`shape_hash`) and its `dhash`. A shorter code (8 or 16 bytes, from an older index or a registry column) is a prefix."""
 PART_BYTES = HASH_BITS // 8
 CODE_BYTES = PART_BYTES * len(CODE_PARTS)
+LOGO_CODE_SIZES = tuple(PART_BYTES * (i + 1) for i in range(len(CODE_PARTS)))
+"""Byte lengths a stored logo code may have: all of `CODE_PARTS`, or a prefix of them (8 bytes, a pHash from a
+registry column; 16, an index of format 3). A logo is not found by the hashes its code lacks."""
 HIGHFREQ_FACTOR = 4
 DIHEDRAL = (
     "identity",

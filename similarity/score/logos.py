@@ -31,9 +31,13 @@ from typing import Any
 
 import numpy as np
 
+from ..candidates.logos import logo_candidates
+from ..candidates.names import name_candidates
 from ..image.score import LogoEvidence
 from ..image.verify import QueryFeatures, Verification, thresholds, verify
 from ..values import Reason
+from .logo_hashes import logo_evidence
+from .names import name_factors
 
 VERIFIED_FLOOR = 0.8
 """A verified copy's logo similarity runs from this (outlines agreeing at the calibrated threshold) up to 1: a
@@ -177,7 +181,7 @@ class LogoAssessment:
 
 def candidate_rows(index: Any, query: LogoQuery) -> np.ndarray:
     """Rows worth judging for a query logo: the hashes' nearest, the keypoints' votes and the text's name matches."""
-    rows = [index.logo_candidates(query.codes)]
+    rows = [logo_candidates(index, query.codes)]
     if query.features is not None:
         found = index.logo_features.search_index()
         if found is not None:
@@ -198,10 +202,10 @@ def _text_candidates(index: Any, text: str) -> dict[int, tuple[float, str]]:
         code = encode_name(text)
     except ValueError:
         return {}
-    rows, dominant = index.name_candidates(code)
+    rows, dominant = name_candidates(index, code)
     if not len(rows):
         return {}
-    score = _read_as(code, index.name_factors(code, rows, dominant).name, index.name_strings(rows)[1])
+    score = _read_as(code, name_factors(index, code, rows, dominant).name, index.rows.name_strings(rows)[1])
     best = np.argsort(-score, kind="stable")[:TEXT_CANDIDATES]
     return {int(rows[i]): (float(score[i]), "name") for i in best if score[i] >= TEXT_FLOOR}
 
@@ -220,7 +224,7 @@ def assess(
     """Judge each row's logo against the query (see the module's docstring); None where there is nothing to say."""
     from ..verdict.tiers import thresholds as tiers
 
-    evidence = index.logo_evidence(rows, query.codes, max_distance)
+    evidence = logo_evidence(index, rows, query.codes, max_distance)
     cap = tiers()["medium"] - 0.01
     text_scores = dict(query.text_scores)
     if query.text:

@@ -372,7 +372,7 @@ class MentionMatcher:
         self.exact_: dict[str, list[int]] = defaultdict(list)
         self.sound_: dict[str, list[int]] = defaultdict(list)
         self.compact_: dict[str, list[int]] = defaultdict(list)
-        generic, ordinary, stats = generic_words(), load_lexicon().index, index._stats
+        generic, ordinary, stats = generic_words(), load_lexicon().index, index.stats
         self._skip = frozenset(generic) | frozenset(ordinary) | self.descriptive_
         for k, (mark, code) in enumerate(zip(self.marks_, self.codes_, strict=True)):
             weights: dict[str, float] = {}

@@ -29,6 +29,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..candidates.logos import logo_candidates
+from ..score.logo_hashes import logo_evidence
 from ..values import Reason
 from ..verdict.status import STATUS_WEIGHT
 from .mentions import Mention, MentionMatcher, TitleVocabulary, owner_key
@@ -426,11 +428,11 @@ def find_logo_mentions(
             codes = load_logo_codes(path)  # decoded and hashed in a sandboxed worker
         except (LogoError, OSError, ValueError):
             continue
-        rows = index.logo_candidates(codes)
+        rows = logo_candidates(index, codes)
         if not len(rows):
             continue
         shop = owner_key(shops[pos]) if shops is not None and shops[pos] else ""
-        for r, ev in zip(rows.tolist(), index.logo_evidence(rows, codes), strict=True):
+        for r, ev in zip(rows.tolist(), logo_evidence(index, rows, codes), strict=True):
             k = matcher.row_pos_.get(r)
             if ev is None or k is None or (shop and matcher.owner_of(k) == shop):
                 continue

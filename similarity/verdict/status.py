@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Literal
 
-Status = Literal["pending", "registered", "refused", "expired"]
-STATUSES: tuple[Status, ...] = ("registered", "pending", "expired", "refused")
+from ..values import STATUSES, Status
+
+__all__ = ["STATUSES", "STATUS_WEIGHT", "Status", "parse_status", "status_label", "status_reason"]
 
 STATUS_WEIGHT: Mapping[str, float] = MappingProxyType(
     {
