@@ -106,7 +106,7 @@ def demo_index_path() -> Path:
     return cache_dir() / f"demo-{__version__}-f{FORMAT_VERSION}-{word_lists_digest()}-{h.hexdigest()[:12]}"
 
 
-ENCODER_MODULES = ("normalize.py", "phonetic.py", "metaphone.py", "encode.py")
+ENCODER_MODULES = ("normalize.py", "phonetic.py", "encode.py")
 """Sources whose rules shape the encoded names a cached demo index stores."""
 
 

@@ -179,7 +179,7 @@ def _load_relations(path: Path = DATA_DIR / "class_relations.tsv") -> Mapping[fr
 _RELATIONS = _load_relations()
 
 
-def class_relatedness(a: int, b: int) -> tuple[str, float, str]:
+def class_relatedness(a: int, b: int) -> tuple[Relation, float, str]:
     """Return ``(relation, score, source)`` for two Nice classes; symmetric.
 
     >>> class_relatedness(30, 30)

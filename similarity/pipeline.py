@@ -64,7 +64,7 @@ def check(
         raise ValueError(f"top is {top} — it must be at least 1")
     qclasses = parse_classes(classes)
     limits = checked_logo_limits(logo_max_distance)
-    code = encode_name(name) if has_name else None
+    code = encode_name(name) if has_name and name is not None else None
     qlogo = LogoQuery.of(logo) if logo is not None else None
 
     rows = np.zeros(0, dtype=np.int64)
@@ -201,7 +201,7 @@ def _score_rows(
         mark, mcode = marks[j], codes[j]
         reasons: list[Reason] = []
         factors: dict[str, float | None] = {"sight": None, "sound": None, "meaning": None, "logo": None}
-        if names is not None and mcode is not None:
+        if names is not None and code is not None and mcode is not None:
             sight, sound, meaning = float(names.sight[i]), float(names.sound[i]), float(names.meaning[i])
             factors.update(sight=sight, sound=sound, meaning=meaning, name=float(name_score[i]))
             reasons += explain(code, mcode, evidence_at.get(int(i)), float(name_score[i]), thresholds())

@@ -7,9 +7,8 @@ import doctest
 import pytest
 from rapidfuzz import fuzz
 
-from similarity.text import metaphone, phonetic
-from similarity.text.metaphone import primary_code
-from similarity.text.phonetic import english_key, indonesian_key, sound_key, token_sound_keys
+from similarity.text import phonetic
+from similarity.text.phonetic import indonesian_key
 
 # Pairs an Indonesian ear hears as the same word (DOMAIN.md §1-§2 teaching examples first).
 SAME_SOUND = [
@@ -93,68 +92,13 @@ def test_different_names_stay_apart(a: str, b: str) -> None:
 def test_keys_keep_token_count() -> None:
     text = "ms glow official store 2024"
     assert len(indonesian_key(text).split()) == 5
-    assert len(english_key(text).split()) == 5
-    assert indonesian_key("") == english_key("") == ""
+    assert indonesian_key("") == ""
 
 
 def test_digits_are_kept() -> None:
     assert indonesian_key("7 up") == "7 up"
-    assert english_key("7up") == "7AP"
-    assert english_key("3m") != english_key("m")
-
-
-def test_english_key_examples() -> None:
-    assert english_key("sony") == english_key("sunny")
-    assert english_key("xseed") == english_key("xceed")
-    assert english_key("goodmilk") == english_key("gudmilq")
-    assert english_key("aqua") == english_key("akwa")
-    assert english_key("jarum") != english_key("garam")
-
-
-@pytest.mark.parametrize(
-    ("word", "code"),
-    [
-        ("smith", "SM0"),
-        ("schmidt", "XMT"),
-        ("thomas", "TMS"),
-        ("knight", "NT"),
-        ("caesar", "SSR"),
-        ("church", "XRX"),
-        ("chorus", "KRS"),
-        ("michael", "MKL"),
-        ("cough", "KF"),
-        ("hugh", "H"),
-        ("laugh", "LF"),
-        ("edge", "AJ"),
-        ("gnome", "NM"),
-        ("wright", "RT"),
-        ("bacci", "PX"),
-        ("accident", "AKSTNT"),
-        ("thumb", "0M"),
-        ("sugar", "XKR"),
-        ("school", "SKL"),
-        ("tech", "TK"),
-        ("beach", "PX"),
-        ("sumber", "SMPR"),
-        ("george", "JRJ"),
-        ("xerox", "SRKS"),
-    ],
-)
-def test_double_metaphone_primary(word: str, code: str) -> None:
-    assert primary_code(word) == code
-
-
-def test_sound_key_is_indonesian_key() -> None:
-    assert sound_key("goodmilk susu") == indonesian_key("goodmilk susu")
-
-
-def test_token_sound_keys_are_distinct_and_namespaced() -> None:
-    assert token_sound_keys("coffee") == ("kopi", "KF")
-    assert token_sound_keys("7") == ("7",)
-    keys = token_sound_keys("djarum")
-    assert keys[0] == "jarum" and keys[1].isupper()
+    assert indonesian_key("3m") != indonesian_key("m")
 
 
 def test_doctests() -> None:
-    for module in (phonetic, metaphone):
-        assert doctest.testmod(module).failed == 0
+    assert doctest.testmod(phonetic).failed == 0

@@ -135,7 +135,7 @@ class LineTape:
 
 
 def csv_rows(
-    reader: Iterator[Any], tape: LineTape | None = None, width: int | None = None
+    reader: Any, tape: LineTape | None = None, width: int | None = None
 ) -> Iterator[tuple[int, Any, str | None]]:
     """``(line, row, None)`` per record of a ``csv`` reader, or ``(line, None, reason)`` for a record the csv module
     refuses (a field over its size limit, a NUL byte): the bad record is reported and reading goes on.
@@ -397,7 +397,7 @@ def iter_registry(
 
 
 def _columns(header: Iterable[str], mapping: Mapping[str, str] | None, path: Path) -> dict[str, str]:
-    cols = {}
+    cols: dict[str, str] = {}
     for h in header:
         canon = _canonical_header(str(h), mapping)
         if canon in CANONICAL and canon not in cols.values():
@@ -419,7 +419,10 @@ def read_registry(
     errors: list[RowError] = []
     hashes: dict[str, str] = {}
     for item in iter_registry(path, mapping=mapping, delimiter=delimiter, logo_hashes=hashes):
-        (marks if isinstance(item, Mark) else errors).append(item)
+        if isinstance(item, Mark):
+            marks.append(item)
+        else:
+            errors.append(item)
     return ImportReport(
         path=str(path), rows=len(marks) + len(errors), marks=tuple(marks), errors=tuple(errors), logo_hashes=hashes
     )
@@ -427,8 +430,8 @@ def read_registry(
 
 def write_registry_csv(marks: Iterable[Mark], out: io.TextIOBase | str | os.PathLike) -> None:
     """Write marks in the canonical CSV form (the inverse of :func:`read_registry`)."""
-    own = not hasattr(out, "write")
-    f = open(out, "w", encoding="utf-8", newline="") if own else out  # noqa: SIM115
+    own = not isinstance(out, io.TextIOBase) and not hasattr(out, "write")
+    f: Any = open(out, "w", encoding="utf-8", newline="") if own else out  # type: ignore[arg-type]  # noqa: SIM115
     try:
         w = csv.writer(f)
         w.writerow(CANONICAL)

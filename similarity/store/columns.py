@@ -64,7 +64,8 @@ class StringColumn(Sequence[str]):
     def extend(self, strings: Iterable[str]) -> None:
         """Append strings (one ``numpy.concatenate`` per call and `CHUNK` strings: add them in large batches)."""
         it = iter(strings)
-        packed, other = [], []
+        packed: list[np.ndarray] = []
+        other: list[np.ndarray] = []
         while chunk := list(itertools.islice(it, CHUNK)):  # bounded temporaries: a load packs a million at once
             start = len(self) + sum(map(len, packed))
             # numpy drops a packed string's trailing NULs: such a string is kept aside, as one too long

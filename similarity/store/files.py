@@ -108,14 +108,30 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new content, never a part."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+def write_atomic(path: Path, data: bytes | Callable[[Path], Any]) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new content, never a part: the bytes, or what
+    ``data(tmp)`` writes to a temporary file beside it (a writer that wants a path, e.g. ``df.to_parquet``), fsynced
+    and renamed into place, then the folder fsynced. The one atomic write of the package (index, report, sweep).
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> write_atomic(d / "sub" / "y.txt", lambda p: p.write_text("ok")); (d / "sub" / "y.txt").read_text()
+    'ok'
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # per process: sweep workers may race on one name
+    try:
+        if callable(data):
+            data(tmp)
+            fsync_file(tmp)
+        else:
+            with open(tmp, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     fsync_dir(path.parent)
 
 

@@ -156,11 +156,11 @@ class MarkIndex:
             return None
         return self.marks_at([row])[0]
 
-    def marks_at(self, rows: Sequence[int]) -> list[Mark]:
+    def marks_at(self, rows: Sequence[int] | np.ndarray) -> list[Mark]:
         """Marks for internal row numbers, in the given order."""
         return self.metadata.marks_at(rows)
 
-    def codes_at(self, rows: Sequence[int]) -> list[NameCode]:
+    def codes_at(self, rows: Sequence[int] | np.ndarray) -> list[NameCode]:
         """Encoded names for internal rows, in the given order."""
         return self.metadata.codes_at(rows)
 
@@ -367,7 +367,7 @@ class MarkIndex:
         with unreadable_as_index_error(folder):
             self = cls(IndexParams(**manifest.get("params", {})))
             self.metadata = Metadata.read(paths["marks"])
-            self.signatures = faiss.read_index_binary(str(paths["names"]))
+            self.signatures = faiss.read_index_binary(str(paths["names"]))  # type: ignore[assignment]  # an IDMap2
             self.logo_hashes["phash"] = LogoIndex.read(paths["logos"])
             self.postings = TokenPostings.read(paths["postings"])
             self.grams = GramPostings.read(paths["grams"])

@@ -89,12 +89,12 @@ class Metadata:
         """Rows stored, removed ones included."""
         return self.db.execute("SELECT count(*) FROM marks").fetchone()[0]
 
-    def _by_row(self, fields: Sequence[str], rows: Sequence[int]) -> dict[int, sqlite3.Row | tuple]:
+    def _by_row(self, fields: Sequence[str], rows: Sequence[int] | np.ndarray) -> dict[int, sqlite3.Row | tuple]:
         ph = ",".join("?" * len(rows))
         cur = self.db.execute(f"SELECT {','.join(fields)} FROM marks WHERE row IN ({ph})", [int(r) for r in rows])
         return {r[0]: r for r in cur}
 
-    def marks_at(self, rows: Sequence[int]) -> list[Mark]:
+    def marks_at(self, rows: Sequence[int] | np.ndarray) -> list[Mark]:
         """The marks of internal rows, in the given order."""
         if not len(rows):
             return []
@@ -105,7 +105,7 @@ class Metadata:
         }
         return [by_row[int(r)] for r in rows]
 
-    def codes_at(self, rows: Sequence[int]) -> list[NameCode]:
+    def codes_at(self, rows: Sequence[int] | np.ndarray) -> list[NameCode]:
         """The encoded names of internal rows, in the given order."""
         if not len(rows):
             return []

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from array import array
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -232,7 +233,7 @@ def sorted_unique(a: np.ndarray) -> np.ndarray:
     return a[first]
 
 
-def _write_keyed(path: str | os.PathLike, keys: list[str], **arrays: np.ndarray) -> None:
+def _write_keyed(path: str | os.PathLike, keys: list[str], **arrays: Any) -> None:
     """Keys plus CSR arrays as one .npz, fsynced (the caller renames it into place)."""
     key_array = np.asarray(keys, dtype=str) if keys else np.zeros(0, dtype="<U1")
     with open(path, "wb") as f:

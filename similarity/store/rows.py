@@ -26,6 +26,7 @@ import os
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -109,7 +110,7 @@ class RowFacts:
         """Write the facts, and `arrays` (per-row arrays named by the caller), to exactly `path` (an ``.npz``; the
         caller renames it into place atomically)."""
         buffer = io.BytesIO()
-        extra = {f"array.{k}": v for k, v in (arrays or {}).items()}
+        extra: dict[str, Any] = {f"array.{k}": v for k, v in (arrays or {}).items()}
         np.savez(buffer, famous=self.famous, famous_list=np.array(famous_list_digest()), **extra)
         with open(path, "wb") as f:
             f.write(buffer.getvalue())

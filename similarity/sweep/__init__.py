@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..store.files import write_atomic
 from ..store.index import MarkIndex
 
 if TYPE_CHECKING:
@@ -185,7 +186,7 @@ def run_sweep(
             "partitions": job.partition_dicts(parts),
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        job._atomic_write(plan_file, lambda p: p.write_text(json.dumps(plan, indent=1), encoding="utf-8"))
+        write_atomic(plan_file, lambda p: p.write_text(json.dumps(plan, indent=1), encoding="utf-8"))
     timings: dict[str, float] = {}
     if scheduler:
         client, cluster = Client(scheduler), None
@@ -270,7 +271,7 @@ def run_sweep(
             "flagged_by_field": counts["by_field"],
         },
     )
-    job._atomic_write(
+    write_atomic(
         run_dir / "run.json",
         lambda p: p.write_text(json.dumps(summary.to_dict(), indent=1, ensure_ascii=False), "utf-8"),
     )

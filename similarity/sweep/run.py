@@ -22,7 +22,7 @@ import json
 import os
 import pickle
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..candidates.logos import logo_candidates
 from ..score.logo_hashes import logo_evidence
+from ..store.files import write_atomic
 from ..values import Reason
 from ..verdict.status import STATUS_WEIGHT
 from .mentions import Mention, MentionMatcher, TitleVocabulary, owner_key
@@ -326,7 +327,7 @@ def count_partition(part: Partition, out_file: str) -> int:
     df, _ = read_partition(part)
     vocab = TitleVocabulary()
     vocab.add(df["title"].tolist(), df["shop"].tolist())
-    _atomic_write(Path(out_file), lambda p: p.write_bytes(pickle.dumps(vocab, protocol=5)))
+    write_atomic(Path(out_file), lambda p: p.write_bytes(pickle.dumps(vocab, protocol=5)))
     return len(df)
 
 
@@ -343,11 +344,11 @@ def sweep_partition(part: Partition, run_dir: str, index_path: str | None, thres
     matcher = worker_matcher(index_path, str(vocab_file) if vocab_file.exists() else None, threshold)
     df, bad = read_partition(part)
     flagged = flag_frame(df, matcher, part.n)
-    _atomic_write(
+    write_atomic(
         parts / f"{part.n}.quarantine.parquet",
         lambda p: pd.DataFrame(bad, columns=QUARANTINE_COLUMNS).to_parquet(p, index=False),
     )
-    _atomic_write(done, lambda p: flagged.to_parquet(p, index=False))
+    write_atomic(done, lambda p: flagged.to_parquet(p, index=False))
     return {
         "n": part.n,
         "rows": len(df),
@@ -463,7 +464,7 @@ def save_vocabulary(vocab: TitleVocabulary, path: Path) -> None:
         "common": sorted(vocab.common()),
         "present": None if present is None else sorted(present),
     }
-    _atomic_write(path, lambda p: p.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8"))
+    write_atomic(path, lambda p: p.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8"))
 
 
 def load_vocabulary(path: str) -> TitleVocabulary:
@@ -490,20 +491,6 @@ class _FrozenVocabulary(TitleVocabulary):
 
     def present(self) -> frozenset[str] | None:
         return self._present
-
-
-def _atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write(tmp)
-    with open(tmp, "rb+") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    dfd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
 
 
 def _peak_rss_mb() -> float:

@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 
 from ..io.spreadsheet import safe_frame
-from .run import FLAG_COLUMNS, QUARANTINE_COLUMNS, Partition, _atomic_write
+from ..store.files import write_atomic
+from .run import FLAG_COLUMNS, QUARANTINE_COLUMNS, Partition
 
 TOP_LISTINGS = 200
 TOP_MARKS = 100
@@ -42,10 +43,10 @@ def assemble(run_dir: Path, parts: Sequence[Partition]) -> tuple[dict[str, str],
         name: str(run_dir / name)
         for name in ("flagged.parquet", "flagged.csv", "quarantine.csv", "summary.html")
     }
-    _atomic_write(run_dir / "flagged.parquet", lambda p: df.to_parquet(p, index=False))
+    write_atomic(run_dir / "flagged.parquet", lambda p: df.to_parquet(p, index=False))
     # CSVs are opened in spreadsheets: titles and raw lines are a stranger's text (no formula may run)
-    _atomic_write(run_dir / "flagged.csv", lambda p: safe_frame(df).to_csv(p, index=False, encoding="utf-8"))
-    _atomic_write(run_dir / "quarantine.csv", lambda p: safe_frame(q).to_csv(p, index=False, encoding="utf-8"))
+    write_atomic(run_dir / "flagged.csv", lambda p: safe_frame(df).to_csv(p, index=False, encoding="utf-8"))
+    write_atomic(run_dir / "quarantine.csv", lambda p: safe_frame(q).to_csv(p, index=False, encoding="utf-8"))
     counts = {
         "listings": listings_seen - len(q),
         "flagged": len(df),
@@ -54,7 +55,7 @@ def assemble(run_dir: Path, parts: Sequence[Partition]) -> tuple[dict[str, str],
         "by_field": {k: int(v) for k, v in df["field"].value_counts().items()},
     }
     page = summary_html(df, counts, run_dir.name)
-    _atomic_write(run_dir / "summary.html", lambda p: p.write_text(page, encoding="utf-8"))
+    write_atomic(run_dir / "summary.html", lambda p: p.write_text(page, encoding="utf-8"))
     return files, counts
 
 

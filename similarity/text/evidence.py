@@ -116,7 +116,7 @@ class PairEvidence:
 
     @classmethod
     def empty(cls) -> PairEvidence:
-        return cls(*([0.0] * len(FEATURES)))
+        return cls(*([0.0] * len(FEATURES)))  # type: ignore[arg-type]  # every field a feature, 0.0
 
 
 @lru_cache(maxsize=200_000)

@@ -1,10 +1,10 @@
-"""Sound keys: spellings that an Indonesian (or English) ear hears alike get the same key.
+"""Sound keys: spellings that an Indonesian ear hears alike get the same key.
 
 >>> indonesian_key("djarum super") == indonesian_key("jarum super")
 True
 >>> indonesian_key("soerabaja"), indonesian_key("surabaya")
 ('surabaja', 'surabaja')
->>> english_key("goodmilk") == english_key("gudmilq")
+>>> indonesian_key("goodmilk") == indonesian_key("gudmilq")
 True
 
 Input is text already normalised by ``similarity.text.normalize``: lower-case ASCII letters and
@@ -30,8 +30,9 @@ later rule must see what an earlier one produced:
 9. ``w`` not before a vowel is ``u`` (kalau/kalaw); a final ``h`` is silent (rumah = ruma).
 10. Doubled letters collapse (Sunny = suni, Xseed = ksid).
 
-The English key is the Double Metaphone primary code (``similarity.text.metaphone``), per token.
-Upper-case English keys and lower-case Indonesian keys never collide, so both can share one index.
+The registry is Indonesian first, and these rules already cover the loan spellings that matter most (c/k, q/k,
+x/ks, ph/f, oo/u, ee/i). An English Double Metaphone key was written once and never wired into the index or the
+score; it was removed (issue 19) rather than kept as a second, unused pipeline.
 """
 
 from __future__ import annotations
@@ -39,9 +40,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from similarity.text.metaphone import primary_code
-
-__all__ = ["english_key", "indonesian_key", "sound_key", "token_sound_keys"]
+__all__ = ["indonesian_key"]
 
 _REDUPLICATED = re.compile(r"^([a-z]{2,})2$")
 # Step 2, old spelling, then the unconditional part of step 3. Applied in order with str.replace,
@@ -70,7 +69,6 @@ _I_GLIDE = re.compile(r"iy(?=[aeiou])")
 _Y_CONSONANT = re.compile(r"y(?=[aeiou])")
 _W_VOWEL = re.compile(r"w(?![aeiou])")
 _DOUBLED = re.compile(r"([a-z])\1+")
-_LETTER_RUN = re.compile(r"[a-z]+")
 
 
 # About 100 MB when full; a 1M-name registry has a few hundred thousand distinct tokens.
@@ -110,44 +108,3 @@ def indonesian_key(text: str) -> str:
     False
     """
     return " ".join(_indonesian_token(t) for t in text.split())
-
-
-@lru_cache(maxsize=1 << 19)
-def _english_token(token: str) -> str:
-    # Digits stay as they are ("7up" -> "7AP"): Double Metaphone would drop them and make "3m" = "m".
-    key = _LETTER_RUN.sub(lambda m: primary_code(m.group()), token)
-    return key or token.upper()
-
-
-def english_key(text: str) -> str:
-    """Per-token Double Metaphone primary code, upper case; a token with no code keeps itself.
-
-    >>> english_key("sony"), english_key("sunny")
-    ('SN', 'SN')
-    >>> english_key("x seed")
-    'S ST'
-    """
-    return " ".join(_english_token(t) for t in text.split())
-
-
-def sound_key(text: str) -> str:
-    """The key of the index's sound factor: the Indonesian key, token-wise.
-
-    The registry is Indonesian first, and the Indonesian rules already cover the loan spellings that
-    matter most (c/k, q/k, x/ks, ph/f, oo/u, ee/i). The English key is a second opinion for
-    English-sounding marks, offered per token by :func:`token_sound_keys` for candidate search.
-
-    >>> sound_key("goodmilk") == sound_key("gudmilq")
-    True
-    """
-    return indonesian_key(text)
-
-
-def token_sound_keys(token: str) -> tuple[str, ...]:
-    """All distinct sound keys of one token: Indonesian first, then English.
-
-    >>> token_sound_keys("coffee")
-    ('kopi', 'KF')
-    """
-    keys = (_indonesian_token(token), _english_token(token))
-    return tuple(dict.fromkeys(k for k in keys if k))

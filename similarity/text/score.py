@@ -17,6 +17,7 @@ import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -257,7 +258,7 @@ def _meaning(
     """
     out = np.zeros(len(concepts), dtype=np.float32)
     looked = np.arange(len(concepts)) if may_share is None else may_share
-    texts = _take(concepts, looked)
+    texts = cast(Sequence[str], _take(concepts, looked))  # concepts are kept as str, never packed
     hit = np.flatnonzero(_sharing_a_word(q.concept.split(), texts))
     shared = looked[hit]
     if len(shared):

@@ -125,7 +125,7 @@ def _normalise(value: str) -> str:
     return _PUNCTUATION.sub(" ", value.lower()).strip()
 
 
-def parse_status(value: str | None) -> str:
+def parse_status(value: str | None) -> Status:
     """Map an English or Indonesian status word onto ``registered``, ``pending``, ``refused`` or ``expired``.
 
     Case, spaces, underscores and hyphens do not matter. An empty or unknown value raises ValueError listing

@@ -20,7 +20,7 @@ from importlib import resources
 import numpy as np
 
 from ..classes import LAST_GOODS_CLASS, related_classes
-from ..values import RISKS, Match, Reason, Verdict
+from ..values import RISKS, Match, Reason, Risk, Verdict
 
 GOODS_WEIGHT = {"same": 1.0, "related": 0.9, "unrelated": 0.45, "unknown": 0.75, "any": 1.0}
 """How much of the sign similarity survives the goods comparison. Same class: all of it. Related classes (a rule in
@@ -51,7 +51,7 @@ def thresholds() -> dict[str, float]:
     return calibration()["thresholds"]
 
 
-def tier(score: float) -> str:
+def tier(score: float) -> Risk:
     """Risk tier of one overall score."""
     t = thresholds()
     for risk in ("high", "medium", "low"):
