@@ -143,7 +143,8 @@ def build(shared: Path) -> list[dict]:
 def add_logo_hashes(rows: list[dict]) -> None:
     """Precompute each logo's code (pHash, shape and dHash, 48 hex digits) so that the demo index builds in seconds.
 
-    tests/test_demo.py re-hashes a sample and fails if the loader or hash changed without a rebuild of this file.
+    tests/pipeline/test_demo.py re-hashes a sample and fails if the loader or hash changed without a rebuild of this
+    file.
     """
     from tqdm import tqdm
 

@@ -28,8 +28,8 @@ FENCE = re.compile(r"```(\w+)\n(.*?)```", re.S)
 SKIP = {
     "pip install": "installs packages: the suite runs on the installed package already",
     "pytest": "the test suite itself",
-    "similarity serve": "starts a server (tests/test_service_*.py cover it)",
-    "similarity sweep": "needs a marketplace listings file and a Dask cluster (tests/test_sweep.py covers it)",
+    "similarity serve": "starts a server (tests/service/ covers it)",
+    "similarity sweep": "needs a marketplace listings file and a Dask cluster (tests/sweep/ covers it)",
     "benchmarks.run": "a benchmark run of minutes (benchmarks/ has its own commands)",
 }
 

@@ -55,7 +55,7 @@ WEAK_REASON_FLOOR = 0.4
 """Below `REASON_FLOOR` only the strongest factor is named, as a weak likeness, and only from this value."""
 REASON_FLOOR = 0.65
 """A factor at or above this gives a reason in the output: just under the calibrated medium tier (0.66), so a match
-rated medium or high always says why (tests/test_scoring.py keeps the two in step)."""
+rated medium or high always says why (tests/text/test_scoring.py keeps the two in step)."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-SHARED = Path(os.environ.get("SIMILARITY_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+SHARED = Path(os.environ.get("SIMILARITY_SHARED") or Path(__file__).resolve().parents[3] / "shared")
 
 pytestmark = [
     pytest.mark.realdata,

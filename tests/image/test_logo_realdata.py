@@ -16,7 +16,7 @@ import pytest
 
 from similarity.image import default_max_distance
 
-SHARED = Path(os.environ.get("SIMILARITY_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+SHARED = Path(os.environ.get("SIMILARITY_SHARED") or Path(__file__).resolve().parents[3] / "shared")
 DATA = SHARED / "data" / "raw"
 
 pytestmark = [
@@ -49,7 +49,7 @@ SAMPLE = 100
 
 def benchmark_module(name: str):
     """A module of benchmarks/ (the checkout put on sys.path, the shared data named in the environment)."""
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])
     if root not in sys.path:
         sys.path.insert(0, root)
     os.environ.setdefault("SIMILARITY_SHARED", str(SHARED))

@@ -20,7 +20,7 @@ from similarity.sweep import find_mentions, run_sweep, sweep_frame, tokenize_tit
 from similarity.sweep.mentions import MentionMatcher
 from similarity.sweep.run import plan_partitions, read_partition
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MARKS = [
     Mark(id="M1", name="Maicih", owner="PT Maicih Jaya", classes=(29, 30), number="IDM000111111"),
     Mark(id="M2", name="MS Glow", owner="PT MS Glow Indonesia", classes=(3,), number="IDM000222222"),
