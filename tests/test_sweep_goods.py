@@ -28,6 +28,8 @@ MARKS = [
     Mark(id="H", name="House of Hoops", classes=(25, 35)),
     Mark(id="TY", name="Toyota", classes=(12, 35)),
     Mark(id="L", name="Lexus", classes=(12, 35)),
+    Mark(id="SK", name="Skyline", classes=()),
+    Mark(id="O", name="Onix Capital", classes=()),
 ]
 FILLER = ["Janji Jiwa", "Kopi Kenangan", "Djarum", "Wardah", "Kalibre", "Erigo", "Sambal Bu Rudy", "Chitato",
           "Maicih", "Aerostreet"]  # fmt: skip
@@ -80,8 +82,18 @@ def test_an_attribute_word_makes_the_next_word_a_property_not_a_brand(matcher):
 
 
 def test_a_common_word_needs_agreeing_goods_and_a_rare_one_does_not(matcher):
-    assert _ids(matcher, "Sch Tshirt Worka Ss Teal Blue", "fashion-pria/atasan-pria/kaos-pria") == []
+    assert _ids(matcher, "Jaket Parasut Skyline Waterproof", "fashion-pria/outerwear-pria/jaket-pria") == []
+    assert _ids(matcher, "Skyline Jaket Parasut Waterproof", "fashion-pria/outerwear-pria/jaket-pria") == []
     assert _ids(matcher, "Tealwear Tshirt Oversize Black", "fashion-pria/atasan-pria/kaos-pria") == ["TA"]
+
+
+def test_a_colour_name_is_the_colour(matcher):
+    assert _ids(matcher, "Sch Tshirt Worka Ss Teal Blue", "fashion-pria/atasan-pria/kaos-pria") == []
+
+
+def test_one_rare_word_of_a_longer_mark_needs_fame_or_agreeing_goods(matcher):
+    assert _ids(matcher, "Kemeja Pria Onix Slimfit", "fashion-pria/atasan-pria/kemeja-pria") == []
+    assert _ids(matcher, "Onix Capital Kemeja Pria", "fashion-pria/atasan-pria/kemeja-pria") == ["O"]
 
 
 def test_one_common_word_of_a_longer_mark_is_the_word(matcher):

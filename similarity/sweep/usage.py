@@ -6,10 +6,12 @@ mention becomes a flag only when its context supports a brand use (:func:`why_no
 
     >>> why_not_a_flag(("kaos", "warna", "teal"), 2, 3, ("teal",), famous=False, relation="unknown", via="exact")
     'attribute'
-    >>> why_not_a_flag(("kaos", "teal", "blue"), 1, 2, ("teal",), famous=False, relation="unknown", via="exact")
+    >>> why_not_a_flag(("kaos", "teal", "blue"), 1, 2, ("teal",), famous=False, relation="same", via="exact")
+    'colour'
+    >>> why_not_a_flag(("jaket", "skyline"), 1, 2, ("skyline",), famous=False, relation="unknown", via="exact")
     'ordinary word, goods not shown'
     >>> why_not_a_flag(("kaos", "sunoco", "tee"), 1, 2, ("sunoco",), famous=False, relation="unknown", via="exact")
-    >>> why_not_a_flag(("kaos", "teal", "blue"), 1, 2, ("teal",), famous=False, relation="same", via="exact")
+    >>> why_not_a_flag(("jaket", "skyline"), 1, 2, ("skyline",), famous=False, relation="same", via="exact")
     >>> why_not_a_flag(("kopi", "sari", "murni"), 1, 2, ("sari", "roti"), famous=True, relation="unknown",
     ...                via="exact")
     'part of the mark'
@@ -33,6 +35,14 @@ ATTRIBUTE_WORDS = frozenset({
 """Words that say the next word is a property of the product, not its brand: material (BAHAN Tesla, BAHAN Lexus),
 pattern (MOTIF Beko, MOTIF Aloha), colour (WARNA Teal), flavour (RASA Taro), lens (LENSA Polaris). "model", "type"
 and "seri" are not among them: they introduce model names, and "Model Pandora" is the brand's style."""
+COLOUR_NAMES = frozenset({
+    "offwhite", "brokenwhite", "navy", "maroon", "beige", "cream", "teal", "olive", "khaki", "army", "tosca",
+    "salem", "sage", "lilac", "lavender", "ivory", "charcoal", "mustard", "fuchsia", "burgundy", "coral", "peach",
+    "mint", "magenta", "turquoise", "champagne", "nude", "taupe", "camel", "rosegold", "dustypink", "babypink",
+    "babyblue", "skyblue", "mocca", "mocha", "terracotta", "emerald", "denim", "silver", "gold", "bronze",
+})  # fmt: skip
+"""Colour names a listing title gives its variants in ("Ss Teal Blue", "Black, Ivory, Army & Beryl", "off-white"),
+compared on the span's letters without spaces. A non-famous mark that is a colour name is the colour there."""
 COMMON_ZIPF = 2.5
 """A mark word at least this frequent in everyday English or Indonesian (wordfreq's Zipf scale; 2.5 is about one use
 in three million words: "teal", "skyline", "everest", "polaris", "dolby", "beryl") may be a colour, a place, a model
@@ -113,10 +123,13 @@ def why_not_a_flag(
     ``via`` the route that found the span. In order:
 
     - ``attribute``: an attribute word precedes the span (`ATTRIBUTE_WORDS`);
+    - ``colour``: the span is a colour name (`COLOUR_NAMES`) and the mark is not famous;
     - ``part of the mark``: the span holds one word of a longer mark and that word is a common word
       (`COMMON_ZIPF`): "Sari" of SARI ROTI, "Kapal" of KOPI KAPAL API, "Hoops" of HOUSE OF HOOPS, "Stride" of STRIDE
       RITE. The mark's other words may be generic (and so not needed to cover it) or the famous marks' exemption may
-      let an everyday word anchor, but alone in a title such a word is the word;
+      let an everyday word anchor, but alone in a title such a word is the word. A rarer word alone stands for a
+      longer mark only when the mark is famous or the goods agree ("Onix" of ONIX CAPITAL, "Centrum" of CENTRUM
+      FUEL: marks without classes);
     - ``goods name``: the span is itself a name of goods (:mod:`similarity.goods`: CAPPUCCINO coffee, BAGUETTE
       bread) and the mark is not famous — the word says what is sold, not by whom;
     - ``goods differ``: the listing's goods are unrelated to the mark's and the mark is not famous;
@@ -127,13 +140,17 @@ def why_not_a_flag(
     span = tokens[start:end]
     if start > 0 and tokens[start - 1] in ATTRIBUTE_WORDS:
         return "attribute"
+    if not famous and "".join(span) in COLOUR_NAMES:
+        return "colour"
     single = mark_words_present(tokens, start, end, mark_tokens, mark_concepts) <= 1
     common = words_at_least(COMMON_ZIPF)
-    if len(set(mark_tokens)) > 1 and single and via != "compact" and all(t in common for t in span):
+    agree = relation in AGREEING_GOODS
+    if len(set(mark_tokens)) > 1 and single and via != "compact" and (
+        all(t in common for t in span) or (not famous and not agree)
+    ):
         return "part of the mark"
     if not famous and normalize_term(" ".join(span)) in goods_terms():
         return "goods name"
-    agree = relation in AGREEING_GOODS
     if relation == "unrelated" and not famous:
         return "goods differ"
     if via in ("sound", "typo") and not agree:
