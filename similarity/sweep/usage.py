@@ -41,7 +41,7 @@ COLOUR_NAMES = frozenset({
     "mint", "magenta", "turquoise", "champagne", "nude", "taupe", "camel", "rosegold", "dustypink", "babypink",
     "babyblue", "skyblue", "mocca", "mocha", "terracotta", "emerald", "denim", "silver", "gold", "bronze",
 })  # fmt: skip
-"""Colour names a listing title gives its variants in ("Ss Teal Blue", "Black, Ivory, Army & Beryl", "off-white"),
+"""Colour names a listing title gives its variants in ("kaos polos teal", "hitam, ivory, army", "off-white"),
 compared on the span's letters without spaces. A non-famous mark that is a colour name is the colour there."""
 COMMON_ZIPF = 2.5
 """A mark word at least this frequent in everyday English or Indonesian (wordfreq's Zipf scale; 2.5 is about one use
