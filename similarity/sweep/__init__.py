@@ -79,7 +79,7 @@ def sweep_frame(
     df: pd.DataFrame, index: MarkIndex | str | os.PathLike | None = None, threshold: float | None = None
 ) -> pd.DataFrame:
     """Flag the listings of a frame (columns ``id``, ``title`` and optionally ``description``, ``shop``,
-    ``image``).
+    ``image``, ``category``: the marketplace category, which names the goods sold).
 
     Returns one row per (listing, mark) with the columns of ``flagged.csv``. ``index`` is a loaded index, an
     index folder or None for the demo registry.
@@ -94,7 +94,7 @@ def sweep_frame(
         if col not in frame:
             raise ValueError(
                 f"the frame has no {col!r} column — it needs id and title (optional: shop, description, "
-                "image)"
+                "image, category)"
             )
     frame["title"] = frame["title"].fillna("").astype(str)
     shops = frame["shop"].fillna("").astype(str).tolist() if "shop" in frame else None

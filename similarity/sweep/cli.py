@@ -23,7 +23,7 @@ def sweep_command(
         Path,
         typer.Argument(
             help="Listings: CSV, TSV, JSONL or Parquet file, or a folder of parts "
-            "(columns id,title; optional description,shop,image)."
+            "(columns id,title; optional description,shop,image,category)."
         ),
     ],
     index: Annotated[

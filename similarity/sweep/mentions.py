@@ -47,7 +47,9 @@ from ..text.score import name_reasons, score_strings
 from ..values import Mark, Reason
 from ..verdict.model import explain, rescore
 from ..verdict.status import STATUS_WEIGHT
-from ..verdict.tiers import thresholds
+from ..verdict.tiers import goods_weights, thresholds
+from .category import listing_classes, listing_relation
+from .usage import is_ordinary_word, why_not_a_flag
 
 DISTINCTIVE = 0.5
 """A mark's word anchors a mention when the registry's distinctiveness of it (per class, weights.py) is at
@@ -85,13 +87,6 @@ PRESENT_MIN_TITLES = 1000
 """In a sweep of this many titles a typo counts only when the mark's word is also spelled right in some
 title: "maich" is then a typo of a brand sold there, while "carrier"/"cartier" or "felicita"/"felicia" (the
 mark nowhere in the titles) were wrong in all 12 typo flags of the hand-checked Tokopedia sample."""
-ORDINARY_ZIPF = 3.6
-"""A word at least this frequent in everyday English or Indonesian (wordfreq's Zipf scale; 3.6 is about 4 uses per
-million words: "comfort", "ultra", "hasil", "kapal", "story") anchors no mention on its own and gets no typo or
-sound-alike step: in a title it is far more often the word than the mark. In the hand-checked Tokopedia sample 31
-of the 55 wrong flags were such words standing alone (COMFORT for Comfort Dental, Hasil for Hasil Bumi Sumedang,
-Story for Story) and one right flag was (BATA). The mark's whole phrase still matches, and famous marks' words
-(Kapal Api, Philips) are exempt."""
 REGISTRY_MAX_DF = 8
 """A word in more marks than this ("kita", "plus", "outfit") is shared vocabulary of the registry: it does not
 anchor a mention on its own, although the library's per-class distinctiveness may still rate it high."""
@@ -161,7 +156,9 @@ class Mention:
     """A registered mark found in one listing: where (title span or image), how sure, and why.
 
     ``listing`` is the position of the title in the batch; ``via`` is how the candidate was found (``exact``,
-    ``sound``, ``typo``, ``compact``, ``logo``).
+    ``sound``, ``typo``, ``compact``, ``logo``); ``listing_classes`` are the goods the listing sells
+    (:mod:`similarity.sweep.category`) and ``goods`` their relation to the mark's classes (same, related,
+    unrelated for a famous mark, unknown).
     """
 
     listing: int
@@ -174,6 +171,8 @@ class Mention:
     via: str
     reasons: tuple[Reason, ...] = field(default=(), compare=False)
     logo: float | None = None
+    listing_classes: tuple[int, ...] = ()
+    goods: str = "unknown"
 
 
 def owner_key(name: str) -> str:
@@ -302,25 +301,6 @@ def _famous_words() -> frozenset[str]:
         words.update(_chunk_tokens(m.name))
         words.add(famous_key(m.name))
     return frozenset(words)
-
-
-def is_ordinary_word(word: str) -> bool:
-    """Whether ``word`` is an everyday English or Indonesian word (`ORDINARY_ZIPF`).
-
-    >>> is_ordinary_word("comfort"), is_ordinary_word("hasil"), is_ordinary_word("aerostreet")
-    (True, True, False)
-    """
-    return word in _ordinary_words()
-
-
-@lru_cache(maxsize=1)
-def _ordinary_words() -> frozenset[str]:
-    """English and Indonesian words at or above `ORDINARY_ZIPF`, read once per process from wordfreq's lists
-    (a set lookup instead of wordfreq's ~20 µs per call, which on every registry and title word cost seconds)."""
-    from wordfreq import get_frequency_dict
-
-    least = 10 ** (ORDINARY_ZIPF - 9)  # Zipf = log10(frequency per word) + 9
-    return frozenset(w for lang in ("en", "id") for w, f in get_frequency_dict(lang).items() if f >= least)
 
 
 @lru_cache(maxsize=1 << 20)
@@ -520,16 +500,28 @@ class MentionMatcher:
         return best[1], best[2], best[3]
 
     # ------------------------------------------------------------------ verification
-    def find(self, titles: Sequence[str], shops: Sequence[str | None] | None = None) -> list[Mention]:
-        """Mentions in each title (``listing`` = position in ``titles``); at most one per (listing, mark)."""
+    def find(
+        self,
+        titles: Sequence[str],
+        shops: Sequence[str | None] | None = None,
+        categories: Sequence[str | None] | None = None,
+    ) -> list[Mention]:
+        """Mentions in each title (``listing`` = position in ``titles``); at most one per (listing, mark).
+
+        ``categories`` are the listings' marketplace categories (a breadcrumb such as
+        ``fashion-pria/sepatu-pria/sneakers-pria``) when known: they name the goods sold
+        (:mod:`similarity.sweep.category`), which otherwise come from the title's goods words.
+        """
         out: list[Mention] = []
         for pos, title in enumerate(titles):
             shop = owner_key(shops[pos]) if shops is not None and shops[pos] else ""
-            out += self._find_one(pos, title or "", shop)
+            category = categories[pos] if categories is not None else None
+            out += self._find_one(pos, title or "", shop, category or None)
         return out
 
-    def _find_one(self, pos: int, title: str, shop: str) -> list[Mention]:
+    def _find_one(self, pos: int, title: str, shop: str, category: str | None = None) -> list[Mention]:
         tt = tokenize_title(title)
+        goods: tuple[int, ...] | None = None  # the listing's classes, read once a span needs them
         by_span: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
         for k, hits in self._hits(tt.tokens).items():
             if shop and self.owner_of(k) == shop:
@@ -563,10 +555,20 @@ class MentionMatcher:
             prob, evidence = rescore(span_code, [codes[j] for j in alike.tolist()],
                                      [self.marks_[cands[j][0]].classes for j in alike.tolist()], (),
                                      self.index_.distinctiveness)
+            if goods is None:
+                goods = listing_classes(title, category, tt.tokens)
             for e, j, p in zip(evidence, alike.tolist(), prob.tolist(), strict=True):
                 k, via = cands[j]
-                s = p * float(status[j])
+                mark, famous = self.marks_[k], self._famous(k)
+                relation = listing_relation(goods, mark.classes)
+                # weighed by the goods as check() weighs a match (a famous mark keeps most for other goods), then
+                # the words' use in the title decides whether it is the mark (similarity.sweep.usage)
+                weight = float(goods_weights(np.array([relation]), np.array([famous and relation == "unrelated"]))[0])
+                s = p * float(status[j]) * weight
                 if s < self.threshold or (k in found and found[k].score >= s):
+                    continue
+                if why_not_a_flag(tt.tokens, start, end, codes[j].tokens, mark_concepts=codes[j].concept_tokens,
+                                  famous=famous, relation=relation, via=via):
                     continue
                 sight, sound, meaning = float(f.sight[j]), float(f.sound[j]), float(f.meaning[j])
                 reasons = (*explain(span_code, codes[j], e, p, thresholds()),
@@ -583,8 +585,13 @@ class MentionMatcher:
                     round(meaning, 4),
                     via,
                     reasons,
+                    listing_classes=goods,
+                    goods=relation,
                 )
-        return sorted(found.values(), key=lambda m: (-m.score, m.mark.id))
+        brands: dict[str, Mention] = {}  # one brand is one row: of the marks spelled alike, the best-scored
+        for m in sorted(found.values(), key=lambda m: (-m.score, m.mark.id)):
+            brands.setdefault(famous_key(m.mark.name) or m.mark.id, m)
+        return list(brands.values())
 
     def _extend(self, k: int, toks: tuple[str, ...], start: int, end: int) -> tuple[int, int]:
         """Grow the span over neighbouring words of the mark itself ("Geprek" before "Bensu")."""

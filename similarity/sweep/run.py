@@ -49,6 +49,7 @@ COLUMNS = {
     "nama produk": "title", "product_name": "title", "description": "description", "deskripsi": "description",
     "shop": "shop", "shop_name": "shop", "toko": "shop", "seller": "shop",
     "image": "image", "gambar": "image", "image_path": "image",
+    "category": "category", "kategori": "category", "category_breadcrumb": "category", "breadcrumb": "category",
 }  # fmt: skip
 """Input header (lower case) → column the sweep reads; other columns are ignored."""
 PARTITION_ROWS = 10_000
@@ -56,7 +57,8 @@ PARTITION_ROWS = 10_000
 MAX_DESCRIPTION_CHARS = 2_000
 FLAG_COLUMNS = [
     "listing_id", "shop", "title", "field", "span", "mark_id", "mark_name", "registration_number",
-    "mark_owner", "mark_classes", "mark_status", "score", "sight", "sound", "meaning", "logo", "via",
+    "mark_owner", "mark_classes", "mark_status", "listing_classes", "goods", "score", "sight", "sound", "meaning",
+    "logo", "via",
     "reasons_id", "reasons_en", "image", "partition", "row",
 ]  # fmt: skip
 QUARANTINE_COLUMNS = ["file", "line", "reason", "raw"]
@@ -155,7 +157,7 @@ def _record_starts(path: Path, fmt: str) -> list[tuple[int, int]]:
 
 
 def read_partition(part: Partition) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    """(good rows with columns row,id,title,description,shop,image; quarantined rows with file, line,
+    """(good rows with columns row,id,title,description,shop,image,category; quarantined rows with file, line,
     reason)."""
     good: list[dict[str, Any]] = []
     bad: list[dict[str, Any]] = []
@@ -177,15 +179,15 @@ def read_partition(part: Partition) -> tuple[pd.DataFrame, list[dict[str, Any]]]
             {
                 "row": row,
                 "line": line,
-                **{k: _text(rec.get(k)) for k in ("id", "title", "description", "shop", "image")},
+                **{k: _text(rec.get(k)) for k in ("id", "title", "description", "shop", "image", "category")},
             }
         )
-    cols = ["row", "line", "id", "title", "description", "shop", "image"]
+    cols = ["row", "line", "id", "title", "description", "shop", "image", "category"]
     return pd.DataFrame(good, columns=cols), bad
 
 
 def _check(rec: dict[str, Any]) -> str | None:
-    for key in ("id", "title", "shop", "description"):
+    for key in ("id", "title", "shop", "description", "category"):
         value = rec.get(key)
         if isinstance(value, str):
             try:
@@ -361,15 +363,16 @@ def sweep_partition(part: Partition, run_dir: str, index_path: str | None, thres
 
 
 def flag_frame(df: pd.DataFrame, matcher: MentionMatcher, partition: int = 0) -> pd.DataFrame:
-    """Flagged rows (FLAG_COLUMNS) for a frame with id, title and optional description, shop, image
-    columns."""
+    """Flagged rows (FLAG_COLUMNS) for a frame with id, title and optional description, shop, image, category
+    columns (a category names the goods sold: :mod:`similarity.sweep.category`)."""
     shops = df["shop"].tolist() if "shop" in df else None
+    categories = [c if isinstance(c, str) else "" for c in df["category"]] if "category" in df else None
     found: list[tuple[int, str, Mention]] = [
-        (m.listing, "title", m) for m in matcher.find(df["title"].tolist(), shops)
+        (m.listing, "title", m) for m in matcher.find(df["title"].tolist(), shops, categories)
     ]
     if "description" in df and df["description"].astype(bool).any():
         desc = [str(d)[:MAX_DESCRIPTION_CHARS] if isinstance(d, str) else "" for d in df["description"]]
-        found += [(m.listing, "description", m) for m in matcher.find(desc, shops)]
+        found += [(m.listing, "description", m) for m in matcher.find(desc, shops, categories)]
     if "image" in df:
         found += [(m.listing, "image", m) for m in find_logo_mentions(matcher, df["image"].tolist(), shops)]
     best: dict[tuple[int, str], tuple[int, str, Mention]] = {}
@@ -394,6 +397,8 @@ def flag_frame(df: pd.DataFrame, matcher: MentionMatcher, partition: int = 0) ->
                 "mark_owner": m.mark.owner,
                 "mark_classes": ",".join(map(str, m.mark.classes)),
                 "mark_status": m.mark.status,
+                "listing_classes": ",".join(map(str, m.listing_classes)),
+                "goods": m.goods,
                 "score": m.score,
                 "sight": m.sight,
                 "sound": m.sound,
