@@ -16,6 +16,7 @@ from typing import Any
 
 from .io.registry import ImportReport, RowError, read_registry
 from .store.index import IndexParams, MarkIndex
+from .verdict.tiers import verdict_digest
 
 DEMO_REGISTRY = "demo/registry.csv"
 
@@ -103,6 +104,7 @@ def demo_index_path() -> Path:
     h = hashlib.sha256(demo_registry_path().read_bytes())
     for module in ENCODER_MODULES:  # a change to spelling or sound rules changes every encoded name
         h.update((Path(__file__).parent / "text" / module).read_bytes())
+    h.update(verdict_digest().encode())  # a new model or new tiers: a fresh demo index, not a ModelChangedWarning
     return cache_dir() / f"demo-{__version__}-f{FORMAT_VERSION}-{word_lists_digest()}-{h.hexdigest()[:12]}"
 
 

@@ -40,6 +40,7 @@ from ..text.encode import GRAM_FIELDS, SIGNATURE_BITS, NameCode, encode_name, gr
 from ..text.lexicon import word_lists_digest
 from ..text.weights import TokenStats
 from ..values import Mark
+from ..verdict.tiers import verdict_digest
 from .files import (
     FORMAT_VERSION,
     IndexFormatError,
@@ -91,6 +92,11 @@ class StaleIndexWarning(UserWarning):
     """The index was encoded with other word lists than the installed package's: rebuild it."""
 
 
+class ModelChangedWarning(UserWarning):
+    """The index was saved when another verdict model or other tiers were installed: its answers (scores, tiers,
+    reasons) differ from those given then. The stored marks are unaffected; saving it again records today's."""
+
+
 class LogoSkippedWarning(UserWarning):
     """A mark's logo could not be read: the mark was added without it (found by its name only)."""
 
@@ -117,6 +123,7 @@ class MarkIndex:
         self.built_at: str | None = None
         self.source: dict[str, Any] = {}
         self.encoding: str | None = None  # word-lists digest the stored names were encoded with (None: unknown)
+        self.verdict: str | None = None  # verdict model + tiers the index was last saved with (None: unknown)
         self.metadata = Metadata()
         """Every mark and its encoded name, by row (SQLite; :mod:`similarity.store.metadata`)."""
         self.rows = RowTable()
@@ -300,6 +307,8 @@ class MarkIndex:
             "source": self.source,
             "encoding": self.encoding,
             "encoding_current": None if self.encoding is None else self.encoding == word_lists_digest(),
+            "verdict": self.verdict,
+            "verdict_current": None if self.verdict is None else self.verdict == verdict_digest(),
         }
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
@@ -348,11 +357,12 @@ class MarkIndex:
                     "params": self.params.__dict__,
                     "source": self.source,
                     "encoding": self.encoding,
+                    "verdict": verdict_digest(),
                     "files": files,
                 },
             )
             remove_old_generations(folder, keep={gen, previous["generation"] if previous else gen})
-        self.path, self.generation, self._dirty = folder, gen, False
+        self.path, self.generation, self._dirty, self.verdict = folder, gen, False, verdict_digest()
         return folder
 
     @classmethod
@@ -386,6 +396,14 @@ class MarkIndex:
         self.path, self.generation = folder, manifest["generation"]
         self.built_at, self.source = manifest.get("built_at"), manifest.get("source", {})
         self.encoding = manifest.get("encoding")
+        self.verdict = manifest.get("verdict")
+        if self.verdict is not None and self.verdict != verdict_digest():
+            warnings.warn(
+                f"{folder}: it was saved with another verdict model or other risk tiers ({self.verdict}, installed "
+                f"{verdict_digest()}) — scores and tiers differ from the answers given then; the marks are the same",
+                ModelChangedWarning,
+                stacklevel=2,
+            )
         if self.encoding is not None and self.encoding != word_lists_digest():
             warnings.warn(
                 f"{folder}: its names were encoded with other word lists (lexicon, generic words) than this version "

@@ -12,6 +12,7 @@ All weights and thresholds live here, each with its rationale; the thresholds co
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -21,6 +22,7 @@ import numpy as np
 
 from ..classes import LAST_GOODS_CLASS, related_classes
 from ..values import RISKS, Match, Reason, Risk, Verdict
+from .model import load_model
 
 GOODS_WEIGHT = {"same": 1.0, "related": 0.9, "unrelated": 0.45, "unknown": 0.75, "any": 1.0}
 """How much of the sign similarity survives the goods comparison. Same class: all of it. Related classes (a rule in
@@ -49,6 +51,18 @@ def calibration() -> dict:
 
 def thresholds() -> dict[str, float]:
     return calibration()["thresholds"]
+
+
+@lru_cache(maxsize=1)
+def verdict_digest() -> str:
+    """Identifies what turns evidence into scores and tiers: the learned model and the tier thresholds. An index
+    records it when saved; loading one saved with another warns (:class:`~similarity.store.index.ModelChangedWarning`).
+
+    >>> len(verdict_digest())
+    12
+    """
+    text = json.dumps([load_model().digest, thresholds()], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def tier(score: float) -> Risk:

@@ -240,3 +240,30 @@ def test_an_index_encoded_with_other_word_lists_says_rebuild(tmp_path):
     stale.save(folder)  # adding marks does not make the old encodings current
     with pytest.warns(StaleIndexWarning):
         assert MarkIndex.load(folder).info()["encoding"] == "0" * 12
+
+
+def test_an_index_saved_with_another_verdict_model_warns_and_a_save_records_todays(tmp_path):
+    import warnings
+
+    from similarity.store.index import ModelChangedWarning
+    from similarity.verdict.tiers import verdict_digest
+
+    folder = tmp_path / "idx"
+    index = MarkIndex()
+    index.add(MARKS)
+    index.save(folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ModelChangedWarning)  # the same model: no warning
+        fresh = MarkIndex.load(folder)
+    assert fresh.info()["verdict"] == verdict_digest() and fresh.info()["verdict_current"] is True
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["verdict"] = "0" * 12  # as if saved before the model or the tiers were retrained
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.warns(ModelChangedWarning, match="another verdict model"):
+        older = MarkIndex.load(folder)
+    assert older.info()["verdict_current"] is False
+    assert check(older, "Kopi Kenang", top=1).matches[0].mark.id == "1"  # the marks are the same
+    older.save(folder)  # scored with today's model from now on
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ModelChangedWarning)
+        assert MarkIndex.load(folder).info()["verdict_current"] is True
