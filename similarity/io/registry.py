@@ -30,6 +30,7 @@ from ..classes import UnknownClassError, parse_classes
 from ..text.normalize import InvalidNameError, normalize
 from ..values import Mark
 from ..verdict.status import parse_status
+from .cells import FORMATS, cell_text, utf8_problem
 
 CANONICAL = ("id", "name", "owner", "classes", "status", "logo", "number", "filed", "registered", "logo_hash")
 COLUMN_ALIASES: Mapping[str, str] = {
@@ -267,32 +268,18 @@ def _rows_parquet(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
 
 
 def _format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
-        return "csv"
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
-    if suffix in (".parquet", ".pq"):
-        return "parquet"
-    raise RegistryError(f"{path}: unknown registry format {suffix!r} — use .csv, .tsv, .jsonl or .parquet")
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value != value:  # NaN from Parquet/pandas
-        return ""
-    if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
-    return str(value).strip()
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise RegistryError(
+            f"{path}: unknown registry format {path.suffix.lower()!r} — use .csv, .tsv, .jsonl or .parquet"
+        )
+    return "csv" if fmt == "tsv" else fmt  # the CSV reader takes the tab from the suffix
 
 
 def _check_utf8(value: str) -> None:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as e:
-        bad = value.encode("utf-8", "surrogateescape")[e.start : e.start + 1]
-        raise ValueError(f"not valid UTF-8 (byte {bad!r}) — re-save the file as UTF-8") from None
+    problem = utf8_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
 
 
 def _mark_from_row(row: Mapping[str, str], base: Path) -> Mark:
@@ -381,7 +368,7 @@ def iter_registry(
             continue
         if columns is None:
             columns = _columns(list(row), mapping, path)
-        canon = {columns[k]: _text(v) for k, v in row.items() if k in columns}
+        canon = {columns[k]: cell_text(v) for k, v in row.items() if k in columns}
         try:
             mark = _mark_from_row(canon, path.parent)
         except _FieldError as e:

@@ -147,16 +147,16 @@ def run_sweep(
     ``out/<run-id>/``; ``since`` resumes that run. Without ``scheduler`` a local cluster of ``workers``
     processes (one thread each) is started; with it, the workers of that cluster must see the same files.
 
-    ``partition_rows`` listings make one partition (default :data:`similarity.sweep.run.PARTITION_ROWS`): the
+    ``partition_rows`` listings make one partition (default :data:`similarity.io.listings.PARTITION_ROWS`): the
     unit of work, of checkpointing and of worker memory. ``progress(label, total)`` may return a callable that
     is advanced once per partition done (the CLI's tqdm bar).
     """
     import dask
     from distributed import Client, LocalCluster, as_completed
 
+    from ..io.listings import PARTITION_ROWS, Partition, plan_partitions
     from . import run as job
     from .mentions import TitleVocabulary
-    from .run import Partition, plan_partitions
     from .summary import assemble
 
     started = time.perf_counter()
@@ -175,7 +175,7 @@ def run_sweep(
         parts = [Partition(**p) for p in plan["partitions"]]
         index_dir, threshold = plan["index"], plan["threshold"]
     else:
-        partition_rows = partition_rows or job.PARTITION_ROWS
+        partition_rows = partition_rows or PARTITION_ROWS
         parts = plan_partitions(listings, partition_rows)
         plan = {
             "run_id": run_id,

@@ -17,9 +17,10 @@ from typing import Any
 
 import pandas as pd
 
+from ..io.listings import Partition
 from ..io.spreadsheet import safe_frame
 from ..store.files import write_atomic
-from .run import FLAG_COLUMNS, QUARANTINE_COLUMNS, Partition
+from .run import FLAG_COLUMNS, QUARANTINE_COLUMNS
 
 TOP_LISTINGS = 200
 TOP_MARKS = 100

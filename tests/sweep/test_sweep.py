@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from similarity import Mark, MarkIndex
+from similarity.io.listings import plan_partitions, read_partition
 from similarity.sweep import find_mentions, run_sweep, sweep_frame, tokenize_title
 from similarity.sweep.mentions import MentionMatcher
-from similarity.sweep.run import plan_partitions, read_partition
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKS = [

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from similarity import Mark, MarkIndex
+from similarity.io.listings import plan_partitions, read_partition
 from similarity.sweep import sweep_frame
 from similarity.sweep.category import category_classes, listing_classes, listing_relation, title_classes
 from similarity.sweep.mentions import MentionMatcher
-from similarity.sweep.run import plan_partitions, read_partition
 from similarity.sweep.usage import mark_words_present, why_not_a_flag
 
 MARKS = [
