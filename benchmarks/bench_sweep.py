@@ -128,7 +128,7 @@ def timed_sweep(listings: Path, index: Path, out: Path, workers: int, partition_
 def exact_phrase_comparison(flagged: pd.DataFrame, listings: Path, index_dir: Path) -> dict:
     """Pairs a case-insensitive, word-bounded search for each whole mark name finds, against the matcher's."""
     from similarity.build import open_index
-    from similarity.sweep.mentions import tokenize_title
+    from similarity.sweep.titles import tokenize_title
 
     idx = open_index(index_dir)
     rows = idx.alive_rows()

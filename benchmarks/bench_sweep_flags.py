@@ -30,7 +30,8 @@ from benchmarks.realdata import shared_dir
 from benchmarks.report import print_table, write_results
 from similarity.build import open_index
 from similarity.famous import famous_key
-from similarity.sweep.mentions import Mention, MentionMatcher, learn_vocabulary
+from similarity.sweep.mentions import Mention, MentionMatcher
+from similarity.sweep.titles import learn_vocabulary
 
 SEED = 20261201
 RESULTS = Path("benchmarks/results")

@@ -18,7 +18,8 @@ __version__ = "0.1.0"
 from .io.registry import ImportReport, RowError, read_registry
 from .pipeline import check
 from .store.files import IndexFormatError
-from .store.index import IndexParams, LogoSkippedWarning, MarkIndex
+from .store.index import IndexParams, MarkIndex
+from .store.insertion import LogoSkippedWarning
 from .values import CheckResult, Factors, Mark, Match, Query, Reason, Verdict
 
 __all__ = [

@@ -23,7 +23,7 @@ from .build import build_index, open_index
 from .cli_output import print_result
 from .explain import risk_label
 from .goods import classes_for_goods
-from .io.registry import LineTape, csv_rows
+from .io.csv_records import LineTape, csv_rows
 from .messages import error_text
 from .messages import message as message_text
 from .pipeline import check, parse_logo_max_distance

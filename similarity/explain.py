@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from .values import RISKS, CheckResult, Match, Reason
+from .values import RISK_LABELS_ID, RISKS, CheckResult, Match, Reason
 
 _MONTHS = {
     "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -89,8 +89,6 @@ _NOTES = {
 
 def risk_label(risk: str, lang: str = "id") -> str:
     """The tier's name: ``tinggi`` / ``high``."""
-    from .values import RISK_LABELS_ID
-
     return risk if lang == "en" else RISK_LABELS_ID.get(risk, risk)
 
 

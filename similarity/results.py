@@ -19,9 +19,11 @@ import io
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Literal
 
 from .explain import registry_line, risk_label
+from .store.files import write_atomic
 from .values import STATUSES, CheckResult, Match
 from .verdict.status import status_label
 
@@ -151,10 +153,5 @@ def csv_text(result: CheckResult, matches: Sequence[Match], lang: str = "id", st
 def write_csv(result: CheckResult, matches: Sequence[Match], path: str | os.PathLike, lang: str = "id",
               start: int = 1) -> None:
     """Write the CSV export to ``path`` atomically."""
-    from pathlib import Path
-
-    from .store.files import write_atomic
-
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, ("\ufeff" + csv_text(result, matches, lang, start)).encode("utf-8"))

@@ -34,31 +34,25 @@ from ..store.index import MarkIndex
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .mentions import (
-        Mention,
-        MentionMatcher,
-        TitleVocabulary,
-        find_mentions,
-        learn_vocabulary,
-        tokenize_title,
-    )
+    from .mentions import Mention, MentionMatcher, find_mentions
+    from .titles import TitleVocabulary, learn_vocabulary, tokenize_title
 
 _LAZY = {
-    "Mention",
-    "MentionMatcher",
-    "TitleVocabulary",
-    "find_mentions",
-    "learn_vocabulary",
-    "tokenize_title",
+    "Mention": "mentions",
+    "MentionMatcher": "mentions",
+    "find_mentions": "mentions",
+    "TitleVocabulary": "titles",
+    "learn_vocabulary": "titles",
+    "tokenize_title": "titles",
 }
 
 
 def __getattr__(name: str) -> Any:
     # The CLI imports this package at start-up: matching code, pandas and Dask load only when a sweep runs.
     if name in _LAZY:
-        from . import mentions
+        import importlib
 
-        return getattr(mentions, name)
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'similarity.sweep' has no attribute {name!r}")
 
 
@@ -85,8 +79,9 @@ def sweep_frame(
     index folder or None for the demo registry.
     """
     from ..build import open_index
-    from .mentions import MentionMatcher, learn_vocabulary
+    from .mentions import MentionMatcher
     from .run import flag_frame
+    from .titles import learn_vocabulary
 
     idx = index if isinstance(index, MarkIndex) else open_index(index)
     frame = df.reset_index(drop=True).copy()
@@ -156,8 +151,8 @@ def run_sweep(
 
     from ..io.listings import PARTITION_ROWS, Partition, plan_partitions
     from . import run as job
-    from .mentions import TitleVocabulary
     from .summary import assemble
+    from .titles import TitleVocabulary
 
     started = time.perf_counter()
     out_dir = Path(out)

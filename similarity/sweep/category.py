@@ -26,6 +26,7 @@ import numpy as np
 from ..classes import LAST_GOODS_CLASS, class_mask
 from ..goods import goods_terms, normalize_term, search_goods
 from ..verdict.tiers import goods_relation
+from .titles import tokenize_title
 
 RETAIL_CLASS = 35
 """Retail, wholesale and advertising services. Most registrations add it to their goods (PUMA fuel: 4 and 35), and
@@ -74,8 +75,6 @@ def listing_classes(title: str, category: str | None = None, tokens: Sequence[st
     if category and (found := category_classes(category.strip().lower())):
         return found
     if tokens is None:
-        from .mentions import tokenize_title  # mentions imports this module
-
         tokens = tokenize_title(title).tokens
     return title_classes(tokens)
 

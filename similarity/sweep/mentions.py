@@ -1,5 +1,8 @@
 """Find registered marks *inside* long, noisy listing titles (DOMAIN.md §7), fast enough for a nightly sweep.
 
+(Over 400 lines on purpose: it is one fitted object, :class:`MentionMatcher`, whose ``fit`` builds the tables that
+``find`` walks; the title words are :mod:`.titles`, the goods :mod:`.category`, the word-use rules :mod:`.usage`.)
+
 A full :func:`similarity.pipeline.check` per word window would cost milliseconds per title; here each worker
 builds a :class:`MentionMatcher` once from the index — token postings of every mark's distinctive words (exact
 spelling, Indonesian sound key, and a small typo step), compact keys for marks written with or without spaces
@@ -25,23 +28,20 @@ the title and scoring that span with the library's name scorer::
 from __future__ import annotations
 
 import gc
-import heapq
-import re
-import zlib
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import OSA
 
-from ..famous import famous_key, famous_marks, is_famous
+from ..famous import famous_key, is_famous
 from ..store.index import MarkIndex
 from ..text.confusables import LOOKALIKE_REASON, unconfuse
 from ..text.encode import NameCode, encode_name
 from ..text.lexicon import generic_words, load_lexicon
-from ..text.normalize import InvalidNameError, normalize
+from ..text.normalize import InvalidNameError
 from ..text.phonetic import indonesian_key
 from ..text.score import name_reasons, score_strings
 from ..values import Mark, Reason
@@ -49,6 +49,14 @@ from ..verdict.model import explain, rescore
 from ..verdict.status import STATUS_WEIGHT
 from ..verdict.tiers import goods_weights, thresholds
 from .category import listing_classes, listing_relation
+from .titles import (
+    TitleVocabulary,
+    _famous_words,
+    is_number_or_unit,
+    learn_vocabulary,
+    owner_key,
+    tokenize_title,
+)
 from .usage import is_ordinary_word, why_not_a_flag
 
 DISTINCTIVE = 0.5
@@ -73,84 +81,9 @@ COVERAGE = 0.6
 covers GEPREK BENSU (geprek is generic) but "Sinar" alone does not cover SINAR MAS."""
 MAX_WINDOW = 3
 """Title windows of up to this many tokens are joined to find marks written with other spacing."""
-DESCRIPTIVE_SHOPS = 20
-"""A word that at least this many shops use in their titles is product vocabulary in this sweep
-(TitleVocabulary)."""
-EVEN_SHOPS, EVEN_RATIO = 5, 2.0
-"""... and so is a word used by 5+ shops evenly (under 2 titles per shop): "virgin", "spring", "netto" are
-written by many shops once or twice each, while a brand's titles come mostly from its own and its resellers'
-shops ("eiger": 127 titles, 14 shops; "aerostreet": 176 titles, 9 shops; Tokopedia sample)."""
-SPREAD_SKETCH = 64
-COMMON_SHOPS = 3
-"""A title word written by this many shops is a word in its own right: no typo or sound-alike step for it."""
-PRESENT_MIN_TITLES = 1000
-"""In a sweep of this many titles a typo counts only when the mark's word is also spelled right in some
-title: "maich" is then a typo of a brand sold there, while "carrier"/"cartier" or "felicita"/"felicia" (the
-mark nowhere in the titles) were wrong in all 12 typo flags of the hand-checked Tokopedia sample."""
 REGISTRY_MAX_DF = 8
 """A word in more marks than this ("kita", "plus", "outfit") is shared vocabulary of the registry: it does not
 anchor a mention on its own, although the library's per-class distinctiveness may still rate it high."""
-_CHUNK = re.compile(r"[^\s,;:/|()\[\]{}<>!?\"*#=~^【】「」『』（）]+")
-_NUMBER_OR_UNIT = re.compile(
-    r"^\d+(?:[.,]\d+)?(?:x\d+)?(?:gr|gram|g|kg|mg|ml|l|lt|ltr|liter|cm|mm|m|meter|pcs|pc|pack|set|lusin|inch|in|w|"
-    r"watt|mah|gb|tb|mb|v|volt|th|tahun|bulan|hari|x|s|xl|xxl|xxxl|mp|hz|k|rb|ribu|jt)?$"
-)
-
-
-def is_number_or_unit(token: str) -> bool:
-    """ "200gr", "2024", "1x2", "64gb": numbers and measures are never brand words.
-
-    >>> [is_number_or_unit(t) for t in ("200gr", "2024", "7up", "3m")]
-    [True, True, False, True]
-    """
-    return bool(_NUMBER_OR_UNIT.match(token))
-
-
-@dataclass(frozen=True)
-class TitleTokens:
-    """Normalised tokens of a title and the character span of each in the original text.
-
-    >>> t = tokenize_title("Serum M.S. Glow 30ml")
-    >>> t.tokens, t.text(1, 3)
-    (('serum', 'ms', 'glow', '30ml'), 'M.S. Glow')
-    """
-
-    title: str
-    tokens: tuple[str, ...]
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-
-    def text(self, i: int, j: int) -> str:
-        """The original text of tokens ``i`` to ``j`` (exclusive)."""
-        return self.title[self.starts[i] : self.ends[j - 1]]
-
-
-@lru_cache(maxsize=1 << 18)
-def _chunk_tokens(chunk: str) -> tuple[str, ...]:
-    try:
-        return normalize(chunk, max_chars=1000).tokens
-    except InvalidNameError:
-        return ()
-
-
-def tokenize_title(title: str) -> TitleTokens:
-    """Split on whitespace and punctuation, normalise each piece with the library, merge spelled-out
-    initials."""
-    tokens: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _CHUNK.finditer(title):
-        for tok in _chunk_tokens(m.group()):
-            if len(tok) == 1 and tok.isalpha() and tokens and len(tokens[-1]) == 1 and tokens[-1].isalpha():
-                tokens[-1] += tok  # "M S Glow": initials written apart read as one word, as in normalize()
-                ends[-1] = m.end()
-                continue
-            tokens.append(tok)
-            starts.append(m.start())
-            ends.append(m.end())
-    return TitleTokens(title, tuple(tokens), tuple(starts), tuple(ends))
-
-
 @dataclass(frozen=True)
 class Mention:
     """A registered mark found in one listing: where (title span or image), how sure, and why.
@@ -173,134 +106,6 @@ class Mention:
     logo: float | None = None
     listing_classes: tuple[int, ...] = ()
     goods: str = "unknown"
-
-
-def owner_key(name: str) -> str:
-    """Compact form of a shop or owner name without legal and shop words, for "is this the owner's own shop".
-
-    >>> owner_key("PT MS Glow Indonesia Tbk") == owner_key("msglow official store")
-    True
-    >>> owner_key("@SarohStore") == owner_key("Saroh Store")
-    True
-    """
-    generic = _shop_words()
-    toks = _chunk_tokens(name) if len(name) <= 1000 else ()
-    key = "".join([t for t in toks if t not in generic] or toks)
-    # shop words glued on: "sarohstore", "tokosaroh" (only words inside the key can be stripped, and stripping
-    # only shortens it, so filtering first changes nothing)
-    for word in [w for w in _glued_shop_words() if w in key]:
-        if len(key) >= len(word) + 3:
-            key = key.removesuffix(word) if key.endswith(word) else key.removeprefix(word)
-    return key
-
-
-@lru_cache(maxsize=1)
-def _shop_words() -> frozenset[str]:
-    return frozenset(w for w, kind in generic_words().items() if kind in ("shop", "legal", "place"))
-
-
-@lru_cache(maxsize=1)
-def _glued_shop_words() -> tuple[str, ...]:
-    """Shop words of 3+ letters, longest first (sorted once: owner_key runs for every registry owner)."""
-    return tuple(w for w in sorted(_shop_words(), key=len, reverse=True) if len(w) >= 3)
-
-
-@dataclass
-class TitleVocabulary:
-    """What the swept titles themselves say about their words: how many titles and how many shops use each.
-
-    A word many *different shops* use ("polos", "outfit", "estetik") is product vocabulary in this sweep, not
-    a brand — brands concentrate in their own and their resellers' shops (Tokopedia sample: "aerostreet" 176
-    titles from 9 shops, "modis" 154 titles from 116 shops). Shops per word are kept as a bottom-k sketch of
-    shop hashes, so partitions merge exactly and deterministically in any order::
-
-        >>> v = TitleVocabulary()
-        >>> titles = ["kemeja polos"] * 30 + ["aerostreet sneakers"] * 30
-        >>> v.add(titles, [f"shop{i}" for i in range(30)] + ["aero"] * 30)
-        >>> sorted(v.descriptive())
-        ['kemeja', 'polos']
-    """
-
-    n_titles: int = 0
-    df: Counter = field(default_factory=Counter)
-    shops: dict[str, set[int]] = field(default_factory=dict)
-    has_shops: bool = False
-
-    def add(self, titles: Iterable[str], shops: Iterable[str | None] | None = None) -> None:
-        shop_iter = iter(shops) if shops is not None else None
-        for title in titles:
-            shop = next(shop_iter) if shop_iter is not None else None
-            words = set(tokenize_title(title or "").tokens)
-            self.n_titles += 1
-            self.df.update(words)
-            if shop:
-                self.has_shops = True
-                h = zlib.crc32(owner_key(shop).encode())
-                for w in words:
-                    self._add_shop(w, h)
-
-    def _add_shop(self, word: str, h: int) -> None:
-        got = self.shops.setdefault(word, set())
-        if len(got) < SPREAD_SKETCH:
-            got.add(h)
-        elif h < max(got) and h not in got:
-            got.remove(max(got))
-            got.add(h)
-
-    def merge(self, other: TitleVocabulary) -> TitleVocabulary:
-        """Add ``other``'s counts: the same vocabulary as adding both partitions' titles to one, in any order."""
-        self.n_titles += other.n_titles
-        self.df.update(other.df)
-        self.has_shops |= other.has_shops
-        shops = self.shops
-        for w, hs in other.shops.items():
-            got = shops.get(w)
-            if got is None:
-                shops[w] = set(hs)
-            else:  # the bottom-k of a union is the bottom-k of the two bottom-k sets
-                got |= hs
-                if len(got) > SPREAD_SKETCH:
-                    shops[w] = set(heapq.nsmallest(SPREAD_SKETCH, got))
-        return self
-
-    def _spread(self, word: str) -> int:
-        return len(self.shops.get(word, ())) if self.has_shops else self.df[word]
-
-    def descriptive(self) -> frozenset[str]:
-        """Product vocabulary: used by DESCRIPTIVE_SHOPS shops, or by EVEN_SHOPS shops with no shop using it
-        much more than the others (fewer than EVEN_RATIO titles per shop). Famous marks' words never are."""
-        famous = _famous_words()
-        out = set()
-        for w, n in self.df.items():
-            shops = self._spread(w)
-            if (
-                shops >= DESCRIPTIVE_SHOPS or (shops >= EVEN_SHOPS and n < EVEN_RATIO * shops)
-            ) and w not in famous:
-                out.add(w)
-        return frozenset(out)
-
-    def present(self) -> frozenset[str] | None:
-        """Every word of the titles once there are PRESENT_MIN_TITLES of them (else None: too few to tell)."""
-        return frozenset(self.df) if self.n_titles >= PRESENT_MIN_TITLES else None
-
-    def common(self) -> frozenset[str]:
-        """Words enough shops write to be words in their own right: not typos or sound-alikes of a mark."""
-        return frozenset(w for w in self.df if self._spread(w) >= COMMON_SHOPS)
-
-
-def learn_vocabulary(titles: Sequence[str], shops: Sequence[str | None] | None = None) -> TitleVocabulary:
-    v = TitleVocabulary()
-    v.add(titles, shops)
-    return v
-
-
-@lru_cache(maxsize=1)
-def _famous_words() -> frozenset[str]:
-    words: set[str] = set()
-    for m in famous_marks():
-        words.update(_chunk_tokens(m.name))
-        words.add(famous_key(m.name))
-    return frozenset(words)
 
 
 @lru_cache(maxsize=1 << 20)

@@ -33,7 +33,8 @@ from ..score.logo_hashes import logo_evidence
 from ..store.files import write_atomic
 from ..values import Reason
 from ..verdict.status import STATUS_WEIGHT
-from .mentions import Mention, MentionMatcher, TitleVocabulary, owner_key
+from .mentions import Mention, MentionMatcher
+from .titles import TitleVocabulary, owner_key
 
 MAX_DESCRIPTION_CHARS = 2_000
 FLAG_COLUMNS = [

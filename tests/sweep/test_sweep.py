@@ -299,7 +299,7 @@ def test_cli_json_prints_run_json(tmp_path, index_dir):
 def test_partition_vocabularies_merge_to_the_whole_in_any_order() -> None:
     """Pass 1 counts each partition alone; the merged counts and shop sketches must equal one count of everything
     (the sketches keep the 64 smallest shop hashes, so words used by hundreds of shops exercise the cut)."""
-    from similarity.sweep.mentions import TitleVocabulary
+    from similarity.sweep.titles import TitleVocabulary
 
     rng = random.Random(5)
     words = ["kopi", "susu", "polos", "aerostreet", "maicih", "keripik", "kemeja", "original", "pisang", "modis"]

@@ -8,7 +8,7 @@ from conftest import SHARED, needs_shared
 
 from similarity.build import open_index
 from similarity.sweep import sweep_frame, tokenize_title
-from similarity.sweep.mentions import is_number_or_unit
+from similarity.sweep.titles import is_number_or_unit
 from similarity.text.lexicon import generic_words
 from similarity.verdict.tiers import thresholds
 
