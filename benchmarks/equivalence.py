@@ -3,8 +3,9 @@
 The queries are the service benchmark's (half near-misses of registered names, half fresh names, 60 % with
 classes) with a simple-icons logo on every fifth, run through :func:`similarity.check.check` against the
 synthetic registry of ``benchmarks/bench_service.py``. Each answer is reduced to what a user sees — per match the
-mark id, the score (6 decimals), the risk, the factors and the reasons; the verdict's risk and score — and written
-as JSON. ``--compare`` reruns the queries and reports every query whose answer differs::
+mark id, the score (6 decimals, and unrounded: it may move by at most 1e-9), the risk, the factors and the reasons;
+the verdict's risk and score — and written as JSON. ``--compare`` reruns the queries and reports every query whose
+answer differs::
 
     python -m benchmarks.equivalence --index /tmp/idx100k --write /tmp/before.json      # on the old code
     python -m benchmarks.equivalence --index /tmp/idx100k --compare /tmp/before.json    # on the new code
@@ -56,11 +57,13 @@ def answer(result: CheckResult) -> dict[str, Any]:
     return {
         "risk": result.verdict.risk,
         "score": round(result.verdict.score, 6),
+        "score_exact": result.verdict.score,
         "verdict_reasons": [r.en for r in result.verdict.reasons],
         "matches": [
             {
                 "id": m.mark.id,
                 "score": round(m.score, 6),
+                "score_exact": m.score,
                 "risk": m.risk,
                 "factors": m.factors.to_dict(),
                 "reasons": [r.en for r in m.reasons],
@@ -79,13 +82,32 @@ def run(index: MarkIndex, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+TOLERANCE = 1e-9
+"""Largest difference of an unrounded score (``score_exact``) that still counts as the same answer."""
+
+
+def _same(b: Any, a: Any) -> bool:
+    """Equal answers, unrounded scores within `TOLERANCE` (a file written before they were recorded compares on the
+    rounded ones alone)."""
+    if isinstance(b, dict) and isinstance(a, dict):
+        keys = set(b) | set(a)
+        if "score_exact" in keys and not ("score_exact" in b and "score_exact" in a):
+            keys.discard("score_exact")
+        return all(k in b and k in a and (
+            abs(b[k] - a[k]) <= TOLERANCE if k == "score_exact" else _same(b[k], a[k])) for k in keys)
+    if isinstance(b, list) and isinstance(a, list):
+        return len(b) == len(a) and all(_same(x, y) for x, y in zip(b, a, strict=True))
+    return b == a
+
+
 def differences(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[str]:
-    """One line per query whose answer changed (or per query missing on one side)."""
+    """One line per query whose answer changed (or per query missing on one side); unrounded scores may differ by
+    `TOLERANCE`."""
     lines = []
     if len(before) != len(after):
         lines.append(f"{len(before)} answers before, {len(after)} after")
     for i, (b, a) in enumerate(zip(before, after, strict=False)):
-        if b != a:
+        if not _same(b, a):
             ids_b = [m["id"] for m in b["matches"]]
             ids_a = [m["id"] for m in a["matches"]]
             what = "top-10 ids" if ids_b != ids_a else "scores/reasons"
