@@ -44,11 +44,27 @@ def test_a_shared_query_reading_and_remembered_matches_change_no_feature() -> No
     for v in variants(names, 12, seed=3):
         q = encode_name(v.query)
         words = QueryWords(q)
-        evidence.word_match.cache_clear()
+        evidence.match_both.cache_clear()
         alone = [pair_evidence(q, m, weigh, weigh) for m in marks]
         shared = [pair_evidence(q, m, weigh, weigh, query_words=words) for m in marks]
         assert alone == shared
         assert [e.vector().tolist() for e in alone] == [e.vector().tolist() for e in shared]
+
+
+def test_matching_both_ways_at_once_is_word_match_each_way(vocabulary: list[str]) -> None:
+    words = [w for name in brand_names(1_500, seed=11) for w in evidence._words(encode_name(name))]
+    words += [("prolexus", "prolexus", "prolexus"), ("lexus", "lexus", "lexus"), ("indoqua", "indoqua", "indoka"),
+              ("aqua", "aqua", "aka"), ("pak", "bapak", "pak"), ("father", "bapak", "fater"), ("sunny", "sunny", "sn"),
+              ("sony", "sony", "sn"), ("bensu", "bensu", "bensu"), ("bensa", "bensa", "bens"), ("ben", "ben", "bens")]
+    rng = np.random.default_rng(1)
+    pairs = [(words[i], words[j]) for i, j in rng.integers(0, len(words), (20_000, 2))]
+    pairs += [(a, b) for a in words[-11:] for b in words[-11:]]
+    kinds = set()
+    for a, b in pairs:
+        both = evidence.match_both(a, b)
+        assert both == (evidence.word_match(a, b), evidence.word_match(b, a)), (a, b)
+        kinds.update(h[0] if h else None for h in both)
+    assert kinds == {"sight", "sound", "meaning", None}
 
 
 def test_rescore_is_evidence_of_through_the_model() -> None:

@@ -150,10 +150,8 @@ def _unlisted(word: str) -> bool:
 _PLAIN = re.compile(r"[a-z]+")
 
 
-@lru_cache(maxsize=400_000)
 def word_match(q: tuple[str, str, str], m: tuple[str, str, str]) -> tuple[str, float] | None:
-    """How a mark word ``m`` is found in a query word ``q``, each as (token, concept, sound key). A pure function of
-    its words, so remembered: a registry's common words meet the same query words again and again.
+    """How a mark word ``m`` is found in a query word ``q``, each as (token, concept, sound key).
 
     >>> word_match(("alfa", "alfa", "alfa"), ("alpha", "alpha", "alfa"))
     ('sound', 0.95)
@@ -182,6 +180,43 @@ def word_match(q: tuple[str, str, str], m: tuple[str, str, str]) -> tuple[str, f
     return None
 
 
+@lru_cache(maxsize=400_000)
+def match_both(a: tuple[str, str, str], b: tuple[str, str, str]) -> tuple[tuple[str, float] | None, ...]:
+    """``(word_match(a, b), word_match(b, a))`` in one pass: every test of `word_match` but the glued word's share
+    and the near sound's length is the same both ways. A pure function of its words, so remembered: a registry's
+    common words meet the same query words again and again.
+
+    >>> match_both(("prolexus", "prolexus", "prolexus"), ("lexus", "lexus", "lexus"))
+    (('sight', 0.85), ('sight', 0.53125))
+    """
+    at, ac, as_ = a
+    bt, bc, bs = b
+    if at == bt:
+        return _SAME, _SAME
+    la, lb = len(at), len(bt)
+    short = min(la, lb)
+    if as_ == bs and short >= SOUND_MIN_CHARS and len(as_) >= SOUND_MIN_CHARS:
+        return _SOUND, _SOUND
+    if ac == bc and (ac != at or bc != bt) and not is_honorific(ac):
+        return _MEANING, _MEANING
+    if lb >= NEAR_MIN_CHARS and la > lb and (bt in at or _merged_at_vowel(bt, at)):
+        return _GLUED, ("sight", MATCH_GLUED * lb / la)
+    if la >= NEAR_MIN_CHARS and lb > la and (at in bt or _merged_at_vowel(at, bt)):
+        return ("sight", MATCH_GLUED * la / lb), _GLUED
+    if short >= NEAR_MIN_CHARS:
+        r = ratio(at, bt) / 100.0  # the Indel ratio: the same both ways
+        if r >= NEAR_SPELLING:
+            return ("sight", r), ("sight", r)
+        if as_ and bs and as_[0] == bs[0] and Levenshtein.distance(as_, bs) <= 1:
+            return (_NEAR_SOUND if len(as_) >= NEAR_MIN_CHARS else None,
+                    _NEAR_SOUND if len(bs) >= NEAR_MIN_CHARS else None)
+    return None, None
+
+
+_SAME, _SOUND, _MEANING = ("sight", MATCH_SAME), ("sound", MATCH_SOUND), ("meaning", MATCH_MEANING)
+_GLUED, _NEAR_SOUND = ("sight", MATCH_GLUED), ("sound", MATCH_NEAR_SOUND)
+
+
 Word = tuple[str, str, str]
 Found = tuple[tuple[str, float] | None, str]
 """How a word is found in a name: the best `word_match` (None: not found) and the word of the name that gave it."""
@@ -191,19 +226,10 @@ def _words(code: NameCode) -> list[Word]:
     return list(zip(code.tokens, code.concept_tokens, code.sound_tokens, strict=True))
 
 
-def _found(word: Word, other: Sequence[Word]) -> Found:
-    """The best match of ``word`` among the words of ``other`` (the first of equals), and which word gave it."""
-    hit, by = None, ""
-    for o in other:
-        h = word_match(o, word)
-        if h is not None and (hit is None or h[1] > hit[1]):
-            hit, by = h, o[0]
-    return hit, by
-
-
 class QueryWords:
-    """A query's words, and how each mark word meets them, remembered for the whole query: the re-read of a query's
-    candidates asks about the same mark words (KOPI, JAYA, a shared coinage) over and over.
+    """A query's words, and how each mark word and the query's words meet (both ways, `match_both`), remembered for
+    the whole query: the re-read of a query's candidates asks about the same mark words (KOPI, JAYA, a shared
+    coinage) over and over.
 
     >>> from similarity.text.encode import encode_name
     >>> words = QueryWords(encode_name("Geprek Bensu"))
@@ -211,19 +237,38 @@ class QueryWords:
     (('sight', 1.0), 'bensu')
     """
 
-    __slots__ = ("code", "words", "_found")
+    __slots__ = ("code", "words", "_found", "_back")
 
     def __init__(self, code: NameCode) -> None:
         self.code = code
         self.words = _words(code)
         self._found: dict[Word, Found] = {}
+        self._back: dict[tuple[Word, Word], tuple[str, float] | None] = {}  # (mark word, query word) -> word_match
 
     def found(self, word: Word) -> Found:
-        """How the mark word ``word`` is found among the query's words."""
+        """How the mark word ``word`` is found among the query's words: the best `word_match` (the first of equals)
+        and the query word that gave it."""
         got = self._found.get(word)
         if got is None:
-            got = self._found[word] = _found(word, self.words)
+            hit, by = None, ""
+            for o in self.words:
+                h, self._back[word, o] = match_both(o, word)
+                if h is not None and (hit is None or h[1] > hit[1]):
+                    hit, by = h, o[0]
+            got = self._found[word] = (hit, by)
         return got
+
+    def found_in(self, word: Word, mark: Sequence[Word]) -> Found:
+        """How the query word ``word`` is found among a mark's words: the best match (the first of equals) and the
+        mark word that gave it."""
+        hit, by = None, ""
+        for o in mark:
+            if (o, word) not in self._back:
+                self.found(o)
+            h = self._back[o, word]
+            if h is not None and (hit is None or h[1] > hit[1]):
+                hit, by = h, o[0]
+        return hit, by
 
 
 def _cover(
@@ -285,7 +330,7 @@ def pair_features(
     core_sound = w * sound_r + (1 - w) * whole
     mark_cover, dom, dom_word, shared, dom_weight, mark_total = _cover(mw, qwords.found, weigh_mark)
     dom_share = dom_weight / max(mark_total, 1e-9)
-    query_cover, qdom, _, _, _, _ = _cover(qw, lambda word: _found(word, mw), weigh_query)
+    query_cover, qdom, _, _, _, _ = _cover(qw, lambda word: qwords.found_in(word, mw), weigh_query)
     distinctive = max((min(weigh_mark(c), 1.0) for t, c, _ in mw for s in shared if s.word == t), default=0.0)
     strong = [s.word for s in shared if s.strength >= NEAR_SPELLING]
     meaning_only = float(bool(shared) and all(s.kind == "meaning" for s in shared))
