@@ -55,7 +55,13 @@ class CheckBatches:
     """Checks to run, in arrival order, on ``threads`` slot threads started on first use.
 
     ``batches``, ``answered`` and ``skipped`` count what the slots did: answers per batch tell whether requests
-    really arrive together; a skipped check is one whose deadline passed before its turn.
+    really arrive together; a skipped check is one whose deadline passed before its turn::
+
+        >>> import asyncio
+        >>> batches = CheckBatches(threads=1)
+        >>> asyncio.run(batches.run(lambda: "answer", timeout=5)), batches.answered
+        ('answer', 1)
+        >>> batches.close()
     """
 
     def __init__(self, threads: int = 1) -> None:
@@ -138,6 +144,7 @@ class CheckBatches:
                 self._workers.discard(threading.current_thread())
 
     def _answer(self, job: _Job) -> None:
+        outcome: Any
         try:
             left = job.deadline - time.monotonic()
             if left <= 0 or job.future.cancelled():  # its caller has been answered (504) or went away: not started
