@@ -81,13 +81,32 @@ def run(index: MarkIndex, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+TOLERANCE = 1e-9
+"""Largest difference of an unrounded score (``score_exact``) that still counts as the same answer."""
+
+
+def _same(b: Any, a: Any) -> bool:
+    """Equal answers, unrounded scores within `TOLERANCE` (a file written before they were recorded compares on the
+    rounded ones alone)."""
+    if isinstance(b, dict) and isinstance(a, dict):
+        keys = set(b) | set(a)
+        if "score_exact" in keys and not ("score_exact" in b and "score_exact" in a):
+            keys.discard("score_exact")
+        return all(k in b and k in a and (
+            abs(b[k] - a[k]) <= TOLERANCE if k == "score_exact" else _same(b[k], a[k])) for k in keys)
+    if isinstance(b, list) and isinstance(a, list):
+        return len(b) == len(a) and all(_same(x, y) for x, y in zip(b, a, strict=True))
+    return b == a
+
+
 def differences(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[str]:
-    """One line per query whose answer changed (or per query missing on one side)."""
+    """One line per query whose answer changed (or per query missing on one side); unrounded scores may differ by
+    `TOLERANCE`."""
     lines = []
     if len(before) != len(after):
         lines.append(f"{len(before)} answers before, {len(after)} after")
     for i, (b, a) in enumerate(zip(before, after, strict=False)):
-        if b != a:
+        if not _same(b, a):
             ids_b = [m["id"] for m in b["matches"]]
             ids_a = [m["id"] for m in a["matches"]]
             what = "top-10 ids" if ids_b != ids_a else "scores/reasons"

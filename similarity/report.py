@@ -39,6 +39,7 @@ from .explain import (
     risk_label,
     tier_meaning,
 )
+from .image.load import load_logo
 from .store.files import write_atomic
 from .store.index import MarkIndex
 from .values import FACTORS, CheckResult, Match, Reason
@@ -356,24 +357,33 @@ class _Thumbnails:
         return self._uris[source]
 
 
+def logo_thumbnail_png(source: str | bytes, size: int = THUMBNAIL_PX) -> bytes:
+    """The prepared logo (trimmed, light ground) as PNG bytes whose longest side is at most ``size`` px — the one
+    thumbnail of the package (the report inlines it, the service serves it). Raises ``LogoError`` if it won't load.
+
+    >>> logo_thumbnail_png("simple-icons:github")[:4]
+    b'\x89PNG'
+    """
+    image = load_logo(source)
+    image.thumbnail((size, size))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def logo_data_uri(source: str | bytes, size: int = THUMBNAIL_PX) -> str | None:
     """A ``data:image/png;base64,…`` thumbnail of a logo (longest side ≤ ``size``), or None if it won't load.
 
     >>> logo_data_uri(b"not an image") is None
     True
     """
-    from .image.load import load_logo
-
     if isinstance(source, str) and source == _UPLOADED:
         return None
     try:
-        image = load_logo(source)
+        png = logo_thumbnail_png(source, size)
     except (ValueError, OSError, ImportError):  # LogoError is a ValueError; a report must not crash on a logo
         return None
-    image.thumbnail((size, size))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _percent(value: float) -> str:

@@ -4,7 +4,9 @@
 the next request while it still burns CPU and memory. Here a request's deadline travels into its thread
 (:func:`similarity.image.sandbox.deadline`), so a logo decode still running at the deadline is killed with its
 worker process; the thread keeps its slot until it has actually returned; a request whose deadline passed while
-it queued does not start at all::
+it queued does not start at all. Checks (and the other work of the check slots: reports, writes) are answered in
+batches by the slots' own threads (:class:`~similarity.service.batch.CheckBatches`); decodes each in a thread of
+their own, since they mostly wait for a worker process::
 
     >>> import asyncio
     >>> work = BoundedWork(threads=1, decodes=1)
@@ -23,28 +25,33 @@ import anyio
 import faiss
 
 from ..image import sandbox
+from .batch import CheckBatches
 
 T = TypeVar("T")
 
 
 class BoundedWork:
-    """Thread slots for checks (``threads``) and for logo decodes (``decodes``: a decode thread mostly waits for its
-    worker process, so it does not take a check's slot), and the runs still finishing after their request gave up."""
+    """Slots for checks (``threads``, answered in batches) and for logo decodes (``decodes``: a decode thread mostly
+    waits for its worker process, so it does not take a check's slot), and the runs still finishing after their
+    request gave up."""
 
     def __init__(self, threads: int, decodes: int) -> None:
-        self.checks = anyio.CapacityLimiter(threads)
+        self.checks = CheckBatches(threads)
         self.decodes = anyio.CapacityLimiter(decodes)
         self._finishing: set[asyncio.Future] = set()
 
     @property
     def finishing(self) -> int:
         """Runs whose request timed out or went away and that have not stopped yet (each still holds its slot)."""
-        return sum(not job.done() for job in self._finishing)
+        return sum(not job.done() for job in self._finishing) + self.checks.finishing
 
     async def run(self, func: Callable[..., T], *args: Any, timeout: float,
                   limiter: anyio.CapacityLimiter | None = None, started: float | None = None) -> T:
-        """``func(*args)`` in a thread, within ``timeout`` seconds of ``started`` (monotonic; default now), queueing
-        included. Raises ``TimeoutError`` at the deadline; the work itself is stopped as described above."""
+        """``func(*args)`` within ``timeout`` seconds of ``started`` (monotonic; default now), queueing included: in a
+        check slot, or in a thread of its own behind ``limiter`` (the decode slots) when one is given. Raises
+        ``TimeoutError`` at the deadline; the work itself is stopped as described above."""
+        if limiter is None:
+            return await self.checks.run(lambda: func(*args), timeout=timeout, started=started)
         begun = time.monotonic() if started is None else started
 
         def bounded() -> T:
@@ -55,7 +62,7 @@ class BoundedWork:
             with sandbox.deadline(left):
                 return func(*args)
 
-        job = asyncio.ensure_future(anyio.to_thread.run_sync(bounded, limiter=limiter or self.checks))
+        job = asyncio.ensure_future(anyio.to_thread.run_sync(bounded, limiter=limiter))
         self._finishing.add(job)
         job.add_done_callback(self._finished)
         left = timeout - (time.monotonic() - begun)

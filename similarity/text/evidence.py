@@ -18,6 +18,7 @@ first pass ranked highest::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +27,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from .encode import NameCode
 from .score import SHORT_CORE_CHARS, _merged_at_vowel, containment
@@ -128,8 +129,25 @@ def rarity(word: str) -> float:
     >>> rarity("bensu"), rarity("garden") < 0.3
     (1.0, True)
     """
+    if _unlisted(word):
+        return 1.0  # what wordfreq says of a word in neither list (Zipf 0), without tokenizing it first
     zipf = max(zipf_frequency(word, "en"), zipf_frequency(word, "id"))
     return max(0.0, 1.0 - zipf / COMMON_ZIPF)
+
+
+def _unlisted(word: str) -> bool:
+    """Whether ``word`` is one lower-case ASCII token that neither word list has: ``wordfreq`` tokenizes such a word
+    into itself and gives an unknown token the frequency 0, i.e. Zipf 0 (``tests/test_evidence_kernel.py`` checks the
+    shortcut against ``zipf_frequency`` on a registry's vocabulary). Most coined brand words are unlisted, and the
+    tokenizer is the costly part of asking ``wordfreq`` (~0.1 ms a word)."""
+    return (
+        _PLAIN.fullmatch(word) is not None
+        and word not in get_frequency_dict("en", "best")
+        and word not in get_frequency_dict("id", "best")
+    )
+
+
+_PLAIN = re.compile(r"[a-z]+")
 
 
 def word_match(q: tuple[str, str, str], m: tuple[str, str, str]) -> tuple[str, float] | None:
@@ -162,32 +180,119 @@ def word_match(q: tuple[str, str, str], m: tuple[str, str, str]) -> tuple[str, f
     return None
 
 
-def _words(code: NameCode) -> list[tuple[str, str, str]]:
+@lru_cache(maxsize=400_000)
+def match_both(a: tuple[str, str, str], b: tuple[str, str, str]) -> tuple[tuple[str, float] | None, ...]:
+    """``(word_match(a, b), word_match(b, a))`` in one pass: every test of `word_match` but the glued word's share
+    and the near sound's length is the same both ways. A pure function of its words, so remembered: a registry's
+    common words meet the same query words again and again.
+
+    >>> match_both(("prolexus", "prolexus", "prolexus"), ("lexus", "lexus", "lexus"))
+    (('sight', 0.85), ('sight', 0.53125))
+    """
+    at, ac, as_ = a
+    bt, bc, bs = b
+    if at == bt:
+        return _SAME, _SAME
+    la, lb = len(at), len(bt)
+    short = min(la, lb)
+    if as_ == bs and short >= SOUND_MIN_CHARS and len(as_) >= SOUND_MIN_CHARS:
+        return _SOUND, _SOUND
+    if ac == bc and (ac != at or bc != bt) and not is_honorific(ac):
+        return _MEANING, _MEANING
+    if lb >= NEAR_MIN_CHARS and la > lb and (bt in at or _merged_at_vowel(bt, at)):
+        return _GLUED, ("sight", MATCH_GLUED * lb / la)
+    if la >= NEAR_MIN_CHARS and lb > la and (at in bt or _merged_at_vowel(at, bt)):
+        return ("sight", MATCH_GLUED * la / lb), _GLUED
+    if short >= NEAR_MIN_CHARS:
+        r = ratio(at, bt) / 100.0  # the Indel ratio: the same both ways
+        if r >= NEAR_SPELLING:
+            return ("sight", r), ("sight", r)
+        if as_ and bs and as_[0] == bs[0] and Levenshtein.distance(as_, bs) <= 1:
+            return (_NEAR_SOUND if len(as_) >= NEAR_MIN_CHARS else None,
+                    _NEAR_SOUND if len(bs) >= NEAR_MIN_CHARS else None)
+    return None, None
+
+
+_SAME, _SOUND, _MEANING = ("sight", MATCH_SAME), ("sound", MATCH_SOUND), ("meaning", MATCH_MEANING)
+_GLUED, _NEAR_SOUND = ("sight", MATCH_GLUED), ("sound", MATCH_NEAR_SOUND)
+
+
+Word = tuple[str, str, str]
+Found = tuple[tuple[str, float] | None, str]
+"""How a word is found in a name: the best `word_match` (None: not found) and the word of the name that gave it."""
+
+
+def _words(code: NameCode) -> list[Word]:
     return list(zip(code.tokens, code.concept_tokens, code.sound_tokens, strict=True))
 
 
+class QueryWords:
+    """A query's words, and how each mark word and the query's words meet (both ways, `match_both`), remembered for
+    the whole query: the re-read of a query's candidates asks about the same mark words (KOPI, JAYA, a shared
+    coinage) over and over.
+
+    >>> from similarity.text.encode import encode_name
+    >>> words = QueryWords(encode_name("Geprek Bensu"))
+    >>> words.found(("bensu", "bensu", "bensu"))
+    (('sight', 1.0), 'bensu')
+    """
+
+    __slots__ = ("code", "words", "_found", "_back")
+
+    def __init__(self, code: NameCode) -> None:
+        self.code = code
+        self.words = _words(code)
+        self._found: dict[Word, Found] = {}
+        self._back: dict[tuple[Word, Word], tuple[str, float] | None] = {}  # (mark word, query word) -> word_match
+
+    def found(self, word: Word) -> Found:
+        """How the mark word ``word`` is found among the query's words: the best `word_match` (the first of equals)
+        and the query word that gave it."""
+        got = self._found.get(word)
+        if got is None:
+            hit, by = None, ""
+            for o in self.words:
+                h, self._back[word, o] = match_both(o, word)
+                if h is not None and (hit is None or h[1] > hit[1]):
+                    hit, by = h, o[0]
+            got = self._found[word] = (hit, by)
+        return got
+
+    def found_in(self, word: Word, mark: Sequence[Word]) -> Found:
+        """How the query word ``word`` is found among a mark's words: the best match (the first of equals) and the
+        mark word that gave it."""
+        hit, by = None, ""
+        for o in mark:
+            if (o, word) not in self._back:
+                self.found(o)
+            h = self._back[o, word]
+            if h is not None and (hit is None or h[1] > hit[1]):
+                hit, by = h, o[0]
+        return hit, by
+
+
 def _cover(
-    words: Sequence[tuple[str, str, str]], other: Sequence[tuple[str, str, str]], weigh: Callable[[str], float]
-) -> tuple[float, float, str, list[WordMatch]]:
-    """(weighted share of ``words`` found in ``other``, match of the heaviest word, that word, the matches)."""
+    words: Sequence[Word], find: Callable[[Word], Found], weigh: Callable[[str], float]
+) -> tuple[float, float, str, list[WordMatch], float, float]:
+    """(weighted share of ``words`` found by ``find``, match of the heaviest word, that word, the matches, the
+    heaviest word's weight, the total weight)."""
     total, found = 0.0, 0.0
     best_w, best_match, best_word = -1.0, 0.0, ""
+    heaviest = 0.0
     matches: list[WordMatch] = []
     for w in words:
         weight = weigh(w[1])
-        hit, by = None, ""
-        for o in other:
-            h = word_match(o, w)
-            if h is not None and (hit is None or h[1] > hit[1]):
-                hit, by = h, o[0]
+        hit, by = find(w)
         strength = hit[1] if hit else 0.0
         total += weight
         found += weight * strength
+        if weight > heaviest:
+            heaviest = weight
         if weight > best_w:
             best_w, best_match, best_word = weight, strength, w[0]
         if hit:
             matches.append(WordMatch(w[0], by, hit[0], strength))
-    return (found / total if total > 0 else 0.0), best_match, best_word, matches
+    return (found / total if total > 0 else 0.0), best_match, best_word, matches, heaviest, total
 
 
 def pair_evidence(
@@ -196,48 +301,65 @@ def pair_evidence(
     weigh_query: Callable[[str], float],
     weigh_mark: Callable[[str], float],
     ratios: tuple[float, float, float, float] | None = None,
+    query_words: QueryWords | None = None,
 ) -> PairEvidence:
     """The evidence of one pair. ``weigh_*(concept)`` is a word's distinctiveness (0..1) in the goods compared;
     ``ratios`` are the pair's (whole-name, core, sound-key, containment) likenesses when the caller computed them
-    for many marks at once (`string_ratios`)."""
-    qw, mw = _words(q), _words(m)
+    for many marks at once (`string_ratios`); ``query_words`` the query's `QueryWords` when the caller reads many
+    marks for one query (the answer is the same, sooner)."""
+    return PairEvidence(*pair_features(q, m, weigh_query, weigh_mark, ratios, query_words))
+
+
+def pair_features(
+    q: NameCode,
+    m: NameCode,
+    weigh_query: Callable[[str], float],
+    weigh_mark: Callable[[str], float],
+    ratios: tuple[float, float, float, float] | None = None,
+    query_words: QueryWords | None = None,
+) -> tuple:
+    """`pair_evidence`'s fields in order: the `FEATURES` values, then ``shared`` and ``mark_dominant`` (the model
+    reads the first ``len(FEATURES)`` without a :class:`PairEvidence` being asked for each)."""
+    qwords = query_words if query_words is not None and query_words.code is q else QueryWords(q)
+    qw, mw = qwords.words, _words(m)
     whole, core_r, sound_r, contained = ratios if ratios is not None else string_ratios(q, [m])[0]
-    short = min(len(q.core), len(m.core))
+    qcore, mcore = q.core, m.core
+    short = min(len(qcore), len(mcore))
     w = min(1.0, short / SHORT_CORE_CHARS)
     core_sight = w * core_r + (1 - w) * whole
     core_sound = w * sound_r + (1 - w) * whole
-    mark_cover, dom, dom_word, shared = _cover(mw, qw, weigh_mark)
-    dom_weight = max((weigh_mark(c) for _, c, _ in mw), default=0.0)
-    dom_share = dom_weight / max(sum(weigh_mark(c) for _, c, _ in mw), 1e-9)
-    query_cover, qdom, _, _ = _cover(qw, mw, weigh_query)
+    mark_cover, dom, dom_word, shared, dom_weight, mark_total = _cover(mw, qwords.found, weigh_mark)
+    dom_share = dom_weight / max(mark_total, 1e-9)
+    query_cover, qdom, _, _, _, _ = _cover(qw, lambda word: qwords.found_in(word, mw), weigh_query)
     distinctive = max((min(weigh_mark(c), 1.0) for t, c, _ in mw for s in shared if s.word == t), default=0.0)
     strong = [s.word for s in shared if s.strength >= NEAR_SPELLING]
     meaning_only = float(bool(shared) and all(s.kind == "meaning" for s in shared))
-    return PairEvidence(
-        core_sight=core_sight,
-        core_sound=core_sound,
-        whole_sight=whole,
-        containment=contained,
-        mark_cover=mark_cover,
-        query_cover=query_cover,
-        dominant_match=dom,
-        query_dominant_match=qdom,
-        short_core=float(short <= 3),
-        first_letter=float(bool(q.core) and bool(m.core) and q.core[0] == m.core[0]),
-        same_core=float(bool(q.core) and (q.core == m.core or (q.sound == m.sound and len(q.sound) >= 2))),
-        shared_distinctive=distinctive,
-        meaning_only=meaning_only,
-        length_ratio=min(len(q.core), len(m.core)) / max(len(q.core), len(m.core), 1),
-        shared_rarity=max((rarity(w) for w in strong), default=0.0),
-        mark_rarity=rarity(dom_word) if dom_word else 0.0,
-        examiner_rule=float(
-            (bool(q.core) and q.core == m.core)
+    same_start = bool(qcore) and bool(mcore) and qcore[0] == mcore[0]
+    return (
+        core_sight,
+        core_sound,
+        whole,
+        contained,
+        mark_cover,
+        query_cover,
+        dom,
+        qdom,
+        float(short <= 3),
+        float(same_start),
+        float(bool(qcore) and (qcore == mcore or (q.sound == m.sound and len(q.sound) >= 2))),
+        distinctive,
+        meaning_only,
+        short / max(len(qcore), len(mcore), 1),
+        max((rarity(w) for w in strong), default=0.0),
+        rarity(dom_word) if dom_word else 0.0,
+        float(
+            (bool(qcore) and qcore == mcore)
             or (dom >= MATCH_GLUED and dom_weight >= RULE_WEIGHT
                 and (rarity(dom_word) >= RULE_RARITY or dom_share >= 0.6))
             or (mark_cover >= 0.9 and dom_weight >= RULE_WEIGHT)
         ),
-        shared=tuple(shared),
-        mark_dominant=dom_word,
+        tuple(shared),
+        dom_word,
     )
 
 

@@ -29,7 +29,16 @@ from importlib import resources
 import numpy as np
 
 from ..text.encode import NameCode
-from ..text.evidence import FEATURES, MATCH_GLUED, PairEvidence, WordMatch, pair_evidence, string_ratios
+from ..text.evidence import (
+    FEATURES,
+    MATCH_GLUED,
+    PairEvidence,
+    QueryWords,
+    WordMatch,
+    pair_evidence,
+    pair_features,
+    string_ratios,
+)
 from ..values import Reason
 
 RESCORED = 40
@@ -66,28 +75,31 @@ class ConflictModel:
     meta: dict | None = None
 
     def __post_init__(self) -> None:
+        left = np.asarray(self.left, dtype=np.int64)
+        right = np.asarray(self.right, dtype=np.int64)
+        leaf = left < 0
+        at = np.arange(len(left))
         arrays = {
-            "feature": np.asarray(self.feature, dtype=np.int64),
+            "feature": np.where(leaf, 0, np.asarray(self.feature, dtype=np.int64)),
             "threshold": np.asarray(self.threshold, dtype=np.float64),
-            "left": np.asarray(self.left, dtype=np.int64),
-            "right": np.asarray(self.right, dtype=np.int64),
+            "left": np.where(leaf, at, left),  # a leaf leads to itself: every row takes `depth` steps
+            "right": np.where(leaf, at, right),
             "value": np.asarray(self.value, dtype=np.float64),
             "roots": np.asarray(self.roots, dtype=np.int64),
         }
         object.__setattr__(self, "_arrays", arrays)
+        object.__setattr__(self, "_depth", _depth(arrays["roots"], left, right))
 
     def raw(self, x: np.ndarray) -> np.ndarray:
-        """The trees' probability (before calibration) for each row of evidence vectors."""
+        """The trees' probability (before calibration) for each row of evidence vectors: every row of ``x`` walks
+        every tree at once, one level per step, `depth` steps (a leaf stays put)."""
         a = self._arrays  # type: ignore[attr-defined]
         x = np.asarray(x, dtype=np.float64)
         node = np.broadcast_to(a["roots"], (len(x), len(a["roots"]))).copy()
         rows = np.arange(len(x))[:, None]
-        while True:
-            inner = a["left"][node] >= 0
-            if not inner.any():
-                break
-            go_left = x[rows, a["feature"][node]] <= a["threshold"][node]
-            node = np.where(inner, np.where(go_left, a["left"][node], a["right"][node]), node)
+        feature, threshold, left, right = a["feature"], a["threshold"], a["left"], a["right"]
+        for _ in range(self._depth):  # type: ignore[attr-defined]
+            node = np.where(x[rows, feature[node]] <= threshold[node], left[node], right[node])
         z = self.baseline + a["value"][node].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-z))
 
@@ -119,6 +131,16 @@ class ConflictModel:
         )
 
 
+def _depth(roots: np.ndarray, left: np.ndarray, right: np.ndarray) -> int:
+    """Steps from a root to its deepest leaf, the most over the trees (``left < 0`` marks a leaf)."""
+    depth, level = 0, roots[left[roots] >= 0]
+    while len(level):
+        depth += 1
+        level = np.concatenate([left[level], right[level]])
+        level = level[left[level] >= 0]
+    return depth
+
+
 @lru_cache(maxsize=1)
 def load_model() -> ConflictModel:
     """The shipped model (``similarity/data/verdict_model.json``)."""
@@ -145,18 +167,35 @@ def evidence_of(
     A word weighs by its distinctiveness in the goods compared: the query's classes when it names some, else the
     mark's (the examiner assumes the goods are the same).
     """
-    out = []
+    return [PairEvidence(*fields) for fields in _features(query, marks, mark_classes, query_classes, distinctiveness)]
+
+
+def _features(
+    query: NameCode,
+    marks: Sequence[NameCode],
+    mark_classes: Sequence[Sequence[int]],
+    query_classes: Sequence[int],
+    distinctiveness: Callable[[str, Sequence[int]], float],
+) -> list[tuple]:
+    """`pair_features` of the query with each mark: the query's words are read once (`QueryWords`: how each mark word
+    meets them is remembered across the marks) and each word is weighed once per goods compared."""
+    words = QueryWords(query)
     seen: dict[tuple[str, tuple[int, ...]], float] = {}  # a query's words are weighed in few goods
+    weighs: dict[tuple[int, ...], Callable[[str], float]] = {}
+    out = []
     for m, classes, ratios in zip(marks, mark_classes, string_ratios(query, marks), strict=True):
         goods = tuple(query_classes) or tuple(classes)
+        weigh = weighs.get(goods)
+        if weigh is None:
+            def weigh(word: str, goods: tuple[int, ...] = goods) -> float:
+                key = (word, goods)
+                got = seen.get(key)
+                if got is None:
+                    got = seen[key] = distinctiveness(word, goods)
+                return got
 
-        def weigh(word: str, goods: tuple[int, ...] = goods) -> float:
-            key = (word, goods)
-            if key not in seen:
-                seen[key] = distinctiveness(word, goods)
-            return seen[key]
-
-        out.append(pair_evidence(query, m, weigh, weigh, ratios))
+            weighs[goods] = weigh
+        out.append(pair_features(query, m, weigh, weigh, ratios, words))
     return out
 
 
@@ -167,10 +206,12 @@ def rescore(
     query_classes: Sequence[int],
     distinctiveness: Callable[[str, Sequence[int]], float],
 ) -> tuple[np.ndarray, list[PairEvidence]]:
-    """Conflict probability and evidence of the query against each mark (see `evidence_of`)."""
-    evidence = evidence_of(query, marks, mark_classes, query_classes, distinctiveness)
-    x = np.array([e.vector() for e in evidence]) if evidence else np.zeros((0, len(FEATURES)))
-    return load_model().probability(x), evidence
+    """Conflict probability and evidence of the query against each mark (see `evidence_of`): the model evaluates
+    every mark's features at once."""
+    fields = _features(query, marks, mark_classes, query_classes, distinctiveness)
+    n = len(FEATURES)
+    x = np.array([f[:n] for f in fields], dtype=np.float64) if fields else np.zeros((0, n))
+    return load_model().probability(x), [PairEvidence(*f) for f in fields]
 
 
 _KIND_ID = {"sight": "ejaan", "sound": "bunyi", "meaning": "arti"}

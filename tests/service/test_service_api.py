@@ -276,7 +276,7 @@ def test_logo_part_over_limit_within_body_allowance(client: TestClient) -> None:
 
 
 def test_slow_check_times_out_with_504(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import similarity.service.app as service
+    import similarity.service.routes as service
 
     release = threading.Event()
 
@@ -294,7 +294,7 @@ def test_slow_check_times_out_with_504(index_dir: Path, monkeypatch: pytest.Monk
 
 
 def test_unexpected_errors_are_500_without_a_trace(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import similarity.service.app as service
+    import similarity.service.routes as service
 
     def broken_check(*args, **kwargs):
         raise RuntimeError("secret internals /etc/passwd")
