@@ -186,7 +186,7 @@ def _score_rows(
     score = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
 
     order = _best(score, len(rows) if min_score < 0 else max(4 * top, 40), min_score)
-    order, marks, same = _one_row_per_brand(index, rows, order, top, group=min_score >= 0)
+    order, marks, same = _one_row_per_brand(index, rows, order, top, group=min_score >= 0, codes=code_at)
     extras = logo_extras(logo_sim, score, order, min_score)  # the logo's own best, too
     if len(extras):
         order = np.concatenate([order, extras])
@@ -247,10 +247,12 @@ def _score_rows(
 
 
 def _one_row_per_brand(
-    index: MarkIndex, rows: np.ndarray, order: np.ndarray, top: int, *, group: bool = True
+    index: MarkIndex, rows: np.ndarray, order: np.ndarray, top: int, *, group: bool = True,
+    codes: Mapping[int, NameCode] | None = None,
 ) -> tuple[np.ndarray, list, list[tuple[str, ...]]]:
     """The best ``top`` of ``order`` with one row per brand (the same name, owner and logo): the other rows of a brand
-    are folded into its best one and listed by id, so the same brand does not fill the top 10."""
+    are folded into its best one and listed by id, so the same brand does not fill the top 10. A name is compared by
+    its stored encoding (``codes``: the candidates' encoded names already read, by position; the others are read)."""
     if not group:
         order = order[:top]
         return order, index.marks_at(rows[order]), [()] * len(order)
@@ -262,8 +264,12 @@ def _one_row_per_brand(
     while len(kept) < top and start < len(order):
         chunk = order[start : start + 3 * top]
         start += len(chunk)
+        unread = [int(i) for i in chunk if codes is None or int(i) not in codes]
+        compact = {i: c.compact for i, c in zip(unread, index.codes_at(rows[unread]), strict=True)}
+        if codes is not None:
+            compact.update((int(i), codes[int(i)].compact) for i in chunk if int(i) in codes)
         for i, m in zip(chunk.tolist(), index.marks_at(rows[chunk]), strict=True):
-            key = (_brand_key(m.name), m.owner.casefold().strip(), m.logo or "")  # another logo is another sign
+            key = (compact[i], m.owner.casefold().strip(), m.logo or "")  # another logo is another sign
             if key in key_at:
                 same[key_at[key]].append(m.id)
                 continue
@@ -274,13 +280,6 @@ def _one_row_per_brand(
             marks.append(m)
             same.append([])
     return np.asarray(kept, dtype=np.int64), marks, [tuple(s) for s in same]
-
-
-def _brand_key(name: str) -> str:
-    try:
-        return encode_name(name).compact
-    except ValueError:
-        return name.casefold()
 
 
 def _best(score: np.ndarray, top: int, min_score: float) -> np.ndarray:

@@ -96,6 +96,11 @@ def class_generic(word: str) -> frozenset[int]:
     return _class_generic().get(word, frozenset())
 
 
+_NO_WORDS: Counter = Counter()  # a class no mark is in (read only: looking a word up in it adds nothing)
+MEMO_SIZE = 200_000
+"""Distinctiveness values remembered between changes to the counts (a long-running server meets many words)."""
+
+
 @dataclass
 class TokenStats:
     """Document frequency of concept tokens, overall and per Nice class.
@@ -107,8 +112,13 @@ class TokenStats:
     df: Counter = field(default_factory=Counter)
     class_marks: Counter = field(default_factory=Counter)
     class_df: dict[int, Counter] = field(default_factory=dict)
+    _memo: dict[tuple[str, tuple[int, ...]], float] = field(default_factory=dict, init=False, repr=False,
+                                                            compare=False)
+    """distinctiveness() by (word, classes): a query re-reads the same words for every candidate of the same goods
+    (about 0.9 ms of a check at 100k marks); emptied by every change to the counts."""
 
     def add(self, concept_tokens: Iterable[str], classes: Sequence[int], sign: int = 1) -> None:
+        self._memo.clear()
         words = set(concept_tokens)
         self.n_marks += sign
         for w in words:
@@ -125,7 +135,7 @@ class TokenStats:
     def _rate(self, word: str, classes: Sequence[int]) -> float:
         if classes:
             rates = [
-                max(self.class_df.get(c, Counter())[word] - 1, 0) / (self.class_marks[c] + PSEUDO_MARKS)
+                max(self.class_df.get(c, _NO_WORDS)[word] - 1, 0) / (self.class_marks[c] + PSEUDO_MARKS)
                 for c in classes
             ]
             return max(rates)
@@ -133,6 +143,15 @@ class TokenStats:
 
     def distinctiveness(self, word: str, classes: Sequence[int] = ()) -> float:
         """0..1: 1 for a word no other mark in the mark's classes uses, falling with how common it is."""
+        key = (word, tuple(classes))
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[key] = self._distinctiveness(word, classes)
+        return found
+
+    def _distinctiveness(self, word: str, classes: Sequence[int]) -> float:
         if word in FUNCTION_WORDS or word in honorific_concepts() or (len(word) == 1 and not word.isdigit()):
             return FUNCTION_CAP
         d = 1.0 / (1.0 + self._rate(word, classes) / HALF_RATE)
