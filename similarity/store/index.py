@@ -392,18 +392,15 @@ class MarkIndex:
         self.built_at, self.source = manifest.get("built_at"), manifest.get("source", {})
         self.encoding = manifest.get("encoding")
         self.verdict = manifest.get("verdict")
-        if self.verdict is not None and self.verdict != verdict_digest():
-            warnings.warn(
-                f"{folder}: it was saved with another verdict model or other risk tiers ({self.verdict}, installed "
-                f"{verdict_digest()}) — scores and tiers differ from the answers given then; the marks are the same",
-                ModelChangedWarning,
-                stacklevel=2,
-            )
-        if self.encoding is not None and self.encoding != word_lists_digest():
-            warnings.warn(
-                f"{folder}: its names were encoded with other word lists (lexicon, generic words) than this version "
-                f"ships — answers may differ from a fresh index; rebuild it with `similarity index build`",
-                StaleIndexWarning,
-                stacklevel=2,
-            )
+        changed = (
+            (self.verdict, verdict_digest(), ModelChangedWarning,
+             f"it was saved with another verdict model or other risk tiers ({self.verdict}, installed "
+             f"{verdict_digest()}) — scores and tiers differ from the answers given then; the marks are the same"),
+            (self.encoding, word_lists_digest(), StaleIndexWarning,
+             "its names were encoded with other word lists (lexicon, generic words) than this version ships — "
+             "answers may differ from a fresh index; rebuild it with `similarity index build`"),
+        )
+        for stored, installed, category, message in changed:
+            if stored is not None and stored != installed:
+                warnings.warn(f"{folder}: {message}", category, stacklevel=2)
         return self
