@@ -111,7 +111,3 @@ class StringColumn(Sequence[str]):
         for i in range(len(self)):
             yield self[i]
 
-
-def as_text(s: str | bytes) -> str:
-    """A string from a column as ``str`` (for the few candidates whose text is examined in Python)."""
-    return s.decode("ascii") if isinstance(s, bytes) else s

@@ -22,7 +22,6 @@ from typing import cast
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ..store.columns import as_text
 from ..values import Reason
 from .encode import NameCode
 
@@ -74,6 +73,12 @@ class NameFactors:
     def name(self) -> np.ndarray:
         """The name score: a mark is similar if it is similar in sight, sound or meaning, or takes the dominant word."""
         return np.maximum.reduce([self.sight, self.sound, self.meaning, self.dominant])
+
+
+def as_text(s: str | bytes) -> str:
+    """A string from a packed column (:mod:`similarity.store.columns`: ASCII ``bytes``) as ``str``, for the few
+    candidates whose text is examined in Python."""
+    return s.decode("ascii") if isinstance(s, bytes) else s
 
 
 def _cdist(q: str, choices: Sequence[str | bytes], scorer, floor: float = 0.0) -> np.ndarray:

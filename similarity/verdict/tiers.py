@@ -20,7 +20,7 @@ from importlib import resources
 
 import numpy as np
 
-from ..classes import LAST_GOODS_CLASS, related_classes
+from ..classes import LAST_GOODS_CLASS, class_mask, related_classes
 from ..values import RISKS, Match, Reason, Risk, Verdict
 from .model import load_model
 
@@ -76,11 +76,7 @@ def tier(score: float) -> Risk:
 
 @lru_cache(maxsize=64)
 def _related_mask(query_classes: tuple[int, ...]) -> int:
-    m = 0
-    for c in query_classes:
-        for r in related_classes(c):
-            m |= 1 << r
-    return m
+    return class_mask(r for c in query_classes for r in related_classes(c))
 
 
 RELATIONS = ("any", "same", "related", "unrelated", "unknown")
@@ -97,9 +93,7 @@ def goods_relation_codes(query_classes: Sequence[int], mark_masks: np.ndarray) -
     """
     if not query_classes:
         return np.zeros(len(mark_masks), dtype=np.int8)
-    qmask = 0
-    for c in query_classes:
-        qmask |= 1 << c
+    qmask = class_mask(query_classes)
     rel = _related_mask(tuple(query_classes))
     out = np.full(len(mark_masks), RELATIONS.index("unrelated"), dtype=np.int8)
     out[(mark_masks & rel) != 0] = RELATIONS.index("related")

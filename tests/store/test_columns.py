@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from similarity import Mark, MarkIndex, check
-from similarity.store.columns import WIDTH, StringColumn, as_text
+from similarity.store.columns import WIDTH, StringColumn
 from similarity.text.encode import encode_name
-from similarity.text.score import score_names, score_strings
+from similarity.text.score import as_text, score_names, score_strings
 
 
 def test_every_string_comes_back_as_it_went_in():
