@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from .image.score import LogoEvidence
-from .image.verify import QueryFeatures, Verification, thresholds, verify
+from .image.verify import MIN_INLIERS, QueryFeatures, Verification, thresholds, verify
 from .marks import Reason
 
 VERIFIED_FLOOR = 0.8
@@ -66,6 +66,7 @@ class LogoQuery:
     text: str = ""
     notes: list[Reason] = field(default_factory=list)
     votes: dict[int, int] = field(default_factory=dict)
+    matches: Any = None  # the keypoint search's tentative matches (similarity.image.retrieve.Tentative)
     text_scores: dict[int, tuple[float, str]] = field(default_factory=dict)
 
     @classmethod
@@ -181,8 +182,9 @@ def candidate_rows(index: Any, query: LogoQuery) -> np.ndarray:
     if query.features is not None:
         found = index.logo_features.search_index()
         if found is not None:
-            views = [query.features.view(), query.features.view(mirrored=True)]
-            query.votes = found.vote(views, top=VOTED, alive=index.alive_mask())
+            keys = query.features.search_views()
+            query.matches = found.match([query.features.view(*key) for key in keys], alive=index.alive_mask())
+            query.votes = query.matches.votes(VOTED)
             rows.append(np.fromiter(query.votes, dtype=np.int64, count=len(query.votes)))
     if query.text:
         query.text_scores = _text_candidates(index, query.text)
@@ -236,7 +238,9 @@ def assess(
         if query.features is not None and row in checked:
             registered = registered_features(index, row)
             if registered is not None:
-                verification = verify(query.features, registered, ev.variant if ev is not None else None)
+                verification = verify(
+                    query.features, registered, ev.variant if ev is not None else None, _views(query, row)
+                )
                 if verification.verified:
                     floor = thresholds()["agreement"]
                     share = (verification.agreement - floor) / max(1e-6, 1.0 - floor)
@@ -254,6 +258,15 @@ def assess(
             continue
         out.append(LogoAssessment(float(similarity), ev, verification, query.text or None, text_similarity, target))
     return out
+
+
+def _views(query: LogoQuery, row: int):
+    """The query views worth matching with `row`'s logo, from the registry search's tentative matches; None when
+    there was no search (an index without features: every view is tried)."""
+    if query.matches is None or query.features is None:
+        return None
+    keys = query.features.search_views()
+    return [keys[i] for i in query.matches.views_for(row, MIN_INLIERS)]
 
 
 def _registered_text_scores(
