@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from .image.score import LogoEvidence
-from .image.verify import MIN_INLIERS, QueryFeatures, Verification, thresholds, verify
+from .image.verify import VERIFIED_INLIERS, QueryFeatures, Verification, thresholds, verify
 from .marks import Reason
 
 VERIFIED_FLOOR = 0.8
@@ -92,12 +92,7 @@ class LogoQuery:
         try:
             query.features = QueryFeatures.of(image)
         except Exception as error:  # noqa: BLE001 — OpenCV raises its own cv2.error; the hashes still answer
-            query.notes.append(
-                _note(
-                    f"logo tidak dapat dianalisis titik-titiknya ({type(error).__name__})",
-                    f"the logo's keypoints could not be read ({type(error).__name__}): matches are judged by hash only",
-                )
-            )
+            query.notes.append(_unreadable_keypoints(error))
         if read:
             try:
                 from .image.ocr import read_text
@@ -115,6 +110,13 @@ class LogoQuery:
 
 def _note(indonesian: str, english: str) -> Reason:
     return Reason("logo", indonesian, english)
+
+
+def _unreadable_keypoints(error: Exception) -> Reason:
+    return _note(
+        f"logo tidak dapat dianalisis titik-titiknya ({type(error).__name__})",
+        f"the logo's keypoints could not be read ({type(error).__name__}): matches are judged by hash only",
+    )
 
 
 @dataclass(frozen=True)
@@ -182,10 +184,15 @@ def candidate_rows(index: Any, query: LogoQuery) -> np.ndarray:
     if query.features is not None:
         found = index.logo_features.search_index()
         if found is not None:
-            keys = query.features.search_views()
-            query.matches = found.match([query.features.view(*key) for key in keys], alive=index.alive_mask())
-            query.votes = query.matches.votes(VOTED)
-            rows.append(np.fromiter(query.votes, dtype=np.int64, count=len(query.votes)))
+            try:
+                views = [query.features.view(*key) for key in query.features.search_views()]
+            except Exception as error:  # noqa: BLE001 — cv2.error on one view: the hashes and the words still answer
+                query.features = None
+                query.notes.append(_unreadable_keypoints(error))
+            else:
+                query.matches = found.match(views, alive=index.alive_mask())
+                query.votes = query.matches.votes(VOTED)
+                rows.append(np.fromiter(query.votes, dtype=np.int64, count=len(query.votes)))
     if query.text:
         query.text_scores = _text_candidates(index, query.text)
         rows.append(np.fromiter(query.text_scores, dtype=np.int64, count=len(query.text_scores)))
@@ -266,7 +273,7 @@ def _views(query: LogoQuery, row: int):
     if query.matches is None or query.features is None:
         return None
     keys = query.features.search_views()
-    return [keys[i] for i in query.matches.views_for(row, MIN_INLIERS)]
+    return [keys[i] for i in query.matches.views_for(row, VERIFIED_INLIERS)]
 
 
 def _registered_text_scores(
