@@ -205,7 +205,7 @@ def verify(
     proposed (a `~similarity.image.hash.DIHEDRAL` name: "mirror" = the query is the mirror image), None when the
     candidate came from the keypoints alone. `views`: the query's descriptions worth matching with this logo (a
     registry search's prefilter, :meth:`~similarity.image.retrieve.Tentative.views_for`) — the cheap path of a
-    check, which skips the negative views; None: the plain and mirrored views, then the negative ones."""
+    check; None: the large plain and mirrored views, then the negative ones."""
     best = NOT_ALIGNED
     agreement = thresholds()["agreement"]
     if views is not None:
@@ -214,7 +214,7 @@ def verify(
             found = _fit(view, registered, *_matched(view, registered), key[0])
             if found is not None and found.agreement > best.agreement:
                 best = found
-            if best.agreement >= agreement:
+            if _proves(best, agreement):
                 break
     else:
         sides = [False, True] if variant is None or variant.startswith("mirror") else [False]
@@ -224,23 +224,26 @@ def verify(
                 found = _fit(view, registered, *_matched(view, registered), mirrored)
                 if found is not None and found.agreement > best.agreement:
                     best = found
-            if best.agreement >= agreement:
+            if _proves(best, agreement):
                 break
     if variant is not None and best.agreement < agreement:
-        found = _symmetry_alignment(query.plain, registered, variant)
-        if found.agreement > best.agreement:
-            best = found
-    verified = best.agreement >= agreement and best.coverage >= MIN_COVERAGE and _enough_points(best)
-    return Verification(verified, *list(best.__dict__.values())[1:])
+        for side in (QUERY_SIDE, SIDE):  # a small upload's outlines, blurred when enlarged, agree better at 256 px
+            found = _symmetry_alignment(query.view(side=side), registered, variant)
+            if found.agreement > best.agreement:
+                best = found
+            if _proves(best, agreement):
+                break
+    return Verification(_proves(best, agreement), *list(best.__dict__.values())[1:])
 
 
-def _enough_points(found: Verification) -> bool:
-    """A keypoint fit proves a copy with `VERIFIED_INLIERS` consistent points, `PARTIAL_INLIERS` when the query shows
-    less than `PARTIAL_COVERAGE` of the registered logo (a shared corner of two brands' artwork fits a few points)."""
-    if found.method != "keypoints":
-        return True
+def _proves(found: Verification, agreement: float) -> bool:
+    """Whether an alignment proves a copy: the outlines agree from `agreement` on, over at least `MIN_COVERAGE` of the
+    registered ink, and a keypoint fit has `VERIFIED_INLIERS` consistent points — `PARTIAL_INLIERS` when the query
+    shows less than `PARTIAL_COVERAGE` of the registered logo (a shared corner of two brands' artwork fits a few)."""
+    if found.agreement < agreement or found.coverage < MIN_COVERAGE:
+        return False
     needed = VERIFIED_INLIERS if found.coverage >= PARTIAL_COVERAGE else PARTIAL_INLIERS
-    return found.inliers >= needed
+    return found.method != "keypoints" or found.inliers >= needed
 
 
 def _matched(query: LogoFeatures, registered: LogoFeatures) -> tuple[np.ndarray, np.ndarray]:
