@@ -255,7 +255,8 @@ def other_drawing(index, sources, renderings, mode) -> dict:
 
 
 def costs(index, renderings, rows) -> dict:
-    """Per query: describing it, OCR, candidates + verification; per registered logo: OCR."""
+    """Per query: describing it (every view the keypoint search uses), OCR, the hash search alone, and candidates
+    (hashes, keypoint search and votes, text) + verification; per registered logo: OCR."""
     from similarity.image.ocr import read_text
     from similarity.image.verify import QueryFeatures
     from similarity.score.logos import LogoQuery, assess, candidate_rows
@@ -265,6 +266,8 @@ def costs(index, renderings, rows) -> dict:
         image = prepare_logo(on_white(renderings[i]))
         start = time.perf_counter()
         features = QueryFeatures.of(image)
+        for key in features.search_views():  # every description the registry search uses
+            features.view(*key)
         describe.append(time.perf_counter() - start)
         start = time.perf_counter()
         read_text(image)

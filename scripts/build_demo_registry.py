@@ -152,6 +152,34 @@ def add_logo_hashes(rows: list[dict]) -> None:
         r["logo_hash"] = code_to_hex(encode_logo(r["logo"]))
 
 
+FEATURES = OUT.parent / "logo_features.npz"
+
+
+def add_logo_features(rows: list[dict], out: Path = FEATURES, workers: int = 2) -> None:
+    """Describe each logo (ORB keypoints, outlines and the OCR text, similarity/logo_describe.py) into `out`, so that
+    the demo index is built without describing 3,400 logos on first use (OCR alone takes ~0.1 s a logo).
+
+    tests/test_demo.py re-describes a sample and fails if the features or OCR changed without a rebuild of the file.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tqdm import tqdm
+
+    from similarity.image.describe import describe_logo, write_described
+
+    logos = [r for r in rows if r["logo"]]
+    with ProcessPoolExecutor(workers) as pool:
+        found = list(
+            tqdm(
+                pool.map(describe_logo, [r["logo"] for r in logos], chunksize=16),
+                total=len(logos),
+                desc="describing logos",
+            )
+        )
+    write_described(out, {r["id"]: f for r, f in zip(logos, found, strict=True) if f is not None})
+    print(f"wrote {sum(f is not None for f in found)} described logos to {out} ({out.stat().st_size:,} bytes)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -159,7 +187,16 @@ def main() -> None:
     ap.add_argument(
         "--rehash", action="store_true", help="only recompute the logo codes of the existing file (after a hash change)"
     )
+    ap.add_argument(
+        "--features",
+        action="store_true",
+        help="only redescribe the logos of the existing file into logo_features.npz (after a features or OCR change)",
+    )
     args = ap.parse_args()
+    if args.features:
+        with open(args.out, encoding="utf-8", newline="") as f:
+            add_logo_features(list(csv.DictReader(f)), args.out.parent / FEATURES.name)
+        return
     if args.rehash:
         with open(args.out, encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
@@ -169,6 +206,7 @@ def main() -> None:
         r.setdefault("logo_hash", "")
     add_logo_hashes(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    add_logo_features(rows, args.out.parent / FEATURES.name)
     with open(args.out, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()

@@ -19,6 +19,8 @@ from .store.index import IndexParams, MarkIndex
 from .verdict.tiers import verdict_digest
 
 DEMO_REGISTRY = "demo/registry.csv"
+DEMO_FEATURES = "demo/logo_features.npz"
+"""The demo logos' keypoints, outlines and OCR text, described ahead (scripts/build_demo_registry.py --features)."""
 
 
 def cache_dir() -> Path:
@@ -32,6 +34,10 @@ def cache_dir() -> Path:
 
 def demo_registry_path() -> Path:
     return Path(str(resources.files("similarity.data").joinpath(DEMO_REGISTRY)))
+
+
+def demo_features_path() -> Path:
+    return Path(str(resources.files("similarity.data").joinpath(DEMO_FEATURES)))
 
 
 def build_index(
@@ -63,7 +69,8 @@ def build_index(
     warnings: list[RowError] = []
     index = MarkIndex(params)
     index.source = {"name": Path(registry).name, "rows": report.rows, "skipped": len(report.errors)}
-    if Path(registry).resolve() == demo_registry_path().resolve():
+    demo = Path(registry).resolve() == demo_registry_path().resolve()
+    if demo:
         index.source["demo"] = True  # said on every answer: an owner must not think she searched DJKI
     with index.insertion_session(progress=progress) as session:
         for mark in report.marks:
@@ -80,8 +87,10 @@ def build_index(
                         on_error(err)
             session.insert(mark, code, hash_missing=False)
     if describe:
-        from .image.describe import describe_logos
+        from .image.describe import adopt_described, describe_logos
 
+        if demo and demo_features_path().exists():
+            adopt_described(index, demo_features_path())  # shipped: the rest (none, unless edited) is described now
         describe_logos(index, read_text=read_text, progress=describe_progress)
     if out is not None:
         from .store.files import WRITE_LOCK, writer_lock
@@ -102,6 +111,8 @@ def demo_index_path() -> Path:
     from .text.lexicon import word_lists_digest
 
     h = hashlib.sha256(demo_registry_path().read_bytes())
+    if demo_features_path().exists():
+        h.update(demo_features_path().read_bytes())
     for module in ENCODER_MODULES:  # a change to spelling or sound rules changes every encoded name
         h.update((Path(__file__).parent / "text" / module).read_bytes())
     h.update(verdict_digest().encode())  # a new model or new tiers: a fresh demo index, not a ModelChangedWarning
@@ -125,9 +136,9 @@ def _remove_old_demo_indexes(keep: Path) -> None:
 def open_index(path: str | os.PathLike | None = None, progress_factory: Callable | None = None) -> MarkIndex:
     """Open the index at ``path``; without a path, the demo index (built on first use into the user cache).
 
-    The demo's logos are not described at build (3,400 logos would take minutes): each is described the first time
-    a query's hashes propose it (:func:`similarity.score.logos.registered_features`), so its hash matches are verified
-    but a copy the hashes miss is found by its words, not by keypoint votes."""
+    The demo's logos are described ahead and shipped (``demo/logo_features.npz``: keypoints, outlines and OCR text,
+    as their hashes are), so the first build reads them instead of spending minutes on 3,400 logos, and a copy the
+    hashes miss is found by keypoint votes from the first query."""
     if path is not None:
         return MarkIndex.load(path)
     target = demo_index_path()
@@ -138,8 +149,8 @@ def open_index(path: str | os.PathLike | None = None, progress_factory: Callable
         total = sum(1 for _ in f) - 1
     if progress_factory is not None:
         with progress_factory(total, "building the demo index (first use only)") as advance:
-            index, _ = build_index(registry, target, progress=advance, describe=False)
+            index, _ = build_index(registry, target, progress=advance, describe_progress=progress_factory)
     else:
-        index, _ = build_index(registry, target, describe=False)
+        index, _ = build_index(registry, target)
     _remove_old_demo_indexes(target)
     return index

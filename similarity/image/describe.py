@@ -13,11 +13,14 @@ DescribeReport(described=1, unreadable=0, texts=0)
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .features import extract
+import numpy as np
+
+from .features import FeatureStore, LogoFeatures, extract
 from .load import LogoError, load_logo
 
 
@@ -50,21 +53,64 @@ def describe_logos(
         for row, mark in zip(rows[start : start + 500], index.marks_at(rows[start : start + 500]), strict=True)
         if mark.logo
     ]
-    reader = None
-    if read_text:
-        from .ocr import read_text as reader
     described = unreadable = texts = 0
     with (progress or _silent)(len(todo), "describing logos") as advance:
         for row, mark in todo:
-            try:
-                image = load_logo(mark.logo)
-                features = extract(image)
-                text = reader(image) if reader is not None else None
-            except (LogoError, Exception):  # noqa: BLE001 — OpenCV raises cv2.error; the mark keeps its hashes
+            found = describe_logo(mark.logo, read_text=read_text)
+            if found is None:
                 unreadable += 1
             else:
-                store.put(row, features, text)
+                store.put(row, *found)
                 described += 1
-                texts += bool(text)
+                texts += bool(found[1])
             advance(1)
     return DescribeReport(described, unreadable, texts)
+
+
+def describe_logo(logo: Any, *, read_text: bool = True) -> tuple[LogoFeatures, str | None] | None:
+    """(features, OCR text or None when not read) of one logo reference; None when it cannot be read or OpenCV or
+    OCR fails on it (its mark keeps its hash codes)."""
+    try:
+        image = load_logo(logo)
+        features = extract(image)
+        if not read_text:
+            return features, None
+        from .ocr import read_text as reader
+
+        return features, reader(image)
+    except (LogoError, Exception):  # noqa: BLE001 — OpenCV raises cv2.error; the mark keeps its hashes
+        return None
+
+
+def write_described(path: str | os.PathLike, described: Mapping[str, tuple[LogoFeatures, str | None]]) -> None:
+    """Write logos described ahead of an index build, keyed by mark id, to one compressed file (the demo registry
+    ships its logos' features and OCR text this way: `adopt_described` reads them into a new index)."""
+    store = FeatureStore()
+    ids = sorted(described)
+    for position, mark_id in enumerate(ids):
+        store.put(position, *described[mark_id])
+    with open(path, "wb") as f:
+        np.savez_compressed(f, ids=np.array(ids, dtype=str), **store.arrays(search=False))
+
+
+def adopt_described(index: Any, path: str | os.PathLike) -> int:
+    """Store the features and text `write_described` wrote for the marks of `index` (by id; marks it does not have
+    are skipped); returns how many logos were adopted. ValueError when the file is not one."""
+    store = FeatureStore.read(path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            ids = data["ids"].tolist()
+    except (KeyError, OSError, ValueError) as error:
+        raise ValueError(f"{os.fspath(path)!r} is not a file of described logos ({error})") from None
+    adopted = 0
+    for position, mark_id in enumerate(ids):
+        features = store.get(position)
+        try:
+            row = index.row_of(mark_id)
+        except KeyError:
+            continue
+        if features is not None:
+            store_text = store.text(position)
+            index.logo_features.put(row, features, store_text)
+            adopted += 1
+    return adopted

@@ -198,16 +198,22 @@ class FeatureStore:
 
     def write(self, path: str | os.PathLike) -> None:
         """Write every logo's features and text to exactly `path` (the caller renames it into place)."""
+        buffer = io.BytesIO()
+        np.savez(buffer, **self.arrays())
+        with open(path, "wb") as f:
+            f.write(buffer.getvalue())
+
+    def arrays(self, *, search: bool = True) -> dict[str, np.ndarray]:
+        """Every logo's features and text as the arrays of a feature file (`read` takes them back); with `search`
+        the descriptor search index too."""
         rows = self.rows()
         items = [self._features[int(r)] for r in rows]
         counts = np.fromiter((len(f) for f in items), dtype=np.int64, count=len(items))
         masks = [np.packbits(f.edges, axis=None) for f in items]
         text_rows = np.fromiter(sorted(self._text), dtype=np.int64, count=len(self._text))
         texts = [self._text[int(r)].encode("utf-8") for r in text_rows]
-        search = self.search_index()
-        buffer = io.BytesIO()
-        np.savez(
-            buffer,
+        found = self.search_index() if search else None
+        return dict(
             format=np.int64(FORMAT),
             rows=rows,
             sizes=np.array([f.size for f in items], dtype=np.int32).reshape(-1, 2),
@@ -219,10 +225,8 @@ class FeatureStore:
             text_rows=text_rows,
             text_lengths=np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
             text=np.frombuffer(b"".join(texts), dtype=np.uint8),
-            **(search.to_arrays() if search is not None else {}),
+            **(found.to_arrays() if found is not None else {}),
         )
-        with open(path, "wb") as f:
-            f.write(buffer.getvalue())
 
     @classmethod
     def read(cls, path: str | os.PathLike) -> FeatureStore:

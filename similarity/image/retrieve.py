@@ -26,16 +26,17 @@ from similarity.image.features import FeatureStore, LogoFeatures
 
 NEIGHBOURS = 4
 """Nearest registered descriptors taken as tentative matches per query descriptor."""
-SHORTLIST = 40
-"""Rows with the most tentative matches whose arrangement is checked (RANSAC) per query view."""
+SHORTLIST = 15
+"""Rows with the most tentative matches whose arrangement is checked (RANSAC) per query view (40 found no more copies
+in the benchmark, at 2.7x the cost with `PROBES` 16)."""
 MAX_HAMMING = 64
 """Farthest descriptor (bits of 256) that still votes."""
 MIN_VOTES = 6
 """Fewest consistent matches for a row to be proposed."""
 EXACT_UP_TO = 30_000
 """Descriptors (about 200 logos) up to which they are searched exhaustively."""
-PROBES = 16
-"""Cells of the inverted lists searched per query descriptor."""
+PROBES = 4
+"""Cells of the inverted lists searched per query descriptor (16 found no more copies in the benchmark)."""
 
 
 def _gather(store: FeatureStore) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -96,46 +97,95 @@ class DescriptorIndex:
         return index
 
     def vote(self, query: list[LogoFeatures], top: int = 20, alive: np.ndarray | None = None) -> dict[int, int]:
-        """Registered rows the query's keypoints point to, as {row: consistent matches}, at most `top` rows with at
-        least `MIN_VOTES`. `query` is one or more views of the query (plain, mirrored); `alive` (a bool per row),
-        when given, drops the rows of removed marks.
+        """Registered rows the query's keypoints point to, as {row: consistent matches}: `match` then
+        :meth:`Tentative.votes`."""
+        return self.match(query, alive).votes(top)
 
-        Each query descriptor's near neighbours (within `MAX_HAMMING`) are tentative matches; the `SHORTLIST` rows
-        with the most distinct query descriptors among them are kept, and each is scored by the matches one
-        similarity transform explains (RANSAC): a logo made of common patches (a corner, a stroke end) collects
-        neighbours from every query, but not in the arrangement of the query's own picture."""
-        import cv2
-
-        votes: dict[int, int] = {}
-        if not len(self):
-            return votes
+    def match(self, query: list[LogoFeatures], alive: np.ndarray | None = None) -> Tentative:
+        """The tentative matches of every query descriptor: its `NEIGHBOURS` nearest registered descriptors within
+        `MAX_HAMMING`. `query` is one or more views of the query (plain, mirrored, at other sizes); `alive` (a bool
+        per row), when given, drops the rows of removed marks. One search serves both the votes and the
+        prefilter of every candidate's verification (:meth:`Tentative.views_for`)."""
+        per_view = []
         for features in query:
-            if len(features) < MIN_VOTES:
+            if not len(self) or len(features) < MIN_VOTES:
+                per_view.append(tuple(np.zeros(0, np.int64) for _ in range(4)))
                 continue
             distances, labels = self._index.search(features.descriptors, min(NEIGHBOURS, len(self)))
             near = (labels >= 0) & (distances <= MAX_HAMMING)
             asker = np.repeat(np.arange(len(labels)), labels.shape[1]).reshape(labels.shape)[near]
-            found = labels[near]
+            found, distance = labels[near], distances[near]
             rows = self._rows[found]
             if alive is not None:
                 live = (rows < len(alive)) & alive[np.minimum(rows, len(alive) - 1)]
-                asker, found, rows = asker[live], found[live], rows[live]
-            distinct = np.unique(np.stack([rows, asker], axis=1), axis=0)[:, 0] if len(rows) else rows
+                asker, found, rows, distance = asker[live], found[live], rows[live], distance[live]
+            order = np.lexsort((distance, rows))  # by row, nearest first
+            per_view.append((rows[order], asker[order], found[order], distance[order]))
+        return Tentative(query, self._points, per_view)
+
+
+class Tentative:
+    """A query's tentative descriptor matches in a :class:`DescriptorIndex`, grouped by registered row, per view.
+
+    >>> from similarity.image.features import FeatureStore, extract
+    >>> from PIL import Image, ImageDraw
+    >>> im = Image.new("RGB", (64, 64), "white"); ImageDraw.Draw(im).polygon([(5, 60), (30, 4), (60, 60)], "black")
+    >>> store = FeatureStore(); store.put(7, extract(im))
+    >>> found = DescriptorIndex.of(store).match([extract(im)])
+    >>> list(found.votes(5)), found.views_for(7, 6), found.views_for(8, 6)
+    ([7], [0], [])
+    """
+
+    def __init__(
+        self,
+        views: list[LogoFeatures],
+        points: np.ndarray,
+        per_view: list[tuple[np.ndarray, ...]],
+    ) -> None:
+        self._views, self._points, self._per_view = views, points, per_view
+
+    def views_for(self, row: int, least: int) -> list[int]:
+        """Positions of the views in which at least `least` distinct query keypoints have `row` among their
+        neighbours: the only views in which matching that logo's descriptors could find a fit (a prefilter — the
+        tentative matches themselves are too loose to fit: in a small registry every keypoint neighbours every logo).
+        """
+        out = []
+        for i, (rows, asker, _, _) in enumerate(self._per_view):
+            lo, hi = np.searchsorted(rows, [row, row + 1])
+            if hi - lo >= least and len(np.unique(asker[lo:hi])) >= least:
+                out.append(i)
+        return out
+
+    def votes(self, top: int = 20) -> dict[int, int]:
+        """At most `top` rows with at least `MIN_VOTES` consistent matches, as {row: consistent matches}.
+
+        In each view the `SHORTLIST` rows with the most distinct query descriptors among their matches are kept,
+        and each is scored by the matches one similarity transform explains (RANSAC): a logo made of common
+        patches (a corner, a stroke end) collects neighbours from every query, but not in the arrangement of the
+        query's own picture."""
+        import cv2
+
+        votes: dict[int, int] = {}
+        for features, (rows, asker, found, _) in zip(self._views, self._per_view, strict=True):
+            if not len(rows):
+                continue
+            distinct = np.unique(np.stack([rows, asker], axis=1), axis=0)[:, 0]
             candidates, counts = np.unique(distinct, return_counts=True)
             for row in candidates[np.argsort(-counts, kind="stable")[:SHORTLIST]].tolist():
-                mine = rows == row
-                if int(mine.sum()) < MIN_VOTES:
+                lo, hi = np.searchsorted(rows, [row, row + 1])
+                if hi - lo < MIN_VOTES:
                     continue
                 matrix, inliers = cv2.estimateAffinePartial2D(
-                    features.points[asker[mine]],
-                    self._points[found[mine]],
+                    features.points[asker[lo:hi]],
+                    self._points[found[lo:hi]],
                     method=cv2.RANSAC,
                     ransacReprojThreshold=4.0,
                     maxIters=200,
                 )
                 if matrix is None or inliers is None:
                     continue
-                consistent = len(np.unique(asker[mine][inliers.ravel() > 0]))
+                consistent = len(np.unique(asker[lo:hi][inliers.ravel() > 0]))
                 votes[row] = max(votes.get(row, 0), consistent)
         ranked = sorted(((n, r) for r, n in votes.items() if n >= MIN_VOTES), reverse=True)[:top]
         return {r: n for n, r in ranked}
+

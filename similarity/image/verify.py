@@ -30,7 +30,16 @@ from typing import Literal
 import numpy as np
 from PIL import Image, ImageOps
 
-from similarity.image.features import MARGIN, MASK_SCALE, LogoFeatures, extract_query
+from similarity.image.features import (
+    MARGIN,
+    MASK_SCALE,
+    QUERY_KEYPOINTS,
+    QUERY_SIDE,
+    SIDE,
+    LogoFeatures,
+    extract,
+    extract_query,
+)
 
 RATIO = 0.8
 """Lowe's ratio test: a keypoint match counts when its best distance is under this share of the second best."""
@@ -40,6 +49,11 @@ MIN_INLIERS = 6
 """Fewest inliers from which a keypoint fit is tried as an alignment."""
 TOLERANCE = 1
 """Pixels (of the half-scale silhouette) within which two ink edges agree."""
+VERIFIED_INLIERS = 10
+"""Fewest inliers of a keypoint fit that verifies a copy (leave-one-out: another brand's logo fitted with 8–9)."""
+PARTIAL_INLIERS = 15
+PARTIAL_COVERAGE = 0.8
+"""Below this share of the registered ink seen, a keypoint fit needs `PARTIAL_INLIERS` (a 10 % crop keeps 15–50)."""
 MIN_COVERAGE = 0.35
 """Least share of the registered logo's ink that the aligned query must cover (a sliver proves nothing)."""
 
@@ -54,35 +68,52 @@ def thresholds() -> dict[str, float]:
     return {"agreement": float(stored.get("agreement", 0.8)), "weak": float(stored.get("weak", 0.55))}
 
 
+QUERY_VIEWS = ((QUERY_SIDE, QUERY_KEYPOINTS), (SIDE, 300))
+"""The sizes (longest side, keypoints) a query is described at, each plain and mirrored: large, for a logo that is a
+part of a bigger picture, and at the registry's own size, where a logo, a crop of one or a padded copy matches the
+registered rendering scale for scale (ORB's pyramid spans less than the two)."""
+
+ViewKey = tuple[bool, bool, int]
+"""(mirrored, inverted, side) of one description of a query."""
+
+
 class QueryFeatures:
-    """A query logo described for verification: its features and those of its mirror image (ORB is not mirror
-    invariant), the mirror's computed on first use.
+    """A query logo described for verification: its features at each of `QUERY_VIEWS` and those of its mirror image
+    (ORB is not mirror invariant), each computed on first use.
 
     >>> from PIL import Image, ImageDraw
     >>> im = Image.new("RGB", (90, 60), "white"); ImageDraw.Draw(im).rectangle((10, 10, 50, 50), fill="red")
-    >>> q = QueryFeatures.of(im); q.plain.size
-    (512, 352)
+    >>> q = QueryFeatures.of(im); q.plain.size, q.view(side=256).size
+    ((512, 352), (256, 181))
     """
 
     __slots__ = ("plain", "image", "_views")
 
     def __init__(self, plain: LogoFeatures, image: Image.Image) -> None:
         self.plain, self.image = plain, image
-        self._views: dict[tuple[bool, bool], LogoFeatures] = {(False, False): plain}
+        self._views: dict[ViewKey, LogoFeatures] = {(False, False, QUERY_SIDE): plain}
 
     @classmethod
     def of(cls, image: Image.Image) -> QueryFeatures:
         """Describe a prepared query logo."""
         return cls(extract_query(image), image)
 
-    def view(self, mirrored: bool = False, inverted: bool = False) -> LogoFeatures:
-        """The features of the query mirrored and/or in negative, computed on first use. A crop that cuts through a
-        logo's ink can make loading take the ink for the ground and invert it; ORB's binary tests then all flip."""
-        key = (mirrored, inverted)
+    def view(self, mirrored: bool = False, inverted: bool = False, side: int = QUERY_SIDE) -> LogoFeatures:
+        """The features of the query mirrored and/or in negative at `side` px, computed on first use. A crop that
+        cuts through a logo's ink can make loading take the ink for the ground and invert it; ORB's binary tests
+        then all flip."""
+        key = (mirrored, inverted, side)
         if key not in self._views:
             image = self.image.transpose(Image.Transpose.FLIP_LEFT_RIGHT) if mirrored else self.image
-            self._views[key] = extract_query(ImageOps.invert(image.convert("RGB")) if inverted else image)
+            n = dict(QUERY_VIEWS).get(side, QUERY_KEYPOINTS)
+            self._views[key] = extract(ImageOps.invert(image.convert("RGB")) if inverted else image, side=side, n=n)
         return self._views[key]
+
+    def search_views(self) -> list[ViewKey]:
+        """The descriptions a query searches the registry with: every `QUERY_VIEWS` size, plain and mirrored, and the
+        large one in negative (a logo on a dark photo is inverted with its photo when loaded)."""
+        sized = [(mirrored, False, side) for side, _ in QUERY_VIEWS for mirrored in (False, True)]
+        return sized + [(mirrored, True, QUERY_SIDE) for mirrored in (False, True)]
 
 
 @dataclass(frozen=True)
@@ -167,40 +198,80 @@ class Verification:
 NOT_ALIGNED = Verification(False, 0.0, 0.0, 0, 0, False, 0, 1.0, "none")
 
 
-def verify(query: QueryFeatures, registered: LogoFeatures, variant: str | None = None) -> Verification:
+def verify(
+    query: QueryFeatures, registered: LogoFeatures, variant: str | None = None, views: list[ViewKey] | None = None
+) -> Verification:
     """Align `query` with a `registered` logo and compare their silhouettes; `variant` is the symmetry a hash
     proposed (a `~similarity.image.hash.DIHEDRAL` name: "mirror" = the query is the mirror image), None when the
-    candidate came from the keypoints alone."""
+    candidate came from the keypoints alone. `views`: the query's descriptions worth matching with this logo (a
+    registry search's prefilter, :meth:`~similarity.image.retrieve.Tentative.views_for`) — the cheap path of a
+    check; None: the large plain and mirrored views, then the negative ones."""
     best = NOT_ALIGNED
-    sides = [False, True] if variant is None or variant.startswith("mirror") else [False]
-    for inverted in (False, True):
-        for mirrored in sides:
-            found = _keypoint_alignment(query.view(mirrored, inverted), registered, mirrored)
+    agreement = thresholds()["agreement"]
+    if views is not None:
+        for key in views:
+            view = query.view(*key)
+            found = _fit(view, registered, *_matched(view, registered), key[0])
             if found is not None and found.agreement > best.agreement:
                 best = found
-        if best.agreement >= thresholds()["agreement"]:
-            break
-    if variant is not None and best.agreement < thresholds()["agreement"]:
-        found = _symmetry_alignment(query.plain, registered, variant)
-        if found.agreement > best.agreement:
-            best = found
-    verified = best.agreement >= thresholds()["agreement"] and best.coverage >= MIN_COVERAGE
-    return Verification(verified, *list(best.__dict__.values())[1:])
+            if _proves(best, agreement):
+                break
+    else:
+        sides = [False, True] if variant is None or variant.startswith("mirror") else [False]
+        for inverted in (False, True):
+            for mirrored in sides:
+                view = query.view(mirrored, inverted)
+                found = _fit(view, registered, *_matched(view, registered), mirrored)
+                if found is not None and found.agreement > best.agreement:
+                    best = found
+            if _proves(best, agreement):
+                break
+    if variant is not None and best.agreement < agreement:
+        for side in (QUERY_SIDE, SIDE):  # a small upload's outlines, blurred when enlarged, agree better at 256 px
+            found = _symmetry_alignment(query.view(side=side), registered, variant)
+            if found.agreement > best.agreement:
+                best = found
+            if _proves(best, agreement):
+                break
+    return Verification(_proves(best, agreement), *list(best.__dict__.values())[1:])
 
 
-def _keypoint_alignment(query: LogoFeatures, registered: LogoFeatures, mirrored: bool) -> Verification | None:
+def _proves(found: Verification, agreement: float) -> bool:
+    """Whether an alignment proves a copy: the outlines agree from `agreement` on, over at least `MIN_COVERAGE` of the
+    registered ink, and a keypoint fit has `VERIFIED_INLIERS` consistent points — `PARTIAL_INLIERS` when the query
+    shows less than `PARTIAL_COVERAGE` of the registered logo (a shared corner of two brands' artwork fits a few)."""
+    if found.agreement < agreement or found.coverage < MIN_COVERAGE:
+        return False
+    needed = VERIFIED_INLIERS if found.coverage >= PARTIAL_COVERAGE else PARTIAL_INLIERS
+    return found.method != "keypoints" or found.inliers >= needed
+
+
+def _matched(query: LogoFeatures, registered: LogoFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """(query points, registered points) of the descriptor matches that pass Lowe's ratio test."""
     import cv2
 
     if len(query) < 2 or len(registered) < 2:
+        return np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32)
+    found = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query.descriptors, registered.descriptors, k=2)
+    good = [p[0] for p in found if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
+    return query.points[[m.queryIdx for m in good]], registered.points[[m.trainIdx for m in good]]
+
+
+def _fit(
+    query: LogoFeatures, registered: LogoFeatures, source: np.ndarray, target: np.ndarray, mirrored: bool
+) -> Verification | None:
+    """The similarity transform most matches agree on (RANSAC) and the outline agreement it gives; None when fewer
+    than `MIN_INLIERS` agree or the scale is absurd."""
+    import cv2
+
+    if len(source) < MIN_INLIERS:
         return None
-    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query.descriptors, registered.descriptors, k=2)
-    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
-    if len(good) < MIN_INLIERS:
-        return None
-    source = query.points[[m.queryIdx for m in good]]
-    target = registered.points[[m.trainIdx for m in good]]
     matrix, inliers = cv2.estimateAffinePartial2D(
-        source, target, method=cv2.RANSAC, ransacReprojThreshold=RANSAC_PIXELS, maxIters=500
+        np.ascontiguousarray(source, np.float32),
+        np.ascontiguousarray(target, np.float32),
+        method=cv2.RANSAC,
+        ransacReprojThreshold=RANSAC_PIXELS,
+        maxIters=500,
     )
     if matrix is None or inliers is None or int(inliers.sum()) < MIN_INLIERS:
         return None
@@ -211,7 +282,7 @@ def _keypoint_alignment(query: LogoFeatures, registered: LogoFeatures, mirrored:
     angle = float(np.degrees(np.arctan2(matrix[1, 0], matrix[0, 0])))
     rotation = int(round(-angle / 90.0)) % 4 * 90 if abs(angle / 90.0 - round(angle / 90.0)) < 0.15 else 0
     return Verification(
-        False, agreement, coverage, int(inliers.sum()), len(good), mirrored, rotation, 1.0 / scale, "keypoints"
+        False, agreement, coverage, int(inliers.sum()), len(source), mirrored, rotation, 1.0 / scale, "keypoints"
     )
 
 

@@ -34,7 +34,7 @@ import numpy as np
 from ..candidates.logos import logo_candidates
 from ..candidates.names import name_candidates
 from ..image.score import LogoEvidence
-from ..image.verify import QueryFeatures, Verification, thresholds, verify
+from ..image.verify import VERIFIED_INLIERS, QueryFeatures, Verification, thresholds, verify
 from ..values import Reason
 from .logo_hashes import logo_evidence
 from .names import name_factors
@@ -70,6 +70,7 @@ class LogoQuery:
     text: str = ""
     notes: list[Reason] = field(default_factory=list)
     votes: dict[int, int] = field(default_factory=dict)
+    matches: Any = None  # the keypoint search's tentative matches (similarity.image.retrieve.Tentative)
     text_scores: dict[int, tuple[float, str]] = field(default_factory=dict)
 
     @classmethod
@@ -95,12 +96,7 @@ class LogoQuery:
         try:
             query.features = QueryFeatures.of(image)
         except Exception as error:  # noqa: BLE001 — OpenCV raises its own cv2.error; the hashes still answer
-            query.notes.append(
-                _note(
-                    f"logo tidak dapat dianalisis titik-titiknya ({type(error).__name__})",
-                    f"the logo's keypoints could not be read ({type(error).__name__}): matches are judged by hash only",
-                )
-            )
+            query.notes.append(_unreadable_keypoints(error))
         if read:
             try:
                 from ..image.ocr import read_text
@@ -118,6 +114,13 @@ class LogoQuery:
 
 def _note(indonesian: str, english: str) -> Reason:
     return Reason("logo", indonesian, english)
+
+
+def _unreadable_keypoints(error: Exception) -> Reason:
+    return _note(
+        f"logo tidak dapat dianalisis titik-titiknya ({type(error).__name__})",
+        f"the logo's keypoints could not be read ({type(error).__name__}): matches are judged by hash only",
+    )
 
 
 @dataclass(frozen=True)
@@ -185,9 +188,15 @@ def candidate_rows(index: Any, query: LogoQuery) -> np.ndarray:
     if query.features is not None:
         found = index.logo_features.search_index()
         if found is not None:
-            views = [query.features.view(), query.features.view(mirrored=True)]
-            query.votes = found.vote(views, top=VOTED, alive=index.alive_mask())
-            rows.append(np.fromiter(query.votes, dtype=np.int64, count=len(query.votes)))
+            try:
+                views = [query.features.view(*key) for key in query.features.search_views()]
+            except Exception as error:  # noqa: BLE001 — cv2.error on one view: the hashes and the words still answer
+                query.features = None
+                query.notes.append(_unreadable_keypoints(error))
+            else:
+                query.matches = found.match(views, alive=index.alive_mask())
+                query.votes = query.matches.votes(VOTED)
+                rows.append(np.fromiter(query.votes, dtype=np.int64, count=len(query.votes)))
     if query.text:
         query.text_scores = _text_candidates(index, query.text)
         rows.append(np.fromiter(query.text_scores, dtype=np.int64, count=len(query.text_scores)))
@@ -240,7 +249,9 @@ def assess(
         if query.features is not None and row in checked:
             registered = registered_features(index, row)
             if registered is not None:
-                verification = verify(query.features, registered, ev.variant if ev is not None else None)
+                verification = verify(
+                    query.features, registered, ev.variant if ev is not None else None, _views(query, row)
+                )
                 if verification.verified:
                     floor = thresholds()["agreement"]
                     share = (verification.agreement - floor) / max(1e-6, 1.0 - floor)
@@ -258,6 +269,15 @@ def assess(
             continue
         out.append(LogoAssessment(float(similarity), ev, verification, query.text or None, text_similarity, target))
     return out
+
+
+def _views(query: LogoQuery, row: int):
+    """The query views worth matching with `row`'s logo, from the registry search's tentative matches; None when
+    there was no search (an index without features: every view is tried)."""
+    if query.matches is None or query.features is None:
+        return None
+    keys = query.features.search_views()
+    return [keys[i] for i in query.matches.views_for(row, VERIFIED_INLIERS)]
 
 
 def _registered_text_scores(

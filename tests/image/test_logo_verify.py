@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from similarity.image import features as features_module
+from similarity.image.describe import adopt_described, describe_logos, write_described
 from similarity.image.features import FeatureStore, LogoFeatures, extract, normalised_grey
 from similarity.image.load import LogoError, load_logo, prepare_logo
 from similarity.image.verify import QueryFeatures, verify
@@ -181,6 +182,37 @@ def test_a_logo_opencv_or_ocr_cannot_read_keeps_its_hash_verdict(monkeypatch):
     assert result.matches[0].mark.id == "g" and result.matches[0].factors.logo >= 0.5
     notes = " ".join(n.en for n in result.verdict.notes)
     assert "keypoints could not be read" in notes and "text in the logo could not be read" in notes
+
+
+def test_a_query_view_opencv_fails_on_keeps_the_hash_verdict(monkeypatch):
+    """The registry-size, mirrored and negative views are described after the first: a failure there is a note too."""
+    index = MarkIndex()
+    index.add([Mark(id="g", name="Github", logo="simple-icons:github")])
+    describe_logos(index, read_text=False)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr("similarity.image.verify.extract", broken)
+    result = check(index, logo="simple-icons:github")
+    assert result.matches[0].mark.id == "g" and result.matches[0].factors.logo >= 0.5
+    assert "keypoints could not be read" in " ".join(n.en for n in result.verdict.notes)
+
+
+def test_described_logos_are_adopted_by_mark_id(tmp_path):
+    """The demo registry ships its logos described (features and OCR text by mark id); a new index adopts them."""
+    features = extract(load_logo("simple-icons:github"))
+    write_described(tmp_path / "d.npz", {"g": (features, "GITHUB"), "gone": (features, "")})
+    index = MarkIndex()
+    index.add([Mark(id="x", name="Lain"), Mark(id="g", name="Github", logo="simple-icons:github")])
+    assert adopt_described(index, tmp_path / "d.npz") == 1  # "gone" is not in this registry
+    row = index.row_of("g")
+    assert index.logo_features.text(row) == "GITHUB"
+    assert np.array_equal(index.logo_features.get(row).descriptors, features.descriptors)
+    assert describe_logos(index, read_text=False).described == 0  # nothing left to describe
+    (tmp_path / "bad.npz").write_bytes(b"junk")
+    with pytest.raises(ValueError):
+        adopt_described(index, tmp_path / "bad.npz")
 
 
 def test_corrupt_and_oversized_input_on_the_new_paths(monkeypatch, tmp_path):

@@ -26,6 +26,30 @@ def test_shipped_logo_hashes_match_the_hashing_code():
         assert code_to_hex(encode_logo(r["logo"])) == r["logo_hash"], r["id"]
 
 
+def test_shipped_logo_features_and_text_match_the_describing_code():
+    """If the features or OCR change, redescribe the demo logos (scripts/build_demo_registry.py --features)."""
+    import numpy as np
+
+    from similarity.build import demo_features_path
+    from similarity.image.describe import describe_logo
+    from similarity.image.features import FeatureStore
+
+    path = demo_features_path()
+    assert path.exists() and path.stat().st_size < 15_000_000
+    with np.load(path, allow_pickle=False) as data:
+        ids = data["ids"].tolist()
+    store = FeatureStore.read(path)
+    with open(demo_registry_path(), encoding="utf-8") as f:
+        logos = {r["id"]: r["logo"] for r in csv.DictReader(f) if r["logo"]}
+    assert len(ids) > 0.98 * len(logos) and set(ids) <= set(logos)
+    assert sum(bool(store.text(i)) for i in range(len(ids))) > 100  # wordmarks are read
+    for position in random.Random(0).sample(range(len(ids)), 5):
+        features, text = describe_logo(logos[ids[position]])
+        shipped = store.get(position)
+        assert np.array_equal(features.descriptors, shipped.descriptors), ids[position]
+        assert np.array_equal(features.edges, shipped.edges) and text == store.text(position), ids[position]
+
+
 def test_a_new_demo_index_replaces_the_caches_of_earlier_versions(tmp_path, monkeypatch):
     from similarity import build
 
