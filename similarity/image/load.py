@@ -1,5 +1,9 @@
 """Safe loading and preparation of logo images.
 
+(Over 400 lines on purpose: every format's decode limits, the decompression-bomb checks and the one preparation
+every logo goes through are kept side by side, so that no path — upload, registry build, report, sweep — can take a
+laxer route; the worker processes are :mod:`.sandbox`, the SVG structure checks :mod:`.svg_limits`.)
+
 Every logo, whether it comes from the registry or from a user's upload, goes through the same
 preparation so that perceptual hashes compare like with like::
 

@@ -1,5 +1,7 @@
 """Untrusted logos are decoded in worker processes that cannot hurt the caller.
 
+(Just over 400 lines: the pool, its limits and the kill-and-reap paths are one mechanism, read and reviewed together.)
+
 A logo is a file from a stranger: an SVG that overflows resvg's stack kills the process that renders it, a filter
 over a huge region holds the GIL for minutes, a crafted PNG costs seconds and hundreds of MB. So every decode
 (:func:`similarity.image.load.load_logo` for uploads, the registry build, reports and the sweep alike) runs in a
