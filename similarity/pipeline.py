@@ -248,11 +248,12 @@ def _score_rows(
 
 def _one_row_per_brand(
     index: MarkIndex, rows: np.ndarray, order: np.ndarray, top: int, *, group: bool = True,
-    codes: Mapping[int, NameCode] | None = None,
+    codes: dict[int, NameCode],
 ) -> tuple[np.ndarray, list, list[tuple[str, ...]]]:
     """The best ``top`` of ``order`` with one row per brand (the same name, owner and logo): the other rows of a brand
     are folded into its best one and listed by id, so the same brand does not fill the top 10. A name is compared by
-    its stored encoding (``codes``: the candidates' encoded names already read, by position; the others are read)."""
+    its stored encoding: ``codes`` holds the candidates' encoded names already read, by position, and gets the ones
+    read here (the reasons read them next)."""
     if not group:
         order = order[:top]
         return order, index.marks_at(rows[order]), [()] * len(order)
@@ -264,12 +265,10 @@ def _one_row_per_brand(
     while len(kept) < top and start < len(order):
         chunk = order[start : start + 3 * top]
         start += len(chunk)
-        unread = [int(i) for i in chunk if codes is None or int(i) not in codes]
-        compact = {i: c.compact for i, c in zip(unread, index.codes_at(rows[unread]), strict=True)}
-        if codes is not None:
-            compact.update((int(i), codes[int(i)].compact) for i in chunk if int(i) in codes)
+        unread = [i for i in chunk.tolist() if i not in codes]
+        codes.update(zip(unread, index.codes_at(rows[unread]), strict=True))
         for i, m in zip(chunk.tolist(), index.marks_at(rows[chunk]), strict=True):
-            key = (compact[i], m.owner.casefold().strip(), m.logo or "")  # another logo is another sign
+            key = (codes[i].compact, m.owner.casefold().strip(), m.logo or "")  # another logo is another sign
             if key in key_at:
                 same[key_at[key]].append(m.id)
                 continue
