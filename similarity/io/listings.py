@@ -28,6 +28,10 @@ import pandas as pd
 
 from .cells import FORMATS, cell_text, utf8_problem
 
+LISTING_FORMATS = {suffix: FORMATS[suffix] for suffix in (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet", ".pq")}
+"""The files a sweep reads: a folder is scanned, so a ``.txt`` note or a ``.json`` export beside the listings is
+not taken for one (a registry file, named explicitly, may also be ``.txt`` or ``.json``)."""
+
 COLUMNS = {
     "id": "id", "listing_id": "id", "product_id": "id", "title": "title", "name": "title", "judul": "title",
     "nama produk": "title", "product_name": "title", "description": "description", "deskripsi": "description",
@@ -59,7 +63,7 @@ def input_files(listings: str | os.PathLike) -> list[Path]:
     """The listing files: one file, or every supported file of a folder (sorted, so partitions are stable)."""
     path = Path(listings)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in LISTING_FORMATS)
     else:
         files = [path]
     if not files or not all(p.exists() for p in files):
@@ -67,8 +71,8 @@ def input_files(listings: str | os.PathLike) -> list[Path]:
             f"no listings at {listings} — give a CSV, TSV, JSONL or Parquet file or a folder"
         )
     for p in files:
-        if p.suffix.lower() not in FORMATS:
-            raise ValueError(f"{p.name}: unknown format — use one of {', '.join(sorted(FORMATS))}")
+        if p.suffix.lower() not in LISTING_FORMATS:
+            raise ValueError(f"{p.name}: unknown format — use one of {', '.join(sorted(LISTING_FORMATS))}")
     return files
 
 
@@ -77,7 +81,7 @@ def plan_partitions(listings: str | os.PathLike, partition_rows: int = PARTITION
     records."""
     out: list[Partition] = []
     for path in input_files(listings):
-        fmt = FORMATS[path.suffix.lower()]
+        fmt = LISTING_FORMATS[path.suffix.lower()]
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
