@@ -169,11 +169,10 @@ class Metadata:
     @classmethod
     def read(cls, path: Path) -> Metadata:
         """The database in ``path``, copied into memory (the file is opened read-only)."""
-        meta = cls.__new__(cls)
-        meta.db = sqlite3.connect(":memory:", check_same_thread=False)
+        db = sqlite3.connect(":memory:", check_same_thread=False)
         disk = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            disk.backup(meta.db)
+            disk.backup(db)
         finally:
             disk.close()
-        return meta
+        return cls(db)

@@ -37,6 +37,8 @@ from ..text.encode import NameCode
 from ..values import STATUSES, Mark
 from ..verdict.status import STATUS_WEIGHT
 from .columns import StringColumn
+from .files import IndexFormatError
+from .metadata import Metadata
 
 STATUS_CODES = {status: code for code, status in enumerate(STATUSES)}
 """How an index stores a mark's status (one int8 per row: its position in :data:`~similarity.values.STATUSES`)."""
@@ -226,12 +228,10 @@ class RowTable:
         self.facts.write(path, self.arrays())
 
     @classmethod
-    def read(cls, path: Path | None, meta) -> tuple[RowTable, list[str]]:
+    def read(cls, path: Path | None, meta: Metadata) -> tuple[RowTable, list[str]]:
         """The table of the index whose metadata is ``meta`` (:class:`~similarity.store.metadata.Metadata`), from
         ``path`` where it holds every array for every row, else derived from the metadata row by row (an index
         saved before the arrays were); with the mark id of every row."""
-        from .files import IndexFormatError
-
         n = meta.count()
         table = cls()
         table.facts = RowFacts.read(path, meta.names(), n)
