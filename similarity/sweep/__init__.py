@@ -19,6 +19,7 @@ For files of any size, :func:`run_sweep` runs the resumable Dask job of :mod:`si
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import pickle
@@ -50,8 +51,6 @@ _LAZY = {
 def __getattr__(name: str) -> Any:
     # The CLI imports this package at start-up: matching code, pandas and Dask load only when a sweep runs.
     if name in _LAZY:
-        import importlib
-
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'similarity.sweep' has no attribute {name!r}")
 
