@@ -67,7 +67,7 @@ class NameCode:
 def _token_forms(token: str) -> tuple[str, str, bool]:
     """(concept, sound key, generic?) of one token; cached because registries repeat words a lot."""
     lex = load_lexicon()
-    concept = lex.concept(token) or token
+    concept = lex.concept(token) or lex.compound(token) or token
     generic = token in generic_words() or concept in generic_words()
     sound = indonesian_key(token) or token
     return concept, sound, generic

@@ -75,6 +75,24 @@ class Lexicon:
                 return self.index[stem]
         return None
 
+    def compound(self, token: str) -> str | None:
+        """The concepts of a word glued from two lexicon words, or None: "watercare" and "aquacare" (AQUA-CARE,
+        hyphens glue) both read ``air`` + ``rawat``, so a translated compound meets its original (Watercare v.
+        Midwesco, TTAB 1971). Each part has at least 3 letters; of several splits the most even one is read.
+
+        >>> lex = load_lexicon()
+        >>> lex.compound("watercare"), lex.compound("aquacare"), lex.compound("indomie")
+        ('airrawat', 'airrawat', None)
+        """
+        if len(token) < 7 or token in self.index:
+            return None
+        splits = sorted(range(3, len(token) - 2), key=lambda i: -min(i, len(token) - i))
+        for i in splits:
+            left, right = self.concept(token[:i]), self.concept(token[i:])
+            if left is not None and right is not None:
+                return left + right
+        return None
+
     def translate(self, token: str) -> tuple[str, ...]:
         """The other words of ``token``'s concept: its translations and synonyms, never itself."""
         concept = self.concept(token)

@@ -145,3 +145,14 @@ def test_generic_kinds() -> None:
 
 def test_doctests() -> None:
     assert doctest.testmod(lexicon_module).failed == 0
+
+
+def test_a_glued_compound_of_two_lexicon_words_reads_as_both_words():
+    # Watercare v. Midwesco-Enterprise (TTAB 1971): AQUA-CARE translates WATERCARE; hyphens glue, so both are one word
+    from similarity.text.encode import encode_name
+
+    assert encode_name("WATERCARE").concept == encode_name("AQUA-CARE").concept == "airrawat"
+    assert encode_name("Sunlight").concept == encode_name("Matahari Cahaya").concept.replace(" ", "")
+    # a coined word that is not two lexicon words keeps its spelling; a listed word is not split
+    assert encode_name("Indomie").concept == "indomie"
+    assert encode_name("Watercare").concept != encode_name("Watermark").concept

@@ -69,14 +69,14 @@ def test_dev_similar_recall_floor(dev):
 
 
 @pytest.mark.xfail(
-    reason="issue 18 goal 0.95 not met: 0.875 (21/24) since the learned verdict ranks the top 10 — the misses are "
-    "the foreign equivalents the lexicon lacks (MARCHE NOIR, BUENOS DIAS) and WATERCARE/AQUA-CARE",
+    reason="issue 18 goal 0.95 not met on the 35k real-name registry: 0.917 (22/24; 0.958 on the demo registry of "
+    "benchmarks/bench_verdict.py) — MARCHE NOIR (French: the lexicon lacks marché; listing it as 'market', a generic "
+    "word, left only NOIR to search by and lost the pair on the demo too) and BUENOS DIAS (one Spanish phrase)",
     strict=False,
 )
 def test_dev_similar_recall_goal(dev):
-    # 22/24 since articles count as generic and meaning weighs by the concept's length (SUN = EL SOL);
-    # still missed: MARCHE NOIR (French) and BUENOS DIAS (a Spanish phrase the lexicon does not hold)
-    assert _recall([r for r in dev if r.expect == "similar"]) >= 0.9
+    # WATERCARE = AQUA-CARE since glued compounds of two lexicon words read as both words (rank 1, 0.62)
+    assert _recall([r for r in dev if r.expect == "similar"]) >= 0.95
 
 
 def test_similar_pairs_score_higher_than_not_confusing_on_average(dev):
