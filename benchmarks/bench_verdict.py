@@ -94,26 +94,54 @@ def tier_rates(risks: Sequence[str]) -> dict[str, float]:
     return out
 
 
-def shop_run(index: MarkIndex, names: Sequence[str]) -> tuple[list[str], list[float]]:
-    risks, times = [], []
+def shop_run(index: MarkIndex, names: Sequence[str]) -> tuple[list[str], list[float], list[float]]:
+    """Per shop name: the verdict's tier, the check's seconds, and the worst match's score."""
+    risks, times, worst = [], [], []
     for name in names:
         t = time.perf_counter()
         r = check(index, name, top=10)
         times.append(time.perf_counter() - t)
         risks.append(r.verdict.risk)
-    return risks, times
+        worst.append(max((m.score for m in r.matches), default=0.0))
+    return risks, times, worst
 
 
-def brand_run(index: MarkIndex, brands: dict[str, dict[str, str]], n: int, seed: int = SEED) -> list[str]:
+def brand_run(
+    index: MarkIndex, brands: dict[str, dict[str, str]], n: int, seed: int = SEED
+) -> tuple[list[str], list[float]]:
+    """Per coexisting brand (its own brand left out): the worst tier of its top 10 and the worst score."""
     marks = [m for m in index if m.id.startswith("NSI-") and m.classes]
     rng = np.random.default_rng(seed)
     picked = [marks[i] for i in sorted(rng.choice(len(marks), size=min(n, len(marks)), replace=False))]
-    risks = []
+    risks, worst = [], []
     for q in picked:
         r = check(index, q.name, classes=q.classes, top=30)
-        rest = [m.risk for m in r.matches if not same_brand(q, m.mark, brands)][:10]
-        risks.append(worst_risk(rest))
-    return risks
+        rest = [m for m in r.matches if not same_brand(q, m.mark, brands)][:10]
+        risks.append(worst_risk([m.risk for m in rest]))
+        worst.append(max((m.score for m in rest), default=0.0))
+    return risks, worst
+
+
+def frontier(
+    scored: Sequence[tuple[str, str, float, str]], shop_worst: Sequence[float], nsi_worst: Sequence[float],
+    recalls: Sequence[float] = (0.5, 0.7, 0.8, 0.9, 0.95),
+) -> list[dict[str, float]]:
+    """What a ``medium`` threshold would cost at each share of the examiner's ``yes`` pairs it keeps: the threshold,
+    the precision of the pairs at or above it, and the share of real queries (shop names; coexisting brands) whose
+    worst match reaches it. One score ranks both, so a recall goal and a false-alarm goal meet on this curve."""
+    yes = np.sort([s for _, lab, s, _ in scored if lab == "yes"])[::-1]
+    no = np.asarray([s for _, lab, s, _ in scored if lab == "no"])
+    out = []
+    for r in recalls:
+        t = float(yes[min(len(yes) - 1, int(np.ceil(r * len(yes))) - 1)])
+        kept_yes, kept_no = int((yes >= t).sum()), int((no >= t).sum())
+        out.append({
+            "yes_at_or_above": round(kept_yes / len(yes), 3), "threshold": round(t, 4),
+            "precision": round(kept_yes / max(kept_yes + kept_no, 1), 3),
+            "shop_queries": round(float(np.mean(np.asarray(shop_worst) >= t)), 3),
+            "coexisting_queries": round(float(np.mean(np.asarray(nsi_worst) >= t)), 3),
+        })
+    return out
 
 
 def examiner_pairs(shared: Path) -> list[dict[str, str]]:
@@ -217,8 +245,8 @@ def main(argv: list[str] | None = None) -> dict:
     index = open_index()
     brands = nsi_brands(shared)
 
-    shops, shop_times = shop_run(index, shop_names(shared, args.shops))
-    nsi = brand_run(index, brands, args.brands)
+    shops, shop_times, shop_worst = shop_run(index, shop_names(shared, args.shops))
+    nsi, nsi_worst = brand_run(index, brands, args.brands)
     scored = score_examiner(index, examiner_pairs(shared))
     disputes = dispute_run(index, shared)
 
@@ -247,6 +275,13 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"Dispute pairs (demo + earlier marks): recall@10 {disputes['recall_at_10']} "
           f"({disputes['found']}/{disputes['similar']}), found similar at medium or high "
           f"{disputes['found_at_medium_or_high']}/{disputes['found']}")
+    curve = frontier(scored, shop_worst, nsi_worst)
+    print_table(
+        "If medium kept more of the examiner's yes pairs: the threshold it needs and what real queries would get",
+        ["yes pairs at or above", "threshold", "precision", "shop names at or above", "coexisting brands"],
+        [[c["yes_at_or_above"], c["threshold"], c["precision"], f"{c['shop_queries']:.1%}",
+          f"{c['coexisting_queries']:.1%}"] for c in curve],
+    )
     print(f"check() on shop names: p50 {1000 * float(np.median(shop_times)):.2f} ms")
     payload = {
         "command": "python -m benchmarks.bench_verdict " + " ".join(argv or sys.argv[1:]),
@@ -254,6 +289,7 @@ def main(argv: list[str] | None = None) -> dict:
         "query_level": rates,
         "examiner_pairs": examiner,
         "disputes": disputes,
+        "medium_frontier": curve,
         "check_p50_ms_shops": round(1000 * float(np.median(shop_times)), 3),
     }
     write_results(args.out, payload)
