@@ -86,12 +86,15 @@ class Lexicon:
         """
         if len(token) < 7 or token in self.index:
             return None
-        splits = sorted(range(3, len(token) - 2), key=lambda i: -min(i, len(token) - i))
-        for i in splits:
-            left, right = self.concept(token[:i]), self.concept(token[i:])
-            if left is not None and right is not None:
-                return left + right
-        return None
+        best, even = None, 0
+        for i in range(3, len(token) - 2):  # a build meets every word of the registry here: dict lookups only
+            left = self.index.get(token[:i])
+            if left is None or min(i, len(token) - i) <= even:
+                continue
+            right = self.concept(token[i:])
+            if right is not None:
+                best, even = left + right, min(i, len(token) - i)
+        return best
 
     def translate(self, token: str) -> tuple[str, ...]:
         """The other words of ``token``'s concept: its translations and synonyms, never itself."""
