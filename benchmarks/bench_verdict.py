@@ -14,7 +14,11 @@ What it measures, against the bundled demo registry (18,596 real brand names):
   only, goods assumed the same, so scored without classes), split into the rows a shipped model may train on
   (``nsi-coexisting``: the ``train`` half and the held-out ``test`` half of scripts/train_verdict.py's split) and
   the evaluation-only ``tokopedia-shop`` rows;
-- the dispute pairs (``eval/name_pairs_dev.csv``): earlier mark in the top 10 and the tier it gets.
+- the dispute pairs (``eval/name_pairs_dev.csv``): earlier mark in the top 10 and the tier it gets;
+- for scale (skip with ``--demo-only``), the same query-level rates against the ~35k real-name registry of
+  ``benchmarks.realdata`` (the demo's sources plus 16k Tokopedia shop names registered to their shops), each query's
+  own row left out: a shop is not warned about its own name;
+- the medium frontier: what a medium threshold keeping more of the examiner's ``yes`` pairs would cost real queries.
 
 Shop names and the tokopedia examiner rows appear in the output only as counts.
 """
@@ -94,15 +98,24 @@ def tier_rates(risks: Sequence[str]) -> dict[str, float]:
     return out
 
 
-def shop_run(index: MarkIndex, names: Sequence[str]) -> tuple[list[str], list[float], list[float]]:
-    """Per shop name: the verdict's tier, the check's seconds, and the worst match's score."""
+def shop_run(
+    index: MarkIndex, names: Sequence[str], *, own_left_out: bool = False
+) -> tuple[list[str], list[float], list[float]]:
+    """Per shop name: the verdict's tier, the check's seconds, and the worst match's score. With ``own_left_out``
+    (a registry that holds the shops themselves) the shop's own row is left out and the worst of the other top 10
+    counts."""
     risks, times, worst = [], [], []
     for name in names:
         t = time.perf_counter()
-        r = check(index, name, top=10)
+        r = check(index, name, top=30 if own_left_out else 10)
         times.append(time.perf_counter() - t)
-        risks.append(r.verdict.risk)
-        worst.append(max((m.score for m in r.matches), default=0.0))
+        if own_left_out:
+            rest = [m for m in r.matches if (m.mark.owner or "").casefold() != name.casefold()][:10]
+            risks.append(worst_risk([m.risk for m in rest]))
+            worst.append(max((m.score for m in rest), default=0.0))
+        else:
+            risks.append(r.verdict.risk)
+            worst.append(max((m.score for m in r.matches), default=0.0))
     return risks, times, worst
 
 
@@ -237,6 +250,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shops", type=int, default=1000, help="real Tokopedia shop names to query (no classes)")
     ap.add_argument("--brands", type=int, default=1000, help="NSI brands to query leave-one-out, with classes")
+    ap.add_argument("--demo-only", action="store_true",
+                    help="skip the scale run on the ~35k real-name registry (Tokopedia shops and NSI brands in it)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
     shared = shared_dir()
@@ -251,8 +266,16 @@ def main(argv: list[str] | None = None) -> dict:
     disputes = dispute_run(index, shared)
 
     rates = {"shop_names": tier_rates(shops), "nsi_coexisting_loo": tier_rates(nsi)}
+    if not args.demo_only:  # for scale: the real-name registry, each query's own row left out
+        from benchmarks.bench_names_real import real_index
+
+        real = real_index(shared)
+        rates["shop_names_real_35k"] = tier_rates(shop_run(real, shop_names(shared, args.shops), own_left_out=True)[0])
+        rates["nsi_coexisting_loo_real_35k"] = tier_rates(brand_run(real, brands, args.brands)[0])
+        del real
     print_table(
-        "Query-level tiers (worst match of the top 10), demo registry",
+        "Query-level tiers (worst match of the top 10; demo registry, and *_real_35k: the real-name registry, own row "
+        "left out)",
         ["queries", "n", "high", "medium", "low", "clear", "medium or high"],
         [[k, v["n"], f"{v['high']:.1%}", f"{v['medium']:.1%}", f"{v['low']:.1%}", f"{v['clear']:.1%}",
           f"{v['medium_or_high']:.1%}"] for k, v in rates.items()],
@@ -285,7 +308,8 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"check() on shop names: p50 {1000 * float(np.median(shop_times)):.2f} ms")
     payload = {
         "command": "python -m benchmarks.bench_verdict " + " ".join(argv or sys.argv[1:]),
-        "registry": {"marks": len(index), "source": "bundled demo registry"},
+        "registry": {"marks": len(index), "source": "bundled demo registry",
+                     "scale": None if args.demo_only else "benchmarks.bench_names_real.real_index (~35k real names)"},
         "query_level": rates,
         "examiner_pairs": examiner,
         "disputes": disputes,
