@@ -167,10 +167,12 @@ def word_match(q: tuple[str, str, str], m: tuple[str, str, str]) -> tuple[str, f
         return "sound", MATCH_SOUND
     if qc == mc and (qc != qt or mc != mt) and not is_honorific(qc):
         return "meaning", MATCH_MEANING
+    # glued into a longer word: PRO|LEXUS, INDO|(A)QUA; the other way the longer word is only partly found — unless
+    # the two words are near spellings anyway (KENANGA|N: one letter short is a near spelling, 0.93, not 0.74)
     if len(mt) >= NEAR_MIN_CHARS and len(qt) > len(mt) and (mt in qt or _merged_at_vowel(mt, qt)):
-        return "sight", MATCH_GLUED  # glued into a longer word: PRO|LEXUS, INDO|(A)QUA
+        return "sight", max(MATCH_GLUED, _near(qt, mt))
     if len(qt) >= NEAR_MIN_CHARS and len(mt) > len(qt) and (qt in mt or _merged_at_vowel(qt, mt)):
-        return "sight", MATCH_GLUED * len(qt) / len(mt)  # the other way: the longer word is only partly found
+        return "sight", max(MATCH_GLUED * len(qt) / len(mt), _near(qt, mt))
     if short >= NEAR_MIN_CHARS:
         r = ratio(qt, mt) / 100.0
         if r >= NEAR_SPELLING:
@@ -200,9 +202,11 @@ def match_both(a: tuple[str, str, str], b: tuple[str, str, str]) -> tuple[tuple[
     if ac == bc and (ac != at or bc != bt) and not is_honorific(ac):
         return _MEANING, _MEANING
     if lb >= NEAR_MIN_CHARS and la > lb and (bt in at or _merged_at_vowel(bt, at)):
-        return _GLUED, ("sight", MATCH_GLUED * lb / la)
+        near = _near(at, bt)
+        return ("sight", max(MATCH_GLUED, near)), ("sight", max(MATCH_GLUED * lb / la, near))
     if la >= NEAR_MIN_CHARS and lb > la and (at in bt or _merged_at_vowel(at, bt)):
-        return ("sight", MATCH_GLUED * la / lb), _GLUED
+        near = _near(at, bt)
+        return ("sight", max(MATCH_GLUED * la / lb, near)), ("sight", max(MATCH_GLUED, near))
     if short >= NEAR_MIN_CHARS:
         r = ratio(at, bt) / 100.0  # the Indel ratio: the same both ways
         if r >= NEAR_SPELLING:
@@ -211,6 +215,12 @@ def match_both(a: tuple[str, str, str], b: tuple[str, str, str]) -> tuple[tuple[
             return (_NEAR_SOUND if len(as_) >= NEAR_MIN_CHARS else None,
                     _NEAR_SOUND if len(bs) >= NEAR_MIN_CHARS else None)
     return None, None
+
+
+def _near(a: str, b: str) -> float:
+    """The Indel ratio of two words when they are near spellings (`NEAR_SPELLING`), else 0."""
+    r = ratio(a, b) / 100.0
+    return r if r >= NEAR_SPELLING else 0.0
 
 
 _SAME, _SOUND, _MEANING = ("sight", MATCH_SAME), ("sound", MATCH_SOUND), ("meaning", MATCH_MEANING)

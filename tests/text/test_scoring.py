@@ -257,3 +257,22 @@ def test_the_shared_concept_scan_agrees_with_a_set_per_name():
         expected = [not set(words).isdisjoint(t.split()) for t in texts]
         assert _sharing_a_word(words, texts).tolist() == expected, (words, texts)
     assert isinstance(_sharing_a_word(["sun"], ["sun"]), np.ndarray)
+
+
+def test_a_word_one_letter_short_of_the_mark_word_is_a_near_spelling_not_a_fragment():
+    # "Kopi Kenanga Senja" was 'aman' against KOPI KENANGAN (0.10): KENANGA inside KENANGAN counted as 7/8 of a glued
+    # word (0.74) although the two are one letter apart (0.93)
+    from similarity.pipeline import score_pairs
+    from similarity.store.index import MarkIndex
+    from similarity.text.evidence import match_both, word_match
+    from similarity.values import Mark
+
+    kenanga, kenangan = ("kenanga", "kenanga", "kenanga"), ("kenangan", "kenangan", "kenangan")
+    assert word_match(kenanga, kenangan) == ("sight", pytest.approx(0.933, abs=1e-3))
+    assert match_both(kenanga, kenangan) == (word_match(kenanga, kenangan), word_match(kenangan, kenanga))
+    # a real fragment stays a fragment: LEX is not LEXUS
+    assert word_match(("prolexus",) * 3, ("lexus",) * 3) == ("sight", 0.85)
+    index = MarkIndex()
+    index.add([Mark(id="kk", name="Kopi Kenangan", classes=(43,)), Mark(id="x", name="Warung Senja", classes=(43,))])
+    match = score_pairs(index, "Kopi Kenanga Senja", ["kk"], classes=[43])[0]
+    assert match is not None and match.risk in ("medium", "high")
