@@ -31,7 +31,7 @@ import numpy as np
 from ..text.encode import NameCode
 from ..text.evidence import (
     FEATURES,
-    MATCH_GLUED,
+    MATCH_SAME,
     PairEvidence,
     QueryWords,
     WordMatch,
@@ -238,9 +238,11 @@ def explain(
     strong = [s for s in evidence.shared if s.strength >= 0.8][:3]
     if probability >= tiers["low"] and strong:
         def said(s: WordMatch, lang: str) -> str:
-            if s.kind == "sight" and s.strength == MATCH_GLUED:
+            if s.kind == "sight" and len(s.other) > len(s.word) and s.word in s.other:
                 return f"{s.other.upper()} {'memuat' if lang == 'id' else 'contains'} {s.word.upper()}"
-            return f"{s.other.upper()} = {s.word.upper()}"
+            # a near spelling is said as one (KENANGA ≈ KENANGAN); the same word, sound or meaning with "="
+            near = s.kind == "sight" and s.strength < MATCH_SAME
+            return f"{s.other.upper()} {'≈' if near else '='} {s.word.upper()}"
 
         lead = [s for s in strong if s.word == evidence.mark_dominant] or strong  # the mark's dominant word leads
         kind = max(lead, key=lambda s: s.strength).kind
