@@ -231,7 +231,7 @@ def explain(
     >>> q, m = encode_name("Kopi Janji Jiwa"), encode_name("Janji Jiwa")
     >>> ev = pair_evidence(q, m, lambda w: 1.0, lambda w: 1.0)
     >>> explain(q, m, ev, 0.9, {"high": 0.85, "medium": 0.5, "low": 0.25})[0].en
-    'JANJI = JANJI, JIWA = JIWA (spelling: your name = this mark); conflict likelihood 90%'
+    'JANJI = JANJI, JIWA = JIWA (spelling; your name on the left, this mark on the right); conflict likelihood 90%'
     """
     if evidence is None:
         return []
@@ -248,8 +248,10 @@ def explain(
         kind = max(lead, key=lambda s: s.strength).kind
         id_text = ", ".join(said(s, "id") for s in strong)
         en_text = ", ".join(said(s, "en") for s in strong)
-        return [Reason(kind, f"{id_text} ({_KIND_ID[kind]}: nama Anda = merek ini); peluang konflik {probability:.0%}",
-                       f"{en_text} ({_KIND_EN[kind]}: your name = this mark); conflict likelihood {probability:.0%}")]
+        id_text += f" ({_KIND_ID[kind]}; kiri nama Anda, kanan merek ini); peluang konflik {probability:.0%}"
+        en_text += (f" ({_KIND_EN[kind]}; your name on the left, this mark on the right); "
+                    f"conflict likelihood {probability:.0%}")
+        return [Reason(kind, id_text, en_text)]
     if probability >= tiers["low"]:
         return [Reason("name", f"nama mirip secara keseluruhan; peluang konflik {probability:.0%}",
                        f"the names are alike as a whole; conflict likelihood {probability:.0%}")]
