@@ -220,6 +220,14 @@ WEAK_WORD = 0.3
 """A shared word lighter than this (per-class IDF; generic words and honorifics) does not make a conflict alone."""
 
 
+
+def _alike(s: WordMatch, lang: str) -> str:
+    """A word of the owner's name beside the mark's word it resembles: ``SENJA = SUNSET (arti)`` for one meaning,
+    ``BERKAH ~ BERSHKA`` for letters or sounds."""
+    if s.kind == "meaning":
+        return f"{s.other.upper()} = {s.word.upper()} ({_KIND_ID['meaning'] if lang == 'id' else _KIND_EN['meaning']})"
+    return f"{s.other.upper()} ~ {s.word.upper()}"
+
 def explain(
     query: NameCode, mark: NameCode, evidence: PairEvidence | None, probability: float, tiers: dict[str, float]
 ) -> list[Reason]:
@@ -256,12 +264,27 @@ def explain(
         return [Reason("name", f"nama mirip secara keseluruhan; peluang konflik {probability:.0%}",
                        f"the names are alike as a whole; conflict likelihood {probability:.0%}")]
     if evidence.shared:
-        words = ", ".join(dict.fromkeys(s.word.upper() for s in evidence.shared))
+        # a word both names use is named once; a word that only resembles the mark's is shown beside it, so the
+        # reason never says the owner's name uses a word it does not (BERKAH ~ BERSHKA, not "both use BERSHKA")
+        same = list(dict.fromkeys(s.word.upper() for s in evidence.shared if s.other == s.word))
+        alike = [s for s in evidence.shared if s.other != s.word]
+        alike_id = list(dict.fromkeys(_alike(s, "id") for s in alike))
+        alike_en = list(dict.fromkeys(_alike(s, "en") for s in alike))
+        odds_id, odds_en = f"peluang konflik {probability:.0%}", f"conflict likelihood {probability:.0%}"
         if evidence.shared_distinctive < WEAK_WORD:
-            return [Reason("name", f"hanya kata umum/lemah yang sama: {words}; peluang konflik {probability:.0%}",
-                           f"only the generic or weak word {words} is shared; conflict likelihood {probability:.0%}")]
-        return [Reason("name", f"sama-sama memakai {words}, tetapi nama secara keseluruhan berbeda; "
-                       f"peluang konflik {probability:.0%}",
-                       f"both use {words}, but the names differ as a whole; conflict likelihood {probability:.0%}")]
+            if same and not alike:
+                words = ", ".join(same)
+                return [Reason("name", f"hanya kata umum/lemah yang sama: {words}; {odds_id}",
+                               f"only the generic or weak word {words} is shared; {odds_en}")]
+            return [Reason("name", f"hanya kata umum/lemah yang sama atau mirip: {', '.join(same + alike_id)}; "
+                           f"{odds_id}",
+                           f"only generic or weak words are shared or alike: {', '.join(same + alike_en)}; "
+                           f"{odds_en}")]
+        said_id = "; ".join([*([f"sama-sama memakai {', '.join(same)}"] if same else []),
+                             *([f"kata yang mirip: {', '.join(alike_id)}"] if alike else [])])
+        said_en = "; ".join([*([f"both use {', '.join(same)}"] if same else []),
+                             *([f"words alike: {', '.join(alike_en)}"] if alike else [])])
+        return [Reason("name", f"{said_id}, tetapi nama secara keseluruhan berbeda; {odds_id}",
+                       f"{said_en}, but the names differ as a whole; {odds_en}")]
     return [Reason("name", f"mirip hanya pada beberapa huruf/bunyi; peluang konflik {probability:.0%}",
                    f"alike only in some letters or sounds; conflict likelihood {probability:.0%}")]

@@ -276,3 +276,18 @@ def test_a_word_one_letter_short_of_the_mark_word_is_a_near_spelling_not_a_fragm
     index.add([Mark(id="kk", name="Kopi Kenangan", classes=(43,)), Mark(id="x", name="Warung Senja", classes=(43,))])
     match = score_pairs(index, "Kopi Kenanga Senja", ["kk"], classes=[43])[0]
     assert match is not None and match.risk in ("medium", "high")
+
+
+def test_a_low_reason_never_says_the_name_uses_a_word_it_only_resembles():
+    # "Toko Berkah Jaya" was told "both use BERSHKA" (it has BERKAH); a shared word is named, a resembling one shown
+    # beside the mark's, a translation said as one
+    index = MarkIndex()
+    index.add([Mark(id="b", name="Bershka", classes=(25, 35)), Mark(id="k", name="Kopi Dusk", classes=(43,)),
+               Mark(id="o", name="Other Words", classes=(35,))])
+    bershka = score_pairs(index, "Toko Berkah Jaya", ["b"], classes=[35])[0]
+    assert bershka is not None and bershka.risk in ("low", "clear")
+    said = bershka.reasons[0]
+    assert "BERKAH ~ BERSHKA" in said.en and "both use BERSHKA" not in said.en and "BERKAH ~ BERSHKA" in said.id
+    dusk = score_pairs(index, "Kopi Senja Pagi Hari", ["k"], classes=[43])[0]
+    assert dusk is not None
+    assert any("SENJA = DUSK" in r.en for r in dusk.reasons), dusk.reasons
