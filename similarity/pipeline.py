@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -30,14 +31,27 @@ from .store.rows import status_weights
 from .text.confusables import LOOKALIKE_REASON
 from .text.encode import NameCode, encode_name
 from .text.evidence import PairEvidence
-from .text.score import NameFactors, name_reasons
+from .text.score import name_reasons
 from .values import CheckResult, Factors, Match, Query, Reason
 from .verdict.model import RESCORED, explain, rescore
 from .verdict.status import status_reason
-from .verdict.tiers import goods_relation, goods_weights, overall, sign_similarity, thresholds, tier, verdict
+from .verdict.tiers import (
+    RELATIONS,
+    goods_relation_codes,
+    goods_weights_at,
+    overall,
+    sign_similarity,
+    thresholds,
+    tier,
+    verdict,
+)
 
 MIN_SCORE = 0.01
 """Matches below this overall score are not worth showing to an applicant."""
+_UNRELATED = RELATIONS.index("unrelated")
+_classes_of = lru_cache(maxsize=4096)(mask_classes)
+"""The classes of a class mask, remembered: the re-read weighs each candidate's words in its classes, and the masks
+of a registry's marks repeat."""
 
 
 def check(
@@ -154,7 +168,20 @@ def _score_rows(
     """Every factor for the candidate rows, weighed and ranked; the best ``top`` as explained matches."""
     if len(rows) == 0:
         return ()
-    names = _name_factors(index, code, rows, dom)
+    relation = goods_relation_codes(qclasses, index.rows.classes[rows])
+    status_w = status_weights(index.rows.status[rows])
+    famous = index.rows.famous_at(rows) & (relation == _UNRELATED)  # per-row arrays: no Mark for a candidate not shown
+    goods_w = goods_weights_at(relation, famous)
+    reread_count = max(rescored, top)
+    names = None
+    if code is not None:
+        # without a logo only the re-read candidates can be shown, and they are the first pass's best: its costliest
+        # ratio is computed only where it can decide which they are
+        def rank(name: np.ndarray) -> np.ndarray:
+            return overall(sign_similarity(name, np.zeros(len(name), dtype=np.float32)), goods_w, status_w)
+
+        names = name_factors(index, code, rows, dom, **({} if qlogo is not None else
+                                                          {"rank": rank, "best": reread_count}))
     logo_sim = np.zeros(len(rows), dtype=np.float32)
     evidence: list[LogoAssessment | None] = [None] * len(rows)
     if qlogo is not None:
@@ -163,19 +190,15 @@ def _score_rows(
             evidence[i] = e
             logo_sim[i] = 0.0 if e is None else e.similarity
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
-    relation = goods_relation(qclasses, index.rows.classes[rows])
-    status_w = status_weights(index.rows.status[rows])
-    famous = index.rows.famous_at(rows) & (relation == "unrelated")  # per-row arrays: no Mark for a candidate not shown
-    goods_w = goods_weights(relation, famous)
     evidence_at: dict[int, PairEvidence] = {}
     code_at: dict[int, NameCode] = {}  # the candidates' encoded names, read once for the re-read and the reasons
     if code is not None:
         # the first pass ranks by string ratios; its best are re-read word by word and scored by the learned model
         first = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
-        reread = np.argsort(-first, kind="stable")[: max(rescored, top)]
+        reread = np.argsort(-first, kind="stable")[:reread_count]
         reread_codes = index.codes_at(rows[reread])
         prob, name_evidence = rescore(
-            code, reread_codes, [mask_classes(m) for m in index.rows.classes[rows[reread]]], qclasses,
+            code, reread_codes, [_classes_of(m) for m in index.rows.classes[rows[reread]].tolist()], qclasses,
             index.distinctiveness,
         )
         code_at = dict(zip(reread.tolist(), reread_codes, strict=True))
@@ -293,14 +316,6 @@ def _best(score: np.ndarray, top: int, min_score: float) -> np.ndarray:
         kth = np.partition(score[keep], len(keep) - top)[len(keep) - top]  # the top-th best: ties with it stay in
         keep = keep[score[keep] >= kth]
     return keep[np.argsort(-score[keep], kind="stable")][:top]
-
-
-def _name_factors(
-    index: MarkIndex, code: NameCode | None, rows: np.ndarray, dom: np.ndarray
-) -> NameFactors | None:
-    if code is None:
-        return None
-    return name_factors(index, code, rows, dom)
 
 
 def _result(
