@@ -180,8 +180,10 @@ def _score_rows(
         def rank(name: np.ndarray) -> np.ndarray:
             return overall(sign_similarity(name, np.zeros(len(name), dtype=np.float32)), goods_w, status_w)
 
-        names = name_factors(index, code, rows, dom, **({} if qlogo is not None else
-                                                          {"rank": rank, "best": reread_count}))
+        if qlogo is None:
+            names = name_factors(index, code, rows, dom, rank=rank, best=reread_count)
+        else:  # the logo's own best are shown with their name factors: all exact
+            names = name_factors(index, code, rows, dom)
     logo_sim = np.zeros(len(rows), dtype=np.float32)
     evidence: list[LogoAssessment | None] = [None] * len(rows)
     if qlogo is not None:

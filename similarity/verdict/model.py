@@ -180,23 +180,35 @@ def _features(
     """`pair_features` of the query with each mark: the query's words are read once (`QueryWords`: how each mark word
     meets them is remembered across the marks) and each word is weighed once per goods compared."""
     words = QueryWords(query)
-    seen: dict[tuple[str, tuple[int, ...]], float] = {}  # a query's words are weighed in few goods
-    weighs: dict[tuple[int, ...], Callable[[str], float]] = {}
+    weighs: dict[tuple[int, ...], Callable[[str], float]] = {}  # a query's words are weighed in few goods
     out = []
     for m, classes, ratios in zip(marks, mark_classes, string_ratios(query, marks), strict=True):
         goods = tuple(query_classes) or tuple(classes)
         weigh = weighs.get(goods)
         if weigh is None:
-            def weigh(word: str, goods: tuple[int, ...] = goods) -> float:
-                key = (word, goods)
-                got = seen.get(key)
-                if got is None:
-                    got = seen[key] = distinctiveness(word, goods)
-                return got
-
-            weighs[goods] = weigh
+            weigh = weighs[goods] = _Weights(distinctiveness, goods).__getitem__
         out.append(pair_features(query, m, weigh, weigh, ratios, words))
     return out
+
+
+class _Weights(dict):
+    """Words' distinctiveness in one goods, each asked of the index once: ``weights[word]`` is a dict lookup (the
+    re-read weighs every word of every candidate, most of them more than once).
+
+    >>> w = _Weights(lambda word, goods: len(word) / 10, (30,))
+    >>> w["kopi"], w["kopi"], len(w)
+    (0.4, 0.4, 1)
+    """
+
+    __slots__ = ("_of", "_goods")
+
+    def __init__(self, distinctiveness: Callable[[str, Sequence[int]], float], goods: tuple[int, ...]) -> None:
+        super().__init__()
+        self._of, self._goods = distinctiveness, goods
+
+    def __missing__(self, word: str) -> float:
+        got = self[word] = self._of(word, self._goods)
+        return got
 
 
 def rescore(
