@@ -33,7 +33,7 @@ from .text.encode import NameCode, encode_name
 from .text.evidence import PairEvidence
 from .text.score import name_reasons
 from .values import CheckResult, Factors, Match, Query, Reason
-from .verdict.model import RESCORED, explain, rescore
+from .verdict.model import RESCORED, explain, rescore_fields
 from .verdict.status import status_reason
 from .verdict.tiers import (
     RELATIONS,
@@ -192,21 +192,24 @@ def _score_rows(
             evidence[i] = e
             logo_sim[i] = 0.0 if e is None else e.similarity
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
-    evidence_at: dict[int, PairEvidence] = {}
+    fields_at: dict[int, tuple] = {}
     code_at: dict[int, NameCode] = {}  # the candidates' encoded names, read once for the re-read and the reasons
     if code is not None:
         # the first pass ranks by string ratios; its best are re-read word by word and scored by the learned model
         first = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
         reread = np.argsort(-first, kind="stable")[:reread_count]
         reread_codes = index.codes_at(rows[reread])
-        prob, name_evidence = rescore(
+        ratios = None
+        if names is not None and names.ratios is not None:  # the first pass's, exact for the ones it re-reads
+            ratios = list(zip(*(r[reread].tolist() for r in names.ratios), strict=True))
+        prob, fields = rescore_fields(
             code, reread_codes, [_classes_of(m) for m in index.rows.classes[rows[reread]].tolist()], qclasses,
-            index.distinctiveness,
+            index.distinctiveness, ratios,
         )
         code_at = dict(zip(reread.tolist(), reread_codes, strict=True))
         conflict = np.zeros(len(rows), dtype=np.float32)
         conflict[reread] = prob
-        evidence_at = dict(zip(reread.tolist(), name_evidence, strict=True))
+        fields_at = dict(zip(reread.tolist(), fields, strict=True))  # evidence objects are made for the shown only
         name_score = conflict
     score = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
 
@@ -229,7 +232,9 @@ def _score_rows(
         if names is not None and code is not None and mcode is not None:
             sight, sound, meaning = float(names.sight[i]), float(names.sound[i]), float(names.meaning[i])
             factors.update(sight=sight, sound=sound, meaning=meaning, name=float(name_score[i]))
-            reasons += explain(code, mcode, evidence_at.get(int(i)), float(name_score[i]), thresholds())
+            said = fields_at.get(int(i))
+            pair = PairEvidence(*said) if said is not None else None
+            reasons += explain(code, mcode, pair, float(name_score[i]), thresholds())
             # the string ratios behind the first pass, each with its number (the dominant word is explained above)
             reasons += name_reasons(code, mcode, sight, sound, meaning)
         detail: dict[str, Any] = {}

@@ -68,6 +68,10 @@ class NameFactors:
     sound: np.ndarray
     meaning: np.ndarray
     dominant: np.ndarray
+    ratios: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+    """The string ratios behind them (whole name, core, sound key, containment), as
+    :func:`~similarity.text.evidence.string_ratios` gives them for a pair: the re-read takes its candidates' from
+    here instead of comparing the same strings again (containment is exact where `score_strings` says)."""
 
     @property
     def name(self) -> np.ndarray:
@@ -229,8 +233,10 @@ def score_strings(
     def core_weighted(x: np.ndarray) -> np.ndarray:
         return w * x + (1 - w) * whole
 
-    sight = np.maximum(core_weighted(_cdist(q.core, cores, fuzz.ratio)), WHOLE_NAME_WEIGHT * whole)
-    sound = core_weighted(_cdist(q.sound, sounds, fuzz.ratio))
+    core = _cdist(q.core, cores, fuzz.ratio)
+    sight = np.maximum(core_weighted(core), WHOLE_NAME_WEIGHT * whole)
+    sound_ratio = _cdist(q.sound, sounds, fuzz.ratio)
+    sound = core_weighted(sound_ratio)
     meaning = _meaning(q, concepts, whole, may_share)
     if dominant is None:
         dominant = np.zeros(len(cores), dtype=np.float32)
@@ -244,7 +250,8 @@ def score_strings(
         tokens_at = None if core_tokens is None else (lambda j: core_tokens(int(at[j])))
         contained[at] = containment(q.core, _take(cores, at), q.core_tokens, tokens_at, core_lengths[at])
     sight = np.maximum(sight, contained)
-    return NameFactors(sight=sight, sound=sound, meaning=meaning, dominant=dominant)
+    return NameFactors(sight=sight, sound=sound, meaning=meaning, dominant=dominant,
+                       ratios=(whole, core, sound_ratio, contained))
 
 
 def _may_rank(
