@@ -43,7 +43,11 @@ def name_factors(
     and ``best``, exact for the ``best`` by ``rank`` of the name score (see `score_strings`)."""
     cores, compacts, sounds = index.rows.name_strings(rows)
     words = [index.postings.get("w:" + c)[0] for c in dict.fromkeys(code.concept.split())]
-    may_share = np.flatnonzero(np.isin(rows, np.concatenate(words))) if words else np.zeros(0, dtype=np.int64)
+    may_share = np.zeros(0, dtype=np.int64)
+    if words:  # a mask over the registry's rows: one scatter and one gather, where isin sorts both sides
+        sharing = np.zeros(len(index.rows), dtype=bool)
+        sharing[np.concatenate(words)] = True
+        may_share = np.flatnonzero(sharing[rows])
     return score_strings(
         code,
         cores,
