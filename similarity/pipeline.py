@@ -95,6 +95,31 @@ def check(
     return _result(index, code, name, logo, qclasses, matches, qlogo)
 
 
+def exhaustive_check(
+    index: MarkIndex, name: str | bytes, *, classes: Sequence[int] | str | None = (), top: int = 10
+) -> CheckResult:
+    """:func:`check` of a name with every mark of the index as a candidate: the first pass over all rows, then the
+    same re-read of its best and the same final score — the reference that candidate generation's recall is measured
+    against (``benchmarks/bench_names.py``). Slow: the first pass reads every row.
+
+    >>> from similarity.store.index import MarkIndex
+    >>> from similarity.values import Mark
+    >>> idx = MarkIndex()
+    >>> idx.add([Mark(id="1", name="Goodmilk", classes=(29,)), Mark(id="2", name="Indomaret", classes=(35,))])
+    2
+    >>> [m.mark.id for m in exhaustive_check(idx, "GudMilq", classes=[29]).matches] == [
+    ...     m.mark.id for m in check(idx, "GudMilq", classes=[29]).matches]
+    True
+    """
+    if top < 1:
+        raise ValueError(f"top is {top} — it must be at least 1")
+    qclasses = parse_classes(classes)
+    code = encode_name(name)
+    rows = index.alive_rows()
+    matches = _score_rows(index, code, None, qclasses, rows, dominance(index, code, rows), top=top, min_score=MIN_SCORE)
+    return _result(index, code, name, None, qclasses, matches)
+
+
 def parse_logo_max_distance(items: Iterable[str]) -> dict[str, int]:
     """Logo thresholds written ``HASH=BITS`` (the CLI's ``--logo-max-distance`` and the web form's field), checked.
 
