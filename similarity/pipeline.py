@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .candidates.names import dominance, name_candidates
+from .candidates.reads import codes_at, marks_at
 from .classes import goods_similarity, mask_classes, parse_classes
 from .score.logos import LogoAssessment, LogoQuery, assess, candidate_rows, driving_sign, logo_extras
 from .score.names import name_factors
@@ -223,7 +224,7 @@ def _score_rows(
         # the first pass ranks by string ratios; its best are re-read word by word and scored by the learned model
         first = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
         reread = np.argsort(-first, kind="stable")[:reread_count]
-        reread_codes = index.codes_at(rows[reread])
+        reread_codes = codes_at(index, rows[reread])
         ratios = None
         if names is not None and names.ratios is not None:  # the first pass's, exact for the ones it re-reads
             ratios = list(zip(*(r[reread].tolist() for r in names.ratios), strict=True))
@@ -243,11 +244,11 @@ def _score_rows(
     extras = logo_extras(logo_sim, score, order, min_score)  # the logo's own best, too
     if len(extras):
         order = np.concatenate([order, extras])
-        marks, same = [*marks, *index.marks_at(rows[extras])], [*same, *([()] * len(extras))]
+        marks, same = [*marks, *marks_at(index, rows[extras])], [*same, *([()] * len(extras))]
     codes: list[NameCode | None] = [None] * len(order)
     if code is not None:
         unread = [j for j, i in enumerate(order.tolist()) if i not in code_at]  # the logo's extras, if any
-        code_at.update(zip((int(order[j]) for j in unread), index.codes_at(rows[order[unread]]), strict=True))
+        code_at.update(zip((int(order[j]) for j in unread), codes_at(index, rows[order[unread]]), strict=True))
         codes = [code_at[int(i)] for i in order]
     matches = []
     for j, i in enumerate(order):
@@ -311,7 +312,7 @@ def _one_row_per_brand(
     read here (the reasons read them next)."""
     if not group:
         order = order[:top]
-        return order, index.marks_at(rows[order]), [()] * len(order)
+        return order, marks_at(index, rows[order]), [()] * len(order)
     kept: list[int] = []
     marks: list = []
     same: list[list[str]] = []
@@ -321,8 +322,8 @@ def _one_row_per_brand(
         chunk = order[start : start + 3 * top]
         start += len(chunk)
         unread = [i for i in chunk.tolist() if i not in codes]
-        codes.update(zip(unread, index.codes_at(rows[unread]), strict=True))
-        for i, m in zip(chunk.tolist(), index.marks_at(rows[chunk]), strict=True):
+        codes.update(zip(unread, codes_at(index, rows[unread]), strict=True))
+        for i, m in zip(chunk.tolist(), marks_at(index, rows[chunk]), strict=True):
             key = (codes[i].compact, m.owner.casefold().strip(), m.logo or "")  # another logo is another sign
             if key in key_at:
                 same[key_at[key]].append(m.id)
