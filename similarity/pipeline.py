@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from .candidates.names import dominance, name_candidates
+from .candidates.reads import codes_at, marks_at
 from .classes import goods_similarity, mask_classes, parse_classes
 from .score.logos import LogoAssessment, LogoQuery, assess, candidate_rows, driving_sign, logo_extras
 from .score.names import name_factors
@@ -30,14 +32,27 @@ from .store.rows import status_weights
 from .text.confusables import LOOKALIKE_REASON
 from .text.encode import NameCode, encode_name
 from .text.evidence import PairEvidence
-from .text.score import NameFactors, name_reasons
+from .text.score import name_reasons
 from .values import CheckResult, Factors, Match, Query, Reason
-from .verdict.model import RESCORED, explain, rescore
+from .verdict.model import RESCORED, explain, rescore_fields
 from .verdict.status import status_reason
-from .verdict.tiers import goods_relation, goods_weights, overall, sign_similarity, thresholds, tier, verdict
+from .verdict.tiers import (
+    RELATIONS,
+    goods_relation_codes,
+    goods_weights_at,
+    overall,
+    sign_similarity,
+    thresholds,
+    tier,
+    verdict,
+)
 
 MIN_SCORE = 0.01
 """Matches below this overall score are not worth showing to an applicant."""
+_UNRELATED = RELATIONS.index("unrelated")
+_classes_of = lru_cache(maxsize=4096)(mask_classes)
+"""The classes of a class mask, remembered: the re-read weighs each candidate's words in its classes, and the masks
+of a registry's marks repeat."""
 
 
 def check(
@@ -79,6 +94,31 @@ def check(
         rows, dom = merged, full
     matches = _score_rows(index, code, qlogo, qclasses, rows, dom, top=top, min_score=MIN_SCORE, logo_limits=limits)
     return _result(index, code, name, logo, qclasses, matches, qlogo)
+
+
+def exhaustive_check(
+    index: MarkIndex, name: str | bytes, *, classes: Sequence[int] | str | None = (), top: int = 10
+) -> CheckResult:
+    """:func:`check` of a name with every mark of the index as a candidate: the first pass over all rows, then the
+    same re-read of its best and the same final score — the reference that candidate generation's recall is measured
+    against (``benchmarks/bench_names.py``). Slow: the first pass reads every row.
+
+    >>> from similarity.store.index import MarkIndex
+    >>> from similarity.values import Mark
+    >>> idx = MarkIndex()
+    >>> idx.add([Mark(id="1", name="Goodmilk", classes=(29,)), Mark(id="2", name="Indomaret", classes=(35,))])
+    2
+    >>> [m.mark.id for m in exhaustive_check(idx, "GudMilq", classes=[29]).matches] == [
+    ...     m.mark.id for m in check(idx, "GudMilq", classes=[29]).matches]
+    True
+    """
+    if top < 1:
+        raise ValueError(f"top is {top} — it must be at least 1")
+    qclasses = parse_classes(classes)
+    code = encode_name(name)
+    rows = index.alive_rows()
+    matches = _score_rows(index, code, None, qclasses, rows, dominance(index, code, rows), top=top, min_score=MIN_SCORE)
+    return _result(index, code, name, None, qclasses, matches)
 
 
 def parse_logo_max_distance(items: Iterable[str]) -> dict[str, int]:
@@ -154,7 +194,22 @@ def _score_rows(
     """Every factor for the candidate rows, weighed and ranked; the best ``top`` as explained matches."""
     if len(rows) == 0:
         return ()
-    names = _name_factors(index, code, rows, dom)
+    relation = goods_relation_codes(qclasses, index.rows.classes[rows])
+    status_w = status_weights(index.rows.status[rows])
+    famous = index.rows.famous_at(rows) & (relation == _UNRELATED)  # per-row arrays: no Mark for a candidate not shown
+    goods_w = goods_weights_at(relation, famous)
+    reread_count = max(rescored, top)
+    names = None
+    if code is not None:
+        # without a logo only the re-read candidates can be shown, and they are the first pass's best: its costliest
+        # ratio is computed only where it can decide which they are
+        def rank(name: np.ndarray) -> np.ndarray:
+            return overall(sign_similarity(name, np.zeros(len(name), dtype=np.float32)), goods_w, status_w)
+
+        if qlogo is None:
+            names = name_factors(index, code, rows, dom, rank=rank, best=reread_count)
+        else:  # the logo's own best are shown with their name factors: all exact
+            names = name_factors(index, code, rows, dom)
     logo_sim = np.zeros(len(rows), dtype=np.float32)
     evidence: list[LogoAssessment | None] = [None] * len(rows)
     if qlogo is not None:
@@ -163,25 +218,24 @@ def _score_rows(
             evidence[i] = e
             logo_sim[i] = 0.0 if e is None else e.similarity
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
-    relation = goods_relation(qclasses, index.rows.classes[rows])
-    status_w = status_weights(index.rows.status[rows])
-    famous = index.rows.famous_at(rows) & (relation == "unrelated")  # per-row arrays: no Mark for a candidate not shown
-    goods_w = goods_weights(relation, famous)
-    evidence_at: dict[int, PairEvidence] = {}
+    fields_at: dict[int, tuple] = {}
     code_at: dict[int, NameCode] = {}  # the candidates' encoded names, read once for the re-read and the reasons
     if code is not None:
         # the first pass ranks by string ratios; its best are re-read word by word and scored by the learned model
         first = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
-        reread = np.argsort(-first, kind="stable")[: max(rescored, top)]
-        reread_codes = index.codes_at(rows[reread])
-        prob, name_evidence = rescore(
-            code, reread_codes, [mask_classes(m) for m in index.rows.classes[rows[reread]]], qclasses,
-            index.distinctiveness,
+        reread = np.argsort(-first, kind="stable")[:reread_count]
+        reread_codes = codes_at(index, rows[reread])
+        ratios = None
+        if names is not None and names.ratios is not None:  # the first pass's, exact for the ones it re-reads
+            ratios = list(zip(*(r[reread].tolist() for r in names.ratios), strict=True))
+        prob, fields = rescore_fields(
+            code, reread_codes, [_classes_of(m) for m in index.rows.classes[rows[reread]].tolist()], qclasses,
+            index.distinctiveness, ratios,
         )
         code_at = dict(zip(reread.tolist(), reread_codes, strict=True))
         conflict = np.zeros(len(rows), dtype=np.float32)
         conflict[reread] = prob
-        evidence_at = dict(zip(reread.tolist(), name_evidence, strict=True))
+        fields_at = dict(zip(reread.tolist(), fields, strict=True))  # evidence objects are made for the shown only
         name_score = conflict
     score = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
 
@@ -190,11 +244,11 @@ def _score_rows(
     extras = logo_extras(logo_sim, score, order, min_score)  # the logo's own best, too
     if len(extras):
         order = np.concatenate([order, extras])
-        marks, same = [*marks, *index.marks_at(rows[extras])], [*same, *([()] * len(extras))]
+        marks, same = [*marks, *marks_at(index, rows[extras])], [*same, *([()] * len(extras))]
     codes: list[NameCode | None] = [None] * len(order)
     if code is not None:
         unread = [j for j, i in enumerate(order.tolist()) if i not in code_at]  # the logo's extras, if any
-        code_at.update(zip((int(order[j]) for j in unread), index.codes_at(rows[order[unread]]), strict=True))
+        code_at.update(zip((int(order[j]) for j in unread), codes_at(index, rows[order[unread]]), strict=True))
         codes = [code_at[int(i)] for i in order]
     matches = []
     for j, i in enumerate(order):
@@ -204,7 +258,9 @@ def _score_rows(
         if names is not None and code is not None and mcode is not None:
             sight, sound, meaning = float(names.sight[i]), float(names.sound[i]), float(names.meaning[i])
             factors.update(sight=sight, sound=sound, meaning=meaning, name=float(name_score[i]))
-            reasons += explain(code, mcode, evidence_at.get(int(i)), float(name_score[i]), thresholds())
+            said = fields_at.get(int(i))
+            pair = PairEvidence(*said) if said is not None else None
+            reasons += explain(code, mcode, pair, float(name_score[i]), thresholds())
             # the string ratios behind the first pass, each with its number (the dominant word is explained above)
             reasons += name_reasons(code, mcode, sight, sound, meaning)
         detail: dict[str, Any] = {}
@@ -256,7 +312,7 @@ def _one_row_per_brand(
     read here (the reasons read them next)."""
     if not group:
         order = order[:top]
-        return order, index.marks_at(rows[order]), [()] * len(order)
+        return order, marks_at(index, rows[order]), [()] * len(order)
     kept: list[int] = []
     marks: list = []
     same: list[list[str]] = []
@@ -266,8 +322,8 @@ def _one_row_per_brand(
         chunk = order[start : start + 3 * top]
         start += len(chunk)
         unread = [i for i in chunk.tolist() if i not in codes]
-        codes.update(zip(unread, index.codes_at(rows[unread]), strict=True))
-        for i, m in zip(chunk.tolist(), index.marks_at(rows[chunk]), strict=True):
+        codes.update(zip(unread, codes_at(index, rows[unread]), strict=True))
+        for i, m in zip(chunk.tolist(), marks_at(index, rows[chunk]), strict=True):
             key = (codes[i].compact, m.owner.casefold().strip(), m.logo or "")  # another logo is another sign
             if key in key_at:
                 same[key_at[key]].append(m.id)
@@ -293,14 +349,6 @@ def _best(score: np.ndarray, top: int, min_score: float) -> np.ndarray:
         kth = np.partition(score[keep], len(keep) - top)[len(keep) - top]  # the top-th best: ties with it stay in
         keep = keep[score[keep] >= kth]
     return keep[np.argsort(-score[keep], kind="stable")][:top]
-
-
-def _name_factors(
-    index: MarkIndex, code: NameCode | None, rows: np.ndarray, dom: np.ndarray
-) -> NameFactors | None:
-    if code is None:
-        return None
-    return name_factors(index, code, rows, dom)
 
 
 def _result(

@@ -29,12 +29,25 @@ if TYPE_CHECKING:
     from ..store.index import MarkIndex
 
 
-def name_factors(index: MarkIndex, code: NameCode, rows: np.ndarray, dominant: np.ndarray) -> NameFactors:
+def name_factors(
+    index: MarkIndex,
+    code: NameCode,
+    rows: np.ndarray,
+    dominant: np.ndarray,
+    *,
+    rank: Callable[[np.ndarray], np.ndarray] | None = None,
+    best: int = 0,
+) -> NameFactors:
     """Sight, sound, meaning and dominant-word factors of `rows` for a query (`score_strings` with what the index
-    knows already: the cores' lengths, and which rows can share a concept, from the token postings)."""
+    knows already: the cores' lengths, and which rows can share a concept, from the token postings). With ``rank``
+    and ``best``, exact for the ``best`` by ``rank`` of the name score (see `score_strings`)."""
     cores, compacts, sounds = index.rows.name_strings(rows)
     words = [index.postings.get("w:" + c)[0] for c in dict.fromkeys(code.concept.split())]
-    may_share = np.flatnonzero(np.isin(rows, np.concatenate(words))) if words else np.zeros(0, dtype=np.int64)
+    may_share = np.zeros(0, dtype=np.int64)
+    if words:  # a mask over the registry's rows: one scatter and one gather, where isin sorts both sides
+        sharing = np.zeros(len(index.rows), dtype=bool)
+        sharing[np.concatenate(words)] = True
+        may_share = np.flatnonzero(sharing[rows])
     return score_strings(
         code,
         cores,
@@ -45,6 +58,8 @@ def name_factors(index: MarkIndex, code: NameCode, rows: np.ndarray, dominant: n
         core_tokens_of(index, rows),
         core_lengths=index.rows.core_len[rows],
         may_share=may_share,
+        rank=rank,
+        best=best,
     )
 
 def core_tokens_of(index: MarkIndex, rows: np.ndarray) -> Callable[[int], tuple[str, ...]]:

@@ -247,38 +247,54 @@ class QueryWords:
     (('sight', 1.0), 'bensu')
     """
 
-    __slots__ = ("code", "words", "_found", "_back")
+    __slots__ = ("code", "words", "found", "_back")
 
     def __init__(self, code: NameCode) -> None:
         self.code = code
         self.words = _words(code)
-        self._found: dict[Word, Found] = {}
         self._back: dict[tuple[Word, Word], tuple[str, float] | None] = {}  # (mark word, query word) -> word_match
-
-    def found(self, word: Word) -> Found:
+        self.found: Callable[[Word], Found] = _FoundTable(self.words, self._back).__getitem__
         """How the mark word ``word`` is found among the query's words: the best `word_match` (the first of equals)
-        and the query word that gave it."""
-        got = self._found.get(word)
-        if got is None:
-            hit, by = None, ""
-            for o in self.words:
-                h, self._back[word, o] = match_both(o, word)
-                if h is not None and (hit is None or h[1] > hit[1]):
-                    hit, by = h, o[0]
-            got = self._found[word] = (hit, by)
-        return got
+        and the query word that gave it (a dict lookup once a word was met)."""
 
     def found_in(self, word: Word, mark: Sequence[Word]) -> Found:
         """How the query word ``word`` is found among a mark's words: the best match (the first of equals) and the
         mark word that gave it."""
         hit, by = None, ""
+        back, found = self._back, self.found
         for o in mark:
-            if (o, word) not in self._back:
-                self.found(o)
-            h = self._back[o, word]
+            h = back.get((o, word), _UNSEEN)
+            if h is _UNSEEN:
+                found(o)
+                h = back[o, word]
+            if h is not None and (hit is None or h[1] > hit[1]):  # type: ignore[index]
+                hit, by = h, o[0]
+        return hit, by  # type: ignore[return-value]
+
+
+_UNSEEN = object()
+
+
+class _FoundTable(dict):
+    """`QueryWords.found` by mark word: each worked out once per query, then a dict lookup."""
+
+    __slots__ = ("_words", "_back")
+
+    def __init__(self, words: Sequence[Word], back: dict[tuple[Word, Word], tuple[str, float] | None]) -> None:
+        super().__init__()
+        self._words, self._back = words, back
+
+    def __missing__(self, word: Word) -> Found:
+        """Worked out once: the best match over the query's words, each one's match remembered (`QueryWords._back`,
+        for `QueryWords.found_in`)."""
+        hit, by = None, ""
+        back = self._back
+        for o in self._words:
+            h, back[word, o] = match_both(o, word)
             if h is not None and (hit is None or h[1] > hit[1]):
                 hit, by = h, o[0]
-        return hit, by
+        got = self[word] = (hit, by)
+        return got
 
 
 def _cover(

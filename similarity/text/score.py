@@ -68,6 +68,10 @@ class NameFactors:
     sound: np.ndarray
     meaning: np.ndarray
     dominant: np.ndarray
+    ratios: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+    """The string ratios behind them (whole name, core, sound key, containment), as
+    :func:`~similarity.text.evidence.string_ratios` gives them for a pair: the re-read takes its candidates' from
+    here instead of comparing the same strings again (containment is exact where `score_strings` says)."""
 
     @property
     def name(self) -> np.ndarray:
@@ -205,6 +209,8 @@ def score_strings(
     *,
     core_lengths: np.ndarray | None = None,
     may_share: np.ndarray | None = None,
+    rank: Callable[[np.ndarray], np.ndarray] | None = None,
+    best: int = 0,
 ) -> NameFactors:
     """Score one query against candidates given as parallel lists of their encoded strings.
 
@@ -214,7 +220,11 @@ def score_strings(
     cores' lengths, and ``may_share``, the positions of the candidates that can share a concept with the query (a
     superset; only their ``concepts`` are read, so `concepts` may fetch on demand). The cores, whole names and sound
     keys may be ASCII ``bytes`` (an index's packed columns, :mod:`similarity.store.columns`): rapidfuzz scores them
-    as the same ``str``."""
+    as the same ``str``.
+
+    A caller that only ranks the candidates and keeps the ``best`` passes ``rank``, the monotone map from name scores
+    to the ranking's scores (goods and status weights): containment, the costliest ratio, is then computed only for
+    the candidates it could bring among the best (`_may_rank`); the others' sight lacks it (read only for the best)."""
     whole = _cdist(q.compact, compacts, fuzz.ratio)
     if core_lengths is None:
         core_lengths = _lengths(cores)
@@ -223,19 +233,52 @@ def score_strings(
     def core_weighted(x: np.ndarray) -> np.ndarray:
         return w * x + (1 - w) * whole
 
-    sight = np.maximum.reduce(
-        [
-            core_weighted(_cdist(q.core, cores, fuzz.ratio)),
-            WHOLE_NAME_WEIGHT * whole,
-            containment(q.core, cores, q.core_tokens, core_tokens, core_lengths),
-        ]
-    )
-    sound = core_weighted(_cdist(q.sound, sounds, fuzz.ratio))
+    core = _cdist(q.core, cores, fuzz.ratio)
+    sight = np.maximum(core_weighted(core), WHOLE_NAME_WEIGHT * whole)
+    sound_ratio = _cdist(q.sound, sounds, fuzz.ratio)
+    sound = core_weighted(sound_ratio)
     meaning = _meaning(q, concepts, whole, may_share)
     if dominant is None:
         dominant = np.zeros(len(cores), dtype=np.float32)
     dominant = DOMINANT_WEIGHT * np.asarray(dominant, dtype=np.float32)
-    return NameFactors(sight=sight, sound=sound, meaning=meaning, dominant=dominant)
+    if rank is None or not 0 < best < len(cores):
+        contained = containment(q.core, cores, q.core_tokens, core_tokens, core_lengths)
+    else:
+        without = np.maximum.reduce([sight, sound, meaning, dominant])
+        at = _may_rank(len(q.core), core_lengths, without, rank, best)
+        contained = np.zeros(len(cores), dtype=np.float32)
+        tokens_at = None if core_tokens is None else (lambda j: core_tokens(int(at[j])))
+        contained[at] = containment(q.core, _take(cores, at), q.core_tokens, tokens_at, core_lengths[at])
+    sight = np.maximum(sight, contained)
+    return NameFactors(sight=sight, sound=sound, meaning=meaning, dominant=dominant,
+                       ratios=(whole, core, sound_ratio, contained))
+
+
+def _may_rank(
+    query_len: int,
+    lengths: np.ndarray,
+    without: np.ndarray,
+    rank: Callable[[np.ndarray], np.ndarray],
+    best: int,
+) -> np.ndarray:
+    """Positions of the candidates whose containment could bring them among the ``best`` by ``rank`` of their name
+    score: ``without`` is each name score without containment (a lower bound: the score takes the larger), and
+    containment is at most the length share (`containment`: the aligned share, the merged vowel's fraction of it) or
+    `PREFIX_SCORE` where one core can begin with the whole other. A candidate whose bound ranks below the ``best``-th
+    lower bound stays below ``best`` candidates, whatever its containment: the best, in order, are the same.
+
+    >>> _may_rank(6, np.array([6.0, 12.0, 3.0]), np.array([0.9, 0.2, 0.1], np.float32), lambda x: x, 1).tolist()
+    [0]
+    """
+    short = np.minimum(lengths, query_len)
+    long_ = np.maximum(np.maximum(lengths, query_len), 1)
+    share = (0.5 + 0.5 * short / long_).astype(np.float32)
+    bound = np.where((short >= MIN_CONTAINED_CHARS) & (long_ - short >= CONTAINED_MIN_EXTRA), share, 0)
+    bound = np.where((short >= MIN_CONTAINED_CHARS) & (long_ - short >= 1), np.maximum(bound, PREFIX_SCORE), bound)
+    bound = np.nextafter(bound.astype(np.float32), np.float32(2))  # a margin of one unit: rounding cannot cross it
+    floor = rank(without)
+    kth = np.partition(floor, len(floor) - best)[len(floor) - best]  # the best-th lower bound
+    return np.flatnonzero(rank(np.maximum(without, bound)) >= kth)
 
 
 def _length_weight(q: str, choices: Sequence[str | bytes], lengths: np.ndarray | None = None) -> np.ndarray:

@@ -176,27 +176,43 @@ def _features(
     mark_classes: Sequence[Sequence[int]],
     query_classes: Sequence[int],
     distinctiveness: Callable[[str, Sequence[int]], float],
+    ratios: Sequence[tuple[float, float, float, float]] | None = None,
 ) -> list[tuple]:
     """`pair_features` of the query with each mark: the query's words are read once (`QueryWords`: how each mark word
-    meets them is remembered across the marks) and each word is weighed once per goods compared."""
+    meets them is remembered across the marks) and each word is weighed once per goods compared. ``ratios`` are the
+    pairs' `string_ratios` when the caller has them."""
     words = QueryWords(query)
-    seen: dict[tuple[str, tuple[int, ...]], float] = {}  # a query's words are weighed in few goods
-    weighs: dict[tuple[int, ...], Callable[[str], float]] = {}
+    weighs: dict[tuple[int, ...], Callable[[str], float]] = {}  # a query's words are weighed in few goods
     out = []
-    for m, classes, ratios in zip(marks, mark_classes, string_ratios(query, marks), strict=True):
+    if ratios is None:
+        ratios = string_ratios(query, marks)
+    for m, classes, pair_ratios in zip(marks, mark_classes, ratios, strict=True):
         goods = tuple(query_classes) or tuple(classes)
         weigh = weighs.get(goods)
         if weigh is None:
-            def weigh(word: str, goods: tuple[int, ...] = goods) -> float:
-                key = (word, goods)
-                got = seen.get(key)
-                if got is None:
-                    got = seen[key] = distinctiveness(word, goods)
-                return got
-
-            weighs[goods] = weigh
-        out.append(pair_features(query, m, weigh, weigh, ratios, words))
+            weigh = weighs[goods] = _Weights(distinctiveness, goods).__getitem__
+        out.append(pair_features(query, m, weigh, weigh, pair_ratios, words))
     return out
+
+
+class _Weights(dict):
+    """Words' distinctiveness in one goods, each asked of the index once: ``weights[word]`` is a dict lookup (the
+    re-read weighs every word of every candidate, most of them more than once).
+
+    >>> w = _Weights(lambda word, goods: len(word) / 10, (30,))
+    >>> w["kopi"], w["kopi"], len(w)
+    (0.4, 0.4, 1)
+    """
+
+    __slots__ = ("_of", "_goods")
+
+    def __init__(self, distinctiveness: Callable[[str, Sequence[int]], float], goods: tuple[int, ...]) -> None:
+        super().__init__()
+        self._of, self._goods = distinctiveness, goods
+
+    def __missing__(self, word: str) -> float:
+        got = self[word] = self._of(word, self._goods)
+        return got
 
 
 def rescore(
@@ -208,10 +224,31 @@ def rescore(
 ) -> tuple[np.ndarray, list[PairEvidence]]:
     """Conflict probability and evidence of the query against each mark (see `evidence_of`): the model evaluates
     every mark's features at once."""
-    fields = _features(query, marks, mark_classes, query_classes, distinctiveness)
+    prob, fields = rescore_fields(query, marks, mark_classes, query_classes, distinctiveness)
+    return prob, [PairEvidence(*f) for f in fields]
+
+
+def rescore_fields(
+    query: NameCode,
+    marks: Sequence[NameCode],
+    mark_classes: Sequence[Sequence[int]],
+    query_classes: Sequence[int],
+    distinctiveness: Callable[[str, Sequence[int]], float],
+    ratios: Sequence[tuple[float, float, float, float]] | None = None,
+) -> tuple[np.ndarray, list[tuple]]:
+    """`rescore` with each mark's evidence as `pair_features` gives it, a ``PairEvidence(*fields)`` for the caller to
+    build for the marks it shows (a check shows 10 of the 40 it re-reads); ``ratios`` are the pairs' `string_ratios`
+    when the caller has them (the first pass compared the same strings).
+
+    >>> from similarity.text.encode import encode_name
+    >>> prob, fields = rescore_fields(encode_name("Bensu"), [encode_name("Geprek Bensu")], [()], (), lambda w, c: 1.0)
+    >>> PairEvidence(*fields[0]).mark_dominant in ("geprek", "bensu"), bool(0.0 <= prob[0] <= 1.0)
+    (True, True)
+    """
+    fields = _features(query, marks, mark_classes, query_classes, distinctiveness, ratios)
     n = len(FEATURES)
     x = np.array([f[:n] for f in fields], dtype=np.float64) if fields else np.zeros((0, n))
-    return load_model().probability(x), [PairEvidence(*f) for f in fields]
+    return load_model().probability(x), fields
 
 
 _KIND_ID = {"sight": "ejaan", "sound": "bunyi", "meaning": "arti"}
