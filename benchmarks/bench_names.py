@@ -46,6 +46,7 @@ from similarity.score.names import name_factors
 from similarity.store.index import IndexParams, MarkIndex
 from similarity.text.encode import encode_name
 from similarity.values import Mark
+from similarity.verdict.tiers import thresholds
 
 
 def peak_rss_mb() -> float:
@@ -133,21 +134,32 @@ def final_recall(idx: MarkIndex, users: list[UserQuery]) -> dict:
     users' names and classes (no logo): ``recall_at_10`` is the share of check()'s top-10 slots whose final score
     reaches the exhaustive 10th best (ties count, as `recall_at_k`), ``same_ids_at_10`` the share of the exhaustive
     top 10 that check() returns too."""
-    recalls, same = [], []
+    recalls, same, shown, found, verdicts = [], [], 0, 0, 0
+    low = thresholds()["low"]
     for q in users:
-        truth = exhaustive_check(idx, q.name, classes=q.classes, top=10).matches
-        got = check(idx, q.name, classes=q.classes, top=10).matches
+        exhaustive = exhaustive_check(idx, q.name, classes=q.classes, top=10)
+        result = check(idx, q.name, classes=q.classes, top=10)
+        truth, got = exhaustive.matches, result.matches
         if not truth:
             continue
         kth = truth[-1].score
         recalls.append(sum(m.score >= kth - 1e-6 for m in got) / len(truth))
         truth_ids = {m.mark.id for m in truth}
         same.append(len(truth_ids & {m.mark.id for m in got}) / len(truth_ids))
+        # what a user reads: the exhaustive matches at "low" or above, and the verdict
+        worth = [m for m in truth if m.score >= low]
+        shown += len(worth)
+        found += sum(1 for m in worth if m.mark.id in {g.mark.id for g in got} or any(
+            g.score >= m.score - 1e-6 for g in got[len(got) - 1 :]))
+        verdicts += result.verdict.risk == exhaustive.verdict.risk
     return {
         "queries": len(recalls),
         "recall_at_10": round(float(np.mean(recalls)), 4) if recalls else None,
         "recall_at_10_min": round(float(np.min(recalls)), 4) if recalls else None,
         "same_ids_at_10": round(float(np.mean(same)), 4) if same else None,
+        "matches_at_low_or_above": shown,
+        "recall_at_low_or_above": round(found / shown, 4) if shown else None,
+        "same_verdict": round(verdicts / len(recalls), 4) if recalls else None,
     }
 
 
@@ -354,9 +366,11 @@ def main(argv: list[str] | None = None) -> dict:
     print_table(
         "The whole check() (names and classes of the user queries, no logo) against exhaustive_check(): every row a "
         "candidate, the same re-read of the first pass's best and the same final score",
-        ["names", "queries", "recall@10 (final score)", "min", "same ids in top 10"],
-        [[f"{r['n']:,}", *(r["final_score_recall"][k] for k in ("queries", "recall_at_10", "recall_at_10_min",
-                                                                 "same_ids_at_10"))] for r in results],
+        ["names", "queries", "recall@10 (final score)", "min", "same ids in top 10", "matches ≥ low",
+         "recall of those", "same verdict"],
+        [[f"{r['n']:,}", *(r["final_score_recall"].get(k) for k in (
+            "queries", "recall_at_10", "recall_at_10_min", "same_ids_at_10", "matches_at_low_or_above",
+            "recall_at_low_or_above", "same_verdict"))] for r in results],
     )
     write_results(args.out, {"benchmark": "names", "results": results})
     return {"results": results}
