@@ -11,7 +11,8 @@ three places (:func:`candidate_rows`): the hashes' nearest logos, the registered
 - a logo whose words read as the registered name (or as the words of the registered logo) resembles it as that
   name does, with the reason "tulisan pada logo: KOPI KENANGAN";
 - where the query could not be described (OpenCV or OCR failed, or only hash codes were given) the hash evidence
-  stands alone, with a note saying so.
+  stands alone, with a note saying so: medium or above only within the hash's calibrated threshold
+  (:func:`unverifiable`).
 
     >>> from similarity.store.index import MarkIndex
     >>> from similarity.values import Mark
@@ -245,7 +246,7 @@ def assess(
     for row, ev in zip(rows.tolist(), evidence, strict=True):
         hash_similarity = 0.0 if ev is None else ev.similarity
         verification = None
-        similarity = hash_similarity
+        similarity = unverifiable(hash_similarity, cap)
         if query.features is not None and row in checked:
             registered = registered_features(index, row)
             if registered is not None:
@@ -269,6 +270,18 @@ def assess(
             continue
         out.append(LogoAssessment(float(similarity), ev, verification, query.text or None, text_similarity, target))
     return out
+
+
+def unverifiable(hash_similarity: float, cap: float) -> float:
+    """The logo similarity of a hash match that cannot be verified (the query came as hash codes, or OpenCV could not
+    describe one of the two logos): as the hash says within its calibrated threshold (similarity 0.5 and up), scaled
+    below `cap` (the medium tier) beyond it. A hash at 14-16 of 64 bits is what most unrelated logos share with some
+    registered one: counted as it was, every hash-only query was medium against another brand.
+
+    >>> unverifiable(0.9, 0.27), unverifiable(0.5, 0.27), round(unverifiable(0.47, 0.27), 3)
+    (0.9, 0.5, 0.254)
+    """
+    return hash_similarity if hash_similarity >= 0.5 else hash_similarity * cap / 0.5
 
 
 def _views(query: LogoQuery, row: int):
