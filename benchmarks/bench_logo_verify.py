@@ -364,6 +364,7 @@ def main(argv: list[str] | None = None) -> dict:
         print(mode, json.dumps(results[mode]), flush=True)
     if "cost" in parts:
         results["cost"] = costs(index, renderings, copy_rows[:60])
+        print("cost", json.dumps(results["cost"]), flush=True)
     if set(parts) != set(PARTS) or set(modes) != {"hash", "verified"}:
         return results
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
