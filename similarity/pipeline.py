@@ -240,8 +240,8 @@ def _score_rows(
     score = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
 
     order = _best(score, len(rows) if min_score < 0 else max(4 * top, 40), min_score)
-    order, marks, same = _one_row_per_brand(index, rows, order, top, group=min_score >= 0, codes=code_at)
-    extras = logo_extras(logo_sim, score, order, min_score)  # the logo's own best, too
+    order, marks, same, folded = _one_row_per_brand(index, rows, order, top, group=min_score >= 0, codes=code_at)
+    extras = logo_extras(logo_sim, score, np.concatenate([order, folded]), min_score)  # the logo's own best, too
     if len(extras):
         order = np.concatenate([order, extras])
         marks, same = [*marks, *marks_at(index, rows[extras])], [*same, *([()] * len(extras))]
@@ -305,18 +305,20 @@ def _score_rows(
 def _one_row_per_brand(
     index: MarkIndex, rows: np.ndarray, order: np.ndarray, top: int, *, group: bool = True,
     codes: dict[int, NameCode],
-) -> tuple[np.ndarray, list, list[tuple[str, ...]]]:
-    """The best ``top`` of ``order`` with one row per brand (the same name, owner and logo): the other rows of a brand
-    are folded into its best one and listed by id, so the same brand does not fill the top 10. A name is compared by
+) -> tuple[np.ndarray, list, list[tuple[str, ...]], np.ndarray]:
+    """The best ``top`` of ``order`` with one row per brand (the same name, owner and logo, by reference and codes): the
+    other rows of a brand are folded into its best one and listed by id, so the same brand does not fill the top 10.
+    A name is compared by
     its stored encoding: ``codes`` holds the candidates' encoded names already read, by position, and gets the ones
-    read here (the reasons read them next)."""
+    read here (the reasons read them next). Also returns the positions folded (not to be shown again)."""
     if not group:
         order = order[:top]
-        return order, marks_at(index, rows[order]), [()] * len(order)
+        return order, marks_at(index, rows[order]), [()] * len(order), order[:0]
     kept: list[int] = []
+    folded: list[int] = []
     marks: list = []
     same: list[list[str]] = []
-    key_at: dict[tuple[str, str, str], int] = {}
+    key_at: dict[tuple[str, str, str, bytes], int] = {}
     start = 0
     while len(kept) < top and start < len(order):
         chunk = order[start : start + 3 * top]
@@ -324,9 +326,12 @@ def _one_row_per_brand(
         unread = [i for i in chunk.tolist() if i not in codes]
         codes.update(zip(unread, codes_at(index, rows[unread]), strict=True))
         for i, m in zip(chunk.tolist(), marks_at(index, rows[chunk]), strict=True):
-            key = (codes[i].compact, m.owner.casefold().strip(), m.logo or "")  # another logo is another sign
+            # another logo is another sign: by its reference and by its stored codes (marks given logo hashes without
+            # a reference have none, and two drawings of one brand must both be found)
+            key = (codes[i].compact, m.owner.casefold().strip(), m.logo or "", _logo_key(index, int(rows[i])))
             if key in key_at:
                 same[key_at[key]].append(m.id)
+                folded.append(i)
                 continue
             if len(kept) == top:
                 continue
@@ -334,7 +339,12 @@ def _one_row_per_brand(
             kept.append(i)
             marks.append(m)
             same.append([])
-    return np.asarray(kept, dtype=np.int64), marks, [tuple(s) for s in same]
+    return np.asarray(kept, dtype=np.int64), marks, [tuple(s) for s in same], np.asarray(folded, dtype=np.int64)
+
+
+def _logo_key(index: MarkIndex, row: int) -> bytes:
+    """The stored logo code of `row` (b"" without a logo): what tells two drawings apart in the brand fold."""
+    return index.rows.logo_codes[row, : index.rows.logo_len[row]].tobytes()
 
 
 def _best(score: np.ndarray, top: int, min_score: float) -> np.ndarray:

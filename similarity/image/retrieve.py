@@ -26,16 +26,16 @@ from similarity.image.features import FeatureStore, LogoFeatures
 
 NEIGHBOURS = 4
 """Nearest registered descriptors taken as tentative matches per query descriptor."""
-SHORTLIST = 15
-"""Rows with the most tentative matches whose arrangement is checked (RANSAC) per query view (40 found no more copies
-in the benchmark, at 2.7x the cost with `PROBES` 16)."""
+SHORTLIST = 60
+"""(view, row) pairs with the most tentative matches whose arrangement is checked (RANSAC), over all the query's views
+(it was 15 per view, 90 fits for six views)."""
 MAX_HAMMING = 64
 """Farthest descriptor (bits of 256) that still votes."""
 MIN_VOTES = 6
 """Fewest consistent matches for a row to be proposed."""
 EXACT_UP_TO = 30_000
 """Descriptors (about 200 logos) up to which they are searched exhaustively."""
-PROBES = 4
+PROBES = 2
 """Cells of the inverted lists searched per query descriptor (16 found no more copies in the benchmark)."""
 
 
@@ -143,6 +143,7 @@ class Tentative:
         per_view: list[tuple[np.ndarray, ...]],
     ) -> None:
         self._views, self._points, self._per_view = views, points, per_view
+        self._fits: dict[int, dict[int, tuple[int, np.ndarray]]] = {}  # row: {view: (consistent matches, transform)}
 
     def views_for(self, row: int, least: int) -> list[int]:
         """Positions of the views in which at least `least` distinct query keypoints have `row` among their
@@ -159,33 +160,44 @@ class Tentative:
     def votes(self, top: int = 20) -> dict[int, int]:
         """At most `top` rows with at least `MIN_VOTES` consistent matches, as {row: consistent matches}.
 
-        In each view the `SHORTLIST` rows with the most distinct query descriptors among their matches are kept,
-        and each is scored by the matches one similarity transform explains (RANSAC): a logo made of common
+        Over all views, the `SHORTLIST` (view, row) pairs with the most distinct query descriptors among their matches
+        are kept, and each is scored by the matches one similarity transform explains (RANSAC): a logo made of common
         patches (a corner, a stroke end) collects neighbours from every query, but not in the arrangement of the
-        query's own picture."""
+        query's own picture. The fits are kept (:meth:`fits`) for verification to start from."""
         import cv2
 
-        votes: dict[int, int] = {}
-        for features, (rows, asker, found, _) in zip(self._views, self._per_view, strict=True):
+        pairs = []  # (share of the view's descriptors that match the row, view, row, lo, hi)
+        for view, (rows, asker, _, _) in enumerate(self._per_view):
             if not len(rows):
                 continue
-            distinct = np.unique(np.stack([rows, asker], axis=1), axis=0)[:, 0]
+            distinct = np.unique(rows * (int(asker.max()) + 1) + asker) // (int(asker.max()) + 1)
             candidates, counts = np.unique(distinct, return_counts=True)
-            for row in candidates[np.argsort(-counts, kind="stable")[:SHORTLIST]].tolist():
-                lo, hi = np.searchsorted(rows, [row, row + 1])
-                if hi - lo < MIN_VOTES:
-                    continue
-                matrix, inliers = cv2.estimateAffinePartial2D(
-                    features.points[asker[lo:hi]],
-                    self._points[found[lo:hi]],
-                    method=cv2.RANSAC,
-                    ransacReprojThreshold=4.0,
-                    maxIters=200,
-                )
-                if matrix is None or inliers is None:
-                    continue
-                consistent = len(np.unique(asker[lo:hi][inliers.ravel() > 0]))
-                votes[row] = max(votes.get(row, 0), consistent)
-        ranked = sorted(((n, r) for r, n in votes.items() if n >= MIN_VOTES), reverse=True)[:top]
+            keep = np.flatnonzero(counts >= MIN_VOTES)
+            bounds = np.searchsorted(rows, np.stack([candidates[keep], candidates[keep] + 1]))
+            share = counts[keep] / len(self._views[view])  # a view of 300 keypoints ranks with one of 500
+            pairs += zip(share.tolist(), [view] * len(keep), candidates[keep].tolist(), *bounds.tolist(), strict=True)
+        pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+        self._fits = {}
+        for _, view, row, lo, hi in pairs[:SHORTLIST]:
+            rows, asker, found, _ = self._per_view[view]
+            matrix, inliers = cv2.estimateAffinePartial2D(
+                self._views[view].points[asker[lo:hi]],
+                self._points[found[lo:hi]],
+                method=cv2.RANSAC,
+                ransacReprojThreshold=4.0,
+                maxIters=200,
+            )
+            if matrix is None or inliers is None:
+                continue
+            consistent = len(np.unique(asker[lo:hi][inliers.ravel() > 0]))
+            if consistent >= MIN_VOTES:
+                self._fits.setdefault(row, {})[view] = (consistent, matrix)
+        best = {row: max(n for n, _ in fits.values()) for row, fits in self._fits.items()}
+        ranked = sorted(((n, r) for r, n in best.items()), reverse=True)[:top]
         return {r: n for n, r in ranked}
 
+    def fits(self, row: int) -> dict[int, np.ndarray]:
+        """{view position: 2x3 similarity transform, query view -> registered rendering} of `row`'s votes (after
+        :meth:`votes`), strongest first; empty when it got none."""
+        found = sorted(self._fits.get(row, {}).items(), key=lambda item: -item[1][0])
+        return {view: matrix for view, (_, matrix) in found}

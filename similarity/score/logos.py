@@ -11,7 +11,8 @@ three places (:func:`candidate_rows`): the hashes' nearest logos, the registered
 - a logo whose words read as the registered name (or as the words of the registered logo) resembles it as that
   name does, with the reason "tulisan pada logo: KOPI KENANGAN";
 - where the query could not be described (OpenCV or OCR failed, or only hash codes were given) the hash evidence
-  stands alone, with a note saying so.
+  stands alone, with a note saying so: medium or above only within the hash's calibrated threshold
+  (:func:`unverifiable`).
 
     >>> from similarity.store.index import MarkIndex
     >>> from similarity.values import Mark
@@ -34,7 +35,7 @@ import numpy as np
 from ..candidates.logos import logo_candidates
 from ..candidates.names import name_candidates
 from ..image.score import LogoEvidence
-from ..image.verify import VERIFIED_INLIERS, QueryFeatures, Verification, thresholds, verify
+from ..image.verify import VERIFIED_INLIERS, QueryFeatures, Verification, promising_views, thresholds, verify
 from ..values import Reason
 from .logo_hashes import logo_evidence
 from .names import name_factors
@@ -245,13 +246,14 @@ def assess(
     for row, ev in zip(rows.tolist(), evidence, strict=True):
         hash_similarity = 0.0 if ev is None else ev.similarity
         verification = None
-        similarity = hash_similarity
+        similarity = unverifiable(hash_similarity, cap)
         if query.features is not None and row in checked:
             registered = registered_features(index, row)
             if registered is not None:
-                verification = verify(
-                    query.features, registered, ev.variant if ev is not None else None, _views(query, row)
-                )
+                # the symmetry a hash found is tried as an alignment only where the hash matched (a silhouette laid
+                # box on box on a logo the hash did not find was never a copy, and cost a third of the verification)
+                variant = ev.variant if ev is not None and hash_similarity >= 0.5 else None
+                verification = verify(query.features, registered, variant, _views(query, row, registered))
                 if verification.verified:
                     floor = thresholds()["agreement"]
                     share = (verification.agreement - floor) / max(1e-6, 1.0 - floor)
@@ -271,13 +273,34 @@ def assess(
     return out
 
 
-def _views(query: LogoQuery, row: int):
-    """The query views worth matching with `row`'s logo, from the registry search's tentative matches; None when
-    there was no search (an index without features: every view is tried)."""
+def unverifiable(hash_similarity: float, cap: float) -> float:
+    """The logo similarity of a hash match that cannot be verified (the query came as hash codes, or OpenCV could not
+    describe one of the two logos): as the hash says within its calibrated threshold (similarity 0.5 and up), scaled
+    below `cap` (the medium tier) beyond it. A hash at 14-16 of 64 bits is what most unrelated logos share with some
+    registered one: counted as it was, every hash-only query was medium against another brand.
+
+    >>> unverifiable(0.9, 0.27), unverifiable(0.5, 0.27), round(unverifiable(0.47, 0.27), 3)
+    (0.9, 0.5, 0.254)
+    """
+    return hash_similarity if hash_similarity >= 0.5 else hash_similarity * cap / 0.5
+
+
+def _views(query: LogoQuery, row: int, registered: Any = None):
+    """The query views worth matching with `row`'s logo, from the registry search: those with enough tentative
+    matches, for a voted row those whose vote fit already lays the outlines on the registered ones first
+    (:func:`~similarity.image.verify.promising_views`); None when there was no search (an index without features:
+    every view is tried)."""
     if query.matches is None or query.features is None:
         return None
     keys = query.features.search_views()
-    return [keys[i] for i in query.matches.views_for(row, VERIFIED_INLIERS)]
+    loose = [keys[i] for i in query.matches.views_for(row, VERIFIED_INLIERS)]
+    if row in query.votes and registered is not None:
+        fits = {keys[view]: matrix for view, matrix in query.matches.fits(row).items()}
+        promising = promising_views(query.features, registered, fits)
+        # the promising first (a copy is proven there and the rest skipped), then the others: a padded copy with a
+        # word under it was voted for in a view whose fit did not lay its outlines (real-data test: 0.55 without)
+        return promising + [key for key in loose if key not in promising]
+    return loose
 
 
 def _registered_text_scores(

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import similarity.image.mih as mih
+import similarity.image.search as search
 from similarity.image import LogoIndex
 
 
@@ -37,8 +38,14 @@ def _same(a, b) -> None:
         assert [h.id for h in a if h.distance < last] == [h.id for h in b if h.distance < last]
 
 
+@pytest.fixture
+def tables(monkeypatch):
+    """Searches go through the substring tables at any size (by default only from search.TABLES_FROM codes)."""
+    monkeypatch.setattr(search, "TABLES_FROM", 0)
+
+
 @pytest.mark.parametrize("k", [1, 10, 50])
-def test_multi_index_equals_the_flat_scan(k):
+def test_multi_index_equals_the_flat_scan(k, tables):
     stored, base = _registry()
     index = LogoIndex()
     index.add(np.arange(len(stored)) * 3 + 1, stored)
@@ -51,7 +58,7 @@ def test_multi_index_equals_the_flat_scan(k):
     assert fast > 40  # most queries with look-alikes are answered by the tables, not by the fallback scan
 
 
-def test_multi_index_after_remove_and_add():
+def test_multi_index_after_remove_and_add(tables):
     stored, base = _registry(4000)
     index = LogoIndex()
     index.add(np.arange(len(stored)), stored)
@@ -84,3 +91,11 @@ def test_small_and_exhaustive_cases():
     two = np.array([[0] * 7 + [1], [0] * 8], dtype=np.uint8)
     assert table.knn(two, k=2) == [(0, 0, 1), (2, 1, 0)]
     assert mih.MultiIndex(np.zeros(0), np.zeros((0, 8), np.uint8)).knn(np.zeros((1, 8), np.uint8), 3) == []
+
+
+def test_a_small_index_is_scanned():
+    stored, base = _registry(4000)
+    index = LogoIndex()
+    index.add(np.arange(len(stored)), stored)
+    index.search(_queries(base)[0], k=5)
+    assert index._tables is None
