@@ -150,13 +150,14 @@ class FeatureStore:
     >>> from PIL import ImageDraw
     >>> im = Image.new("RGB", (64, 64), "white"); ImageDraw.Draw(im).rectangle((8, 8, 40, 56), fill="red")
     >>> store = FeatureStore(); store.put(3, extract(im)); store.put(5, None)
-    >>> 3 in store, 5 in store, store.get(3).size
-    (True, False, (256, 256))
+    >>> 3 in store, 5 in store, store.get(3).size, store.undescribable(5)
+    (True, False, (256, 256), True)
     """
 
     def __init__(self) -> None:
         self._features: dict[int, LogoFeatures] = {}
         self._text: dict[int, str] = {}
+        self._failed: set[int] = set()  # rows whose logo could not be described, in this process (not saved)
         self._search: tuple[int, Any] | None = None  # (logos it covers, DescriptorIndex)
 
     def __len__(self) -> int:
@@ -169,11 +170,18 @@ class FeatureStore:
         """Keep `features` (None: the logo could not be described) and its OCR `text` (None: not read) for `row`."""
         if features is not None:
             self._features[int(row)] = features
+            self._failed.discard(int(row))
+        elif int(row) not in self._features:
+            self._failed.add(int(row))
         if text is not None:
             self._text[int(row)] = text
 
     def get(self, row: int) -> LogoFeatures | None:
         return self._features.get(int(row))
+
+    def undescribable(self, row: int) -> bool:
+        """Whether `row`'s logo was tried and could not be described (``put(row, None)``): not to be tried again."""
+        return int(row) in self._failed
 
     def text(self, row: int) -> str | None:
         """The OCR text of `row`'s logo ("" when it has none), None when it was never read."""

@@ -341,17 +341,14 @@ def registered_features(index: Any, row: int):
     if store is None:
         store = index.logo_features = FeatureStore()
     found = store.get(row)
-    if found is not None or row in getattr(index, "_undescribable", set()):
+    if found is not None or store.undescribable(row):
         return found
     mark = index.marks_at([row])[0]
     try:
         found = extract(load_logo(mark.logo)) if mark.logo else None
     except (LogoError, OSError, ValueError):
         found = None
-    if found is None:
-        index.__dict__.setdefault("_undescribable", set()).add(row)
-        return None
-    store.put(row, found)
+    store.put(row, found)  # None: remembered as undescribable, not read again
     return found
 
 

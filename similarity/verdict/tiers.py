@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -111,20 +111,6 @@ def sign_similarity(name: np.ndarray, logo: np.ndarray) -> np.ndarray:
     """Similarity of the signs: the stronger of name and logo, raised when both are similar."""
     hi, lo = np.maximum(name, logo), np.minimum(name, logo)
     return np.minimum(1.0, hi + BOTH_SIGNS_BONUS * np.clip(lo - 0.5, 0, None) * (1 - hi) * 2)
-
-
-def weights_of(kinds: Sequence[str] | np.ndarray, weights: Mapping[str, float]) -> np.ndarray:
-    """``weights[k]`` for each kind ``k`` (a goods relation, a status) as float32: one comparison per distinct kind,
-    not a dict lookup per candidate; an unknown kind is a KeyError.
-
-    >>> [round(w, 2) for w in weights_of(["same", "unrelated", "same"], GOODS_WEIGHT).tolist()]
-    [1.0, 0.45, 1.0]
-    """
-    kinds = np.asarray(kinds, dtype=object)
-    out = np.empty(len(kinds), dtype=np.float32)
-    for kind in set(kinds.tolist()):
-        out[kinds == kind] = weights[kind]
-    return out
 
 
 def goods_weights(relation: np.ndarray, famous: np.ndarray) -> np.ndarray:
