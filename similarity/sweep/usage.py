@@ -64,7 +64,7 @@ REFERENCE_WORDS = frozenset({
 """Words that say the next word names something the product refers to, not its brand: the channel it is sold or
 sent through ("di Tokopedia", "Via Gojek") or what it fits ("Compatible with Nespresso", "untuk iPhone"). Such a
 mention refers to the mark's owner (nominative use) whatever the mark's fame; a word joined to one of them by "dan",
-"atau", "and", "or" or "&" is referred to as well ("di TikTokShop dan Tokopedia", "Via Gojek atau Grab")."""
+"atau", "and", "or" or "&" is referred to as well ("di Shopee dan Tokopedia", "Via Gojek atau Grab")."""
 CONJUNCTIONS = frozenset({"dan", "atau", "and", "or", "&", "/"})
 AGREEING_GOODS = ("same", "related")
 

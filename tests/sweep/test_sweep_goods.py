@@ -136,13 +136,14 @@ def test_category_column_reaches_the_report(tmp_path, matcher):
 
 
 def test_a_channel_or_fit_word_makes_a_reference_not_a_flag():
-    # real blind-judged flags (sweep_v2): a courier, a marketplace, a capsule machine named after "via", "di", "with"
+    # the constructions of blind-judged wrong flags (sweep_v2), in phrases written here: a courier, a marketplace and a
+    # capsule machine named after "via", "di", "with"
     famous = dict(famous=True, relation="unknown", via="exact")
-    assert why_not_a_flag(("pengiriman", "via", "gojek", "atau", "grab"), 2, 3, ("gojek",), **famous) == "reference"
-    assert why_not_a_flag(("seller", "di", "tiktokshop", "dan", "tokopedia"), 4, 5, ("tokopedia",), **famous) == (
+    assert why_not_a_flag(("ongkir", "via", "gojek", "atau", "grab"), 2, 3, ("gojek",), **famous) == "reference"
+    assert why_not_a_flag(("jual", "di", "shopee", "dan", "tokopedia"), 4, 5, ("tokopedia",), **famous) == (
         "reference"
     )
-    assert why_not_a_flag(("capsules", "compatible", "with", "nespresso"), 3, 4, ("nespresso",), **famous) == (
+    assert why_not_a_flag(("kapsul", "compatible", "with", "nespresso"), 3, 4, ("nespresso",), **famous) == (
         "reference"
     )
     # the brand as the product's own still flags, and a conjunction alone refers to nothing
@@ -152,8 +153,8 @@ def test_a_channel_or_fit_word_makes_a_reference_not_a_flag():
 
 def test_a_common_one_word_mark_in_related_goods_only_is_not_a_flag():
     related = dict(famous=False, relation="related", via="exact")
-    assert why_not_a_flag(("bandeng", "presto", "isi", "2"), 1, 2, ("presto",), **related) == "goods only related"
-    assert why_not_a_flag(("gorden", "blackout", "import"), 1, 2, ("blackout",), **related) == "goods only related"
+    assert why_not_a_flag(("bandeng", "presto", "juwana"), 1, 2, ("presto",), **related) == "goods only related"
+    assert why_not_a_flag(("gorden", "blackout", "minimalis"), 1, 2, ("blackout",), **related) == "goods only related"
     # a coined word, the same goods, a famous mark, or a glued multi-word mark keep the flag
     assert why_not_a_flag(("tas", "eiger", "ransel"), 1, 2, ("eiger",), **related) is None
     assert why_not_a_flag(("bandeng", "presto"), 1, 2, ("presto",), **{**related, "relation": "same"}) is None
@@ -163,5 +164,5 @@ def test_a_common_one_word_mark_in_related_goods_only_is_not_a_flag():
 
 def test_a_plural_goods_name_is_the_goods():
     same = dict(famous=False, relation="same", via="exact")
-    assert why_not_a_flag(("sky", "street", "hoodies", "zipper"), 2, 3, ("hoodies",), **same) == "goods name"
+    assert why_not_a_flag(("jaket", "hoodies", "polos"), 1, 2, ("hoodies",), **same) == "goods name"
     assert why_not_a_flag(("jaket", "hoodie"), 1, 2, ("hoodie",), **same) == "goods name"
