@@ -174,8 +174,8 @@ def word_match(q: tuple[str, str, str], m: tuple[str, str, str]) -> tuple[str, f
     if len(qt) >= NEAR_MIN_CHARS and len(mt) > len(qt) and (qt in mt or _merged_at_vowel(qt, mt)):
         return "sight", max(MATCH_GLUED * len(qt) / len(mt), _near(qt, mt))
     if short >= NEAR_MIN_CHARS:
-        r = ratio(qt, mt) / 100.0
-        if r >= NEAR_SPELLING:
+        r = _near(qt, mt)
+        if r:
             return "sight", r
         if len(qs) >= NEAR_MIN_CHARS and qs[0] == ms[0] and Levenshtein.distance(qs, ms) <= 1:
             return "sound", MATCH_NEAR_SOUND  # one sound apart: SUNNY ~ SONY
@@ -208,8 +208,8 @@ def match_both(a: tuple[str, str, str], b: tuple[str, str, str]) -> tuple[tuple[
         near = _near(at, bt)
         return ("sight", max(MATCH_GLUED * la / lb, near)), ("sight", max(MATCH_GLUED, near))
     if short >= NEAR_MIN_CHARS:
-        r = ratio(at, bt) / 100.0  # the Indel ratio: the same both ways
-        if r >= NEAR_SPELLING:
+        r = _near(at, bt)  # the Indel ratio: the same both ways
+        if r:
             return ("sight", r), ("sight", r)
         if as_ and bs and as_[0] == bs[0] and Levenshtein.distance(as_, bs) <= 1:
             return (_NEAR_SOUND if len(as_) >= NEAR_MIN_CHARS else None,

@@ -253,17 +253,27 @@ def rescore_fields(
 
 _KIND_ID = {"sight": "ejaan", "sound": "bunyi", "meaning": "arti"}
 _KIND_EN = {"sight": "spelling", "sound": "sound", "meaning": "meaning"}
+_KIND = {"id": _KIND_ID, "en": _KIND_EN}
 WEAK_WORD = 0.3
 """A shared word lighter than this (per-class IDF; generic words and honorifics) does not make a conflict alone."""
 
 
+def _met(s: WordMatch, lang: str) -> str:
+    """A word of the owner's name that meets the mark's: ``PROLEXUS contains LEXUS`` for a word found whole inside a
+    longer one, ``KENANGA ≈ KENANGAN`` for a near spelling, ``=`` for the same word, sound or meaning."""
+    if s.kind == "sight" and len(s.other) > len(s.word) and s.word in s.other:
+        return f"{s.other.upper()} {'memuat' if lang == 'id' else 'contains'} {s.word.upper()}"
+    near = s.kind == "sight" and s.strength < MATCH_SAME
+    return f"{s.other.upper()} {'≈' if near else '='} {s.word.upper()}"
+
 
 def _alike(s: WordMatch, lang: str) -> str:
-    """A word of the owner's name beside the mark's word it resembles: ``SENJA = SUNSET (arti)`` for one meaning,
-    ``BERKAH ~ BERSHKA`` for letters or sounds."""
+    """A word of the owner's name beside the mark's word it only resembles: ``SENJA = SUNSET (arti)`` for one
+    meaning, ``BERKAH ~ BERSHKA`` for letters or sounds."""
     if s.kind == "meaning":
-        return f"{s.other.upper()} = {s.word.upper()} ({_KIND_ID['meaning'] if lang == 'id' else _KIND_EN['meaning']})"
+        return f"{s.other.upper()} = {s.word.upper()} ({_KIND[lang]['meaning']})"
     return f"{s.other.upper()} ~ {s.word.upper()}"
+
 
 def explain(
     query: NameCode, mark: NameCode, evidence: PairEvidence | None, probability: float, tiers: dict[str, float]
@@ -282,17 +292,10 @@ def explain(
         return []
     strong = [s for s in evidence.shared if s.strength >= 0.8][:3]
     if probability >= tiers["low"] and strong:
-        def said(s: WordMatch, lang: str) -> str:
-            if s.kind == "sight" and len(s.other) > len(s.word) and s.word in s.other:
-                return f"{s.other.upper()} {'memuat' if lang == 'id' else 'contains'} {s.word.upper()}"
-            # a near spelling is said as one (KENANGA ≈ KENANGAN); the same word, sound or meaning with "="
-            near = s.kind == "sight" and s.strength < MATCH_SAME
-            return f"{s.other.upper()} {'≈' if near else '='} {s.word.upper()}"
-
         lead = [s for s in strong if s.word == evidence.mark_dominant] or strong  # the mark's dominant word leads
         kind = max(lead, key=lambda s: s.strength).kind
-        id_text = ", ".join(said(s, "id") for s in strong)
-        en_text = ", ".join(said(s, "en") for s in strong)
+        id_text = ", ".join(_met(s, "id") for s in strong)
+        en_text = ", ".join(_met(s, "en") for s in strong)
         id_text += f" ({_KIND_ID[kind]}; kiri nama Anda, kanan merek ini); peluang konflik {probability:.0%}"
         en_text += (f" ({_KIND_EN[kind]}; your name on the left, this mark on the right); "
                     f"conflict likelihood {probability:.0%}")
