@@ -144,13 +144,13 @@ def final_recall(idx: MarkIndex, users: list[UserQuery]) -> dict:
             continue
         kth = truth[-1].score
         recalls.append(sum(m.score >= kth - 1e-6 for m in got) / len(truth))
-        truth_ids = {m.mark.id for m in truth}
-        same.append(len(truth_ids & {m.mark.id for m in got}) / len(truth_ids))
-        # what a user reads: the exhaustive matches at "low" or above, and the verdict
+        truth_ids, got_ids = {m.mark.id for m in truth}, {m.mark.id for m in got}
+        same.append(len(truth_ids & got_ids) / len(truth_ids))
+        # what a user reads: the exhaustive matches at "low" or above (returned, or outscored by check()'s last one)
         worth = [m for m in truth if m.score >= low]
         shown += len(worth)
-        found += sum(1 for m in worth if m.mark.id in {g.mark.id for g in got} or any(
-            g.score >= m.score - 1e-6 for g in got[len(got) - 1 :]))
+        last = got[-1].score if got else float("-inf")
+        found += sum(1 for m in worth if m.mark.id in got_ids or last >= m.score - 1e-6)
         verdicts += result.verdict.risk == exhaustive.verdict.risk
     return {
         "queries": len(recalls),

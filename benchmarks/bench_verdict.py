@@ -112,10 +112,10 @@ def shop_run(
         if own_left_out:
             rest = [m for m in r.matches if (m.mark.owner or "").casefold() != name.casefold()][:10]
             risks.append(worst_risk([m.risk for m in rest]))
-            worst.append(max((m.score for m in rest), default=0.0))
         else:
+            rest = list(r.matches)
             risks.append(r.verdict.risk)
-            worst.append(max((m.score for m in r.matches), default=0.0))
+        worst.append(max((m.score for m in rest), default=0.0))
     return risks, times, worst
 
 

@@ -207,6 +207,12 @@ def test_jsonl_and_parquet_inputs(tmp_path, index_dir):
     assert read_partition(parts[1])[0]["title"].tolist() == ["MAICIH pedas"]
 
 
+def _sweep_command(src: Path, index_dir: Path, out: Path, *options: str) -> list[str]:
+    """``similarity sweep`` as a user runs it, in a child process."""
+    return [sys.executable, "-m", "similarity.cli", "sweep", str(src), "--index", str(index_dir), "--out", str(out),
+            *options]
+
+
 def _run_dirs(out: Path) -> list[Path]:
     return sorted(p for p in out.iterdir() if p.is_dir()) if out.exists() else []
 
@@ -215,22 +221,7 @@ def test_killed_run_resumes_to_the_same_output_as_a_clean_run(tmp_path, index_di
     src = tmp_path / "listings.csv"
     _write_listings(src, 400)
     env = {**os.environ, "SIMILARITY_SWEEP_SLOW": "0.3", "PYTHONPATH": str(ROOT)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "similarity.cli",
-        "sweep",
-        str(src),
-        "--index",
-        str(index_dir),
-        "--out",
-        str(tmp_path / "crash"),
-        "--partition-rows",
-        "25",
-        "--workers",
-        "2",
-        "--quiet",
-    ]
+    cmd = _sweep_command(src, index_dir, tmp_path / "crash", "--partition-rows", "25", "--workers", "2", "--quiet")
     proc = subprocess.Popen(
         cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
@@ -271,21 +262,7 @@ def test_cli_json_prints_run_json(tmp_path, index_dir):
     src = tmp_path / "l.csv"
     _write_listings(src, 30, bad=False)
     out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "similarity.cli",
-            "sweep",
-            str(src),
-            "--index",
-            str(index_dir),
-            "--out",
-            str(tmp_path / "o"),
-            "--workers",
-            "1",
-            "--json",
-            "--quiet",
-        ],
+        _sweep_command(src, index_dir, tmp_path / "o", "--workers", "1", "--json", "--quiet"),
         capture_output=True,
         text=True,
         timeout=120,
