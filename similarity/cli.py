@@ -23,7 +23,7 @@ from .build import build_index, open_index
 from .cli_output import print_result
 from .explain import risk_label
 from .goods import classes_for_goods
-from .io.csv_records import LineTape, csv_rows
+from .io.csv_records import LineTape, csv_rows, malformed_record
 from .messages import error_text
 from .messages import message as message_text
 from .pipeline import check, parse_logo_max_distance
@@ -192,7 +192,11 @@ def _check_batch(
     with f:
         tape = LineTape(f)
         reader = csv.DictReader(tape)
-        if not reader.fieldnames or "name" not in [h.strip().lower() for h in reader.fieldnames]:
+        try:
+            header = reader.fieldnames
+        except csv.Error as e:  # a 1 MB first line: said as the rows after it would be, not a traceback
+            _fail(f"{queries}: its header is a {malformed_record(e)}")
+        if not header or "name" not in [h.strip().lower() for h in header]:
             _fail(f"{queries} needs a header with a name column (name,classes,logo)")
         base = queries.resolve().parent
         for line, row, error in csv_rows(reader, tape):

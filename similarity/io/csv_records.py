@@ -69,7 +69,7 @@ def csv_rows(
             return
         except csv.Error as e:
             previous = inner.line_num
-            yield previous, None, _malformed(e)
+            yield previous, None, malformed_record(e)
             continue
         first, last, previous = previous + 1, inner.line_num, inner.line_num
         swallowed: list[tuple[int, str, list[str] | str]] = []
@@ -96,7 +96,8 @@ def csv_rows(
                 yield number, next(again), None
 
 
-def _malformed(error: csv.Error) -> str:
+def malformed_record(error: csv.Error) -> str:
+    """Why a CSV record could not be read, and what to check (quoting, field length)."""
     return f"malformed CSV record ({error}) — check its quoting and the length of its fields"
 
 
@@ -105,7 +106,7 @@ def _read_line(line: str, dialect: Any) -> list[str] | str:
     try:
         return next(csv.reader([line], dialect=dialect), [])
     except csv.Error as e:
-        return _malformed(e)
+        return malformed_record(e)
 
 
 def _line_range(first: int, last: int) -> str:
