@@ -6,7 +6,8 @@ One :class:`NameCode` per name holds every form the scorers need, computed once 
 - ``core``: the name without generic words (``kopi``, ``toko``, ``official`` …), so that a shared generic word
   alone never makes two marks look alike (DOMAIN.md §4);
 - ``sound``: the Indonesian phonetic key of the core (sound, DOMAIN.md §2);
-- ``concept``: the core with every lexicon word replaced by its concept (meaning: ``sun`` → ``matahari``);
+- ``concept``: the core with every lexicon word or phrase replaced by its concept (meaning: ``sun`` → ``matahari``,
+  ``buenos dias`` → ``selamatpagi``);
 - ``keys``: exact token keys (``w:`` concept, ``s:`` sound) for the token inverted index.
 
 >>> code = encode_name("Kopi Matahari")
@@ -56,6 +57,26 @@ class NameCode:
     def text(self) -> str:
         return " ".join(self.tokens)
 
+    def words(self) -> list[tuple[str, str, str]]:
+        """``(token, concept, sound key)`` of each word; the words of a lexicon phrase are read as one word, so that
+        BUENOS DIAS meets GOOD MORNING once, whole, not word by word.
+
+        >>> encode_name("Kedai Buenos Dias").words()[1]
+        ('buenos dias', 'selamatpagi', 'bwenosdias')
+        """
+        words = list(zip(self.tokens, self.concept_tokens, self.sound_tokens, strict=True))
+        phrases = load_lexicon().phrase_concepts
+        if phrases.isdisjoint(self.concept_tokens):
+            return words
+        out: list[tuple[str, str, str]] = []
+        for w in words:
+            if out and w[1] == out[-1][1] and w[1] in phrases:
+                t, c, s = out[-1]
+                out[-1] = (f"{t} {w[0]}", c, s + w[2])
+            else:
+                out.append(w)
+        return out
+
     @property
     def keys(self) -> tuple[str, ...]:
         """Exact token keys for the inverted index: concept (``w:``) and sound (``s:``) of every token."""
@@ -75,6 +96,11 @@ def _token_forms(token: str) -> tuple[str, str, bool]:
 
 def encode_normalized(norm: NormalizedName) -> NameCode:
     forms = [_token_forms(t) for t in norm.tokens]
+    inside: set[int] = set()  # words after the first of a lexicon phrase: the phrase's concept is read once
+    for start, end, concept in load_lexicon().phrase_spans(norm.tokens):
+        for i in range(start, end):  # every word of the phrase carries its concept, and none is generic
+            forms[i] = (concept, forms[i][1], False)
+        inside.update(range(start + 1, end))
     core_idx = [i for i, f in enumerate(forms) if not f[2]] or list(range(len(forms)))
     core_tokens = tuple(norm.tokens[i] for i in core_idx)
     concept_tokens = tuple(forms[i][0] for i in range(len(forms)))
@@ -84,7 +110,7 @@ def encode_normalized(norm: NormalizedName) -> NameCode:
         compact=norm.compact,
         core="".join(core_tokens),
         sound="".join(forms[i][1] for i in core_idx),
-        concept=" ".join(forms[i][0] for i in core_idx),
+        concept=" ".join(forms[i][0] for i in core_idx if i not in inside),
         core_tokens=core_tokens,
         concept_tokens=concept_tokens,
         sound_tokens=sound_tokens,

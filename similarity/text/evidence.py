@@ -233,7 +233,7 @@ Found = tuple[tuple[str, float] | None, str]
 
 
 def _words(code: NameCode) -> list[Word]:
-    return list(zip(code.tokens, code.concept_tokens, code.sound_tokens, strict=True))
+    return code.words()
 
 
 class QueryWords:

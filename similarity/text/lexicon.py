@@ -14,6 +14,14 @@ concept only; where a spelling means different things in the two languages (Indo
 water, English ``air`` = udara) only the Indonesian sense is listed, because the registry is
 Indonesian first. Loading refuses a word listed under two concepts, so a bad edit fails the tests.
 
+A cell may also hold a **phrase** whose meaning is not the sum of its words: ``selamat pagi`` = ``good morning`` =
+``buenos dias`` (the Spanish *days* is not *morning*), ``pasar gelap`` = ``black market`` = ``marche noir``. Such a
+concept's id is the glued Indonesian phrase (``selamatpagi``), and every phrase is also known glued
+(``goodmorning``). Inside a phrase no word is generic: MARKET alone is a shop word, BLACK MARKET is a mark.
+
+>>> concept_text("buenos dias") == concept_text("selamat pagi") == concept_text("good morning")
+True
+
 ``data/generic_words.tsv`` maps descriptive words (DOMAIN.md §4) to a kind: goods, shop, quality,
 place, legal, article (``the``, ``el``, ``le``: a foreign mark's article is not its distinctive element) or
 honorific (``pak``, ``bu``, ``mas``: DOMAIN.md §8, as weak as "Mr").
@@ -26,8 +34,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -40,6 +48,8 @@ _LEXICON_FILE = "lexicon_id_en.tsv"
 _GENERIC_FILE = "generic_words.tsv"
 CLASS_GENERIC_FILE = "class_generic_words.tsv"
 _WORD_COLUMNS = ("indonesian", "english", "other")
+_LONGEST_PHRASE = 4
+"""Words in the longest phrase a lexicon may list."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,6 +61,10 @@ class Lexicon:
     ones whose plurals are guessed. Build one with :func:`parse_lexicon` or
     :func:`load_lexicon`. Compared by identity, so it can key a cache.
 
+    ``phrases`` maps the words of each multi-word phrase to its concept, ``phrase_starts`` holds their first
+    words, so that a name without any costs one set test (:meth:`phrase_spans`), and ``phrase_concepts`` the
+    concepts that are phrases.
+
     >>> lex = parse_lexicon("concept\\tindonesian\\tenglish\\nkucing\\tkucing|meong\\tcat|kitty\\n")
     >>> lex.concept("kitty"), lex.translate("kucing"), len(lex)
     ('kucing', ('meong', 'cat', 'kitty'), 1)
@@ -59,6 +73,9 @@ class Lexicon:
     words: Mapping[str, tuple[str, ...]]
     index: Mapping[str, str]
     english: frozenset[str] = frozenset()
+    phrases: Mapping[tuple[str, ...], str] = field(default_factory=lambda: MappingProxyType({}))
+    phrase_starts: frozenset[str] = frozenset()
+    phrase_concepts: frozenset[str] = frozenset()
 
     def concept(self, token: str) -> str | None:
         """The concept id of ``token``, or None when the lexicon does not know it.
@@ -96,6 +113,30 @@ class Lexicon:
                 best, even = left + right, min(i, len(token) - i)
         return best
 
+    def phrase_spans(self, tokens: Sequence[str]) -> list[tuple[int, int, str]]:
+        """``(start, end, concept)`` of each lexicon phrase in ``tokens``: left to right, the longest phrase first,
+        never overlapping.
+
+        >>> load_lexicon().phrase_spans(("kedai", "black", "market", "kopi"))
+        [(1, 3, 'pasargelap')]
+        """
+        if self.phrase_starts.isdisjoint(tokens):
+            return []
+        spans: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(tokens):
+            found = None
+            if tokens[i] in self.phrase_starts:
+                for end in range(min(len(tokens), i + _LONGEST_PHRASE), i + 1, -1):
+                    found = self.phrases.get(tuple(tokens[i:end]))
+                    if found is not None:
+                        spans.append((i, end, found))
+                        i = end
+                        break
+            if found is None:
+                i += 1
+        return spans
+
     def translate(self, token: str) -> tuple[str, ...]:
         """The other words of ``token``'s concept: its translations and synonyms, never itself."""
         concept = self.concept(token)
@@ -124,21 +165,34 @@ def parse_lexicon(text: str) -> Lexicon:
         raise ValueError(f"lexicon header lacks {sorted(missing)} — it needs concept, indonesian, english")
     words: dict[str, tuple[str, ...]] = {}
     index: dict[str, str] = {}
+    phrases: dict[tuple[str, ...], str] = {}
     english: set[str] = set()
     for line, row in enumerate(reader, start=2):
         concept = (row["concept"] or "").strip()
         found = [w for col in _WORD_COLUMNS for w in _split_words(row.get(col))]
-        if not concept or not _split_words(row["english"]) or concept in words:
-            raise ValueError(f"lexicon line {line}: concept {concept!r} needs a new id and an English word")
-        for word in [concept, *found]:
+        if not concept or " " in concept or not _split_words(row["english"]) or concept in words:
+            raise ValueError(
+                f"lexicon line {line}: concept {concept!r} needs a new one-word id and an English word"
+            )
+        for cell in [concept, *found]:
+            parts = tuple(cell.split())
+            if len(parts) > _LONGEST_PHRASE:
+                raise ValueError(f"lexicon line {line}: {cell!r} is longer than {_LONGEST_PHRASE} words")
+            if len(parts) > 1 and phrases.setdefault(parts, concept) != concept:
+                raise ValueError(f"lexicon line {line}: the phrase {cell!r} is already in concept {phrases[parts]!r}")
+            word = "".join(parts)  # a phrase is also known glued: GOODMORNING
             if index.setdefault(word, concept) != concept:
                 raise ValueError(
                     f"lexicon line {line}: {word!r} is already in concept {index[word]!r} — "
                     "a word may belong to one concept only; keep the sense Indonesian buyers use"
                 )
         words[concept] = tuple(dict.fromkeys([concept, *found]))
-        english.update(_split_words(row["english"]))
-    return Lexicon(words=MappingProxyType(words), index=MappingProxyType(index), english=frozenset(english))
+        english.update(w for w in _split_words(row["english"]) if " " not in w)
+    return Lexicon(
+        words=MappingProxyType(words), index=MappingProxyType(index), english=frozenset(english),
+        phrases=MappingProxyType(phrases), phrase_starts=frozenset(p[0] for p in phrases),
+        phrase_concepts=frozenset(phrases.values()),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -191,7 +245,11 @@ def concept_text(text: str, lexicon: Lexicon | None = None) -> str:
     ('raja ayam goreng', 'raja goreng ayam')
     """
     lex = lexicon if lexicon is not None else load_lexicon()
-    return " ".join(lex.concept(t) or t for t in text.split())
+    tokens = text.split()
+    out = [lex.concept(t) or t for t in tokens]
+    for start, end, concept in reversed(lex.phrase_spans(tokens)):
+        out[start:end] = [concept]
+    return " ".join(out)
 
 
 @lru_cache(maxsize=1)

@@ -426,8 +426,8 @@ def name_reasons(
     if meaning >= REASON_FLOOR and meaning > max(sight, sound) + 0.02:
         pairs = [
             f"{a.upper()} = {b.upper()}"
-            for a, ca in zip(q.tokens, q.concept_tokens, strict=True)
-            for b, cb in zip(m.tokens, m.concept_tokens, strict=True)
+            for a, ca, _ in q.words()
+            for b, cb, _ in m.words()
             if ca == cb and a != b
         ]
         ev = ", ".join(dict.fromkeys(pairs)) or f"{qs} ~ {ms}"

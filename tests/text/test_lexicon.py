@@ -101,9 +101,11 @@ def test_every_word_is_normalised_and_in_one_concept() -> None:
     lex = load_lexicon()
     for concept, words in lex.words.items():
         assert concept in words
-        for word in words:
-            assert re.fullmatch(r"[a-z0-9]+", word), word
-            assert lex.index[word] == concept
+        for word in words:  # a phrase is normalised words, and is also known glued
+            assert re.fullmatch(r"[a-z0-9]+( [a-z0-9]+)*", word), word
+            assert lex.index[word.replace(" ", "")] == concept
+            if " " in word:
+                assert lex.phrases[tuple(word.split())] == concept
 
 
 def test_parse_refuses_a_word_in_two_concepts() -> None:
@@ -156,3 +158,51 @@ def test_a_glued_compound_of_two_lexicon_words_reads_as_both_words():
     # a coined word that is not two lexicon words keeps its spelling; a listed word is not split
     assert encode_name("Indomie").concept == "indomie"
     assert encode_name("Watercare").concept != encode_name("Watermark").concept
+
+
+def test_a_phrase_means_what_its_words_do_not():
+    # In re American Safety Razor (TTAB 1987): BUENOS DIAS is GOOD MORNING, though DIAS is "days"; In re Thomas (TTAB
+    # 2006): MARCHE NOIR is BLACK MARKET. Also the Indonesian the engine meets first, and the phrase written glued.
+    from similarity.text.encode import encode_name
+
+    names = ("Buenos Días", "GOOD MORNING", "Selamat Pagi", "Bonjour", "GOODMORNING")
+    morning = {encode_name(n).concept for n in names}
+    assert morning == {"selamatpagi"}
+    assert encode_name("Marché Noir").concept == encode_name("Pasar Gelap").concept == "pasargelap"
+    assert encode_name("Bulan Madu").concept == encode_name("Honeymoon").concept
+    # the words of a phrase are not generic inside it: MARKET alone is a shop word, BLACK MARKET is the mark
+    assert encode_name("Black Market Minerals").core == "blackmarketminerals"
+    assert encode_name("Black Market Minerals").concept == "pasargelap minerals"
+    assert encode_name("Market Minerals").core == "minerals"
+    # alone, or in another order, the words keep their own meaning
+    assert encode_name("Selamat Jaya").concept_tokens[0] != "selamatpagi"
+    assert encode_name("Pagi Selamat").concept_tokens[0] != "selamatpagi"
+    assert concept_text("black cat market") == "hitam kucing pasar"
+
+
+def test_a_phrase_stays_aligned_with_its_words_and_reads_as_one_word():
+    from similarity.text.encode import encode_name
+
+    code = encode_name("Kedai Buenos Dias Jaya")
+    assert len(code.tokens) == len(code.concept_tokens) == len(code.sound_tokens) == 4
+    assert [w[0] for w in code.words()] == ["kedai", "buenos dias", "jaya"]
+    assert encode_name("Kopi Kopi").words() == [("kopi", "kopi", "kopi")] * 2
+
+
+def test_phrase_spans_take_the_longest_phrase_left_to_right():
+    lex = parse_lexicon(
+        "concept\tindonesian\tenglish\nselamatpagi\tselamat pagi\tgood morning\n"
+        "selamatpagiku\tselamat pagi ku\tmy good morning\n"
+    )
+    assert lex.phrase_spans(("selamat", "pagi", "ku", "good", "morning")) == [
+        (0, 3, "selamatpagiku"), (3, 5, "selamatpagi")]
+    assert lex.phrase_spans(("pagi", "selamat")) == []
+
+
+def test_parse_refuses_a_phrase_in_two_concepts_or_too_long():
+    with pytest.raises(ValueError, match="line 3.*phrase 'good morning'"):
+        parse_lexicon("concept\tindonesian\tenglish\npagi\tselamat pagi\tgood morning\nsiang\tsiang\tgood morning\n")
+    with pytest.raises(ValueError, match="longer than"):
+        parse_lexicon("concept\tindonesian\tenglish\nx\ta b c d e\tx\n")
+    with pytest.raises(ValueError, match="one-word id"):
+        parse_lexicon("concept\tindonesian\tenglish\nselamat pagi\tselamat pagi\tgood morning\n")

@@ -291,3 +291,21 @@ def test_a_low_reason_never_says_the_name_uses_a_word_it_only_resembles():
     dusk = score_pairs(index, "Kopi Senja Pagi Hari", ["k"], classes=[43])[0]
     assert dusk is not None
     assert any("SENJA = DUSK" in r.en for r in dusk.reasons), dusk.reasons
+
+
+def test_a_translated_phrase_is_found_and_said_whole():
+    # In re American Safety Razor (TTAB 1987): BUENOS DIAS ~ GOOD MORNING; word by word (buenos = good, dias = days)
+    # it was never found, and the reason listed every word of one against every word of the other
+    index = MarkIndex()
+    marks = [Mark(id="gm", name="Good Morning", classes=(30,)), Mark(id="bm", name="Black Market Minerals")]
+    marks += [Mark(id=f"K{i}", name=n, classes=(30,)) for i, n in enumerate(KOPI_MARKS)]
+    marks += [Mark(id="d1", name="Good Day"), Mark(id="d2", name="Morning Glory"), Mark(id="d3", name="Dias Motor")]
+    index.add(marks)
+    for query, mark_id, said in [("Buenos Dias", "gm", "BUENOS DIAS = GOOD MORNING"),
+                                 ("Kopi Selamat Pagi", "gm", "SELAMAT PAGI = GOOD MORNING"),
+                                 ("Marché Noir", "bm", "MARCHE NOIR = BLACK MARKET")]:
+        result = check(index, query, classes=[30], top=5)
+        found = [m for m in result.matches if m.mark.id == mark_id]
+        assert found and result.matches.index(found[0]) < 2, (query, [m.mark.name for m in result.matches])
+        assert any(said in r.en for r in found[0].reasons), found[0].reasons
+        assert not any("BUENOS = " in r.en or "DIAS = GOOD," in r.en for r in found[0].reasons)
