@@ -36,7 +36,7 @@ from similarity.text.normalize import InvalidNameError  # noqa: E402
 from similarity.values import Mark  # noqa: E402
 
 OUT = ROOT / "similarity" / "data" / "verdict_calibration.json"
-DATE = "2026-12-01"
+DATE = "2026-12-02"
 QUERIES = 1500
 HIGH_PRECISION = 0.85
 HIGH_QUERY_RATE = 0.08

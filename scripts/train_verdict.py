@@ -43,14 +43,15 @@ from similarity.classes import mask_classes  # noqa: E402
 from similarity.store.index import MarkIndex  # noqa: E402
 from similarity.text.encode import encode_name  # noqa: E402
 from similarity.text.evidence import FEATURES  # noqa: E402
-from similarity.text.lexicon import load_lexicon  # noqa: E402
+from similarity.text.lexicon import generic_words, load_lexicon  # noqa: E402
 from similarity.text.normalize import InvalidNameError  # noqa: E402
+from similarity.text.weights import is_honorific  # noqa: E402
 from similarity.values import Mark  # noqa: E402
 from similarity.verdict.model import MODEL_FILE, evidence_of  # noqa: E402
 
 OUT = ROOT / "similarity" / "data" / MODEL_FILE
 PAIRS = ROOT / "scripts" / "data" / "verdict_pairs_nsi.csv"
-DATE = "2026-12-01"
+DATE = "2026-12-02"
 SEED = 20261201
 GBT = {"max_iter": 150, "max_depth": 3, "learning_rate": 0.08, "min_samples_leaf": 20, "l2_regularization": 1.0}
 MONOTONE = {
@@ -88,11 +89,20 @@ def variants(mark: Mark, rng: random.Random, filler: list[str] | None = None) ->
     out.append(f"{word} {mark.name}" if word in ("Toko", "Kopi") else f"{mark.name} {word}")
     lex = load_lexicon()
     words = mark.name.split()
-    for i, w in enumerate(words):
-        other = lex.translate(w.lower())
-        if other:  # the same meaning in the other language (SUN = MATAHARI)
-            out.append(" ".join(words[:i] + [rng.choice(other)] + words[i + 1:]))
+    # the same meaning in the other language (SUN = MATAHARI); an honorific is never translated (PAK = FATHER is no
+    # conflict, DOMAIN.md §8), nor a phrase word by word
+    phrase = bool(lex.phrase_spans([w.lower() for w in words]))  # GOOD MORNING is SELAMAT PAGI, not BAGUS PAGI
+    others = [() if phrase or is_honorific(w.lower()) else lex.translate(w.lower()) for w in words]
+    for i, other in enumerate(others):
+        single = [o for o in other if " " not in o]
+        if single:  # one word translated
+            out.append(" ".join(words[:i] + [rng.choice(single)] + words[i + 1:]))
             break
+    distinctive = [i for i, w in enumerate(words) if w.lower() not in generic_words()]
+    if distinctive and all(others[i] for i in distinctive) and sum(map(bool, others)) > 1:
+        # the whole name translated, its distinctive words included (KUCING HITAM = BLACK CAT): the examiner's yes
+        pick = random.Random(mark.name)  # its own draws: the other pairs stay those the shipped model was fitted on
+        out.append(" ".join(pick.choice(o) if o else w for w, o in zip(words, others, strict=True)))
     if filler:  # the earlier mark taken whole, with another word beside it (GEPREK BENSU ⊂ I AM GEPREK BENSU SEDEP)
         out.append(f"{mark.name} {rng.choice(filler)}" if rng.random() < 0.5 else f"{rng.choice(filler)} {mark.name}")
     if len(words) == 2 and filler:  # the dominant last word kept, the first replaced (LAND ROVER ~ RANGE ROVER)
