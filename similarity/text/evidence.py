@@ -18,6 +18,7 @@ first pass ranked highest::
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -131,8 +132,30 @@ def rarity(word: str) -> float:
     """
     if _unlisted(word):
         return 1.0  # what wordfreq says of a word in neither list (Zipf 0), without tokenizing it first
-    zipf = max(zipf_frequency(word, "en"), zipf_frequency(word, "id"))
+    if _PLAIN.fullmatch(word) is not None:  # one token, itself: its frequency read from the lists directly
+        zipf = max(_listed_zipf(word, "en"), _listed_zipf(word, "id"))
+    else:
+        zipf = max(zipf_frequency(word, "en"), zipf_frequency(word, "id"))
     return max(0.0, 1.0 - zipf / COMMON_ZIPF)
+
+
+def _listed_zipf(word: str, lang: str) -> float:
+    """``zipf_frequency(word, lang)`` of a word `_unlisted` tells is one lower-case ASCII token: wordfreq's own steps
+    for a single token (its frequency, at least the Zipf-0 minimum, rounded to 3 significant digits, then to the
+    Zipf scale in hundredths) without its tokenizer, ~0.1 ms of a cold `rarity` (``tests/text/test_evidence_kernel.py``
+    checks the two agree on a registry's vocabulary).
+
+    >>> _listed_zipf("garden", "en") == zipf_frequency("garden", "en"), _listed_zipf("bensu", "en")
+    (True, 0.0)
+    """
+    found = get_frequency_dict(lang, "best").get(word)
+    freq = max(1.0 / (1.0 / found) if found else 0.0, _ZIPF_0)  # wordfreq combines a word's tokens' 1/f
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
+    return round(math.log(freq, 10) + 9, 2)
+
+
+_ZIPF_0 = 10**0 / 1e9
+"""wordfreq's frequency at Zipf 0 (``zipf_to_freq(0)``), the least it returns."""
 
 
 def _unlisted(word: str) -> bool:

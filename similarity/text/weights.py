@@ -133,13 +133,14 @@ class TokenStats:
         self.add(concept_tokens, classes, sign=-1)
 
     def _rate(self, word: str, classes: Sequence[int]) -> float:
+        # dict.get, not a Counter's [] (whose miss is a Python-level __missing__): the same counts, read sooner
         if classes:
-            rates = [
-                max(self.class_df.get(c, _NO_WORDS)[word] - 1, 0) / (self.class_marks[c] + PSEUDO_MARKS)
+            class_df, class_marks = self.class_df, self.class_marks
+            return max([
+                max(class_df.get(c, _NO_WORDS).get(word, 0) - 1, 0) / (class_marks.get(c, 0) + PSEUDO_MARKS)
                 for c in classes
-            ]
-            return max(rates)
-        return max(self.df[word] - 1, 0) / (self.n_marks + PSEUDO_MARKS)
+            ])
+        return max(self.df.get(word, 0) - 1, 0) / (self.n_marks + PSEUDO_MARKS)
 
     def distinctiveness(self, word: str, classes: Sequence[int] = ()) -> float:
         """0..1: 1 for a word no other mark in the mark's classes uses, falling with how common it is."""
