@@ -93,9 +93,10 @@ class LogoQuery:
                 ],
             )
         image = load_logo(logo)
-        query = cls(dihedral_codes(image))
+        drawn, notes = _flat_parts(image)
+        query = cls(dihedral_codes(drawn), notes=notes)
         try:
-            query.features = QueryFeatures.of(image)
+            query.features = QueryFeatures.of(drawn)
         except Exception as error:  # noqa: BLE001 — OpenCV raises its own cv2.error; the hashes still answer
             query.notes.append(_unreadable_keypoints(error))
         if read:
@@ -111,6 +112,25 @@ class LogoQuery:
                     )
                 )
         return query
+
+
+def _flat_parts(image: Any) -> tuple[Any, list[Reason]]:
+    """The picture a query logo is compared by: on a cluttered ground (noise, a photo) its flat-coloured parts on
+    white (:func:`~similarity.image.clutter.flat_parts`), with a note saying so; else the picture itself."""
+    from ..image.clutter import flat_parts
+
+    try:
+        cleaned = flat_parts(image)
+    except Exception:  # noqa: BLE001 — cv2.error on a strange picture: compare the picture as it is
+        cleaned = None
+    if cleaned is None:
+        return image, []
+    return cleaned, [
+        _note(
+            "latar bertekstur diabaikan: logo dibandingkan dari bagian berwarna rata",
+            "textured ground set aside: the logo is compared by the picture's flat-coloured parts",
+        )
+    ]
 
 
 def _note(indonesian: str, english: str) -> Reason:
