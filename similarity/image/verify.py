@@ -121,7 +121,9 @@ class QueryFeatures:
         if key not in self._views:
             image = self.image.transpose(Image.Transpose.FLIP_LEFT_RIGHT) if mirrored else self.image
             n = dict(QUERY_VIEWS).get(side, QUERY_KEYPOINTS)
-            self._views[key] = extract(ImageOps.invert(image.convert("RGB")) if inverted else image, side=side, n=n)
+            self._views[key] = extract(
+                ImageOps.invert(image.convert("RGB")) if inverted else image, side=side, n=n, colour_edges=True
+            )
         return self._views[key]
 
     def search_views(self) -> list[ViewKey]:
