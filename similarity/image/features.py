@@ -121,7 +121,8 @@ def edge_map(grey: np.ndarray, colour: np.ndarray | None = None) -> np.ndarray:
 
     edges = cv2.Canny(np.ascontiguousarray(grey), 40, 120) > 0
     for channel in range(3 if colour is not None else 0):  # an ink as light as its ground, in another colour
-        edges |= cv2.Canny(np.ascontiguousarray(colour[:, :, channel]), 40, 120) > 0
+        # at 1.5x the grey thresholds: JPEG's coarser colour leaves ripples along every outline of a channel
+        edges |= cv2.Canny(np.ascontiguousarray(colour[:, :, channel]), 60, 180) > 0
     height, width = edges.shape
     padded = np.zeros((-(-height // MASK_SCALE) * MASK_SCALE, -(-width // MASK_SCALE) * MASK_SCALE), bool)
     padded[:height, :width] = edges
