@@ -117,12 +117,22 @@ def edge_map(grey: np.ndarray, colour: np.ndarray | None = None) -> np.ndarray:
     >>> edges = edge_map(grey); edges.shape, bool(edges[7:9, 16].any()), bool(edges[16, 16])
     ((32, 32), True, False)
     """
+    return pooled(outlines(grey, colour))
+
+
+def outlines(grey: np.ndarray, colour: np.ndarray | None = None) -> np.ndarray:
+    """`edge_map` at full scale: a bool array the shape of `grey`."""
     import cv2
 
     edges = cv2.Canny(np.ascontiguousarray(grey), 40, 120) > 0
     for channel in range(3 if colour is not None else 0):  # an ink as light as its ground, in another colour
         # at 1.5x the grey thresholds: JPEG's coarser colour leaves ripples along every outline of a channel
         edges |= cv2.Canny(np.ascontiguousarray(colour[:, :, channel]), 60, 180) > 0
+    return edges
+
+
+def pooled(edges: np.ndarray) -> np.ndarray:
+    """Full-scale outlines at 1/`MASK_SCALE`: a pixel is an edge when any of the pixels it covers is."""
     height, width = edges.shape
     padded = np.zeros((-(-height // MASK_SCALE) * MASK_SCALE, -(-width // MASK_SCALE) * MASK_SCALE), bool)
     padded[:height, :width] = edges
@@ -153,10 +163,18 @@ def extract(
 ) -> LogoFeatures:
     """`LogoFeatures` of a prepared logo (:func:`~similarity.image.load.load_logo`'s output) at `side` px; with
     `colour_edges` (a query) its outlines include those of each colour channel (`edge_map`)."""
-    grey = normalised_grey(image, side)
+    grey, edges = rendering(image, side, colour_edges)
     points, descriptors = keypoints(grey, n)
+    return LogoFeatures(points, descriptors, pooled(edges), (grey.shape[1], grey.shape[0]))
+
+
+def rendering(image: Image.Image, side: int = SIDE, colour_edges: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(grey normalised rendering, its full-scale `outlines`) of a prepared logo at `side` px: what `extract` describes
+    (a query's mirrored and negative views reuse them, flipped or inverted, instead of drawing the logo again)."""
     colour = normalised_colour(image, side) if colour_edges and image.mode != "L" else None
-    return LogoFeatures(points, descriptors, edge_map(grey, colour), (grey.shape[1], grey.shape[0]))
+    # one resize: grey from the resized colour (a linear filter: the same pixels but for rounding)
+    grey = normalised_grey(image, side) if colour is None else np.asarray(Image.fromarray(colour).convert("L"))
+    return grey, outlines(grey, colour)
 
 
 def extract_query(image: Image.Image) -> LogoFeatures:

@@ -28,7 +28,7 @@ from functools import cache
 from typing import Literal
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
 from similarity.image.features import (
     MARGIN,
@@ -37,8 +37,9 @@ from similarity.image.features import (
     QUERY_SIDE,
     SIDE,
     LogoFeatures,
-    extract,
-    extract_query,
+    keypoints,
+    pooled,
+    rendering,
 )
 
 RATIO = 0.8
@@ -102,16 +103,19 @@ class QueryFeatures:
     ((512, 352), (256, 181))
     """
 
-    __slots__ = ("plain", "image", "_views")
+    __slots__ = ("plain", "image", "_views", "_renderings")
 
     def __init__(self, plain: LogoFeatures, image: Image.Image) -> None:
         self.plain, self.image = plain, image
         self._views: dict[ViewKey, LogoFeatures] = {(False, False, QUERY_SIDE): plain}
+        self._renderings: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def of(cls, image: Image.Image) -> QueryFeatures:
         """Describe a prepared query logo."""
-        return cls(extract_query(image), image)
+        query = cls(LogoFeatures.empty((1, 1)), image)
+        query.plain = query._views[(False, False, QUERY_SIDE)] = query._describe(False, False, QUERY_SIDE)
+        return query
 
     def view(self, mirrored: bool = False, inverted: bool = False, side: int = QUERY_SIDE) -> LogoFeatures:
         """The features of the query mirrored and/or in negative at `side` px, computed on first use. A crop that
@@ -119,12 +123,21 @@ class QueryFeatures:
         then all flip."""
         key = (mirrored, inverted, side)
         if key not in self._views:
-            image = self.image.transpose(Image.Transpose.FLIP_LEFT_RIGHT) if mirrored else self.image
-            n = dict(QUERY_VIEWS).get(side, QUERY_KEYPOINTS)
-            self._views[key] = extract(
-                ImageOps.invert(image.convert("RGB")) if inverted else image, side=side, n=n, colour_edges=True
-            )
+            self._views[key] = self._describe(mirrored, inverted, side)
         return self._views[key]
+
+    def _describe(self, mirrored: bool, inverted: bool, side: int) -> LogoFeatures:
+        """One view: the rendering at `side` drawn once, flipped and/or inverted as arrays (a negative has the same
+        outlines), its keypoints found anew (ORB is neither mirror- nor negative-invariant)."""
+        if side not in self._renderings:
+            self._renderings[side] = rendering(self.image, side, colour_edges=True)
+        grey, edges = self._renderings[side]
+        if mirrored:
+            grey, edges = grey[:, ::-1], edges[:, ::-1]
+        if inverted:
+            grey = 255 - grey
+        points, descriptors = keypoints(np.ascontiguousarray(grey), dict(QUERY_VIEWS).get(side, QUERY_KEYPOINTS))
+        return LogoFeatures(points, descriptors, pooled(edges), (grey.shape[1], grey.shape[0]))
 
     def search_views(self) -> list[ViewKey]:
         """The descriptions a query searches the registry with: every `QUERY_VIEWS` size, plain and mirrored, and the
@@ -304,6 +317,7 @@ def guided_matches(
 
     >>> from PIL import Image, ImageDraw
     >>> im = Image.new("RGB", (90, 60), "white"); ImageDraw.Draw(im).polygon([(5, 55), (45, 4), (85, 55)], "black")
+    >>> from similarity.image.features import extract
     >>> f = extract(im); src, dst = guided_matches(f, f, np.float32([[1, 0, 0], [0, 1, 0]]))
     >>> len(src) > 10, bool(np.allclose(src, dst))
     (True, True)
