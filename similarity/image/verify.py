@@ -252,6 +252,8 @@ def verify(
             return Verification(True, *list(best.__dict__.values())[1:])
     if views is not None:
         for key in views:
+            if fits and key in fits:  # matched already, guided by the votes' fit: the ratio test finds no more there
+                continue
             view = query.view(*key)
             found = _fit(view, registered, *_matched(view, registered), key[0])
             if found is not None and found.agreement > best.agreement:
