@@ -95,9 +95,10 @@ def _pasted(ground: str, share: float, other: Image.Image | None = None):
     return paste
 
 
-def _unregistered(sources, drawn: set[int]) -> Image.Image:
-    """A real logo that is not in the registry (the second logo of a cluttered picture must not be a copy too)."""
-    return next(r for i, source in enumerate(sources) if i not in drawn and (r := render(source)) is not None)
+def _unregistered(sources, drawn: set[int]) -> Image.Image | None:
+    """A real logo that is not in the registry (the second logo of a cluttered picture must not be a copy too); None
+    when every one is (the full leave-one-out run)."""
+    return next((r for i, source in enumerate(sources) if i not in drawn and (r := render(source)) is not None), None)
 
 
 def build_registry(sources, rows) -> tuple[MarkIndex, dict[int, Image.Image], float]:
@@ -346,8 +347,10 @@ def main(argv: list[str] | None = None) -> dict:
         "pad_text_jpeg70": _composite,
         "pasted_45pct_noise": _pasted("noise", 0.45),
         "pasted_30pct_gradient": _pasted("gradient", 0.3),
-        "pasted_60pct_logo": _pasted("logo", 0.6, _unregistered(sources, set(drawn))),
     }
+    second = _unregistered(sources, set(drawn))
+    if second is not None:
+        transforms["pasted_60pct_logo"] = _pasted("logo", 0.6, second)
     if args.transforms:
         transforms = {name: transforms[name] for name in args.transforms.split(",")}
         parts = [p for p in parts if p != "cost"] if "copies" in parts else parts

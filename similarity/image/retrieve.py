@@ -36,6 +36,9 @@ MIN_VOTES = 6
 EXACT_UP_TO = 30_000
 """Descriptors (about 200 logos) up to which they are searched exhaustively."""
 PROBES = 2
+MIN_SCALE, MAX_SCALE = 0.15, 4.0
+"""Scales (registered rendering over query view) a vote's fit may have, as verification allows: beyond them a fit
+explains its matches by folding the query onto a corner."""
 """Cells of the inverted lists searched per query descriptor (16 found no more copies in the benchmark)."""
 
 
@@ -187,9 +190,12 @@ class Tentative:
                 ransacReprojThreshold=4.0,
                 maxIters=200,
             )
-            if matrix is None or inliers is None:
+            if matrix is None or inliers is None or not MIN_SCALE <= np.hypot(matrix[0, 0], matrix[1, 0]) <= MAX_SCALE:
                 continue
-            consistent = len(np.unique(asker[lo:hi][inliers.ravel() > 0]))
+            kept = inliers.ravel() > 0
+            # distinct on both sides: a fit that folds many query keypoints onto a few registered ones (a transform
+            # shrinking the picture to a point) is not an arrangement the two logos share
+            consistent = min(len(np.unique(asker[lo:hi][kept])), len(np.unique(found[lo:hi][kept])))
             if consistent >= MIN_VOTES:
                 self._fits.setdefault(row, {})[view] = (consistent, matrix)
         best = {row: max(n for n, _ in fits.values()) for row, fits in self._fits.items()}

@@ -28,7 +28,7 @@ from functools import cache
 from typing import Literal
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
 from similarity.image.features import (
     MARGIN,
@@ -37,8 +37,9 @@ from similarity.image.features import (
     QUERY_SIDE,
     SIDE,
     LogoFeatures,
-    extract,
-    extract_query,
+    keypoints,
+    pooled,
+    rendering,
 )
 
 RATIO = 0.8
@@ -54,14 +55,23 @@ VERIFIED_INLIERS = 10
 PARTIAL_INLIERS = 15
 PARTIAL_COVERAGE = 0.8
 """Below this share of the registered ink seen, a keypoint fit needs `PARTIAL_INLIERS` (a 10 % crop keeps 15–50)."""
+PARTIAL_AGREEMENT = 0.95
+"""Outline agreement a partial view (under `PARTIAL_COVERAGE`) needs: the part shown of a copy is the same drawing, its
+outlines agreed 0.94–1.0 on the benchmark's 10 % crops, while the few letters two wordmarks share (Harness ~ Linear,
+Mapbox ~ Convox, PrimeFaces ~ PrimeReact) agreed 0.90–0.93 in the leave-one-out benchmark."""
 MIN_COVERAGE = 0.35
 """Least share of the registered logo's ink that the aligned query must cover (a sliver proves nothing)."""
 SILHOUETTE_AGREEMENT = 0.95
 """Outline agreement from which an alignment by the symmetry a hash proposed (no keypoints) proves a copy: two brands'
 low-detail marks laid box on box agreed 0.89-0.91 in the leave-one-out benchmark (Morpheus ~ Sigstore, Upstash ~
 React Query, both at twice the scale), the same drawing 0.99."""
-PROMISING = 0.5
-"""Outline agreement under a registry-search fit from which a voted logo gets a full keypoint fit."""
+GUIDE_PIXELS = 6.0
+"""Distance (registered rendering pixels) from a keypoint's predicted place within which a guided match is sought."""
+GUIDE_HAMMING = 50
+"""Farthest descriptor (bits of 256) a guided match may have: two renderings of one patch differ by 10–40."""
+GUIDE_RANK = 2
+"""A guided match's registered keypoint is among this many nearest descriptors of the query keypoint (a repeated part,
+a Kubernetes spoke, finds its twin first and itself second)."""
 
 
 @cache
@@ -93,16 +103,19 @@ class QueryFeatures:
     ((512, 352), (256, 181))
     """
 
-    __slots__ = ("plain", "image", "_views")
+    __slots__ = ("plain", "image", "_views", "_renderings")
 
     def __init__(self, plain: LogoFeatures, image: Image.Image) -> None:
         self.plain, self.image = plain, image
         self._views: dict[ViewKey, LogoFeatures] = {(False, False, QUERY_SIDE): plain}
+        self._renderings: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def of(cls, image: Image.Image) -> QueryFeatures:
         """Describe a prepared query logo."""
-        return cls(extract_query(image), image)
+        query = cls(LogoFeatures.empty((1, 1)), image)
+        query.plain = query._views[(False, False, QUERY_SIDE)] = query._describe(False, False, QUERY_SIDE)
+        return query
 
     def view(self, mirrored: bool = False, inverted: bool = False, side: int = QUERY_SIDE) -> LogoFeatures:
         """The features of the query mirrored and/or in negative at `side` px, computed on first use. A crop that
@@ -110,10 +123,21 @@ class QueryFeatures:
         then all flip."""
         key = (mirrored, inverted, side)
         if key not in self._views:
-            image = self.image.transpose(Image.Transpose.FLIP_LEFT_RIGHT) if mirrored else self.image
-            n = dict(QUERY_VIEWS).get(side, QUERY_KEYPOINTS)
-            self._views[key] = extract(ImageOps.invert(image.convert("RGB")) if inverted else image, side=side, n=n)
+            self._views[key] = self._describe(mirrored, inverted, side)
         return self._views[key]
+
+    def _describe(self, mirrored: bool, inverted: bool, side: int) -> LogoFeatures:
+        """One view: the rendering at `side` drawn once, flipped and/or inverted as arrays (a negative has the same
+        outlines), its keypoints found anew (ORB is neither mirror- nor negative-invariant)."""
+        if side not in self._renderings:
+            self._renderings[side] = rendering(self.image, side, colour_edges=True)
+        grey, edges = self._renderings[side]
+        if mirrored:
+            grey, edges = grey[:, ::-1], edges[:, ::-1]
+        if inverted:
+            grey = 255 - grey
+        points, descriptors = keypoints(np.ascontiguousarray(grey), dict(QUERY_VIEWS).get(side, QUERY_KEYPOINTS))
+        return LogoFeatures(points, descriptors, pooled(edges), (grey.shape[1], grey.shape[0]))
 
     def search_views(self) -> list[ViewKey]:
         """The descriptions a query searches the registry with: every `QUERY_VIEWS` size, plain and mirrored, and the
@@ -205,17 +229,31 @@ NOT_ALIGNED = Verification(False, 0.0, 0.0, 0, 0, False, 0, 1.0, "none")
 
 
 def verify(
-    query: QueryFeatures, registered: LogoFeatures, variant: str | None = None, views: list[ViewKey] | None = None
+    query: QueryFeatures,
+    registered: LogoFeatures,
+    variant: str | None = None,
+    views: list[ViewKey] | None = None,
+    fits: dict[ViewKey, np.ndarray] | None = None,
 ) -> Verification:
     """Align `query` with a `registered` logo and compare their silhouettes; `variant` is the symmetry a hash
     proposed (a `~similarity.image.hash.DIHEDRAL` name: "mirror" = the query is the mirror image), None when the
     candidate came from the keypoints alone. `views`: the query's descriptions worth matching with this logo (a
     registry search's prefilter, :meth:`~similarity.image.retrieve.Tentative.views_for`) — the cheap path of a
-    check; None: the large plain and mirrored views, then the negative ones."""
+    check; None: the large plain and mirrored views, then the negative ones. `fits`: transforms (query view →
+    registered rendering) the registry search's votes found, matched first by position (:func:`guided_matches`)."""
     best = NOT_ALIGNED
     agreement = thresholds()["agreement"]
+    for key, matrix in (fits or {}).items():
+        view = query.view(*key)
+        found = _fit(view, registered, *guided_matches(view, registered, matrix), key[0])
+        if found is not None and found.agreement > best.agreement:
+            best = found
+        if _proves(best, agreement):
+            return Verification(True, *list(best.__dict__.values())[1:])
     if views is not None:
         for key in views:
+            if fits and key in fits:  # matched already, guided by the votes' fit: the ratio test finds no more there
+                continue
             view = query.view(*key)
             found = _fit(view, registered, *_matched(view, registered), key[0])
             if found is not None and found.agreement > best.agreement:
@@ -242,33 +280,21 @@ def verify(
     return Verification(_proves(best, agreement), *list(best.__dict__.values())[1:])
 
 
-def promising_views(
-    query: QueryFeatures, registered: LogoFeatures, fits: dict[ViewKey, np.ndarray]
-) -> list[ViewKey]:
-    """The query views to fit first with `registered`: those whose registry-search fit (a transform per view,
-    :meth:`~similarity.image.retrieve.Tentative.fits`) already lays the outlines on the registered ones with an
-    agreement of at least `PROMISING`, best first. Laying outlines costs a tenth of a fit; on the benchmark's copies
-    they held every voted copy that verified but two, and 14 % of the other voted logos. Used alone they lost a
-    padded copy of the real-data test, so the caller tries the other views after them (a proof stops the search)."""
-    scored = []
-    for key, matrix in fits.items():
-        agreement, coverage = _agreement(query.view(*key).edges, registered.edges, matrix)
-        if agreement >= PROMISING and coverage >= MIN_COVERAGE:
-            scored.append((-agreement, key))
-    return [key for _, key in sorted(scored)]
-
-
 def _proves(found: Verification, agreement: float) -> bool:
     """Whether an alignment proves a copy: the outlines agree from `agreement` on (`SILHOUETTE_AGREEMENT` for a
     silhouette laid by the hash's symmetry), over at least `MIN_COVERAGE` of the registered ink, and a keypoint fit
-    has `VERIFIED_INLIERS` consistent points — `PARTIAL_INLIERS` when the query
-    shows less than `PARTIAL_COVERAGE` of the registered logo (a shared corner of two brands' artwork fits a few)."""
+    has `VERIFIED_INLIERS` consistent points — `PARTIAL_INLIERS` and outlines agreeing from `PARTIAL_AGREEMENT` when
+    the query shows less than `PARTIAL_COVERAGE` of the registered logo (a shared corner of two brands' artwork, a few
+    letters two wordmarks share, fit some)."""
     if found.agreement < agreement or found.coverage < MIN_COVERAGE:
         return False
     if found.method == "silhouette":
         return found.agreement >= SILHOUETTE_AGREEMENT
-    needed = VERIFIED_INLIERS if found.coverage >= PARTIAL_COVERAGE else PARTIAL_INLIERS
-    return found.method != "keypoints" or found.inliers >= needed
+    if found.method != "keypoints":
+        return True
+    if found.coverage < PARTIAL_COVERAGE:
+        return found.inliers >= PARTIAL_INLIERS and found.agreement >= PARTIAL_AGREEMENT
+    return found.inliers >= VERIFIED_INLIERS
 
 
 def _matched(query: LogoFeatures, registered: LogoFeatures) -> tuple[np.ndarray, np.ndarray]:
@@ -280,6 +306,44 @@ def _matched(query: LogoFeatures, registered: LogoFeatures) -> tuple[np.ndarray,
     found = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(query.descriptors, registered.descriptors, k=2)
     good = [p[0] for p in found if len(p) == 2 and p[0].distance < RATIO * p[1].distance]
     return query.points[[m.queryIdx for m in good]], registered.points[[m.trainIdx for m in good]]
+
+
+def guided_matches(
+    query: LogoFeatures, registered: LogoFeatures, matrix: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(query points, registered points) of the descriptor matches a rough transform predicts: each query keypoint
+    moved by `matrix` is paired with the registered keypoint within `GUIDE_PIXELS` whose descriptor is nearest, if
+    within `GUIDE_HAMMING` bits and among its `GUIDE_RANK` nearest in the logo (each registered keypoint once). A logo
+    of repeated parts (Kubernetes' spokes, a row of letters) fails the ratio test everywhere — its best and second-best
+    matches are alike — but not this.
+
+    >>> from PIL import Image, ImageDraw
+    >>> im = Image.new("RGB", (90, 60), "white"); ImageDraw.Draw(im).polygon([(5, 55), (45, 4), (85, 55)], "black")
+    >>> from similarity.image.features import extract
+    >>> f = extract(im); src, dst = guided_matches(f, f, np.float32([[1, 0, 0], [0, 1, 0]]))
+    >>> len(src) > 10, bool(np.allclose(src, dst))
+    (True, True)
+    """
+    if not len(query) or not len(registered):
+        return np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32)
+    moved = query.points @ matrix[:, :2].T.astype(np.float32) + matrix[:, 2].astype(np.float32)
+    near = ((moved[:, None, :] - registered.points[None, :, :]) ** 2).sum(axis=2) <= GUIDE_PIXELS**2
+    bits = np.bitwise_count(query.descriptors[:, None, :] ^ registered.descriptors[None, :, :]).sum(
+        axis=2, dtype=np.int32
+    )
+    # the predicted partner must also be one of the query keypoint's `GUIDE_RANK` nearest descriptors in the whole
+    # registered logo: a patch of plain stroke finds a near descriptor close to any predicted place, not among its few
+    # best over the logo (another brand's logo fitted 16–26 such matches in the leave-one-out benchmark)
+    rank = min(GUIDE_RANK, bits.shape[1]) - 1
+    best = np.partition(bits, rank, axis=1)[:, rank : rank + 1]
+    asked, found = np.nonzero(near & (bits <= best) & (bits <= GUIDE_HAMMING))
+    bits = bits[asked, found]
+    for by_query in (True, False):  # the nearest descriptor per query keypoint, then per registered keypoint
+        side = asked if by_query else found
+        order = np.lexsort((bits, side))
+        first = order[np.r_[True, side[order][1:] != side[order][:-1]]] if len(order) else order
+        asked, found, bits = asked[first], found[first], bits[first]
+    return query.points[asked], registered.points[found]
 
 
 def _fit(

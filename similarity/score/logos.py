@@ -35,7 +35,7 @@ import numpy as np
 from ..candidates.logos import logo_candidates
 from ..candidates.names import name_candidates
 from ..image.score import LogoEvidence
-from ..image.verify import VERIFIED_INLIERS, QueryFeatures, Verification, promising_views, thresholds, verify
+from ..image.verify import VERIFIED_INLIERS, QueryFeatures, Verification, ViewKey, thresholds, verify
 from ..values import Reason
 from .logo_hashes import logo_evidence
 from .names import name_factors
@@ -93,9 +93,10 @@ class LogoQuery:
                 ],
             )
         image = load_logo(logo)
-        query = cls(dihedral_codes(image))
+        drawn, notes = _flat_parts(image)
+        query = cls(dihedral_codes(drawn), notes=notes)
         try:
-            query.features = QueryFeatures.of(image)
+            query.features = QueryFeatures.of(drawn)
         except Exception as error:  # noqa: BLE001 — OpenCV raises its own cv2.error; the hashes still answer
             query.notes.append(_unreadable_keypoints(error))
         if read:
@@ -111,6 +112,25 @@ class LogoQuery:
                     )
                 )
         return query
+
+
+def _flat_parts(image: Any) -> tuple[Any, list[Reason]]:
+    """The picture a query logo is compared by: on a cluttered ground (noise, a photo) its flat-coloured parts on
+    white (:func:`~similarity.image.clutter.flat_parts`), with a note saying so; else the picture itself."""
+    from ..image.clutter import flat_parts
+
+    try:
+        cleaned = flat_parts(image)
+    except Exception:  # noqa: BLE001 — cv2.error on a strange picture: compare the picture as it is
+        cleaned = None
+    if cleaned is None:
+        return image, []
+    return cleaned, [
+        _note(
+            "latar bertekstur diabaikan: logo dibandingkan dari bagian berwarna rata",
+            "textured ground set aside: the logo is compared by the picture's flat-coloured parts",
+        )
+    ]
 
 
 def _note(indonesian: str, english: str) -> Reason:
@@ -253,7 +273,9 @@ def assess(
                 # the symmetry a hash found is tried as an alignment only where the hash matched (a silhouette laid
                 # box on box on a logo the hash did not find was never a copy, and cost a third of the verification)
                 variant = ev.variant if ev is not None and hash_similarity >= 0.5 else None
-                verification = verify(query.features, registered, variant, _views(query, row, registered))
+                verification = verify(
+                    query.features, registered, variant, _views(query, row), _vote_fits(query, row)
+                )
                 if verification.verified:
                     floor = thresholds()["agreement"]
                     share = (verification.agreement - floor) / max(1e-6, 1.0 - floor)
@@ -285,22 +307,23 @@ def unverifiable(hash_similarity: float, cap: float) -> float:
     return hash_similarity if hash_similarity >= 0.5 else hash_similarity * cap / 0.5
 
 
-def _views(query: LogoQuery, row: int, registered: Any = None):
+def _views(query: LogoQuery, row: int) -> list[ViewKey] | None:
     """The query views worth matching with `row`'s logo, from the registry search: those with enough tentative
-    matches, for a voted row those whose vote fit already lays the outlines on the registered ones first
-    (:func:`~similarity.image.verify.promising_views`); None when there was no search (an index without features:
-    every view is tried)."""
+    matches (:meth:`~similarity.image.retrieve.Tentative.views_for`); None when there was no search (an index without
+    features: every view is tried)."""
     if query.matches is None or query.features is None:
         return None
     keys = query.features.search_views()
-    loose = [keys[i] for i in query.matches.views_for(row, VERIFIED_INLIERS)]
-    if row in query.votes and registered is not None:
-        fits = {keys[view]: matrix for view, matrix in query.matches.fits(row).items()}
-        promising = promising_views(query.features, registered, fits)
-        # the promising first (a copy is proven there and the rest skipped), then the others: a padded copy with a
-        # word under it was voted for in a view whose fit did not lay its outlines (real-data test: 0.55 without)
-        return promising + [key for key in loose if key not in promising]
-    return loose
+    return [keys[i] for i in query.matches.views_for(row, VERIFIED_INLIERS)]
+
+
+def _vote_fits(query: LogoQuery, row: int) -> dict[ViewKey, np.ndarray] | None:
+    """The transforms the registry search's votes found for `row`'s logo, strongest first, by query view: where
+    verification looks for its matches first (:func:`~similarity.image.verify.guided_matches`)."""
+    if query.matches is None or query.features is None or row not in query.votes:
+        return None
+    keys = query.features.search_views()
+    return {keys[view]: matrix for view, matrix in query.matches.fits(row).items()}
 
 
 def _registered_text_scores(

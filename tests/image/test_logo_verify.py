@@ -176,7 +176,7 @@ def test_a_logo_opencv_or_ocr_cannot_read_keeps_its_hash_verdict(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr("similarity.image.verify.extract_query", broken)
+    monkeypatch.setattr("similarity.image.verify.rendering", broken)
     monkeypatch.setattr("similarity.image.ocr.read_text", broken)
     result = check(index, logo="simple-icons:github")
     assert result.matches[0].mark.id == "g" and result.matches[0].factors.logo >= 0.5
@@ -193,7 +193,16 @@ def test_a_query_view_opencv_fails_on_keeps_the_hash_verdict(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr("similarity.image.verify.extract", broken)
+    from similarity.image import verify
+
+    first = verify.keypoints
+    calls = []
+
+    def once(*args, **kwargs):  # the first view is described, every later one fails
+        calls.append(1)
+        return first(*args, **kwargs) if len(calls) == 1 else broken()
+
+    monkeypatch.setattr("similarity.image.verify.keypoints", once)
     result = check(index, logo="simple-icons:github")
     assert result.matches[0].mark.id == "g" and result.matches[0].factors.logo >= 0.5
     assert "keypoints could not be read" in " ".join(n.en for n in result.verdict.notes)

@@ -1,0 +1,103 @@
+"""Partial copies and logos inside a bigger picture: a textured ground, a ground as light as the ink, repeated parts,
+and the stricter rule for a part of a logo (issue 20)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from similarity.image.clutter import flat_parts
+from similarity.image.describe import describe_logos
+from similarity.image.features import extract
+from similarity.image.load import load_logo, prepare_logo
+from similarity.image.verify import PARTIAL_AGREEMENT, QueryFeatures, Verification, _proves, thresholds, verify
+from similarity.pipeline import check
+from similarity.store.index import MarkIndex
+from similarity.values import Mark
+
+INK = (20, 60, 140)
+
+
+def _badge(size: int = 240) -> Image.Image:
+    """A shield with a star cut into it and a bar under it, on a transparent ground, `size` px."""
+    im = Image.new("RGBA", (240, 240), (0, 0, 0, 0))
+    d = ImageDraw.Draw(im)
+    d.polygon([(20, 20), (220, 20), (200, 150), (120, 225), (40, 150)], fill=(*INK, 255))
+    d.regular_polygon((120, 95, 55), 5, rotation=15, fill=(0, 0, 0, 0))
+    d.rectangle((60, 160, 180, 175), fill=(240, 190, 20, 255))
+    return im if size == 240 else im.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def _on(ground: Image.Image, logo: Image.Image, at: tuple[int, int] = (30, 40)) -> Image.Image:
+    picture = ground.convert("RGB")
+    picture.paste(logo, at, logo)
+    return picture
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _white(logo: Image.Image) -> Image.Image:
+    return _on(Image.new("RGB", logo.size, "white"), logo, (0, 0))
+
+
+@pytest.fixture(scope="module")
+def registered():
+    return extract(prepare_logo(_white(_badge())))
+
+
+def test_a_logo_pasted_on_noise_is_compared_by_its_flat_parts_and_verified(registered):
+    noise = Image.fromarray(np.random.default_rng(3).integers(0, 256, (480, 480, 3), dtype=np.uint8))
+    picture = _on(noise, _badge(216))
+    cleaned = flat_parts(load_logo(_png(picture)))
+    assert cleaned is not None and max(cleaned.size) < 260  # trimmed to the logo, the noise set aside
+    assert verify(QueryFeatures.of(cleaned), registered).verified
+    index = MarkIndex()
+    index.add([Mark(id="badge", name="Perisai"), Mark(id="x", name="Lain", logo="simple-icons:github")])
+    index.logo_features.put(index.row_of("badge"), registered)
+    result = check(index, logo=_png(picture))
+    assert result.matches[0].mark.id == "badge" and result.matches[0].risk == "high"
+    assert any("textured ground set aside" in note.en for note in result.verdict.notes)
+
+
+@pytest.mark.parametrize("logo", ["simple-icons:github", "simple-icons:kubernetes", "simple-icons:starbucks"])
+def test_a_clean_logo_is_never_taken_for_a_cluttered_picture(logo):
+    assert flat_parts(load_logo(logo)) is None
+    assert flat_parts(prepare_logo(_white(_badge()))) is None
+
+
+def test_a_logo_on_a_ground_as_light_as_its_ink_is_verified_by_its_colour_outlines(registered):
+    """A red ground of luminance 82 against the badge's blue of 57: in grey its outlines agreed 0.50."""
+    ground = Image.new("RGB", (400, 400), (170, 60, 60))
+    found = verify(QueryFeatures.of(load_logo(_png(_on(ground, _badge(150), (40, 40))))), registered)
+    assert found.verified, found
+
+
+def test_a_crop_of_a_logo_of_repeated_parts_is_found_through_the_votes():
+    """Kubernetes' seven spokes fail Lowe's ratio test everywhere; the votes' fit guides the matching instead."""
+    slugs = ["kubernetes", "github", "docker", "helm", "coursera", "gitlab"]
+    index = MarkIndex()
+    index.add([Mark(id=s, name=s.title(), logo=f"simple-icons:{s}") for s in slugs])
+    describe_logos(index, read_text=False)
+    logo = load_logo("simple-icons:kubernetes")
+    w, h = logo.size
+    crop = logo.crop((round(0.1 * w), round(0.1 * h), round(0.9 * w), round(0.9 * h)))
+    top = check(index, logo=_png(crop)).matches[0]
+    assert top.mark.id == "kubernetes" and top.detail["logo"]["verification"]["verified"]
+
+
+def test_a_part_of_a_logo_needs_its_outlines_to_agree_closely():
+    """Two wordmarks sharing a few letters fit a part of each other with outlines agreeing 0.90-0.93."""
+    floor = thresholds()["agreement"]
+    partial = Verification(False, 0.93, 0.55, 30, 40, False, 0, 1.0, "keypoints")
+    assert floor <= 0.93 and not _proves(partial, floor)
+    closer = Verification(False, PARTIAL_AGREEMENT, 0.55, 30, 40, False, 0, 1.0, "keypoints")
+    assert _proves(closer, floor)
+    whole = Verification(False, 0.93, 0.95, 30, 40, False, 0, 1.0, "keypoints")
+    assert _proves(whole, floor)
