@@ -65,9 +65,9 @@ class NameCode:
         ('buenos dias', 'selamatpagi', 'bwenosdias')
         """
         words = list(zip(self.tokens, self.concept_tokens, self.sound_tokens, strict=True))
-        if len(words) < 2 or _PHRASE_CONCEPTS.isdisjoint(self.concept_tokens):
+        phrases = load_lexicon().phrase_concepts
+        if len(words) < 2 or phrases.isdisjoint(self.concept_tokens):
             return words
-        phrases = _PHRASE_CONCEPTS
         out: list[tuple[str, str, str]] = []
         for w in words:
             if out and w[1] == out[-1][1] and w[1] in phrases:
@@ -82,10 +82,6 @@ class NameCode:
         """Exact token keys for the inverted index: concept (``w:``) and sound (``s:``) of every token."""
         out = dict.fromkeys(["w:" + t for t in self.concept_tokens] + ["s:" + t for t in self.sound_tokens])
         return tuple(out)
-
-
-_PHRASE_CONCEPTS: frozenset[str] = load_lexicon().phrase_concepts
-"""The lexicon's phrase concepts, read once at import (`NameCode.words` asks for every candidate)."""
 
 
 @lru_cache(maxsize=500_000)

@@ -255,10 +255,6 @@ Found = tuple[tuple[str, float] | None, str]
 """How a word is found in a name: the best `word_match` (None: not found) and the word of the name that gave it."""
 
 
-def _words(code: NameCode) -> list[Word]:
-    return code.words()
-
-
 class QueryWords:
     """A query's words, and how each mark word and the query's words meet (both ways, `match_both`), remembered for
     the whole query: the re-read of a query's candidates asks about the same mark words (KOPI, JAYA, a shared
@@ -274,7 +270,7 @@ class QueryWords:
 
     def __init__(self, code: NameCode) -> None:
         self.code = code
-        self.words = _words(code)
+        self.words = code.words()
         self._back: dict[tuple[Word, Word], tuple[str, float] | None] = {}  # (mark word, query word) -> word_match
         self.found: Callable[[Word], Found] = _FoundTable(self.words, self._back).__getitem__
         """How the mark word ``word`` is found among the query's words: the best `word_match` (the first of equals)
@@ -370,7 +366,7 @@ def pair_features(
     """`pair_evidence`'s fields in order: the `FEATURES` values, then ``shared`` and ``mark_dominant`` (the model
     reads the first ``len(FEATURES)`` without a :class:`PairEvidence` being asked for each)."""
     qwords = query_words if query_words is not None and query_words.code is q else QueryWords(q)
-    qw, mw = qwords.words, _words(m)
+    qw, mw = qwords.words, m.words()
     whole, core_r, sound_r, contained = ratios if ratios is not None else string_ratios(q, [m])[0]
     qcore, mcore = q.core, m.core
     short = min(len(qcore), len(mcore))

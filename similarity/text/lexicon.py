@@ -61,9 +61,9 @@ class Lexicon:
     ones whose plurals are guessed. Build one with :func:`parse_lexicon` or
     :func:`load_lexicon`. Compared by identity, so it can key a cache.
 
-    ``phrases`` maps the words of each multi-word phrase to its concept, ``phrase_starts`` holds their first
-    words, so that a name without any costs one set test (:meth:`phrase_spans`), and ``phrase_concepts`` the
-    concepts that are phrases.
+    ``phrases`` maps the words of each multi-word phrase to its concept; derived from it, ``phrase_starts`` holds
+    their first words, so that a name without any costs one set test (:meth:`phrase_spans`), and
+    ``phrase_concepts`` the concepts that are phrases.
 
     >>> lex = parse_lexicon("concept\\tindonesian\\tenglish\\nkucing\\tkucing|meong\\tcat|kitty\\n")
     >>> lex.concept("kitty"), lex.translate("kucing"), len(lex)
@@ -74,8 +74,12 @@ class Lexicon:
     index: Mapping[str, str]
     english: frozenset[str] = frozenset()
     phrases: Mapping[tuple[str, ...], str] = field(default_factory=lambda: MappingProxyType({}))
-    phrase_starts: frozenset[str] = frozenset()
-    phrase_concepts: frozenset[str] = frozenset()
+    phrase_starts: frozenset[str] = field(init=False)
+    phrase_concepts: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:  # derived from `phrases`, so the three always agree
+        object.__setattr__(self, "phrase_starts", frozenset(p[0] for p in self.phrases))
+        object.__setattr__(self, "phrase_concepts", frozenset(self.phrases.values()))
 
     def concept(self, token: str) -> str | None:
         """The concept id of ``token``, or None when the lexicon does not know it.
@@ -190,8 +194,7 @@ def parse_lexicon(text: str) -> Lexicon:
         english.update(w for w in _split_words(row["english"]) if " " not in w)
     return Lexicon(
         words=MappingProxyType(words), index=MappingProxyType(index), english=frozenset(english),
-        phrases=MappingProxyType(phrases), phrase_starts=frozenset(p[0] for p in phrases),
-        phrase_concepts=frozenset(phrases.values()),
+        phrases=MappingProxyType(phrases),
     )
 
 

@@ -52,7 +52,7 @@ def test_a_shared_query_reading_and_remembered_matches_change_no_feature() -> No
 
 
 def test_matching_both_ways_at_once_is_word_match_each_way(vocabulary: list[str]) -> None:
-    words = [w for name in brand_names(1_500, seed=11) for w in evidence._words(encode_name(name))]
+    words = [w for name in brand_names(1_500, seed=11) for w in encode_name(name).words()]
     words += [("prolexus", "prolexus", "prolexus"), ("lexus", "lexus", "lexus"), ("indoqua", "indoqua", "indoka"),
               ("aqua", "aqua", "aka"), ("pak", "bapak", "pak"), ("father", "bapak", "fater"), ("sunny", "sunny", "sn"),
               ("sony", "sony", "sn"), ("bensu", "bensu", "bensu"), ("bensa", "bensa", "bens"), ("ben", "ben", "bens")]
