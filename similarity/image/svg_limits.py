@@ -9,7 +9,7 @@ the limit named::
     >>> try:
     ...     check_svg_structure("<svg>" + "<g>" * 100 + "</g>" * 100 + "</svg>")
     ... except ValueError as error:
-    ...     print(str(error)[:53])
+    ...     print(str(error)[:52])
     the SVG nests elements 49 deep; a logo needs at most
 
 The worker's time, CPU and memory limits (`similarity.image.sandbox`) stay the backstop for whatever gets past.
