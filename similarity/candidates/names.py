@@ -90,7 +90,7 @@ def name_candidates(index: MarkIndex, code: NameCode) -> tuple[np.ndarray, np.nd
     first = np.ones(len(tr), dtype=bool)
     first[1:] = tr[1:] != tr[:-1]
     tr, td = tr[first], td[first]
-    all_rows = sorted_unique(np.concatenate([rows, tr]))
+    all_rows = sorted_unique(np.concatenate([rows, tr]), runs=True)
     dom = np.zeros(len(all_rows), dtype=np.float32)
     dom[np.searchsorted(all_rows, tr)] = td
     keep = index.rows.alive[all_rows]
@@ -129,7 +129,7 @@ def gram_neighbours(index: MarkIndex, code: NameCode) -> np.ndarray:
     # table (one lookup per posting; most miss, and are dropped before counting: bincount crawls when one bin
     # takes most increments); a longer one is binary-searched for the nominated rows instead. One gather and one
     # bincount per field.
-    hit = sorted_unique(np.concatenate(nominating))
+    hit = sorted_unique(np.concatenate(nominating), runs=True)
     n_hit = len(hit)
     slot = np.full(n_rows, -1, dtype=np.int32)  # a fresh table measured faster than one kept and reset
     slot[hit] = np.arange(n_hit, dtype=np.int32)
