@@ -31,10 +31,10 @@ from .store.index import MarkIndex
 from .store.rows import status_weights
 from .text.confusables import LOOKALIKE_REASON
 from .text.encode import NameCode, encode_name
-from .text.evidence import PairEvidence
+from .text.evidence import PairEvidence, string_ratios
 from .text.score import name_reasons
 from .values import CheckResult, Factors, Match, Query, Reason
-from .verdict.model import RESCORED, explain, rescore_fields
+from .verdict.model import RESCORED, RESCORED_BY_NAME, explain, rescore_fields
 from .verdict.status import status_reason
 from .verdict.tiers import (
     RELATIONS,
@@ -224,10 +224,20 @@ def _score_rows(
         # the first pass ranks by string ratios; its best are re-read word by word and scored by the learned model
         first = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
         reread = np.argsort(-first, kind="stable")[:reread_count]
+        named = np.zeros(0, dtype=np.int64)
+        if RESCORED_BY_NAME and names is not None:  # and the most alike whole names in any goods, maybe pushed out
+            named = np.argsort(-names.plain, kind="stable")[:RESCORED_BY_NAME]
+            named = named[~np.isin(named, reread)]
+        shortlist = len(reread)
+        reread = np.concatenate([reread, named])
         reread_codes = codes_at(index, rows[reread])
         ratios = None
-        if names is not None and names.ratios is not None:  # the first pass's, exact for the ones it re-reads
-            ratios = list(zip(*(r[reread].tolist() for r in names.ratios), strict=True))
+        if names is not None and names.ratios is not None:  # the first pass's, exact for its own shortlist
+            ratios = list(zip(*(r[reread[:shortlist]].tolist() for r in names.ratios), strict=True))
+            extra = string_ratios(code, reread_codes[shortlist:])  # containment may not have been computed there
+            if extra:  # and their sight is shown: with it
+                names.sight[named] = np.maximum(names.sight[named], np.array([r[3] for r in extra], np.float32))
+            ratios += extra
         prob, fields = rescore_fields(
             code, reread_codes, [_classes_of(m) for m in index.rows.classes[rows[reread]].tolist()], qclasses,
             index.distinctiveness, ratios,

@@ -72,6 +72,15 @@ class NameFactors:
     """The string ratios behind them (whole name, core, sound key, containment), as
     :func:`~similarity.text.evidence.string_ratios` gives them for a pair: the re-read takes its candidates' from
     here instead of comparing the same strings again (containment is exact where `score_strings` says)."""
+    plain_sight: np.ndarray | None = None
+    """Sight without containment (one name inside the other): exact for every candidate, where containment is computed
+    only where it can rank (`score_strings`)."""
+
+    @property
+    def plain(self) -> np.ndarray:
+        """The name score with its sight taken without containment: how alike the two whole names are."""
+        sight = self.sight if self.plain_sight is None else self.plain_sight
+        return np.maximum.reduce([sight, self.sound, self.meaning, self.dominant])
 
     @property
     def name(self) -> np.ndarray:
@@ -249,9 +258,8 @@ def score_strings(
         contained = np.zeros(len(cores), dtype=np.float32)
         tokens_at = None if core_tokens is None else (lambda j: core_tokens(int(at[j])))
         contained[at] = containment(q.core, _take(cores, at), q.core_tokens, tokens_at, core_lengths[at])
-    sight = np.maximum(sight, contained)
-    return NameFactors(sight=sight, sound=sound, meaning=meaning, dominant=dominant,
-                       ratios=(whole, core, sound_ratio, contained))
+    return NameFactors(sight=np.maximum(sight, contained), sound=sound, meaning=meaning, dominant=dominant,
+                       ratios=(whole, core, sound_ratio, contained), plain_sight=sight)
 
 
 def _may_rank(

@@ -1,0 +1,36 @@
+"""Which candidates the learned model re-reads: the first pass's best by goods-weighted name score, and the best names
+whatever their goods (issue 18: a verdict judged on what a query gets from the whole registry)."""
+
+import similarity.pipeline as pipeline
+from similarity.pipeline import check
+from similarity.store.index import MarkIndex
+from similarity.values import Mark
+
+_STEMS = ("WANG", "WANGI", "WANGSA", "WANGO", "WANGKI", "WANGRO", "WANGS", "WANGUN", "WANGE", "WANGA")
+
+
+def _registry() -> MarkIndex:
+    """Sixty marks in class 30 that share a fragment with the query (WANG, WANGRO …) and, in class 9, the query's own
+    words swapped: the first pass ranks every fragment above it (a fragment in the same goods ~0.5–0.77, the name in
+    unrelated goods 1.0 x 0.45), the learned model the other way round."""
+    names = list(_STEMS) + [f"{s} {chr(65 + i)}{chr(65 + j)}" for i in range(5) for j, s in enumerate(_STEMS)]
+    marks = [Mark(id=f"w{i}", name=n, owner=f"owner {i}", classes=(30,)) for i, n in enumerate(names)]
+    marks.append(Mark(id="twin", name="DIMSUM WANGROOQING", owner="another", classes=(9,)))
+    index = MarkIndex()
+    index.add(marks)
+    return index
+
+
+def test_the_same_name_in_other_goods_is_re_read_though_fragments_outrank_it():
+    result = check(_registry(), "WANGROOQING DIMSUM", classes=[30])
+    assert result.matches[0].mark.id == "twin"
+    assert result.matches[0].risk == "medium"  # the same words, unrelated goods: not high, not ignored
+    assert result.verdict.risk == "medium"
+
+
+def test_without_the_name_shortlist_the_first_pass_hides_it(monkeypatch):
+    """The test above can fail: with only the goods-weighted shortlist the twin is never re-read."""
+    monkeypatch.setattr(pipeline, "RESCORED_BY_NAME", 0)
+    result = check(_registry(), "WANGROOQING DIMSUM", classes=[30])
+    assert "twin" not in [m.mark.id for m in result.matches]
+    assert result.verdict.risk in ("low", "clear")
