@@ -47,11 +47,11 @@ At 1M names a real conflict ranks far above this by its string ratios (the model
 overrate)."""
 RESCORED_BY_NAME = 10
 """Candidates re-read besides those: the most alike whole names (sight without containment, sound, meaning, shared
-dominant word), whatever their goods. The first pass weighs a
-name in unrelated goods at 0.45 and takes a shared fragment at face value, so a same-class mark sharing one word
-(WANG for WANGROOQING DIMSUM, 0.77) outranks the same name in other goods (DIMSUM WANGROOQING, 1.0 x 0.45) that the
-model then scores far higher: on 200 synthetic queries at 20k marks with classes, the verdict agreed with a re-read
-of the best 2,000 for 48 of 60 without these and 198 of 200 with them (benchmarks/bench_names.py's final recall)."""
+dominant word), whatever their goods. The first pass weighs a name in unrelated goods at under half (`GOODS_WEIGHT`)
+and takes a shared fragment at face value, so a same-class mark sharing one word (WANG for WANGROOQING DIMSUM, 0.77)
+outranks the same name in other goods (DIMSUM WANGROOQING, 1.0 x 0.45) that the model then scores far higher. On
+synthetic queries at 20k marks with classes, the verdict agreed with a re-read of the first pass's best 2,000 for 48
+of 60 without these and 199 of 200 with them (unrelated goods at 0.45; 196 of 200 at today's 0.30)."""
 MODEL_FILE = "verdict_model.json"
 
 

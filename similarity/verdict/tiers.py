@@ -24,10 +24,14 @@ from ..classes import LAST_GOODS_CLASS, class_mask, related_classes
 from ..values import RISKS, Match, Reason, Risk, Verdict
 from .model import load_model
 
-GOODS_WEIGHT = {"same": 1.0, "related": 0.9, "unrelated": 0.45, "unknown": 0.75, "any": 1.0}
+GOODS_WEIGHT = {"same": 1.0, "related": 0.9, "unrelated": 0.30, "unknown": 0.75, "any": 1.0}
 """How much of the sign similarity survives the goods comparison. Same class: all of it. Related classes (a rule in
-class_relations.tsv): most of it — examiners treat coffee vs cafés as similar goods. Unrelated: under half, since
-Art. 21(1)(a) needs similar goods, yet class numbers are weak evidence of the actual goods. Unknown (the mark has
+class_relations.tsv): most of it — examiners treat coffee vs cafés as similar goods. Unrelated: little, since
+Art. 21(1)(a) needs similar goods: a mark that is not famous, in goods no relation rule connects, is no ground of
+refusal however alike the names, so even the same name stays below the calibrated "medium" (0.30 x 1.0 against
+0.31) and is shown at "low" — a similar mark exists, in other goods. It was 0.45 while the re-read missed most such
+marks; once it re-read them (`RESCORED_BY_NAME`) 0.45 put identical names in unrelated goods at medium (COLUMBIA BANK
+~ COLUMBIA clothing 0.41, REPCO BANK ~ REPCO 0.43): 16 of 1,000 coexisting brands rose to medium. Unknown (the mark has
 no classes on record): between related and unrelated — unknown goods are not "the same goods" (issue 18), yet
 the mark may well cover them. ``any``: the query named no classes, so every class
 counts (said so in the output)."""
@@ -119,7 +123,7 @@ def goods_weights(relation: np.ndarray, famous: np.ndarray) -> np.ndarray:
 
     >>> [round(float(w), 2) for w in goods_weights(np.array(["same", "unrelated", "unrelated"]),
     ...                                            np.array([False, False, True]))]
-    [1.0, 0.45, 0.9]
+    [1.0, 0.3, 0.9]
     """
     codes = np.fromiter(map(RELATIONS.index, np.asarray(relation).tolist()), dtype=np.int8, count=len(relation))
     return goods_weights_at(codes, famous)

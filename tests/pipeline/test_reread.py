@@ -12,7 +12,7 @@ _STEMS = ("WANG", "WANGI", "WANGSA", "WANGO", "WANGKI", "WANGRO", "WANGS", "WANG
 def _registry() -> MarkIndex:
     """Sixty marks in class 30 that share a fragment with the query (WANG, WANGRO …) and, in class 9, the query's own
     words swapped: the first pass ranks every fragment above it (a fragment in the same goods ~0.5–0.77, the name in
-    unrelated goods 1.0 x 0.45), the learned model the other way round."""
+    unrelated goods 1.0 x its goods weight), the learned model the other way round."""
     names = list(_STEMS) + [f"{s} {chr(65 + i)}{chr(65 + j)}" for i in range(5) for j, s in enumerate(_STEMS)]
     marks = [Mark(id=f"w{i}", name=n, owner=f"owner {i}", classes=(30,)) for i, n in enumerate(names)]
     marks.append(Mark(id="twin", name="DIMSUM WANGROOQING", owner="another", classes=(9,)))
@@ -24,8 +24,17 @@ def _registry() -> MarkIndex:
 def test_the_same_name_in_other_goods_is_re_read_though_fragments_outrank_it():
     result = check(_registry(), "WANGROOQING DIMSUM", classes=[30])
     assert result.matches[0].mark.id == "twin"
-    assert result.matches[0].risk == "medium"  # the same words, unrelated goods: not high, not ignored
-    assert result.verdict.risk == "medium"
+    # the same words in unrelated goods, not a famous mark: shown first, and "low" (Art. 21(1)(a) needs similar goods)
+    assert result.matches[0].risk == "low"
+    assert result.verdict.risk == "low"
+
+
+def test_the_same_name_in_the_same_goods_is_a_conflict():
+    index = _registry()
+    index.add([Mark(id="same-goods", name="DIMSUM WANGROOQING", owner="a third", classes=(30,))])
+    result = check(index, "WANGROOQING DIMSUM", classes=[30])
+    assert result.matches[0].mark.id == "same-goods"
+    assert result.verdict.risk in ("medium", "high")
 
 
 def test_without_the_name_shortlist_the_first_pass_hides_it(monkeypatch):
