@@ -226,7 +226,10 @@ def _score_rows(
         reread = np.argsort(-first, kind="stable")[:reread_count]
         named = np.zeros(0, dtype=np.int64)
         if RESCORED_BY_NAME and names is not None:  # and the most alike whole names in any goods, maybe pushed out
-            named = np.argsort(-names.plain, kind="stable")[:RESCORED_BY_NAME]
+            looks = names.plain_sight if names.plain_sight is not None else names.sight
+            # ties (a translated word makes every mark with that word's meaning 1.0) go to the names alike in
+            # sight and sound too: SHOE SPACE ~ SEPATU SPACE before SKY and LANGIT
+            named = np.lexsort((-(looks + names.sound), -names.plain))[:RESCORED_BY_NAME]
             named = named[~np.isin(named, reread)]
         shortlist = len(reread)
         reread = np.concatenate([reread, named])

@@ -43,3 +43,17 @@ def test_without_the_name_shortlist_the_first_pass_hides_it(monkeypatch):
     result = check(_registry(), "WANGROOQING DIMSUM", classes=[30])
     assert "twin" not in [m.mark.id for m in result.matches]
     assert result.verdict.risk in ("low", "clear")
+
+
+def test_ties_among_the_most_alike_names_go_to_those_alike_in_sight_and_sound():
+    """A translated core word gives every mark with its meaning 1.0 (SPACE = SKY = LANGIT): the shortlist by name must
+    still hold the mark spelled like the query, though a dozen of those ties sit on rows before it."""
+    sky = ["SKY", "LANGIT", "ANGKASA", "SKIES", "SKY ABADI", "WARUNG SKY", "LANGIT BIRU", "KIOS ANGKASA",
+           "SKY MART", "LANGIT JAYA", "ANGKASA RAYA", "SKIES NOODLES"]
+    marks = [Mark(id=f"s{i}", name=n, owner=f"owner {i}", classes=(44,)) for i, n in enumerate(sky)]
+    marks += [Mark(id=f"f{i}", name=f"SPACE {w}", owner=f"f{i}", classes=(44,)) for i, w in enumerate(_STEMS * 5)]
+    marks.append(Mark(id="twin", name="Pt Sepatu Space", owner="another", classes=(22,)))
+    index = MarkIndex()
+    index.add(marks)
+    result = check(index, "Pt shoe Space", classes=[44])
+    assert "twin" in [m.mark.id for m in result.matches]
