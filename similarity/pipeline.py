@@ -97,11 +97,18 @@ def check(
 
 
 def exhaustive_check(
-    index: MarkIndex, name: str | bytes, *, classes: Sequence[int] | str | None = (), top: int = 10
+    index: MarkIndex,
+    name: str | bytes,
+    *,
+    classes: Sequence[int] | str | None = (),
+    top: int = 10,
+    rescored: int = RESCORED,
 ) -> CheckResult:
     """:func:`check` of a name with every mark of the index as a candidate: the first pass over all rows, then the
     same re-read of its best and the same final score — the reference that candidate generation's recall is measured
-    against (``benchmarks/bench_names.py``). Slow: the first pass reads every row.
+    against (``benchmarks/bench_names.py``). Slow: the first pass reads every row. ``rescored`` re-reads more of the
+    first pass's best than a check does (the check's own 40 by default), for a reference nearer to the learned score
+    of every row.
 
     >>> from similarity.store.index import MarkIndex
     >>> from similarity.values import Mark
@@ -117,7 +124,8 @@ def exhaustive_check(
     qclasses = parse_classes(classes)
     code = encode_name(name)
     rows = index.alive_rows()
-    matches = _score_rows(index, code, None, qclasses, rows, dominance(index, code, rows), top=top, min_score=MIN_SCORE)
+    matches = _score_rows(index, code, None, qclasses, rows, dominance(index, code, rows), top=top,
+                          min_score=MIN_SCORE, rescored=rescored)
     return _result(index, code, name, None, qclasses, matches)
 
 
