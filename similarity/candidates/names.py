@@ -18,6 +18,7 @@ marks with a word the query's core contains whole. The index stores; this module
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,15 @@ from ..text.score import contained_words
 
 if TYPE_CHECKING:
     from ..store.index import MarkIndex
+
+try:
+    from . import _grams  # the compiled count (setup.py); absent when the install had no C compiler
+except ImportError:  # pragma: no cover - depends on the install
+    _grams = None  # type: ignore[assignment]
+
+KERNEL = _grams is not None and os.environ.get("SIMILARITY_NO_KERNEL", "") in ("", "0")
+"""Whether `top_gram_rows` runs the compiled kernel (``similarity/candidates/_grams.c``): when it was built and
+``SIMILARITY_NO_KERNEL`` is not set (``SIMILARITY_NO_KERNEL=1`` forces the numpy path, the same rows)."""
 
 GRAM_SCAN_MIN = 30_000
 GRAM_SCAN_SHARE = 10
@@ -128,7 +138,7 @@ def gram_neighbours(index: MarkIndex, code: NameCode) -> np.ndarray:
 
 
 def top_gram_rows(parts: Sequence[tuple[int, np.ndarray]], nominating: Sequence[int], gram_count: np.ndarray,
-                  k: int) -> np.ndarray:
+                  k: int, kernel: bool | None = None) -> np.ndarray:
     """The ``k`` rows of the best Dice coefficient over the fields, ties by row ascending, returned by row ascending
     (int64). ``parts`` are (field, postings) pairs (postings ascending, distinct), ``nominating`` the indices in
     ``parts`` of the lists whose rows are the candidates; the other lists only add to the candidates' counts.
@@ -138,9 +148,19 @@ def top_gram_rows(parts: Sequence[tuple[int, np.ndarray]], nominating: Sequence[
     >>> counts = np.array([[2, 1, 3, 0, 2], [0, 0, 1, 2, 0]], dtype=np.int16)
     >>> top_gram_rows(parts, [0, 2], counts, 2).tolist()  # Dice 2/3, 1/2, 1/3, 1/2: rows 2 and 4 tie, 2 is kept
     [1, 2]
+
+    ``kernel`` picks the compiled count (True) or numpy's (False); None: `KERNEL`. The two give the same rows; the
+    compiled one marks the candidates in a bitmap instead of a slot table of every row (tests/candidates).
     """
     if k <= 0 or not nominating:
         return np.zeros(0, dtype=np.int64)
+    if KERNEL if kernel is None else kernel:
+        if _grams is None:
+            raise RuntimeError("the compiled trigram kernel is not built (pip install -e . builds it)")
+        lists = [np.ascontiguousarray(p, dtype=np.int32) for _, p in parts]
+        out = _grams.top_rows(lists, [f for f, _ in parts], list(nominating),
+                              np.ascontiguousarray(gram_count, dtype=np.int16), k)
+        return np.frombuffer(out, dtype=np.int64)
     q_count = np.bincount([f for f, _ in parts], minlength=len(gram_count))
     fields = np.flatnonzero(q_count).tolist()
     # Counting: a posting list shorter than a few times the nominated set is gathered through a dense slot
