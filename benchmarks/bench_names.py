@@ -40,7 +40,8 @@ from rapidfuzz import fuzz, process
 from benchmarks.bench_service import brand_classes, logo_uploads
 from benchmarks.report import print_table, write_results
 from benchmarks.synth import brand_names, variants
-from similarity.candidates.names import dominance, name_candidates
+from similarity.candidates import names as name_stage
+from similarity.candidates.names import dominance, gram_neighbours, name_candidates
 from similarity.image.hash import encode_logo
 from similarity.pipeline import check, exhaustive_check
 from similarity.score.names import name_factors
@@ -218,6 +219,46 @@ def recall_at_k(returned_scores: np.ndarray, truth: np.ndarray, k: int = 10) -> 
     return float(np.sum(returned_scores >= kth - 1e-6)) / min(k, len(truth))
 
 
+def kernel_vs_numpy(idx: MarkIndex, queries: list, users: list[UserQuery], passes: int = 2) -> dict:
+    """CPU milliseconds (medians) of `gram_neighbours`, `name_candidates` and the user path with classes and no logo,
+    with the compiled trigram kernel (similarity/candidates/_grams.c) and with numpy — the peer — in alternating
+    passes of this process; and how many queries keep the same trigram rows both ways."""
+    if name_stage._grams is None:
+        return {"built": False}
+    codes = [encode_name(v.query) for v in queries]
+    with_classes = [q for q in users if q.classes and not q.logo]
+    timers = {(what, kernel): Timer() for what in ("grams", "candidates", "user_classes") for kernel in (False, True)}
+    saved = name_stage.KERNEL
+    same = 0
+    try:
+        for code in codes:
+            name_stage.KERNEL = False
+            expected = gram_neighbours(idx, code)
+            name_stage.KERNEL = True
+            same += gram_neighbours(idx, code).tolist() == expected.tolist()
+        for p in range(passes):
+            for kernel in (True, False) if p % 2 else (False, True):
+                name_stage.KERNEL = kernel
+                for code in codes:
+                    with timers["grams", kernel]:
+                        gram_neighbours(idx, code)
+                for code in codes:
+                    with timers["candidates", kernel]:
+                        name_candidates(idx, code)
+                for q in with_classes:
+                    with timers["user_classes", kernel]:
+                        user_check(idx, q)
+    finally:
+        name_stage.KERNEL = saved
+    out: dict = {"built": True, "passes": passes, "queries": len(codes), "user_classes_queries": len(with_classes),
+                 "same_gram_rows": same}
+    for what in ("grams", "candidates", "user_classes"):
+        numpy_ms, kernel_ms = _median(timers[what, False].cpu), _median(timers[what, True].cpu)
+        out[what] = {"numpy_cpu_ms_p50": numpy_ms, "kernel_cpu_ms_p50": kernel_ms,
+                     "speedup": round(numpy_ms / kernel_ms, 2) if numpy_ms and kernel_ms else None}
+    return out
+
+
 def run(
     n: int,
     n_queries: int,
@@ -226,6 +267,7 @@ def run(
     final_queries: int = 0,
     seed: int = 42,
     params: IndexParams | None = None,
+    kernel_passes: int = 2,
 ) -> dict:
     names = brand_names(n, seed=seed)
     queries = variants(names, n_queries, seed=seed + 1)
@@ -270,6 +312,8 @@ def run(
     print(f"  final-score recall against an exhaustive check() of {final_queries} queries …", file=sys.stderr,
           flush=True)
     final = final_recall(idx, users[:final_queries])
+    print("  trigram kernel against numpy …", file=sys.stderr, flush=True)
+    kernel = kernel_vs_numpy(idx, queries, users, kernel_passes)
     peer_cpu: list[float] = []
     peer = peer_latencies(names, queries[:peer_queries], peer_cpu)
     lat = np.asarray(latencies)
@@ -299,6 +343,8 @@ def run(
         "peer_wratio_extract_ms_p50": round(statistics.median(peer), 2) if peer else None,
         "peer_queries": len(peer),
         "params": idx.params.__dict__,
+        "kernel_vs_numpy": kernel,
+        "kernel_used": name_stage.KERNEL,
     }
     if peer_cpu:
         cpu = result["cpu_ms_p50"]
@@ -319,6 +365,8 @@ def main(argv: list[str] | None = None) -> dict:
                     help="queries (names and classes) whose whole check() is compared with exhaustive_check()")
     ap.add_argument("--gram-candidates", type=int, default=IndexParams.gram_candidates)
     ap.add_argument("--faiss-candidates", type=int, default=IndexParams.name_candidates)
+    ap.add_argument("--kernel-passes", type=int, default=2,
+                    help="alternating passes of the trigram kernel against numpy (0: not timed)")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/names.json"))
     args = ap.parse_args(argv)
     params = IndexParams(name_candidates=args.faiss_candidates, gram_candidates=args.gram_candidates)
@@ -326,7 +374,7 @@ def main(argv: list[str] | None = None) -> dict:
     for n in args.n:
         print(f"names: n={n:,} …", file=sys.stderr, flush=True)
         results.append(run(n, args.queries, args.peer_queries, args.exhaustive_queries, args.final_queries,
-                           params=params))
+                           params=params, kernel_passes=args.kernel_passes))
     rows = [
         [
             f"{r['n']:,}",
@@ -388,6 +436,20 @@ def main(argv: list[str] | None = None) -> dict:
             "queries", "recall_at_10", "recall_at_10_min", "same_ids_at_10", "matches_at_low_or_above",
             "recall_at_low_or_above", "same_verdict", "beyond_exhaustive"))] for r in results],
     )
+    kernel_rows = [
+        [f"{r['n']:,}", *(r["kernel_vs_numpy"][what][key] for what in ("grams", "candidates", "user_classes")
+                          for key in ("numpy_cpu_ms_p50", "kernel_cpu_ms_p50", "speedup")),
+         f"{r['kernel_vs_numpy']['same_gram_rows']}/{r['kernel_vs_numpy']['queries']}"]
+        for r in results if r["kernel_vs_numpy"].get("built") and r["kernel_vs_numpy"]["passes"]
+    ]
+    if kernel_rows:
+        print_table(
+            "The compiled trigram count (similarity/candidates/_grams.c) against numpy's, the peer: CPU ms medians, "
+            "alternating passes in this run (the rows above use the kernel when it is built)",
+            ["names", "gram_neighbours numpy", "kernel", "×", "name_candidates numpy", "kernel", "×",
+             "check()+classes numpy", "kernel", "×", "same trigram rows"],
+            kernel_rows,
+        )
     write_results(args.out, {"benchmark": "names", "results": results})
     return {"results": results}
 

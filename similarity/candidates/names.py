@@ -18,6 +18,7 @@ marks with a word the query's core contains whole. The index stores; this module
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,15 @@ from ..text.score import contained_words
 
 if TYPE_CHECKING:
     from ..store.index import MarkIndex
+
+try:
+    from . import _grams  # the compiled count (setup.py); absent when the install had no C compiler
+except ImportError:  # pragma: no cover - depends on the install
+    _grams = None  # type: ignore[assignment]
+
+KERNEL = _grams is not None and os.environ.get("SIMILARITY_NO_KERNEL", "") in ("", "0")
+"""Whether `top_gram_rows` runs the compiled kernel (``similarity/candidates/_grams.c``): when it was built and
+``SIMILARITY_NO_KERNEL`` is not set (``SIMILARITY_NO_KERNEL=1`` forces the numpy path, the same rows)."""
 
 GRAM_SCAN_MIN = 30_000
 GRAM_SCAN_SHARE = 10
@@ -110,7 +120,8 @@ def dominance(index: MarkIndex, code: NameCode, rows: np.ndarray) -> np.ndarray:
     return dom
 
 def gram_neighbours(index: MarkIndex, code: NameCode) -> np.ndarray:
-    """Rows sharing the largest share of trigrams with the query: the best Dice coefficient of any field.
+    """Rows sharing the largest share of trigrams with the query: the best Dice coefficient of any field, the
+    ``index.params.gram_candidates`` best (ties by row ascending), returned by row ascending.
 
     Fields are compared apart (spelling, sound) because a name may look unlike a mark and still sound
     like it; the best field decides, as the name score takes the best of sight and sound.
@@ -120,21 +131,48 @@ def gram_neighbours(index: MarkIndex, code: NameCode) -> np.ndarray:
     if not keys or not n_rows:
         return np.zeros(0, dtype=np.int64)
     parts = sorted(((GRAM_FIELDS.index(k[0]), index.grams.get(k)) for k in keys), key=lambda p: len(p[1]))
-    q_count = np.bincount([f for f, _ in parts], minlength=len(GRAM_FIELDS))
     # MaxScore-style: the rarest trigrams (up to a postings budget) nominate candidates; the common ones
     # only add their count to those candidates.
+    nominating = nominating_indices(parts, max(GRAM_SCAN_MIN, n_rows // GRAM_SCAN_SHARE))
+    return top_gram_rows(parts, nominating, index.gram_count, index.params.gram_candidates)
+
+
+def top_gram_rows(parts: Sequence[tuple[int, np.ndarray]], nominating: Sequence[int], gram_count: np.ndarray,
+                  k: int, kernel: bool | None = None) -> np.ndarray:
+    """The ``k`` rows of the best Dice coefficient over the fields, ties by row ascending, returned by row ascending
+    (int64). ``parts`` are (field, postings) pairs (postings ascending, distinct), ``nominating`` the indices in
+    ``parts`` of the lists whose rows are the candidates; the other lists only add to the candidates' counts.
+    ``gram_count`` is the (fields, rows) number of trigrams of each field per row.
+
+    >>> parts = [(0, np.array([1, 4])), (0, np.array([1, 2, 4])), (1, np.array([2, 3]))]
+    >>> counts = np.array([[2, 1, 3, 0, 2], [0, 0, 1, 2, 0]], dtype=np.int16)
+    >>> top_gram_rows(parts, [0, 2], counts, 2).tolist()  # Dice 2/3, 1/2, 1/3, 1/2: rows 2 and 4 tie, 2 is kept
+    [1, 2]
+
+    ``kernel`` picks the compiled count (True) or numpy's (False); None: `KERNEL`. The two give the same rows; the
+    compiled one marks the candidates in a bitmap instead of a slot table of every row (tests/candidates).
+    """
+    if k <= 0 or not nominating:
+        return np.zeros(0, dtype=np.int64)
+    if KERNEL if kernel is None else kernel:
+        if _grams is None:
+            raise RuntimeError("the compiled trigram kernel is not built (pip install -e . builds it)")
+        lists = [np.ascontiguousarray(p, dtype=np.int32) for _, p in parts]
+        out = _grams.top_rows(lists, [f for f, _ in parts], list(nominating),
+                              np.ascontiguousarray(gram_count, dtype=np.int16), k)
+        return np.frombuffer(out, dtype=np.int64)
+    q_count = np.bincount([f for f, _ in parts], minlength=len(gram_count))
     fields = np.flatnonzero(q_count).tolist()
-    nominating = nominating_postings(parts, max(GRAM_SCAN_MIN, n_rows // GRAM_SCAN_SHARE))
     # Counting: a posting list shorter than a few times the nominated set is gathered through a dense slot
     # table (one lookup per posting; most miss, and are dropped before counting: bincount crawls when one bin
     # takes most increments); a longer one is binary-searched for the nominated rows instead. One gather and one
     # bincount per field.
-    hit = sorted_unique(np.concatenate(nominating), runs=True)
+    hit = sorted_unique(np.concatenate([parts[i][1] for i in nominating]), runs=True)
     n_hit = len(hit)
-    slot = np.full(n_rows, -1, dtype=np.int32)  # a fresh table measured faster than one kept and reset
+    slot = np.full(gram_count.shape[1], -1, dtype=np.int32)  # a fresh table measured faster than one kept and reset
     slot[hit] = np.arange(n_hit, dtype=np.int32)
-    counts = np.zeros((len(GRAM_FIELDS), n_hit), dtype=np.int64)
-    for f in range(len(GRAM_FIELDS)):
+    counts = np.zeros((len(gram_count), n_hit), dtype=np.int64)
+    for f in fields:
         short = [p for g, p in parts if g == f and len(p) <= SEARCH_RATIO * n_hit]
         if short:
             at = slot[np.concatenate(short)]
@@ -148,11 +186,14 @@ def gram_neighbours(index: MarkIndex, code: NameCode) -> np.ndarray:
     # A field without query trigrams has no count and adds nothing.
     dice = np.zeros(n_hit)
     for f in fields:
-        grams = index.gram_count[f][hit].astype(np.int32)  # int16 in memory; the sum below must not wrap
+        grams = gram_count[f][hit].astype(np.int32)  # int16 in memory; the sum below must not wrap
         np.maximum(dice, counts[f] / (int(q_count[f]) + grams), out=dice)
-    k = index.params.gram_candidates
-    if len(hit) > k:
-        hit = hit[np.argpartition(-dice, k)[:k]]
+    if n_hit > k:
+        # the k best, ties at the k-th value by row ascending (argpartition alone picks among them arbitrarily)
+        kth = np.partition(dice, n_hit - k)[n_hit - k]
+        keep = dice > kth
+        keep[np.flatnonzero(dice == kth)[: k - int(keep.sum())]] = True
+        hit = hit[keep]
     return hit.astype(np.int64)
 
 
@@ -168,15 +209,24 @@ def nominating_postings(parts: Sequence[tuple[int, np.ndarray]], budget: int) ->
     >>> [len(p) for p in nominating_postings(lists, 10)]
     [2, 3, 4]
     """
+    return [parts[i][1] for i in nominating_indices(parts, budget)]
+
+
+def nominating_indices(parts: Sequence[tuple[int, np.ndarray]], budget: int) -> list[int]:
+    """`nominating_postings` as indices into ``parts``, field by field.
+
+    >>> nominating_indices([(0, np.arange(2)), (1, np.arange(4)), (0, np.arange(3)), (1, np.arange(9))], 10)
+    [0, 2, 1]
+    """
     fields = sorted({f for f, _ in parts})
     share = budget / max(len(fields), 1)
     out = []
     for field in fields:
         total = 0
-        for f, p in parts:
+        for i, (f, p) in enumerate(parts):
             if f == field:
                 if total and total + len(p) > share:
                     break
                 total += len(p)
-                out.append(p)
+                out.append(i)
     return out
