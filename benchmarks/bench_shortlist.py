@@ -1,0 +1,141 @@
+"""Which candidates deserve the learned re-read: how much of the learned model's top 10 each shortlist holds.
+
+A check scores ~2,300 candidates by string ratios (the first pass) and re-reads only a few of them word by word with
+the learned model (`similarity.verdict.model`): what the model would have ranked among a query's best but the
+shortlist left out is never shown. Here every candidate of each query is re-read, so the learned top 10 (final score
+at "low" or above) is known, and each shortlist is judged by the share of it that it holds and by its size:
+
+- the first pass's best by goods-weighted name score (``RESCORED`` of them), the check before 2026-12-02;
+- that plus the ``RESCORED_BY_NAME`` most alike whole names in any goods: what a check re-reads now;
+- a learned ranker: a degree-2 ridge over the first pass's ratios (no containment, which the fast path computes only
+  where it can rank), fitted in this run on the learned score of disjoint training queries, with the first pass's
+  best 10 (and the whole-name 10) besides.
+
+Synthetic registry and queries of ``bench_names`` (marks with seeded classes, 60 % of queries with classes)::
+
+    python -m benchmarks.bench_shortlist [--n 100000] [--train 150] [--test 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import Ridge
+from sklearn.preprocessing import PolynomialFeatures
+
+from benchmarks.bench_names import UserQuery, build, user_queries
+from benchmarks.report import print_table, write_results
+from benchmarks.synth import brand_names, variants
+from similarity.candidates.names import name_candidates
+from similarity.candidates.reads import codes_at
+from similarity.classes import mask_classes, parse_classes
+from similarity.score.names import name_factors
+from similarity.store.index import MarkIndex
+from similarity.store.rows import status_weights
+from similarity.text.encode import encode_name
+from similarity.verdict.model import RESCORED, RESCORED_BY_NAME, rescore_fields
+from similarity.verdict.tiers import RELATIONS, goods_relation_codes, goods_weights_at, thresholds
+
+RESULTS = Path(__file__).parent / "results" / "shortlist.json"
+FEATURES = ("whole", "core", "sound_ratio", "meaning", "dominant", "plain_sight", "sound", "length_share",
+            "short_mark", "short_query")
+
+
+class Query:
+    """One query's candidates: ratio features, learned probability, goods × status weight, first-pass score."""
+
+    def __init__(self, index: MarkIndex, user: UserQuery) -> None:
+        code = encode_name(user.name)
+        classes = parse_classes(user.classes)
+        rows, dom = name_candidates(index, code)
+        nf = name_factors(index, code, rows, dom)
+        relation = goods_relation_codes(classes, index.rows.classes[rows])
+        famous = index.rows.famous_at(rows) & (relation == RELATIONS.index("unrelated"))
+        self.weight = (goods_weights_at(relation, famous) * status_weights(index.rows.status[rows])).astype(np.float32)
+        assert nf.ratios is not None and nf.plain_sight is not None
+        self.prob, _ = rescore_fields(code, codes_at(index, rows),
+                                      [mask_classes(m) for m in index.rows.classes[rows].tolist()], classes,
+                                      index.distinctiveness, list(zip(*(r.tolist() for r in nf.ratios), strict=True)))
+        whole, core, sound_ratio, _ = nf.ratios
+        q_len, m_len = len(code.core), index.rows.core_len[rows].astype(np.float32)
+        self.x = np.column_stack([
+            whole, core, sound_ratio, nf.meaning, nf.dominant, nf.plain_sight, nf.sound,
+            np.minimum(m_len, q_len) / np.maximum(np.maximum(m_len, q_len), 1), m_len <= 3,
+            np.full(len(rows), q_len <= 3),
+        ]).astype(np.float32)
+        self.first = nf.name * self.weight
+        # the check's whole-name shortlist order: most alike whole names, ties by sight and sound (pipeline._score_rows)
+        self.named = np.lexsort((-(nf.plain_sight + nf.sound), -nf.plain))
+
+    def truth(self, low: float) -> np.ndarray:
+        final = self.prob * self.weight
+        best = np.argsort(-final, kind="stable")[:10]
+        return best[final[best] >= low]
+
+
+def _top(score: np.ndarray, k: int) -> set[int]:
+    return set(np.argsort(-score, kind="stable")[:k].tolist())
+
+
+def judge(queries: list[Query], pick: Callable[[Query], set[int]], low: float) -> dict[str, float]:
+    held, sizes = [], []
+    for q in queries:
+        truth = q.truth(low)
+        if len(truth):
+            chosen = pick(q)
+            held.append(float(np.mean([int(t) in chosen for t in truth])))
+            sizes.append(len(chosen))
+    return {"held": round(float(np.mean(held)), 4), "re_read": round(float(np.mean(sizes)), 1), "queries": len(held)}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="synthetic marks")
+    parser.add_argument("--train", type=int, default=150, help="queries the ranker is fitted on")
+    parser.add_argument("--test", type=int, default=40, help="queries the shortlists are judged on")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    names = brand_names(args.n, seed=42)
+    index, _ = build(names)
+    t0 = time.perf_counter()
+    train = [Query(index, u) for u in user_queries(variants(names, args.train, seed=101), seed=101)]
+    test = [Query(index, u) for u in user_queries(variants(names, args.test, seed=43), seed=43)]
+    print(f"every candidate of {len(train) + len(test)} queries re-read in {time.perf_counter() - t0:.0f} s")
+    poly = PolynomialFeatures(2, include_bias=False)
+    ranker = Ridge(alpha=1.0).fit(poly.fit_transform(np.vstack([q.x for q in train])),
+                                  np.concatenate([q.prob for q in train]))
+
+    def ranked(q: Query) -> np.ndarray:
+        return ranker.predict(poly.transform(q.x)) * q.weight
+
+    low = thresholds()["low"]
+    shortlists: dict[str, Callable[[Query], set[int]]] = {
+        f"first pass {RESCORED} (the peer)": lambda q: _top(q.first, RESCORED),
+        f"first pass {RESCORED} + whole names {RESCORED_BY_NAME} (today)":
+            lambda q: _top(q.first, RESCORED) | set(q.named[:RESCORED_BY_NAME].tolist()),
+        "ranker 40 + first pass 10": lambda q: _top(ranked(q), 40) | _top(q.first, 10),
+        "ranker 30 + first pass 10 + whole names 10":
+            lambda q: _top(ranked(q), 30) | _top(q.first, 10) | set(q.named[:10].tolist()),
+        "ranker 20 + first pass 10 + whole names 10":
+            lambda q: _top(ranked(q), 20) | _top(q.first, 10) | set(q.named[:10].tolist()),
+    }
+    results = {name: judge(test, pick, low) for name, pick in shortlists.items()}
+    peer = next(iter(results.values()))["held"]
+    print_table(
+        f"Share of the learned top 10 (final score ≥ low, {low}) each shortlist holds, {args.n:,} synthetic marks, "
+        f"{len(test)} test queries",
+        ["shortlist", "held", "× the peer", "re-read per query"],
+        [[k, v["held"], f"{v['held'] / peer:.2f}×", v["re_read"]] for k, v in results.items()],
+    )
+    payload = {"benchmark": "shortlist", "n": args.n, "train_queries": len(train), "test_queries": len(test),
+               "features": FEATURES, "low": low, "results": results}
+    write_results(args.out, payload)
+    return payload
+
+
+if __name__ == "__main__":
+    main()
