@@ -7,6 +7,10 @@ at "low" or above) is known, and each shortlist is judged by the share of it tha
 
 - the first pass's best by goods-weighted name score (``RESCORED`` of them), the check before 2026-12-02;
 - that plus the ``RESCORED_BY_NAME`` most alike whole names in any goods: what a check re-reads now;
+- that plus 10 sharing the query's most distinctive word, weighed by goods: measured and not shipped — it holds more
+  of the learned top 10 (0.85 -> 0.88 at 100k) but on real names the marks it adds raised false alarms (coexisting
+  brands high 7.4 -> 7.6 %, medium or high 35.2 -> 36.3 %) and pushed one dispute's earlier mark out of the top 10
+  (24 -> 23 of 24, ``benchmarks/bench_verdict.py``): what the model says of a mark sharing one word is less sure;
 - a learned ranker: a degree-2 ridge over the first pass's ratios (no containment, which the fast path computes only
   where it can rank), fitted in this run on the learned score of disjoint training queries, with the first pass's
   best 10 (and the whole-name 10) besides.
@@ -55,7 +59,8 @@ class Query:
         nf = name_factors(index, code, rows, dom)
         relation = goods_relation_codes(classes, index.rows.classes[rows])
         famous = index.rows.famous_at(rows) & (relation == RELATIONS.index("unrelated"))
-        self.weight = (goods_weights_at(relation, famous) * status_weights(index.rows.status[rows])).astype(np.float32)
+        goods = goods_weights_at(relation, famous)
+        self.weight = (goods * status_weights(index.rows.status[rows])).astype(np.float32)
         assert nf.ratios is not None and nf.plain_sight is not None
         self.prob, _ = rescore_fields(code, codes_at(index, rows),
                                       [mask_classes(m) for m in index.rows.classes[rows].tolist()], classes,
@@ -68,8 +73,11 @@ class Query:
             np.full(len(rows), q_len <= 3),
         ]).astype(np.float32)
         self.first = nf.name * self.weight
-        # the check's whole-name shortlist order: most alike whole names, ties by sight and sound (pipeline._score_rows)
+        # the check's whole names, in its order (pipeline._score_rows: most alike, ties by sight and sound)
         self.named = np.lexsort((-(nf.plain_sight + nf.sound), -nf.plain))
+        word = nf.dominant * goods  # sharing the query's most distinctive word, weighed by goods
+        sharing = np.flatnonzero(word > 0)
+        self.worded = sharing[np.lexsort((-nf.plain[sharing], -word[sharing]))]
 
     def truth(self, low: float) -> np.ndarray:
         final = self.prob * self.weight
@@ -115,8 +123,10 @@ def main(argv: list[str] | None = None) -> dict:
     low = thresholds()["low"]
     shortlists: dict[str, Callable[[Query], set[int]]] = {
         f"first pass {RESCORED} (the peer)": lambda q: _top(q.first, RESCORED),
-        f"first pass {RESCORED} + whole names {RESCORED_BY_NAME} (today)":
+        f"first pass {RESCORED} + whole names {RESCORED_BY_NAME} (a check today)":
             lambda q: _top(q.first, RESCORED) | set(q.named[:RESCORED_BY_NAME].tolist()),
+        "... + 10 sharing the most distinctive word":
+            lambda q: _top(q.first, RESCORED) | set(q.named[:RESCORED_BY_NAME].tolist()) | set(q.worded[:10].tolist()),
         "ranker 40 + first pass 10": lambda q: _top(ranked(q), 40) | _top(q.first, 10),
         "ranker 30 + first pass 10 + whole names 10":
             lambda q: _top(ranked(q), 30) | _top(q.first, 10) | set(q.named[:10].tolist()),
