@@ -8,8 +8,11 @@ three places (:func:`candidate_rows`): the hashes' nearest logos, the registered
 
 - a hash hit is a copy only when the logos align and their outlines agree (a *verified* copy); one that does not
   verify is kept below the medium tier, for two low-detail round silhouettes share a hash readily (DOMAIN.md §8);
-- a logo whose words read as the registered name (or as the words of the registered logo) resembles it as that
-  name does, with the reason "tulisan pada logo: KOPI KENANGAN";
+- a verified copy is high only when it is :func:`conclusive` — many keypoints agreeing, not an outline alone — and
+  not a figure several marks of different owners carry (:func:`_shared_figure`, a star); else it is medium;
+- a logo whose words read as the registered name (or as the words of the registered logo), by sight or sound,
+  resembles it as that name does, with the reason "tulisan pada logo: KOPI KENANGAN"; three letters or fewer
+  (:func:`short_text`) stay below the medium tier alone;
 - where the query could not be described (OpenCV or OCR failed, or only hash codes were given) the hash evidence
   stands alone, with a note saying so: medium or above only within the hash's calibrated threshold
   (:func:`unverifiable`).
