@@ -66,8 +66,8 @@ def test_generic_word_titles_are_not_owners_or_products_and_aliases_merge():
         "googledrive": "Google Drive",
         "play": "Play",
         "micro": "Micro",
-        "microeditor": "Micro Editor",
         "microbit": "Micro Bit",
+        "microdotblog": "Micro Blog",
         "redbull": "Red Bull",
         "redhat": "Red Hat",
         "red": "Red",
@@ -77,6 +77,6 @@ def test_generic_word_titles_are_not_owners_or_products_and_aliases_merge():
     found = _family(*(("simple-icons", slug) for slug in titles), titles=titles)
     slug = dict(zip(titles, found.of, strict=True))
     assert slug["googleplay"] == slug["google"] != slug["play"]
-    assert len({slug["micro"], slug["microeditor"], slug["microbit"]}) == 3
+    assert len({slug["micro"], slug["microdotblog"], slug["microbit"]}) == 3
     assert len({slug["red"], slug["redbull"], slug["redhat"]}) == 3
     assert slug["amex"] == slug["americanexpress"] and found.merged["alias"] == 1
