@@ -8,8 +8,11 @@ three places (:func:`candidate_rows`): the hashes' nearest logos, the registered
 
 - a hash hit is a copy only when the logos align and their outlines agree (a *verified* copy); one that does not
   verify is kept below the medium tier, for two low-detail round silhouettes share a hash readily (DOMAIN.md §8);
-- a logo whose words read as the registered name (or as the words of the registered logo) resembles it as that
-  name does, with the reason "tulisan pada logo: KOPI KENANGAN";
+- a verified copy is high only when it is :func:`conclusive` — many keypoints agreeing, not an outline alone — and
+  not a figure several marks of different owners carry (:func:`_shared_figure`, a star); else it is medium;
+- a logo whose words read as the registered name (or as the words of the registered logo), by sight or sound,
+  resembles it as that name does, with the reason "tulisan pada logo: KOPI KENANGAN"; three letters or fewer
+  (:func:`short_text`) stay below the medium tier alone;
 - where the query could not be described (OpenCV or OCR failed, or only hash codes were given) the hash evidence
   stands alone, with a note saying so: medium or above only within the hash's calibrated threshold
   (:func:`unverifiable`).
@@ -48,6 +51,20 @@ TEXT_WEIGHT = 0.9
 TEXT_FLOOR = 0.95
 """The logo's text counts from this name similarity on, i.e. when it reads as the registered name: a looser match
 (PROMO ~ FOMO, RAILS ~ GRAILS, PIPEDRIVE ~ PIPED) accused other brands in the leave-one-out benchmark."""
+CONCLUSIVE_AGREEMENT = 0.95
+CONCLUSIVE_COVERAGE = 0.8
+CONCLUSIVE_INLIERS = 30
+"""A verified copy is high on its own (:func:`conclusive`) when aligned by keypoints with outlines agreeing from
+0.95, over 80 % of the registered ink or with 30 consistent points. Chosen on 1,300 leave-one-out queries and 760
+copies (40 logos × 19 transforms) drawn apart from the benchmark's rows: the copies' verified alignments agreed
+0.96-1.0 (5th-50th percentile) with 33-124 inliers, other brands' 0.90-0.975 with 18-41; from 0.95 the queries with
+another brand high fell 2.2 % -> 1.2 % (most of the rest one brand under two keys), no copy lost its first place."""
+SHARED_FIGURE = 3
+"""Marks of different owners a query is a conclusive copy of from which the figure counts as shared
+(:func:`_shared_figure`): design queries 1.2 % -> 0.9 % high, copies unchanged."""
+SHORT_TEXT = 3
+"""Letters and digits up to which the text read in a logo counts only below the medium tier on its own
+(:func:`short_text`)."""
 VOTED = 10
 """Registered logos proposed by keypoint votes, on top of the hashes' candidates."""
 TEXT_CANDIDATES = 10
@@ -155,6 +172,8 @@ class LogoAssessment:
     text: str | None = None
     text_similarity: float = 0.0
     text_target: str = "name"
+    conclusive: bool = False
+    shared: int = 0
 
     def reason(self) -> tuple[str, str] | None:
         """(Indonesian, English) reason for the strongest sign, or None when the logos are not alike."""
@@ -167,17 +186,39 @@ class LogoAssessment:
             return f"tulisan pada logo: {self.text}{where_id}", f"text in the logo: {self.text}{where_en}"
         v = self.verification
         if self._hash() < 0.5:
-            return v.reason() if v is not None and v.verified else None
+            if v is None or not v.verified:
+                return None
+            said_id, said_en = v.reason()
+            limit_id, limit_en = self._limit()
+            return said_id + limit_id, said_en + limit_en
         indonesian, english = self.evidence.reason()
         if v is None:
             return f"{indonesian}; belum diverifikasi", f"{english}; not verified"
         facts_id, facts_en = v.details()
         if v.verified:
-            return f"{indonesian}, terverifikasi ({facts_id})", f"{english}, verified ({facts_en})"
+            limit_id, limit_en = self._limit()
+            return (
+                f"{indonesian}, terverifikasi ({facts_id}){limit_id}",
+                f"{english}, verified ({facts_en}){limit_en}",
+            )
         return (
             f"{indonesian}, tetapi tidak terbukti salinan ({facts_id})",
             f"{english}, but not a verified copy ({facts_en})",
         )
+
+    def _limit(self) -> tuple[str, str]:
+        """What keeps a verified copy from the high tier (:func:`conclusive`), as a clause; empty when nothing does."""
+        v = self.verification
+        if v is None or not v.verified or self.conclusive:
+            return "", ""
+        if self.shared:
+            return (
+                f"; bentuk umum: sama dengan logo {self.shared} merek terdaftar",
+                f"; a common figure: {self.shared} registered marks carry it",
+            )
+        if v.method != "keypoints":
+            return "; hanya garis luar yang cocok", "; the outline alone agrees"
+        return "; rincian tidak cukup untuk bukti kuat", "; too few details agree for strong proof"
 
     def _hash(self) -> float:
         return 0.0 if self.evidence is None else self.evidence.similarity
@@ -198,6 +239,10 @@ class LogoAssessment:
             )
         if self.verification is not None:
             out["verification"] = self.verification.as_dict()
+            if self.verification.verified:
+                out["verification"]["conclusive"] = self.conclusive
+                if self.shared:
+                    out["verification"]["shared_by"] = self.shared
         if self.text:
             out["text"] = {"read": self.text, "similarity": round(self.text_similarity, 3), "against": self.text_target}
         return out
@@ -235,9 +280,29 @@ def _text_candidates(index: Any, text: str) -> dict[int, tuple[float, str]]:
     rows, dominant = name_candidates(index, code)
     if not len(rows):
         return {}
-    score = _read_as(code, name_factors(index, code, rows, dominant).name, index.rows.name_strings(rows)[1])
+    looks = _looks_or_sounds(name_factors(index, code, rows, dominant))
+    score = _read_as(code, looks, index.rows.name_strings(rows)[1])
     best = np.argsort(-score, kind="stable")[:TEXT_CANDIDATES]
     return {int(rows[i]): (float(score[i]), "name") for i in best if score[i] >= TEXT_FLOOR}
+
+
+def _looks_or_sounds(factors: Any) -> np.ndarray:
+    """How far the text read in a logo *is* a name: its sight or sound likeness, not its meaning (EXPRESS ~ Rapid,
+    BOLT ~ Lightning, EVERGREEN ~ Forever: synonyms accused other brands in the leave-one-out benchmark) nor a shared
+    dominant word (a logo reading "APACHE AIRFLOW" or "METRO DE MADRID" is not the name "Metro" written out)."""
+    return np.maximum(factors.sight, factors.sound)
+
+
+def short_text(text: str) -> bool:
+    """Whether text read in a logo is too short to stand as a name alone: at most `SHORT_TEXT` letters and digits.
+    OCR reads a drawing as two or three letters readily (the R logo as "CR", TeamCity's as "TC", CSS 3's shield as
+    "C55") and a short mark conflicts only with a name that *is* those letters (DOMAIN.md §8); GoLand's logo reads "GO"
+    and CSS Wizardry's "CSS" — each another brand's whole name.
+
+    >>> short_text("GO"), short_text("C S S"), short_text("KOPI")
+    (True, True, False)
+    """
+    return sum(c.isalnum() for c in text) <= SHORT_TEXT
 
 
 def _read_as(code: Any, score: np.ndarray, compacts: Sequence[str | bytes]) -> np.ndarray:
@@ -262,37 +327,107 @@ def assess(
     hashed = np.array([0.0 if ev is None else ev.similarity for ev in evidence])
     proposed = [i for i in np.argsort(-hashed, kind="stable")[:VERIFIED] if hashed[i] >= 0.5]
     checked = {int(rows[i]) for i in proposed} | set(query.votes)
-    out: list[LogoAssessment | None] = []
+    short = bool(query.text) and short_text(query.text)
+    verifications: list[Verification | None] = []
     for row, ev in zip(rows.tolist(), evidence, strict=True):
-        hash_similarity = 0.0 if ev is None else ev.similarity
         verification = None
-        similarity = unverifiable(hash_similarity, cap)
         if query.features is not None and row in checked:
             registered = registered_features(index, row)
             if registered is not None:
                 # the symmetry a hash found is tried as an alignment only where the hash matched (a silhouette laid
                 # box on box on a logo the hash did not find was never a copy, and cost a third of the verification)
-                variant = ev.variant if ev is not None and hash_similarity >= 0.5 else None
+                variant = ev.variant if ev is not None and ev.similarity >= 0.5 else None
                 verification = verify(
                     query.features, registered, variant, _views(query, row), _vote_fits(query, row)
                 )
-                if verification.verified:
-                    floor = thresholds()["agreement"]
-                    share = (verification.agreement - floor) / max(1e-6, 1.0 - floor)
-                    similarity = max(hash_similarity, VERIFIED_FLOOR + (1.0 - VERIFIED_FLOOR) * min(1.0, share))
-                else:  # scaled, not clipped, below the medium tier: the hash still ranks the unverified
-                    similarity = hash_similarity * cap
-        elif query.features is not None:  # a hash match past the verified few: no more than they
+        verifications.append(verification)
+    shared = _shared_figure(index, rows, verifications)
+    out: list[LogoAssessment | None] = []
+    for row, ev, verification in zip(rows.tolist(), evidence, verifications, strict=True):
+        hash_similarity = 0.0 if ev is None else ev.similarity
+        similarity = unverifiable(hash_similarity, cap)
+        decisive = False
+        if verification is not None and verification.verified:
+            floor = thresholds()["agreement"]
+            share = (verification.agreement - floor) / max(1e-6, 1.0 - floor)
+            similarity = max(hash_similarity, VERIFIED_FLOOR + (1.0 - VERIFIED_FLOOR) * min(1.0, share))
+            decisive = conclusive(verification) and not shared
+            if not decisive:
+                similarity = medium_band(similarity)
+        elif verification is not None or (query.features is not None and row not in checked):
+            # not verified, or a hash match past the verified few: scaled, not clipped, below the medium tier (the
+            # hash still ranks them); a registered logo that cannot be described keeps `unverifiable`
             similarity = hash_similarity * cap
         text_similarity, target = text_scores.get(row, (0.0, "name"))
         if text_similarity < TEXT_FLOOR:
             text_similarity = 0.0
-        similarity = max(similarity, TEXT_WEIGHT * text_similarity)
+        # short text alone is no more than an unverified hash match: below the medium tier (`short_text`)
+        similarity = max(similarity, TEXT_WEIGHT * text_similarity * (cap if short else 1.0))
         if ev is None and verification is None and not text_similarity:
             out.append(None)
             continue
-        out.append(LogoAssessment(float(similarity), ev, verification, query.text or None, text_similarity, target))
+        out.append(
+            LogoAssessment(
+                float(similarity),
+                ev,
+                verification,
+                query.text or None,
+                text_similarity,
+                target,
+                decisive,
+                shared if verification is not None and verification.verified and not decisive else 0,
+            )
+        )
     return out
+
+
+def conclusive(verification: Verification) -> bool:
+    """Whether a verified copy proves enough on its own for the high tier: aligned by keypoints (a silhouette laid by
+    the hash's symmetry is an outline only — CodeSandbox's square on ElevenLabs', Treehouse's on Evergreen's agreed
+    0.97-1.0), its outlines agreeing from `CONCLUSIVE_AGREEMENT`, over `CONCLUSIVE_COVERAGE` of the registered ink or
+    with `CONCLUSIVE_INLIERS` consistent points where less is seen. Other verified copies are medium
+    (:func:`medium_band`). Chosen on leave-one-out queries and copies drawn apart from the benchmark's (see
+    ``CONCLUSIVE_AGREEMENT``).
+
+    >>> conclusive(Verification(True, 0.99, 0.9, 40, 44, False, 0, 1.0, "keypoints"))
+    True
+    >>> conclusive(Verification(True, 1.0, 1.0, 0, 0, False, 0, 2.1, "silhouette"))
+    False
+    >>> conclusive(Verification(True, 0.92, 0.95, 38, 38, False, 0, 0.9, "keypoints"))  # Mailgun ~ Mailjet
+    False
+    """
+    if not verification.verified or verification.method != "keypoints":
+        return False
+    if verification.agreement < CONCLUSIVE_AGREEMENT:
+        return False
+    return verification.coverage >= CONCLUSIVE_COVERAGE or verification.inliers >= CONCLUSIVE_INLIERS
+
+
+def medium_band(similarity: float) -> float:
+    """A verified copy's similarity (`VERIFIED_FLOOR` to 1) laid into the medium tier, in the same order: a copy that
+    is not :func:`conclusive` still ranks above every unverified match and below every conclusive copy.
+
+    >>> from similarity.verdict.tiers import thresholds
+    >>> t = thresholds(); t["medium"] <= medium_band(0.8) < medium_band(1.0) < t["high"]
+    True
+    """
+    from ..verdict.tiers import thresholds as tiers
+
+    t = tiers()
+    share = min(1.0, max(0.0, (similarity - VERIFIED_FLOOR) / (1.0 - VERIFIED_FLOOR)))
+    return t["medium"] + (t["high"] - 0.01 - t["medium"]) * share
+
+
+def _shared_figure(index: Any, rows: np.ndarray, verifications: Sequence[Verification | None]) -> int:
+    """How many registered marks of different owners (by name where the owner is not on record) the query is a
+    :func:`conclusive` copy of, when that is `SHARED_FIGURE` or more, else 0. A figure several unrelated marks carry
+    — the five-pointed star of Macy's, Nebula, Coveralls, Trustpilot and Tamiya, drawn alike to the pixel — is as weak
+    as a generic word: the registry itself shows it coexists (DOMAIN.md §8), so none of those copies is high."""
+    found = [row for row, v in zip(rows.tolist(), verifications, strict=True) if v is not None and conclusive(v)]
+    if len(found) < SHARED_FIGURE:
+        return 0
+    owners = {(m.owner or "").casefold().strip() or "name:" + m.name.casefold() for m in index.marks_at(found)}
+    return len(owners) if len(owners) >= SHARED_FIGURE else 0
 
 
 def unverifiable(hash_similarity: float, cap: float) -> float:
@@ -346,7 +481,7 @@ def _registered_text_scores(
         codes = [encode_name(words) for _, words in pairs]
     except ValueError:
         return {}
-    score = _read_as(code, score_names(code, codes).name, [c.compact for c in codes])
+    score = _read_as(code, _looks_or_sounds(score_names(code, codes)), [c.compact for c in codes])
     return {
         row: (float(s), "logo")
         for (row, _), s in zip(pairs, score.tolist(), strict=True)

@@ -51,4 +51,32 @@ def test_real_data_families_hold_known_aliases():
     slug = {s.slug: found.of[i] for i, s in enumerate(sources)}
     assert slug["kafka"] == slug["apachekafka"] and slug["nextdotjs"] == slug["nextjs-icon"]
     assert slug["amex"] != slug["macys"] and slug["tamiya"] != slug["coveralls"]
+    assert slug["amex"] == slug["americanexpress"] and slug["jwt"] == slug["jsonwebtokens"]
+    assert slug["googleplay"] != slug["play"] and slug["linuxfoundation"] != slug["foundation"]
     assert len(set(found.of)) > 0.6 * len(sources)
+
+
+def test_generic_word_titles_are_not_owners_or_products_and_aliases_merge():
+    titles = {
+        "googleplay": "Google Play",
+        "google": "Google",
+        "googlepay": "Google Pay",
+        "googledocs": "Google Docs",
+        "googlemaps": "Google Maps",
+        "googledrive": "Google Drive",
+        "play": "Play",
+        "micro": "Micro",
+        "microbit": "Micro Bit",
+        "microdotblog": "Micro Blog",
+        "redbull": "Red Bull",
+        "redhat": "Red Hat",
+        "red": "Red",
+        "amex": "Amex",
+        "americanexpress": "American Express",
+    }
+    found = _family(*(("simple-icons", slug) for slug in titles), titles=titles)
+    slug = dict(zip(titles, found.of, strict=True))
+    assert slug["googleplay"] == slug["google"] != slug["play"]
+    assert len({slug["micro"], slug["microdotblog"], slug["microbit"]}) == 3
+    assert len({slug["red"], slug["redbull"], slug["redhat"]}) == 3
+    assert slug["amex"] == slug["americanexpress"] and found.merged["alias"] == 1

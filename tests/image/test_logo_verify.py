@@ -311,3 +311,55 @@ def test_a_silhouette_laid_by_the_hash_symmetry_proves_a_copy_only_when_the_outl
     assert not _proves(laid(0.91), 0.89) and _proves(laid(0.99), 0.89)
     assert _proves(Verification(False, 0.91, 0.95, 30, 40, False, 0, 1.0, "keypoints"), 0.89)
     assert SILHOUETTE_AGREEMENT > 0.91
+
+
+def test_only_a_conclusive_copy_is_high_and_a_silhouette_alone_stays_medium():
+    """Two unrelated simple silhouettes laid box on box agree as well as a copy does (CodeSandbox ~ ElevenLabs 1.0 in
+    the leave-one-out benchmark): outlines alone make a medium match at most, as does a weak keypoint fit."""
+    from similarity.image.verify import Verification
+    from similarity.score.logos import conclusive, medium_band
+    from similarity.verdict.tiers import tier
+
+    silhouette = Verification(True, 1.0, 1.0, 0, 0, False, 0, 2.1, "silhouette")
+    weak_fit = Verification(True, 0.92, 0.95, 38, 38, False, 0, 0.9, "keypoints")
+    sliver = Verification(True, 0.99, 0.45, 16, 16, False, 0, 1.0, "keypoints")
+    copy = Verification(True, 0.99, 0.86, 120, 124, True, 90, 1.0, "keypoints")
+    assert not conclusive(silhouette) and not conclusive(weak_fit) and not conclusive(sliver) and conclusive(copy)
+    assert tier(medium_band(1.0)) == "medium" and tier(medium_band(0.8)) == "medium"
+
+
+def _registry(names: list[str], logo: Image.Image) -> MarkIndex:
+    index = MarkIndex()
+    index.add([Mark(id=name.lower(), name=name) for name in names])
+    for name in names:
+        index.logo_features.put(index.row_of(name.lower()), extract(prepare_logo(logo)))
+    return index
+
+
+def test_a_figure_several_marks_carry_is_not_high_while_one_marks_copy_is():
+    """The star drawn alike by Macy's, Nebula, Coveralls and Trustpilot: a copy of a figure three marks of different
+    owners carry is a medium match for each, with the reason saying so; the same copy of a logo one mark carries is
+    high."""
+    query = _png(_badge().transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+    alone = check(_registry(["Perisai"], _badge()), logo=query).matches[0]
+    assert alone.risk == "high" and alone.detail["logo"]["verification"]["conclusive"], alone.detail
+    shared = check(_registry(["Perisai", "Bintang", "Lencana"], _badge()), logo=query).matches
+    assert [m.risk for m in shared] == ["medium"] * 3, [(m.mark.id, m.risk) for m in shared]
+    assert shared[0].detail["logo"]["verification"]["shared_by"] == 3
+    assert any("3 registered marks carry it" in r.en for r in shared[0].reasons), shared[0].reasons
+
+
+def test_short_or_synonym_text_read_in_a_logo_does_not_accuse_alone():
+    """CSS Wizardry's logo reads "CSS" (the CSS logo's whole name) and a wordmark EXPRESS means Rapid: neither is the
+    registered name written out as a name that can stand alone, so neither makes a medium or high match alone (both
+    were high before); the whole name still does."""
+    from similarity.score.logos import short_text
+
+    index = MarkIndex()
+    index.add([Mark(id="css", name="CSS"), Mark(id="rapid", name="Rapid"), Mark(id="kk", name="Kopi Kenangan")])
+    assert short_text("GO") and not short_text("KOPI")
+    for word in ("CSS", "EXPRESS"):
+        found = check(index, logo=_png(_wordmark(word))).matches
+        assert all(m.risk in ("low", "clear") for m in found), (word, [(m.mark.id, m.risk, m.detail) for m in found])
+    top = check(index, logo=_png(_wordmark("KOPI KENANGAN"))).matches[0]
+    assert top.mark.id == "kk" and top.risk in ("medium", "high"), top
