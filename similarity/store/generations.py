@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from .files import MANIFEST, WRITE_LOCK, read_manifest, writer_lock
+from .files import MANIFEST, WRITE_LOCK, IndexFormatError, read_manifest, writer_lock
 from .index import MarkIndex
 
 T = TypeVar("T")
@@ -85,6 +85,11 @@ class FollowedIndex:
         self._checked = time.monotonic()
         self._stamp = self._manifest_stamp()
         self._following: threading.Thread | None = None
+        if self._follow_every is not None and self._behind():
+            # another process saved while this one loaded: the stamp read now is the newer manifest's, so it would
+            # never look as changed; follow at the first look instead (a server process starting while another
+            # answers a write served the old generation until the next write)
+            self._stamp = None
 
     @property
     def current(self) -> MarkIndex:
@@ -154,6 +159,14 @@ class FollowedIndex:
             # passing (a generation removed by the next write between reading the manifest and opening its files)
             self._stamp = None
             log.warning("the index folder changed but cannot be loaded (%s); the previous index keeps serving", e)
+
+    def _behind(self) -> bool:
+        """Whether the folder names a newer generation than the one loaded (read after the stamp, so a save in
+        between is seen by one or the other)."""
+        try:
+            return latest_generation(self.folder()) > self._current.generation
+        except (OSError, ValueError, KeyError, IndexFormatError):
+            return False
 
     def _manifest_stamp(self) -> int | None:
         if self._current.path is None:
