@@ -111,7 +111,7 @@ def goods_compared(result: CheckResult, match: Match | None = None) -> str:
     goods = [r for r in match.reasons if r.factor == "goods"]
     if any("well-known" in r.en or "famous" in r.en for r in goods):
         return "famous"
-    if goods:
+    if goods and not all(r.en.startswith("unrelated classes") for r in goods):
         return "same"
     return "other"
 

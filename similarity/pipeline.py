@@ -305,6 +305,16 @@ def _score_rows(
                     "well-known mark: protected for dissimilar goods too (Art. 21(1)(c))",
                 )
             )
+        elif goods.relation == "unrelated":  # why a name this alike is only low: say it, with the weight it got
+            rid, ren = goods.reason()
+            share = round(100 * float(goods_w[i]))
+            reasons.append(
+                Reason(
+                    "goods",
+                    f"{rid}: dihitung {share} % (Pasal 21(1)(a) menyangkut barang/jasa sejenis)",
+                    f"{ren}: counted at {share} % (Art. 21(1)(a) concerns similar goods)",
+                )
+            )
         sr = status_reason(mark.status)
         if sr:
             reasons.append(Reason("status", *sr))

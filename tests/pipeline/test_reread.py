@@ -27,6 +27,8 @@ def test_the_same_name_in_other_goods_is_re_read_though_fragments_outrank_it():
     # the same words in unrelated goods, not a famous mark: shown first, and "low" (Art. 21(1)(a) needs similar goods)
     assert result.matches[0].risk == "low"
     assert result.verdict.risk == "low"
+    goods = [r.en for r in result.matches[0].reasons if r.factor == "goods"]
+    assert goods and goods[0].startswith("unrelated classes:") and "counted at 30 %" in goods[0], goods
 
 
 def test_the_same_name_in_the_same_goods_is_a_conflict():
