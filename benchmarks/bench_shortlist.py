@@ -37,12 +37,12 @@ from benchmarks.synth import brand_names, variants
 from similarity.candidates.names import name_candidates
 from similarity.candidates.reads import codes_at
 from similarity.classes import mask_classes, parse_classes
+from similarity.pipeline import candidate_weights
 from similarity.score.names import name_factors
 from similarity.store.index import MarkIndex
-from similarity.store.rows import status_weights
 from similarity.text.encode import encode_name
 from similarity.verdict.model import RESCORED, RESCORED_BY_NAME, rescore_fields
-from similarity.verdict.tiers import RELATIONS, goods_relation_codes, goods_weights_at, thresholds
+from similarity.verdict.tiers import thresholds
 
 RESULTS = Path(__file__).parent / "results" / "shortlist.json"
 FEATURES = ("whole", "core", "sound_ratio", "meaning", "dominant", "plain_sight", "sound", "length_share",
@@ -57,10 +57,8 @@ class Query:
         classes = parse_classes(user.classes)
         rows, dom = name_candidates(index, code)
         nf = name_factors(index, code, rows, dom)
-        relation = goods_relation_codes(classes, index.rows.classes[rows])
-        famous = index.rows.famous_at(rows) & (relation == RELATIONS.index("unrelated"))
-        goods = goods_weights_at(relation, famous)
-        self.weight = (goods * status_weights(index.rows.status[rows])).astype(np.float32)
+        goods, status, _ = candidate_weights(index, classes, rows)
+        self.weight = (goods * status).astype(np.float32)
         assert nf.ratios is not None and nf.plain_sight is not None
         self.prob, _ = rescore_fields(code, codes_at(index, rows),
                                       [mask_classes(m) for m in index.rows.classes[rows].tolist()], classes,
@@ -73,8 +71,7 @@ class Query:
             np.full(len(rows), q_len <= 3),
         ]).astype(np.float32)
         self.first = nf.name * self.weight
-        # the check's whole names, in its order (pipeline._score_rows: most alike, ties by sight and sound)
-        self.named = np.lexsort((-(nf.plain_sight + nf.sound), -nf.plain))
+        self.named = nf.most_alike()  # the check's whole names, in its order
         word = nf.dominant * goods  # sharing the query's most distinctive word, weighed by goods
         sharing = np.flatnonzero(word > 0)
         self.worded = sharing[np.lexsort((-nf.plain[sharing], -word[sharing]))]

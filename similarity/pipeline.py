@@ -186,6 +186,16 @@ def score_pairs(
     return [by_id.get(i) for i in mark_ids]
 
 
+def candidate_weights(
+    index: MarkIndex, qclasses: tuple[int, ...], rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(goods weight, status weight, famous in unrelated goods) of each candidate row, from per-row arrays: no
+    `Mark` is built for a candidate that is not shown."""
+    relation = goods_relation_codes(qclasses, index.rows.classes[rows])
+    famous = index.rows.famous_at(rows) & (relation == _UNRELATED)
+    return goods_weights_at(relation, famous), status_weights(index.rows.status[rows]), famous
+
+
 def _score_rows(
     index: MarkIndex,
     code: NameCode | None,
@@ -202,10 +212,7 @@ def _score_rows(
     """Every factor for the candidate rows, weighed and ranked; the best ``top`` as explained matches."""
     if len(rows) == 0:
         return ()
-    relation = goods_relation_codes(qclasses, index.rows.classes[rows])
-    status_w = status_weights(index.rows.status[rows])
-    famous = index.rows.famous_at(rows) & (relation == _UNRELATED)  # per-row arrays: no Mark for a candidate not shown
-    goods_w = goods_weights_at(relation, famous)
+    goods_w, status_w, famous = candidate_weights(index, qclasses, rows)
     reread_count = max(rescored, top)
     names = None
     if code is not None:
@@ -234,10 +241,7 @@ def _score_rows(
         reread = np.argsort(-first, kind="stable")[:reread_count]
         named = np.zeros(0, dtype=np.int64)
         if RESCORED_BY_NAME and names is not None:  # and the most alike whole names in any goods, maybe pushed out
-            looks = names.plain_sight if names.plain_sight is not None else names.sight
-            # ties (a translated word makes every mark with that word's meaning 1.0) go to the names alike in
-            # sight and sound too: SHOE SPACE ~ SEPATU SPACE before SKY and LANGIT
-            named = np.lexsort((-(looks + names.sound), -names.plain))[:RESCORED_BY_NAME]
+            named = names.most_alike()[:RESCORED_BY_NAME]
             named = named[~np.isin(named, reread)]
         shortlist = len(reread)
         reread = np.concatenate([reread, named])

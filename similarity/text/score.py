@@ -79,8 +79,21 @@ class NameFactors:
     @property
     def plain(self) -> np.ndarray:
         """The name score with its sight taken without containment: how alike the two whole names are."""
-        sight = self.sight if self.plain_sight is None else self.plain_sight
-        return np.maximum.reduce([sight, self.sound, self.meaning, self.dominant])
+        return np.maximum.reduce([self._looks(), self.sound, self.meaning, self.dominant])
+
+    def most_alike(self) -> np.ndarray:
+        """Candidate positions by `plain`, best first; ties (a translated word gives every mark with that word's
+        meaning 1.0) go to the names alike in sight and sound too: SHOE SPACE ~ SEPATU SPACE before SKY and LANGIT.
+
+        >>> one = np.ones(3, dtype=np.float32)
+        >>> NameFactors(sight=np.array([0.2, 0.9, 0.4], np.float32), sound=0 * one, meaning=one,
+        ...             dominant=0 * one).most_alike().tolist()
+        [1, 2, 0]
+        """
+        return np.lexsort((-(self._looks() + self.sound), -self.plain))
+
+    def _looks(self) -> np.ndarray:
+        return self.sight if self.plain_sight is None else self.plain_sight
 
     @property
     def name(self) -> np.ndarray:
