@@ -106,14 +106,14 @@ def goods_compared(result: CheckResult, match: Match | None = None) -> str:
     match = match if match is not None else deciding_match(result)
     if not result.query.classes:
         return "none"
-    if match is None or not match.mark.classes:
+    if match is None:
         return "unknown"
-    goods = [r for r in match.reasons if r.factor == "goods"]
-    if any("well-known" in r.en or "famous" in r.en for r in goods):
-        return "famous"
-    if goods and not all(r.en.startswith("unrelated classes") for r in goods):
-        return "same"
-    return "other"
+    return _COMPARED.get(match.goods_relation, "unknown")
+
+
+_COMPARED = {"same": "same", "related": "same", "unrelated": "other", "famous": "famous"}
+"""What the verdict says of a match's `goods_relation` (a mark without classes, or a match read from an older result:
+``unknown``)."""
 
 
 def tier_meaning(result: CheckResult, lang: str = "id") -> str:

@@ -33,7 +33,7 @@ from .text.confusables import LOOKALIKE_REASON
 from .text.encode import NameCode, encode_name
 from .text.evidence import PairEvidence, string_ratios
 from .text.score import name_reasons
-from .values import CheckResult, Factors, Match, Query, Reason
+from .values import CheckResult, Factors, GoodsRelation, Match, Query, Reason
 from .verdict.model import RESCORED, RESCORED_BY_NAME, explain, rescore_fields
 from .verdict.status import status_reason
 from .verdict.tiers import (
@@ -297,6 +297,7 @@ def _score_rows(
             if said is not None:
                 reasons.append(Reason("logo", *said))
         goods = goods_similarity(qclasses, mark.classes)
+        relation: GoodsRelation = "none" if not qclasses else "famous" if famous[i] else goods.relation
         factors["goods"], factors["status"] = float(goods_w[i]), float(status_w[i])
         if goods.relation in ("same", "related"):
             rid, ren = goods.reason()
@@ -332,6 +333,7 @@ def _score_rows(
                 risk=tier(s),
                 detail=detail,
                 same_brand=same[j],
+                goods_relation=relation,
             )
         )
     return tuple(matches)

@@ -22,6 +22,10 @@ RISKS: tuple[str, ...] = ("high", "medium", "low", "clear")
 RISK_LABELS_ID = {"high": "tinggi", "medium": "sedang", "low": "rendah", "clear": "aman"}
 
 Risk = Literal["high", "medium", "low", "clear"]
+GoodsRelation = Literal["same", "related", "unrelated", "famous", "unknown", "none", ""]
+"""How a match's goods met the query's: ``same`` or ``related`` classes, ``unrelated`` ones, ``famous`` (unrelated
+classes, a well-known mark: Art. 21(1)(c)), ``unknown`` (the mark has no classes on record), ``none`` (the query named
+no classes); ``""`` for a match read from a result written before the field existed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +156,8 @@ class Match:
     detail: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     same_brand: tuple[str, ...] = ()
     """Ids of the other rows of the same brand (same name and owner) folded into this match."""
+    goods_relation: GoodsRelation = ""
+    """How its goods met the query's (`GoodsRelation`); what the verdict's sentence says of the goods."""
 
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
         return {
@@ -163,6 +169,7 @@ class Match:
             "reasons_detail": [r.to_dict() for r in self.reasons],
             **({"detail": self.detail} if self.detail else {}),
             **({"same_brand": list(self.same_brand)} if self.same_brand else {}),
+            **({"goods_relation": self.goods_relation} if self.goods_relation else {}),
         }
 
     @classmethod
@@ -176,6 +183,7 @@ class Match:
             risk=d.get("risk", "clear"),
             detail=d.get("detail", {}),
             same_brand=tuple(d.get("same_brand", ())),
+            goods_relation=d.get("goods_relation", ""),
         )
 
 

@@ -57,3 +57,21 @@ def test_report_shows_the_same_sentences_and_explains_the_dash(index: MarkIndex)
     assert "classes are not on record" in page  # the "—" of a mark without classes, explained
     demo = render_report(r.__class__(r.query, r.verdict, r.matches, {**r.registry, "demo": True}), lang="id")
     assert "registri DEMO" in demo and demo.index("registri DEMO") < demo.index("Tingkat risiko")
+
+
+def test_goods_compared_reads_the_matchs_relation_not_its_reason_text(index: MarkIndex) -> None:
+    """The sentence follows the relation the check found, whatever the reasons say (they are translated text)."""
+    from dataclasses import replace
+
+    from similarity.values import Match
+
+    r = check(index, "GudMilq", classes=[25])
+    top = r.matches[0]
+    assert top.goods_relation == "unrelated" and goods_compared(r, top) == "other"
+    relabelled = replace(top, reasons=tuple(replace(x, en="goods: " + x.en) for x in top.reasons))
+    assert goods_compared(r, relabelled) == "other"
+    assert goods_compared(r, replace(top, goods_relation="related")) == "same"
+    assert goods_compared(r, replace(top, goods_relation="famous")) == "famous"
+    assert Match.from_dict(top.to_dict()).goods_relation == "unrelated"
+    assert check(index, "Kopi Kenangan", classes=[30]).matches[0].goods_relation == "unknown"
+    assert check(index, "GudMilq").matches[0].goods_relation == "none"
