@@ -24,7 +24,7 @@ from .cli_output import print_result
 from .explain import risk_label
 from .goods import classes_for_goods
 from .io.csv_records import LineTape, csv_rows, malformed_record
-from .messages import error_text
+from .messages import error_text, os_reason
 from .messages import message as message_text
 from .pipeline import check, parse_logo_max_distance
 from .store.index import MarkIndex
@@ -164,7 +164,7 @@ def check_cmd(
         try:
             write_csv(result, view.matches, csv_out, lang, start=offset + 1)
         except OSError as e:
-            _fail(message_text("cannot_write", lang, path=csv_out, reason=e.strerror), lang=lang)
+            _fail(message_text("cannot_write", lang, path=csv_out, reason=os_reason(e, lang)), lang=lang)
         if not quiet:
             err.print(message_text("csv_written", lang, n=len(view.matches), path=csv_out), highlight=False)
     if as_json:
@@ -188,20 +188,21 @@ def _check_batch(
     try:
         f = open(queries, encoding="utf-8", errors="surrogateescape", newline="")  # noqa: SIM115
     except OSError as e:
-        _fail(f"cannot read {queries}: {e.strerror}")
+        _fail(message_text("cannot_read", lang, path=queries, reason=os_reason(e, lang)), lang=lang)
     with f:
         tape = LineTape(f)
         reader = csv.DictReader(tape)
         try:
             header = reader.fieldnames
         except csv.Error as e:  # a 1 MB first line: said as the rows after it would be, not a traceback
-            _fail(f"{queries}: its header is a {malformed_record(e)}")
+            why = error_text(malformed_record(e), lang)
+            _fail(message_text("queries_bad_header", lang, path=queries, why=why), lang=lang)
         if not header or "name" not in [h.strip().lower() for h in header]:
-            _fail(f"{queries} needs a header with a name column (name,classes,logo)")
+            _fail(message_text("queries_header", lang, path=queries), lang=lang)
         base = queries.resolve().parent
         for line, row, error in csv_rows(reader, tape):
             if error is not None:
-                _emit({"query": {"name": "", "line": line}, "error": error}, line, "", as_json, lang)
+                _emit({"query": {"name": "", "line": line}, "error": error_text(error, lang)}, line, "", as_json, lang)
                 continue
             row = {(k or "").strip().lower(): (v or "") for k, v in row.items()}
             name = row.get("name", "").strip()

@@ -16,6 +16,7 @@ one table, pattern by pattern, so the modules that raise them stay as they are::
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Mapping
 
@@ -29,6 +30,10 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "csv_written": {"en": "{n} matches written to {path}", "id": "{n} merek ditulis ke {path}"},
     "cannot_write": {"en": "cannot write {path}: {reason}", "id": "tidak dapat menulis {path}: {reason}"},
     "error": {"en": "error", "id": "kesalahan"},
+    "cannot_read": {"en": "cannot read {path}: {reason}", "id": "tidak dapat membaca {path}: {reason}"},
+    "queries_header": {"en": "{path} needs a header with a name column (name,classes,logo)",
+                       "id": "{path} perlu baris judul dengan kolom name (name,classes,logo)"},
+    "queries_bad_header": {"en": "{path}: its header is a {why}", "id": "{path}: baris judulnya {why}"},
 }
 
 
@@ -39,6 +44,21 @@ def message(key: str, lang: str = "id", **values: object) -> str:
     "--lang is 'fr' — use id or en"
     """
     return MESSAGES[key]["en" if lang == "en" else "id"].format(**values)
+
+
+_OS_REASONS_ID = {errno.ENOENT: "file tidak ada", errno.EACCES: "izin ditolak", errno.EISDIR: "itu sebuah folder",
+                  errno.ENOTDIR: "salah satu bagian jalurnya bukan folder", errno.ENOSPC: "disk penuh",
+                  errno.EROFS: "disk hanya-baca"}
+
+
+def os_reason(error: OSError, lang: str = "id") -> str:
+    """Why the system refused a file, in ``lang`` (the system's own text for what this table does not know).
+
+    >>> os_reason(FileNotFoundError(2, "No such file or directory"), "id")
+    'file tidak ada'
+    """
+    said = error.strerror or str(error)
+    return said if lang == "en" else _OS_REASONS_ID.get(error.errno or 0, said)
 
 
 def _number(text: str) -> str:
@@ -80,7 +100,16 @@ _ID: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.S), t) fo
     (r"the image has no pixels.*", "gambar tidak berpiksel — ekspor ulang logonya"),
     (r"there is no simple-icons logo called (?P<slug>.+?) — check the slug",
      "tidak ada logo simple-icons bernama {slug} — periksa nama slug-nya"),
-    (r"cannot read the logo file: (?P<why>.+)", "file logo tidak dapat dibaca: {why}"),
+    (r"cannot read the logo file (?P<path>.+?): No such file or directory",
+     "file logo {path} tidak ada — periksa nama dan foldernya"),
+    (r"cannot read the logo file (?P<path>.+?): Permission denied",
+     "file logo {path} tidak boleh dibaca (izin ditolak)"),
+    (r"cannot read the logo file(?P<path> .+?)?: (?P<why>.+)", "file logo{path} tidak dapat dibaca: {why}"),
+    (r"a quote opened on line (?P<first>\d+) is not closed, so lines (?P<a>\d+)-(?P<b>\d+) ran into one field.*",
+     "tanda kutip yang dibuka di baris {first} tidak ditutup, sehingga baris {a}-{b} menjadi satu kolom — tutup "
+     "atau hapus tanda kutip itu; baris sesudahnya dibaca ulang satu per satu"),
+    (r"malformed CSV record \((?P<why>.*)\) — check its quoting.*",
+     "baris CSV rusak ({why}) — periksa tanda kutip dan panjang kolomnya"),
     (r"the SVG .*|the file has no <svg> element.*", "file SVG tidak dapat dipakai sebagai logo — ekspor logonya "
      "sebagai PNG (pesan asli: {message})"),
     (r"top is (?P<n>-?\d+) — it must be at least 1", "top bernilai {n} — paling sedikit 1"),

@@ -424,7 +424,7 @@ def _read_regular_file(source: str | os.PathLike, max_bytes: int) -> bytes:
     try:
         fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        raise LogoError(f"cannot read the logo file: {error}") from error
+        raise LogoError(f"cannot read the logo file {os.fspath(source)!r}: {error.strerror or error}") from error
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -442,7 +442,7 @@ def _read_regular_file(source: str | os.PathLike, max_bytes: int) -> bytes:
             # read what fstat promises (plus one byte to notice growth), not a max_bytes buffer per file
             return handle.read((info.st_size if 0 < info.st_size <= max_bytes else max_bytes) + 1)
     except OSError as error:
-        raise LogoError(f"cannot read the logo file: {error}") from error
+        raise LogoError(f"cannot read the logo file {os.fspath(source)!r}: {error.strerror or error}") from error
     finally:
         if fd >= 0:
             os.close(fd)

@@ -121,7 +121,7 @@ def test_batch_queries_keep_order_and_report_errors(index_dir, tmp_path):
 def test_batch_row_over_the_csv_field_limit_is_an_error_line(index_dir, tmp_path):
     q = tmp_path / "q.csv"
     q.write_text("name,classes\nKopi Kenangan,30\n" + "a" * 1_000_000 + ",30\nAqua,32\n", encoding="utf-8")
-    r = runner.invoke(app, ["check", "--queries", str(q), "--index", str(index_dir / "idx"), "--json"])
+    r = runner.invoke(app, ["check", "--queries", str(q), "--index", str(index_dir / "idx"), "--json", "--lang", "en"])
     assert r.exit_code == 0, r.output
     lines = _json_lines(r.stdout)
     assert len(lines) == 3
@@ -132,7 +132,7 @@ def test_batch_row_over_the_csv_field_limit_is_an_error_line(index_dir, tmp_path
 def test_batch_header_over_the_csv_field_limit_is_a_clear_error_not_a_traceback(index_dir, tmp_path):
     q = tmp_path / "q.csv"
     q.write_text("a" * 1_000_000 + "\nKopi Kenangan\n", encoding="utf-8")
-    r = runner.invoke(app, ["check", "--queries", str(q), "--index", str(index_dir / "idx"), "--json"])
+    r = runner.invoke(app, ["check", "--queries", str(q), "--index", str(index_dir / "idx"), "--json", "--lang", "en"])
     said = " ".join(r.output.split())  # the console wraps long lines
     assert r.exit_code == 2, r.output
     assert "its header is a malformed CSV record (field larger than field limit" in said and "Traceback" not in said
@@ -141,7 +141,7 @@ def test_batch_header_over_the_csv_field_limit_is_a_clear_error_not_a_traceback(
 def test_batch_row_with_an_unclosed_quote_is_an_error_line_and_the_next_rows_are_checked(index_dir, tmp_path):
     q = tmp_path / "q.csv"
     q.write_text('name,classes\n"Kopi Kenangan,30\nAqua,32\nGeprek Bensu,43\n', encoding="utf-8")
-    r = runner.invoke(app, ["check", "--queries", str(q), "--index", str(index_dir / "idx"), "--json"])
+    r = runner.invoke(app, ["check", "--queries", str(q), "--index", str(index_dir / "idx"), "--json", "--lang", "en"])
     assert r.exit_code == 0, r.output
     lines = _json_lines(r.stdout)
     assert len(lines) == 3 and lines[0]["query"]["line"] == 2 and "not closed" in lines[0]["error"]

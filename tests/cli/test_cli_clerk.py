@@ -142,3 +142,26 @@ def test_add_keeps_a_mark_whose_logo_is_unreadable() -> None:
     assert added == 2 and len(index) == 2
     assert [w.category for w in caught] == [LogoSkippedWarning] and "'1'" in str(caught[0].message)
     assert check(index, "GudMilq").matches[0].mark.id == "1"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_batch_errors_are_in_the_answers_language(idx: str, tmp_path: Path, lang: str) -> None:
+    """Every per-line error of a --queries file, and the file's own errors, speak the answer's language."""
+    q = tmp_path / "q.csv"
+    q.write_bytes(b'name,classes,logo\n,30,\nKopi,abc,\n"broken,30\nKopi,30,nofile.png\n')
+    r = runner.invoke(app, ["check", "--queries", str(q), "--index", idx, "--json", "--lang", lang])
+    assert r.exit_code == 0, r.output
+    errors = [json.loads(line)["error"] for line in r.stdout.splitlines() if "error" in json.loads(line)]
+    assert len(errors) == 4, errors
+    english = ("give a", "unknown Nice class", "a quote opened", "cannot read the logo file")
+    indonesian = ("isi nama merek", "tidak dikenal", "tanda kutip", "tidak ada — periksa")
+    for error, en, id_ in zip(errors, english, indonesian, strict=True):
+        assert (en if lang == "en" else id_) in error and "pesan asli" not in error, error
+        assert (id_ if lang == "en" else en) not in error, error
+    missing = runner.invoke(app, ["check", "--queries", str(tmp_path / "none.csv"), "--index", idx, "--lang", lang])
+    said = " ".join(missing.output.split())
+    assert missing.exit_code == 2 and ("file tidak ada" if lang == "id" else "No such file") in said, said
+    (tmp_path / "h.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    header = runner.invoke(app, ["check", "--queries", str(tmp_path / "h.csv"), "--index", idx, "--lang", lang])
+    said = " ".join(header.output.split())
+    assert ("perlu baris judul" if lang == "id" else "needs a header") in said, said
