@@ -117,6 +117,10 @@ _ID: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.S), t) fo
      "dari {choices}"),
     (r"unknown sort (?P<value>.+?) — use score or date", "urutan {value} tidak dikenal — pakai score atau date"),
     (r"offset must be 0 or more and top at least 1", "offset paling kecil 0 dan top paling kecil 1"),
+    (r"the server is busy: the (?P<n>\d+) checks ahead would take about (?P<wait>[\d.]+) s, more than the "
+     r"(?P<left>[\d.]+) s this request may take — try again in (?P<s>\d+) s",
+     "server sedang sibuk: {n} pemeriksaan di depan butuh sekitar {wait} detik, lebih dari {left} detik yang "
+     "tersedia untuk permintaan ini — coba lagi dalam {s} detik"),
     (r"the request took longer than (?P<s>[\d.]+) s.*", "pemeriksaan lebih lama dari {s} detik — coba lagi, atau "
      "dengan logo yang lebih kecil"),
     (r"send application/json, or multipart/form-data.*", "kirim application/json, atau multipart/form-data bila "
@@ -146,7 +150,8 @@ def error_text(error: BaseException | str, lang: str = "id") -> str:
     for pattern, template in _ID:
         found = pattern.fullmatch(message_en)
         if found:
-            values = {k: _number(v or "") if k in ("n", "max", "size") else (v or "")
+            values = {k: _number(v or "") if k in ("n", "max", "size")
+                      else (v or "").replace(".", ",") if k in ("wait", "left") else (v or "")
                       for k, v in found.groupdict().items()}
             return template.format(message=message_en, **values)
     return f"permintaan tidak dapat diproses (pesan asli: {message_en})"

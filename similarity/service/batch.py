@@ -10,7 +10,12 @@ candidates — so it saves the dispatch, and an early check does not wait for th
 The deadline of each check (issue 17) holds inside a batch: a check whose deadline passed while it waited is not
 started (its caller has had its 504), one that starts runs under :func:`~similarity.image.sandbox.deadline` with
 the time it has left, and the slot stays taken until that check has actually returned — a batch never lets a check
-run past its deadline on a slot somebody else was promised, nor start work nobody waits for::
+run past its deadline on a slot somebody else was promised, nor start work nobody waits for.
+
+A check that could not finish within its deadline is not queued at all: the slots keep a running mean of how long
+each kind of check takes (a name alone, a name with a logo) and of what is already queued, and a check whose turn
+would come too late is refused at once with :class:`Busy` (the service answers 503 with ``Retry-After``) instead of
+waiting its whole deadline for a 504::
 
     >>> import asyncio
     >>> async def demo():
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import threading
 import time
 from collections import deque
@@ -40,6 +46,23 @@ from ..image import sandbox
 T = TypeVar("T")
 IDLE_S = 30.0
 """A slot thread with nothing to do for this long ends (the next check starts another)."""
+SEEN_BEFORE_SHEDDING = 5
+"""Checks of a kind answered before its running mean is trusted to refuse one (until then every check queues)."""
+SMOOTHING = 0.2
+"""Weight of the latest check in the running mean of its kind's duration."""
+
+
+class Busy(Exception):
+    """A check refused before it queued: the checks ahead of it would take ``wait_s`` seconds, and it had only
+    ``left_s`` left of its deadline. ``retry_after_s`` is when the queue ahead will have drained that far."""
+
+    def __init__(self, wait_s: float, left_s: float, waiting: int) -> None:
+        self.wait_s, self.left_s, self.waiting = wait_s, left_s, waiting
+        self.retry_after_s = max(1, math.ceil(wait_s - left_s + 0.5))
+        super().__init__(
+            f"the server is busy: the {waiting} checks ahead would take about {wait_s:.1f} s, more than the "
+            f"{max(left_s, 0.0):.1f} s this request may take — try again in {self.retry_after_s} s"
+        )
 
 
 @dataclass(eq=False)
@@ -48,6 +71,9 @@ class _Job:
     deadline: float
     future: asyncio.Future
     loop: asyncio.AbstractEventLoop
+    kind: str = ""
+    expected: float = 0.0
+    """Seconds this check is expected to take (its kind's running mean when it queued; 0 while unknown)."""
     done: threading.Event = field(default_factory=threading.Event)
 
 
@@ -77,6 +103,10 @@ class CheckBatches:
         self.batches = 0
         self.answered = 0
         self.skipped = 0
+        self.refused = 0
+        self._mean: dict[str, tuple[float, int]] = {}  # kind: (running mean of its checks' seconds, checks seen)
+        self._owed = 0.0  # expected seconds of every check queued or running, less what the running ones have done
+        self._running: dict[int, tuple[float, float]] = {}  # slot thread: (start, expected seconds) of its check
 
     @property
     def finishing(self) -> int:
@@ -92,16 +122,44 @@ class CheckBatches:
         with self._wake:
             return len(self._workers) - self._idle
 
-    async def run(self, func: Callable[[], T], *, timeout: float, started: float | None = None) -> T:
+    def expected_wait(self) -> float:
+        """Seconds until a check queued now would start, by the running means of the checks ahead."""
+        with self._wake:
+            return self._wait_locked()
+
+    def _wait_locked(self) -> float:
+        now = time.monotonic()
+        done = sum(min(now - start, expected) for start, expected in self._running.values())
+        return max(self._owed - done, 0.0) / self.threads
+
+    def admit(self, kind: str, deadline: float) -> None:
+        """Raise :class:`Busy` if a check of ``kind`` queued now would not finish by ``deadline`` (monotonic), by
+        the running means — nothing while the kind has been seen fewer than `SEEN_BEFORE_SHEDDING` times."""
+        with self._wake:
+            self._admit_locked(kind, deadline)
+
+    def _admit_locked(self, kind: str, deadline: float) -> float:
+        mean, seen = self._mean.get(kind, (0.0, 0))
+        if seen >= SEEN_BEFORE_SHEDDING and (self._waiting or self._running):
+            wait, left = self._wait_locked(), deadline - time.monotonic()
+            if wait + mean > left:
+                self.refused += 1
+                raise Busy(wait + mean, left, len(self._waiting) + len(self._running))
+        return mean if seen else 0.0
+
+    async def run(self, func: Callable[[], T], *, timeout: float, started: float | None = None, kind: str = "") -> T:
         """The value of ``func()`` computed on a slot thread, within ``timeout`` seconds of ``started`` (monotonic;
         default now), waiting for a slot included; its exception re-raised here. Raises ``TimeoutError`` at the
-        deadline: the check is then skipped if it has not started, else it is stopped as described above."""
+        deadline: the check is then skipped if it has not started, else it is stopped as described above; raises
+        :class:`Busy` at once when the checks queued ahead would leave it no time (`admit`). ``kind`` names what
+        sort of check it is ("name", "logo"): each kind's duration is learnt on its own."""
         deadline = (time.monotonic() if started is None else started) + timeout
         loop = asyncio.get_running_loop()
-        job = _Job(func, deadline, loop.create_future(), loop)
         with self._wake:
             if self._closed:
                 raise RuntimeError("the check slots are closed")
+            job = _Job(func, deadline, loop.create_future(), loop, kind, self._admit_locked(kind, deadline))
+            self._owed += job.expected
             self._waiting.append(job)
             if self._idle:
                 self._wake.notify()
@@ -145,22 +203,35 @@ class CheckBatches:
 
     def _answer(self, job: _Job) -> None:
         outcome: Any
+        me = threading.get_ident()
         try:
             left = job.deadline - time.monotonic()
             if left <= 0 or job.future.cancelled():  # its caller has been answered (504) or went away: not started
                 self.skipped += 1
                 outcome, failed = TimeoutError("the deadline passed while the check queued"), True
             else:
+                begun = time.monotonic()
+                with self._wake:
+                    self._running[me] = (begun, job.expected)
                 try:
                     with sandbox.deadline(left):
                         outcome, failed = job.func(), False
                 except Exception as e:  # noqa: BLE001 - handed to the caller, whose handler makes a 4xx or a 500
                     outcome, failed = e, True
+                self._learn(job.kind, time.monotonic() - begun)
                 self.answered += 1
             with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody is waiting
                 job.loop.call_soon_threadsafe(_settle, job.future, outcome, failed)
         finally:
+            with self._wake:
+                self._running.pop(me, None)
+                self._owed = max(self._owed - job.expected, 0.0)
             job.done.set()
+
+    def _learn(self, kind: str, seconds: float) -> None:
+        with self._wake:
+            mean, seen = self._mean.get(kind, (seconds, 0))
+            self._mean[kind] = (mean + SMOOTHING * (seconds - mean) if seen else seconds, seen + 1)
 
 
 def _share(waiting: int, threads: int) -> int:

@@ -29,6 +29,7 @@ from ..store.files import IndexFormatError
 from ..store.generations import IndexNotOnDiskError
 from ..store.index import MarkIndex
 from ..values import CheckResult
+from .batch import Busy
 from .bodies import CHECK_OPENAPI, MAX_MARKS_PER_WRITE, MarkIn, page_view, read_check_request, to_mark
 from .errors import ApiError, log
 from .logos import logo_codes, logo_thumbnail
@@ -50,9 +51,13 @@ def add_routes(app: FastAPI, served: ServedIndex, work: BoundedWork, *, token: s
     they answer 403); ``check_timeout`` is a request's deadline unless the route sets its own."""
 
     async def in_thread(func: Callable[..., T], *args: Any, timeout: float | None = None,
-                        limiter: anyio.CapacityLimiter | None = None, started: float | None = None) -> T:
+                        limiter: anyio.CapacityLimiter | None = None, started: float | None = None,
+                        kind: str = "") -> T:
         try:
-            return await work.run(func, *args, timeout=timeout or check_timeout, limiter=limiter, started=started)
+            return await work.run(func, *args, timeout=timeout or check_timeout, limiter=limiter, started=started,
+                                  kind=kind)
+        except Busy as e:  # the checks queued ahead would take it past its deadline: said now, not after it
+            raise ApiError(503, "busy", str(e), headers={"Retry-After": str(e.retry_after_s)}) from None
         except TimeoutError:
             raise ApiError(504, "timeout", f"the request took longer than {timeout or check_timeout:g} s — "
                            "try again, or with a smaller logo") from None
@@ -121,11 +126,16 @@ def add_routes(app: FastAPI, served: ServedIndex, work: BoundedWork, *, token: s
         try:
             # the logo is first decoded and hashed in its own slot (a worker process does it: a hostile file fails
             # here); the check then verifies its matches on a decoded copy (keypoints, outlines, OCR)
+            kind = "logo" if logo is not None else "name"
             if logo is not None:
+                try:  # before the decode: a logo check the slots cannot reach in time is not decoded either
+                    work.checks.admit(kind, started + check_timeout)
+                except Busy as e:
+                    raise ApiError(503, "busy", str(e), headers={"Retry-After": str(e.retry_after_s)}) from None
                 await in_thread(logo_codes, logo, limiter=work.decodes, started=started)
             result = await in_thread(
                 lambda: check(index, name, logo=logo, classes=classes, top=fetch, logo_max_distance=limits),
-                started=started,
+                started=started, kind=kind,
             )
         except LogoError as e:
             raise ApiError(422, "invalid_logo", e) from None

@@ -46,12 +46,13 @@ class BoundedWork:
         return sum(not job.done() for job in self._finishing) + self.checks.finishing
 
     async def run(self, func: Callable[..., T], *args: Any, timeout: float,
-                  limiter: anyio.CapacityLimiter | None = None, started: float | None = None) -> T:
+                  limiter: anyio.CapacityLimiter | None = None, started: float | None = None, kind: str = "") -> T:
         """``func(*args)`` within ``timeout`` seconds of ``started`` (monotonic; default now), queueing included: in a
         check slot, or in a thread of its own behind ``limiter`` (the decode slots) when one is given. Raises
-        ``TimeoutError`` at the deadline; the work itself is stopped as described above."""
+        ``TimeoutError`` at the deadline; the work itself is stopped as described above. A check (no ``limiter``)
+        of ``kind`` that the slots could not reach in time is refused at once (:class:`~.batch.Busy`)."""
         if limiter is None:
-            return await self.checks.run(lambda: func(*args), timeout=timeout, started=started)
+            return await self.checks.run(lambda: func(*args), timeout=timeout, started=started, kind=kind)
         begun = time.monotonic() if started is None else started
 
         def bounded() -> T:

@@ -293,6 +293,39 @@ def test_slow_check_times_out_with_504(index_dir: Path, monkeypatch: pytest.Monk
     assert time.monotonic() - started < 3
 
 
+def test_overload_is_refused_at_once_with_503_and_retry_after(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checks queued past what the slot can answer within the timeout get 503 busy at once (Retry-After, in the
+    answer's language), not a 504 after the whole timeout; the ones admitted are answered."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import similarity.service.routes as service
+
+    real = service.check
+
+    def slow_check(*args, **kwargs):
+        time.sleep(0.15)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "check", slow_check)
+    with TestClient(create_app(index_dir, check_timeout=1.0), raise_server_exceptions=False) as client:
+        for _ in range(5):  # the service learns how long a name check takes
+            assert client.post("/v1/check", json={"name": "Kopi"}).status_code == 200
+
+        def one(_: int) -> tuple[int, float, dict, dict]:
+            begun = time.monotonic()
+            r = client.post("/v1/check", json={"name": "Kopi", "lang": "id"})
+            return r.status_code, time.monotonic() - begun, r.json(), dict(r.headers)
+
+        with ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(one, range(16)))  # 16 x 0.15 s of checks for a 1 s timeout
+    codes = [code for code, _, _, _ in answers]
+    assert 504 not in codes and codes.count(200) >= 2 and codes.count(503) >= 4, codes
+    for code, took, body, headers in answers:
+        if code == 503:
+            assert body["error"] == "busy" and "sibuk" in body["detail"] and int(headers["retry-after"]) >= 1
+            assert took < 0.9, took  # said at once, not at the deadline
+
+
 def test_unexpected_errors_are_500_without_a_trace(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import similarity.service.routes as service
 

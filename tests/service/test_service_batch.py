@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from similarity.service.batch import CheckBatches
+from similarity.service.batch import SEEN_BEFORE_SHEDDING, Busy, CheckBatches
 from similarity.service.work import BoundedWork
 
 
@@ -147,3 +147,38 @@ def test_bounded_work_runs_checks_in_the_batches_and_decodes_beside_them() -> No
 def test_too_few_threads_is_refused() -> None:
     with pytest.raises(ValueError, match="at least one"):
         CheckBatches(threads=0)
+
+
+def test_a_check_that_cannot_be_reached_in_time_is_refused_at_once() -> None:
+    """Once a kind's duration is known, a check whose turn would come after its deadline is refused before it
+    queues (Busy, with when to retry), while a kind never seen, or an idle slot, still takes every check."""
+
+    async def scenario() -> None:
+        batches = CheckBatches(threads=1)
+        for _ in range(SEEN_BEFORE_SHEDDING):  # a "slow" check takes about 0.1 s
+            await batches.run(lambda: time.sleep(0.1), timeout=5, kind="slow")
+        assert await batches.run(lambda: "idle", timeout=0.01, kind="slow") == "idle"  # nothing ahead: it is tried
+        gate = threading.Event()
+        blocker = asyncio.ensure_future(batches.run(lambda: gate.wait(5), timeout=10, kind="other"))
+        await asyncio.sleep(0.05)
+        queued = [asyncio.ensure_future(batches.run(lambda: time.sleep(0.1), timeout=5, kind="slow"))
+                  for _ in range(8)]  # 0.8 s of slow checks queued behind the blocker
+        await asyncio.sleep(0.01)
+        assert 0.5 < batches.expected_wait() < 1.0  # eight at the running mean (the idle check was quick)
+        started = time.monotonic()
+        with pytest.raises(Busy) as refused:
+            await batches.run(lambda: "late", timeout=0.5, kind="slow")
+        assert time.monotonic() - started < 0.1  # refused at once, not after its 0.5 s
+        assert refused.value.retry_after_s >= 1 and "try again in" in str(refused.value)
+        unseen = asyncio.ensure_future(batches.run(lambda: "new kind", timeout=0.3, kind="unseen"))  # queued
+        with pytest.raises(Busy):
+            batches.admit("slow", time.monotonic() + 0.5)
+        batches.admit("slow", time.monotonic() + 5)  # enough time: admitted
+        with pytest.raises(TimeoutError):  # a kind not yet learnt waits its turn, and times out as before
+            await unseen
+        gate.set()
+        await asyncio.gather(blocker, *queued)
+        assert batches.refused == 2 and batches.answered == SEEN_BEFORE_SHEDDING + 1 + 1 + 8
+        batches.close()
+
+    asyncio.run(scenario())
