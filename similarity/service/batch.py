@@ -48,8 +48,10 @@ IDLE_S = 30.0
 """A slot thread with nothing to do for this long ends (the next check starts another)."""
 SEEN_BEFORE_SHEDDING = 5
 """Checks of a kind answered before its running mean is trusted to refuse one (until then every check queues)."""
-SMOOTHING = 0.2
-"""Weight of the latest check in the running mean of its kind's duration."""
+SMOOTHING = 0.5
+"""Weight of the latest check in the running mean of its kind's duration: high, so that the mean follows a load that
+rises within a few checks (at 0.2, a 10 s `bench_service --quick` phase on a loaded machine still had 6 of 43 name +
+logo checks time out: admitted on a mean that had not caught up yet)."""
 
 
 class Busy(Exception):
