@@ -11,12 +11,15 @@ the train half of the nsi examiner rows); the Tokopedia names are never read her
 
 - ``high``: the lowest score at which the labelled pairs scoring at least that are ≥ `HIGH_PRECISION` yes, and at
   most `HIGH_QUERY_RATE` of the coexisting queries reach it;
-- ``medium``: the lowest score at which at most `MEDIUM_QUERY_RATE` of the coexisting queries reach it;
+- ``medium``: the lowest score at which at most `MEDIUM_QUERY_RATE` of the coexisting queries reach it, and above
+  the weight of unrelated goods (`GOODS_WEIGHT`): the same name in goods no rule relates, not famous, is no ground of
+  refusal (Art. 21(1)(a)) and stays at "low" whatever the coexisting queries allow;
 - ``low``: the lowest score at which at most `LOW_QUERY_RATE` of them reach it.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import sys
@@ -34,6 +37,7 @@ from similarity.build import open_index  # noqa: E402
 from similarity.pipeline import check, score_pairs  # noqa: E402
 from similarity.text.normalize import InvalidNameError  # noqa: E402
 from similarity.values import Mark  # noqa: E402
+from similarity.verdict.tiers import GOODS_WEIGHT  # noqa: E402
 
 OUT = ROOT / "similarity" / "data" / "verdict_calibration.json"
 DATE = "2026-12-02"
@@ -90,7 +94,8 @@ def lowest(grid: np.ndarray, ok) -> float:
     return float(next((t for t in grid if ok(t)), grid[-1]))
 
 
-def main() -> dict:
+def main(argv: list[str] | None = None) -> dict:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
     shared = shared_dir()
     if shared is None:
         sys.exit("calibrate_verdict needs ../shared/data (or $SIMILARITY_SHARED)")
@@ -103,7 +108,8 @@ def main() -> dict:
         return float(at.mean()) if len(at) else 1.0
 
     high = lowest(GRID, lambda t: precision(t) >= HIGH_PRECISION and (q >= t).mean() <= HIGH_QUERY_RATE)
-    medium = lowest(GRID, lambda t: (q >= t).mean() <= MEDIUM_QUERY_RATE)
+    above_unrelated = round(GOODS_WEIGHT["unrelated"] + 0.01, 2)
+    medium = lowest(GRID, lambda t: (q >= t).mean() <= MEDIUM_QUERY_RATE and t >= above_unrelated)
     low = lowest(GRID, lambda t: (q >= t).mean() <= LOW_QUERY_RATE)
     medium, low = min(medium, high), min(low, medium)
     per_tier = {}
@@ -126,7 +132,8 @@ def main() -> dict:
         "date": DATE,
         "method": f"per query: high = lowest 0.01 step with labelled precision >= {HIGH_PRECISION} and coexisting-"
         "query "
-        f"rate <= {HIGH_QUERY_RATE}; medium: query rate <= {MEDIUM_QUERY_RATE}; low: query rate <= {LOW_QUERY_RATE}. "
+        f"rate <= {HIGH_QUERY_RATE}; medium: query rate <= {MEDIUM_QUERY_RATE} and above the unrelated-goods weight "
+        f"({GOODS_WEIGHT['unrelated']}); low: query rate <= {LOW_QUERY_RATE}. "
         "Scores are check()'s (the calibrated conflict probability x goods x status).",
         "per_tier": per_tier,
         "curve": curve,

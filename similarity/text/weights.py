@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,9 @@ FUNCTION_WORDS = frozenset(
     ]
 )
 FUNCTION_CAP = 0.05
+_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
+"""A number standing alone, or an ordinal (99, 21, 5TH): weak in every class like a city name (DOMAIN.md §8), not the
+dominant element of KOPI 99 or SAKS OFF 5TH. A number glued into a word (7ELEVEN, TSURAYAASHOP68) is part of it."""
 
 
 @lru_cache(maxsize=1)
@@ -156,7 +160,7 @@ class TokenStats:
         if word in FUNCTION_WORDS or word in honorific_concepts() or (len(word) == 1 and not word.isdigit()):
             return FUNCTION_CAP
         d = 1.0 / (1.0 + self._rate(word, classes) / HALF_RATE)
-        if word in generic_words() or not class_generic(word).isdisjoint(classes):
+        if word in generic_words() or not class_generic(word).isdisjoint(classes) or _NUMBER.fullmatch(word):
             d = min(d, GENERIC_CAP)
         return d
 

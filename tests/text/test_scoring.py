@@ -309,3 +309,20 @@ def test_a_translated_phrase_is_found_and_said_whole():
         assert found and result.matches.index(found[0]) < 2, (query, [m.mark.name for m in result.matches])
         assert any(said in r.en for r in found[0].reasons), found[0].reasons
         assert not any("BUENOS = " in r.en or "DIAS = GOOD," in r.en for r in found[0].reasons)
+
+
+def test_a_number_is_weak_like_a_city_name_not_the_dominant_word():
+    """DOMAIN.md §8: digits are weak in every class. KOPI 99 ~ BAKSO 99 share only a number; a number glued into a
+    word (7ELEVEN) stays part of that word."""
+    from similarity.text.weights import GENERIC_CAP
+
+    idx = MarkIndex()
+    idx.add([Mark(id="b", name="Bakso 99", classes=(43,)), Mark(id="s", name="Saks Off 5th", classes=(35,)),
+             Mark(id="e", name="7Eleven", classes=(35,)), Mark(id="r", name="Roti Bakar 99", classes=(43,))])
+    assert max(idx.distinctiveness(w, (43,)) for w in ("99", "21", "5th", "2nd")) <= GENERIC_CAP
+    assert idx.distinctiveness("7eleven", (35,)) > 0.5
+    shared_number = score_pairs(idx, "Sate 99", ["b", "r"], classes=[43])
+    assert all(m is not None and m.risk in ("low", "clear") for m in shared_number), shared_number
+    assert shared_number[1] is not None and "only the generic or weak word 99" in shared_number[1].reasons[0].en
+    saks = score_pairs(idx, "Saks Fifth Avenue", ["s"], classes=[35])[0]
+    assert saks is not None and "SAKS" in saks.reasons[0].en
