@@ -1,11 +1,12 @@
 """Stage 5a — the learned conflict score: how likely an examiner is to see a conflict between two names.
 
 The first pass (:mod:`similarity.text.score`) ranks every candidate by fast string ratios; the best
-`RESCORED` of them are re-read word by word (:mod:`similarity.text.evidence`) and their evidence goes through
-monotone gradient-boosted trees learned by ``scripts/train_verdict.py`` on labelled real pairs (blind-judged
-name-suggestion-index pairs, the shippable examiner pairs, court and TTAB disputes) and pairs made by the spelling,
-sound and meaning rules of DOMAIN.md §2–3, then calibrated (Platt scaling, tabulated) so the score reads as a
-probability. The model file
+`RESCORED` of them, and the `RESCORED_BY_RANKER` best by a ranker's guess of this model's score
+(:mod:`similarity.verdict.shortlist`), are re-read word by word (:mod:`similarity.text.evidence`) and their
+evidence goes through monotone gradient-boosted trees learned by ``scripts/train_verdict.py`` on labelled real
+pairs (blind-judged name-suggestion-index pairs, the shippable examiner pairs, court and TTAB disputes) and pairs
+made by the spelling, sound and meaning rules of DOMAIN.md §2–3, then calibrated (Platt scaling, tabulated) so the
+score reads as a probability. The model file
 (``data/verdict_model.json``) names its data, date, features and held-out metrics::
 
     >>> from similarity.text.encode import encode_name
@@ -41,10 +42,14 @@ from ..text.evidence import (
 )
 from ..values import Reason
 
-RESCORED = 40
-"""Candidates re-read word by word per query: the first pass's best (its name score weighed by goods and status).
-At 1M names a real conflict ranks far above this by its string ratios (the model mostly demotes what the ratios
-overrate)."""
+RESCORED = 10
+"""Candidates re-read word by word per query for the first pass's best (its name score weighed by goods and status):
+its top is where an identical or near-identical name ranks. The rest of the re-read is chosen by the ranker
+(`RESCORED_BY_RANKER`), which the first pass's string ratios mislead less (they overrate shared fragments)."""
+RESCORED_BY_RANKER = 30
+"""Candidates re-read besides the first pass's best: the best by the shortlist ranker's guess of the learned score
+(`similarity.verdict.shortlist`, weighed by goods and status). Chosen on synthetic validation queries
+(``scripts/train_shortlist.py``) and judged on real names (``benchmarks/bench_verdict.py``)."""
 RESCORED_BY_NAME = 10
 """Candidates re-read besides those: the most alike whole names (sight without containment, sound, meaning, shared
 dominant word), whatever their goods. The first pass weighs a name in unrelated goods at under half (`GOODS_WEIGHT`)
