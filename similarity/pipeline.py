@@ -104,12 +104,14 @@ def exhaustive_check(
     classes: Sequence[int] | str | None = (),
     top: int = 10,
     rescored: int = RESCORED,
+    ranked: int | None = None,
 ) -> CheckResult:
     """:func:`check` of a name with every mark of the index as a candidate: the first pass over all rows, then the
     same re-read of its best and the same final score — the reference that candidate generation's recall is measured
     against (``benchmarks/bench_names.py``). Slow: the first pass reads every row. ``rescored`` re-reads more of the
     first pass's best than a check does (the check's own 40 by default), for a reference nearer to the learned score
-    of every row.
+    of every row; ``ranked``, the shortlist ranker's best besides (the check's `RESCORED_BY_RANKER` by default; 0 for
+    a reference that does not depend on the ranker).
 
     >>> from similarity.store.index import MarkIndex
     >>> from similarity.values import Mark
@@ -126,7 +128,7 @@ def exhaustive_check(
     code = encode_name(name)
     rows = index.alive_rows()
     matches = _score_rows(index, code, None, qclasses, rows, dominance(index, code, rows), top=top,
-                          min_score=MIN_SCORE, rescored=rescored)
+                          min_score=MIN_SCORE, rescored=rescored, ranked_count=ranked)
     return _result(index, code, name, None, qclasses, matches)
 
 

@@ -69,8 +69,11 @@ def test_ties_among_the_most_alike_names_go_to_those_alike_in_sight_and_sound():
 
 def test_the_same_name_in_other_goods_is_re_read_by_the_ranker_alone(monkeypatch):
     """Without the whole-name shortlist the first pass ranks sixty fragments (WANG, WANGRO …, same goods) above the
-    query's own words swapped in other goods: the shortlist ranker, guessing the learned score, re-reads it."""
+    query's own words swapped in other goods: the shortlist ranker, guessing the learned score, re-reads it (in the
+    mix measured on real names and not shipped, `RESCORED_BY_RANKER`: the first pass's 10 and the ranker's 30)."""
     monkeypatch.setattr(pipeline, "RESCORED_BY_NAME", 0)
+    monkeypatch.setattr(pipeline, "RESCORED", 10)
+    monkeypatch.setattr(pipeline, "RESCORED_BY_RANKER", 30)
     result = check(_registry(), "WANGROOQING DIMSUM", classes=[30])
     assert result.matches[0].mark.id == "twin"  # and without the ranker either, it is not (the test above)
 
@@ -99,6 +102,7 @@ def test_the_rankers_first_is_re_read_though_the_first_pass_ranks_it_last(monkey
     monkeypatch.setattr(pipeline, "load_ranker", lambda: Oracle())
     monkeypatch.setattr(pipeline, "rescore_fields", spy)
     monkeypatch.setattr(pipeline, "RESCORED_BY_NAME", 0)
+    monkeypatch.setattr(pipeline, "RESCORED", 10)
     monkeypatch.setattr(pipeline, "RESCORED_BY_RANKER", 1)
     check(index, "KOPI NUSANTARA", classes=[30])
     assert "tehmanissegar" in read and len(read) == 11  # the first pass's 10 and the ranker's 1
