@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> dict:
             lambda q: set(shortlist(q.first, shipped.predict(q.x) * q.weight, q.named, 10, 30, 10)[0].tolist()),
         "shipped ranker file: first pass 20 + ranker 20 + whole names 10":
             lambda q: set(shortlist(q.first, shipped.predict(q.x) * q.weight, q.named, 20, 20, 10)[0].tolist()),
-        "shipped ranker: first pass 10 + ranker 20 + whole names 10":
+        "shipped ranker file: first pass 10 + ranker 20 + whole names 10":
             lambda q: set(shortlist(q.first, shipped.predict(q.x) * q.weight, q.named, 10, 20, 10)[0].tolist()),
         "ranker 40 + first pass 10": lambda q: _top(ranked(q), 40) | _top(q.first, 10),
         "ranker 30 + first pass 10 + whole names 10":

@@ -23,7 +23,7 @@ candidate of synthetic queries (never real names), and evaluated in numpy over a
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -45,7 +45,8 @@ three letters or fewer."""
 class ShortlistRanker:
     """``intercept + Σ coef[k] · Π x[terms[k]]``: a linear model over the `FEATURES` and products of pairs of them.
 
-    ``terms`` are tuples of feature positions (one for a feature, two for a product)::
+    ``terms`` are tuples of feature positions (one for a feature, two for a product), evaluated over all candidates
+    as ``x · linear + Σ (x · quadratic) ∘ x``::
 
         >>> r = ShortlistRanker(features=("a", "b"), terms=((0,), (0, 1)), coef=(0.5, 1.0), intercept=0.1)
         >>> [round(float(v), 2) for v in r.predict(np.array([[1.0, 0.0], [1.0, 0.5]]))]
@@ -56,24 +57,31 @@ class ShortlistRanker:
     terms: tuple[tuple[int, ...], ...]
     coef: tuple[float, ...]
     intercept: float
+    _linear: np.ndarray = field(init=False, repr=False, compare=False)
+    _quadratic: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.terms) != len(self.coef):
             raise ValueError(f"{len(self.terms)} terms but {len(self.coef)} coefficients")
-        bad = [t for t in self.terms if not t or any(not 0 <= i < len(self.features) for i in t)]
+        bad = [t for t in self.terms if not 1 <= len(t) <= 2 or any(not 0 <= i < len(self.features) for i in t)]
         if bad:
             raise ValueError(f"terms {bad} name no feature of {len(self.features)}")
+        d = len(self.features)  # the terms as x · linear + x · (quadratic · x): two small matrix products
+        linear, quadratic = np.zeros(d, dtype=np.float32), np.zeros((d, d), dtype=np.float32)
+        for t, c in zip(self.terms, self.coef, strict=True):
+            if len(t) == 1:
+                linear[t[0]] += c
+            else:
+                quadratic[t[0], t[1]] += c
+        object.__setattr__(self, "_linear", linear)
+        object.__setattr__(self, "_quadratic", quadratic)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The ranker's guess of the learned probability for each row of ``x`` (columns in `features` order)."""
         x = np.asarray(x, dtype=np.float32)
         if x.ndim != 2 or x.shape[1] != len(self.features):
             raise ValueError(f"x has shape {x.shape}; the ranker reads {len(self.features)} features")
-        out = np.full(len(x), self.intercept, dtype=np.float32)
-        for t, c in zip(self.terms, self.coef, strict=True):
-            col = x[:, t[0]] if len(t) == 1 else np.prod(x[:, list(t)], axis=1)
-            out += np.float32(c) * col
-        return out
+        return x @ self._linear + np.einsum("ij,ij->i", x @ self._quadratic, x) + np.float32(self.intercept)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], expect: tuple[str, ...] = FEATURES) -> ShortlistRanker:
