@@ -9,7 +9,7 @@ dropped words, translations; 60 % with classes). Every candidate of every query 
 probability, and the shortlists are judged on validation queries by the share of the learned top 10 (final score at
 "low" or above) that they hold::
 
-    python scripts/train_shortlist.py            # ~3 min on 2 cores; reproducible (seeded)
+    python scripts/train_shortlist.py            # ~5 min on 2 shared cores; reproducible (seeded)
     python scripts/train_shortlist.py --check    # fit and report, do not write
 """
 

@@ -247,7 +247,8 @@ def _score_rows(
         # the first pass ranks by string ratios; its best are re-read word by word and scored by the learned model
         first = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
         if names is None:
-            reread, own = np.argsort(-first, kind="stable")[:reread_count], reread_count
+            reread = np.argsort(-first, kind="stable")[:reread_count]
+            own = len(reread)
         else:  # and the ranker's best guesses of the learned score, and the most alike whole names in any goods
             ranked = np.zeros(0, dtype=np.float32)
             if ranked_count and reread_count < len(rows):  # (a re-read of every row needs no ranker)
