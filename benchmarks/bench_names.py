@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
+import similarity.pipeline as pipeline
 from benchmarks.bench_service import brand_classes, logo_uploads
 from benchmarks.report import print_table, write_results
 from benchmarks.synth import brand_names, variants
@@ -48,7 +49,7 @@ from similarity.score.names import name_factors
 from similarity.store.index import IndexParams, MarkIndex
 from similarity.text.encode import encode_name
 from similarity.values import Mark
-from similarity.verdict.model import RESCORED, RESCORED_BY_NAME
+from similarity.verdict.model import RESCORED, RESCORED_BY_NAME, RESCORED_BY_RANKER
 from similarity.verdict.tiers import thresholds
 
 
@@ -151,7 +152,7 @@ def final_recall(idx: MarkIndex, users: list[UserQuery], rescored: int = REFEREN
     recalls, same, shown, found, verdicts, beyond = [], [], 0, 0, 0, 0
     low = thresholds()["low"]
     for q in users:
-        exhaustive = exhaustive_check(idx, q.name, classes=q.classes, top=10, rescored=rescored)
+        exhaustive = exhaustive_check(idx, q.name, classes=q.classes, top=10, rescored=rescored, ranked=0)
         result = check(idx, q.name, classes=q.classes, top=10)
         truth, got = exhaustive.matches, result.matches
         if not truth:
@@ -342,7 +343,7 @@ def run(
         "source_in_top10": round(float(np.mean(found)), 4),
         "peer_wratio_extract_ms_p50": round(statistics.median(peer), 2) if peer else None,
         "peer_queries": len(peer),
-        "params": idx.params.__dict__,
+        "params": {**idx.params.__dict__, "rescored": pipeline.RESCORED, "ranked": pipeline.RESCORED_BY_RANKER},
         "kernel_vs_numpy": kernel,
         "kernel_used": name_stage.KERNEL,
     }
@@ -367,8 +368,13 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--faiss-candidates", type=int, default=IndexParams.name_candidates)
     ap.add_argument("--kernel-passes", type=int, default=2,
                     help="alternating passes of the trigram kernel against numpy (0: not timed)")
+    ap.add_argument("--rescored", type=int, default=RESCORED,
+                    help="the check's re-read of the first pass's best (similarity.verdict.model.RESCORED)")
+    ap.add_argument("--ranked", type=int, default=RESCORED_BY_RANKER,
+                    help="and of the shortlist ranker's best besides (RESCORED_BY_RANKER; the reference never uses it)")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/names.json"))
     args = ap.parse_args(argv)
+    pipeline.RESCORED, pipeline.RESCORED_BY_RANKER = args.rescored, args.ranked
     params = IndexParams(name_candidates=args.faiss_candidates, gram_candidates=args.gram_candidates)
     results = []
     for n in args.n:
@@ -428,8 +434,8 @@ def main(argv: list[str] | None = None) -> dict:
     )
     print_table(
         "The whole check() (names and classes of the user queries, no logo) against exhaustive_check(): every row a "
-        f"candidate, the first pass's best {REFERENCE_RESCORED:,} re-read (a check re-reads {RESCORED} + "
-        f"{RESCORED_BY_NAME}), the same final score",
+        f"candidate, the first pass's best {REFERENCE_RESCORED:,} re-read (a check re-reads {args.rescored} + "
+        f"ranker {args.ranked} + {RESCORED_BY_NAME}), the same final score",
         ["names", "queries", "recall@10 (final score)", "min", "same ids in top 10", "matches ≥ low",
          "recall of those", "same verdict", "check() beyond it"],
         [[f"{r['n']:,}", *(r["final_score_recall"].get(k) for k in (

@@ -34,7 +34,8 @@ from .text.encode import NameCode, encode_name
 from .text.evidence import PairEvidence, string_ratios
 from .text.score import name_reasons
 from .values import CheckResult, Factors, GoodsRelation, Match, Query, Reason
-from .verdict.model import RESCORED, RESCORED_BY_NAME, explain, rescore_fields
+from .verdict.model import RESCORED, RESCORED_BY_NAME, RESCORED_BY_RANKER, explain, rescore_fields
+from .verdict.shortlist import load_ranker, ranker_features, shortlist
 from .verdict.status import status_reason
 from .verdict.tiers import (
     RELATIONS,
@@ -103,12 +104,14 @@ def exhaustive_check(
     classes: Sequence[int] | str | None = (),
     top: int = 10,
     rescored: int = RESCORED,
+    ranked: int | None = None,
 ) -> CheckResult:
     """:func:`check` of a name with every mark of the index as a candidate: the first pass over all rows, then the
     same re-read of its best and the same final score — the reference that candidate generation's recall is measured
     against (``benchmarks/bench_names.py``). Slow: the first pass reads every row. ``rescored`` re-reads more of the
     first pass's best than a check does (the check's own 40 by default), for a reference nearer to the learned score
-    of every row.
+    of every row; ``ranked``, the shortlist ranker's best besides (the check's `RESCORED_BY_RANKER` by default; 0 for
+    a reference that does not depend on the ranker).
 
     >>> from similarity.store.index import MarkIndex
     >>> from similarity.values import Mark
@@ -125,7 +128,7 @@ def exhaustive_check(
     code = encode_name(name)
     rows = index.alive_rows()
     matches = _score_rows(index, code, None, qclasses, rows, dominance(index, code, rows), top=top,
-                          min_score=MIN_SCORE, rescored=rescored)
+                          min_score=MIN_SCORE, rescored=rescored, ranked_count=ranked)
     return _result(index, code, name, None, qclasses, matches)
 
 
@@ -207,13 +210,18 @@ def _score_rows(
     top: int,
     min_score: float,
     logo_limits: Mapping[str, int] | None = None,
-    rescored: int = RESCORED,
+    rescored: int | None = None,
+    ranked_count: int | None = None,
 ) -> tuple[Match, ...]:
-    """Every factor for the candidate rows, weighed and ranked; the best ``top`` as explained matches."""
+    """Every factor for the candidate rows, weighed and ranked; the best ``top`` as explained matches. The re-read
+    takes the first pass's best ``rescored`` (`RESCORED`), the shortlist ranker's best ``ranked_count``
+    (`RESCORED_BY_RANKER`) besides and the `RESCORED_BY_NAME` most alike whole names."""
     if len(rows) == 0:
         return ()
     goods_w, status_w, famous = candidate_weights(index, qclasses, rows)
-    reread_count = max(rescored, top)
+    reread_count = max(RESCORED if rescored is None else rescored, top)
+    if ranked_count is None:
+        ranked_count = RESCORED_BY_RANKER
     names = None
     if code is not None:
         # without a logo only the re-read candidates can be shown, and they are the first pass's best: its costliest
@@ -238,20 +246,23 @@ def _score_rows(
     if code is not None:
         # the first pass ranks by string ratios; its best are re-read word by word and scored by the learned model
         first = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
-        reread = np.argsort(-first, kind="stable")[:reread_count]
-        named = np.zeros(0, dtype=np.int64)
-        if RESCORED_BY_NAME and names is not None:  # and the most alike whole names in any goods, maybe pushed out
-            named = names.most_alike()[:RESCORED_BY_NAME]
-            named = named[~np.isin(named, reread)]
-        shortlist = len(reread)
-        reread = np.concatenate([reread, named])
+        if names is None:
+            reread = np.argsort(-first, kind="stable")[:reread_count]
+            own = len(reread)
+        else:  # and the ranker's best guesses of the learned score, and the most alike whole names in any goods
+            ranked = np.zeros(0, dtype=np.float32)
+            if ranked_count and reread_count < len(rows):  # (a re-read of every row needs no ranker)
+                guess = load_ranker().predict(ranker_features(names, len(code.core), index.rows.core_len[rows]))
+                ranked = overall(sign_similarity(guess, logo_sim), goods_w, status_w)
+            reread, own = shortlist(first, ranked, names.most_alike(), reread_count, ranked_count, RESCORED_BY_NAME)
         reread_codes = codes_at(index, rows[reread])
         ratios = None
         if names is not None and names.ratios is not None:  # the first pass's, exact for its own shortlist
-            ratios = list(zip(*(r[reread[:shortlist]].tolist() for r in names.ratios), strict=True))
-            extra = string_ratios(code, reread_codes[shortlist:])  # containment may not have been computed there
+            ratios = list(zip(*(r[reread[:own]].tolist() for r in names.ratios), strict=True))
+            extra = string_ratios(code, reread_codes[own:])  # containment may not have been computed there
             if extra:  # and their sight is shown: with it
-                names.sight[named] = np.maximum(names.sight[named], np.array([r[3] for r in extra], np.float32))
+                added = reread[own:]
+                names.sight[added] = np.maximum(names.sight[added], np.array([r[3] for r in extra], np.float32))
             ratios += extra
         prob, fields = rescore_fields(
             code, reread_codes, [_classes_of(m) for m in index.rows.classes[rows[reread]].tolist()], qclasses,

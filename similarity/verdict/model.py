@@ -1,11 +1,12 @@
 """Stage 5a — the learned conflict score: how likely an examiner is to see a conflict between two names.
 
 The first pass (:mod:`similarity.text.score`) ranks every candidate by fast string ratios; the best
-`RESCORED` of them are re-read word by word (:mod:`similarity.text.evidence`) and their evidence goes through
-monotone gradient-boosted trees learned by ``scripts/train_verdict.py`` on labelled real pairs (blind-judged
-name-suggestion-index pairs, the shippable examiner pairs, court and TTAB disputes) and pairs made by the spelling,
-sound and meaning rules of DOMAIN.md §2–3, then calibrated (Platt scaling, tabulated) so the score reads as a
-probability. The model file
+`RESCORED` of them, and the `RESCORED_BY_RANKER` best by a ranker's guess of this model's score
+(:mod:`similarity.verdict.shortlist`; none today), are re-read word by word (:mod:`similarity.text.evidence`) and their
+evidence goes through monotone gradient-boosted trees learned by ``scripts/train_verdict.py`` on labelled real
+pairs (blind-judged name-suggestion-index pairs, the shippable examiner pairs, court and TTAB disputes) and pairs
+made by the spelling, sound and meaning rules of DOMAIN.md §2–3, then calibrated (Platt scaling, tabulated) so the
+score reads as a probability. The model file
 (``data/verdict_model.json``) names its data, date, features and held-out metrics::
 
     >>> from similarity.text.encode import encode_name
@@ -45,6 +46,14 @@ RESCORED = 40
 """Candidates re-read word by word per query: the first pass's best (its name score weighed by goods and status).
 At 1M names a real conflict ranks far above this by its string ratios (the model mostly demotes what the ratios
 overrate)."""
+RESCORED_BY_RANKER = 0
+"""Candidates re-read besides the first pass's best: the best by the shortlist ranker's guess of the learned score
+(`similarity.verdict.shortlist`, weighed by goods and status). 0: measured and not shipped (2026-12-02). The first
+pass's 10 + the ranker's 30 + the whole names 10 (43.5 re-reads) hold 0.90 of the learned top 10 on synthetic
+validation queries against 0.79 for today's 40 + 10 (43.8), but on real names they also find more of the model's
+false alarms: coexisting brands high 7.4 -> 7.6 %, medium or high 35.2 -> 35.7 % after recalibrating the tiers
+(``benchmarks/results/verdict_h18r_ranker.json``), e.g. APOTEK 1 ~ ONE 0.82 and 1. DAY ~ ONE 0.79 (a digit taken as
+the distinctive element), FITNESS PARK ~ K PARK 0.62. Every mix of 10–30 ranked marks measured did the same."""
 RESCORED_BY_NAME = 10
 """Candidates re-read besides those: the most alike whole names (sight without containment, sound, meaning, shared
 dominant word), whatever their goods. The first pass weighs a name in unrelated goods at under half (`GOODS_WEIGHT`)
