@@ -1,4 +1,5 @@
-"""Exact Hamming search over logo hashes: multi-index hashing (similarity/image/mih.py), FAISS's flat scan behind it.
+"""Exact Hamming search over logo hashes: a compiled flat scan (similarity/image/_hamming.c) where it was built, else
+multi-index hashing (similarity/image/mih.py) with FAISS's flat scan behind it.
 
 >>> import numpy as np
 >>> from similarity.image.search import LogoIndex
@@ -17,7 +18,21 @@ import faiss
 import numpy as np
 
 from similarity.image.hash import DIHEDRAL
-from similarity.image.mih import MultiIndex
+from similarity.image.mih import MultiIndex, as_uint64
+
+try:
+    from similarity.image import _hamming  # the compiled scan (setup.py); absent when the install had no C compiler
+except ImportError:  # pragma: no cover - depends on the install
+    _hamming = None  # type: ignore[assignment]
+
+KERNEL = _hamming is not None and os.environ.get("SIMILARITY_NO_KERNEL", "") in ("", "0")
+"""Whether `LogoIndex.search` runs the compiled scan (``similarity/image/_hamming.c``) for 64-bit codes: when it was
+built and ``SIMILARITY_NO_KERNEL`` is not set (``SIMILARITY_NO_KERNEL=1`` forces the tables / FAISS path, the same
+answer)."""
+
+PATHS = ("kernel", "tables", "flat")
+"""The ways `LogoIndex.search` can answer (its `path` argument): the compiled scan, the substring tables (with the
+flat scan behind them), FAISS's flat scan."""
 
 TABLES_FROM = 300_000
 """Codes from which a search goes through the substring tables. Below, FAISS's flat scan is cheaper for the 50
@@ -77,6 +92,7 @@ class LogoIndex:
         self.bits = bits
         self._index = faiss.IndexBinaryIDMap2(faiss.IndexBinaryFlat(bits))
         self._tables: MultiIndex | None = None  # built from the stored codes on the first search after a change
+        self._flat: tuple[np.ndarray, np.ndarray] | None = None  # ids, uint64 codes: the kernel's, likewise
 
     def add(self, ids: np.ndarray, codes: np.ndarray) -> None:
         """Add codes ``(n, bits // 8)`` under int64 `ids`; an id already present is refused."""
@@ -90,14 +106,14 @@ class LogoIndex:
         if len(present):
             raise ValueError(f"ids already in the index: {present[:5].tolist()} — remove() them first")
         self._index.add_with_ids(codes, ids)
-        self._tables = None
+        self._tables = self._flat = None
 
     def remove(self, ids: np.ndarray) -> int:
         """Remove the given ids (unknown ids are ignored); returns how many codes were removed."""
         ids = np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
         if not len(ids):
             return 0
-        self._tables = None
+        self._tables = self._flat = None
         return int(self._index.remove_ids(faiss.IDSelectorBatch(ids)))
 
     def __len__(self) -> int:
@@ -107,19 +123,31 @@ class LogoIndex:
         """All stored ids, in storage order."""
         return faiss.vector_to_array(self._index.id_map).astype(np.int64, copy=False)
 
-    def search(self, query_codes: np.ndarray, k: int = 10, max_distance: int | None = None) -> list[LogoHit]:
+    def search(
+        self, query_codes: np.ndarray, k: int = 10, max_distance: int | None = None, path: str | None = None
+    ) -> list[LogoHit]:
         """Best `k` marks for a query given as its `DIHEDRAL` variant codes ``(8, bits // 8)`` or ``(1, …)``.
 
         Each mark is reported once, at its smallest distance over the variants, nearest first (ties: the first
         variant, then the lowest id); marks farther than `max_distance` (when given) are dropped.
+
+        `path` (one of `PATHS`) forces a way to the answer, all exact and the same; None picks the fastest: the
+        compiled scan for 64-bit codes when `KERNEL`, else the substring tables from `TABLES_FROM` codes, else
+        FAISS's flat scan (:meth:`search_flat`).
         """
         query_codes = self._checked_query(query_codes)
-        if k <= 0 or not len(self):
+        if path is None:
+            path = "kernel" if KERNEL and self.bits == 64 else "tables" if len(self) >= TABLES_FROM else "flat"
+        elif path not in PATHS:
+            raise ValueError(f"path is {path!r} — pass one of {PATHS}, or None for the fastest")
+        if k <= 0 or not len(self) or (max_distance is not None and max_distance < 0):
             return []
-        if self.bits == 64 and len(self) >= TABLES_FROM:
+        if path == "kernel":
+            return self._search_kernel(query_codes, k, max_distance)
+        if path == "tables" and self.bits == 64:
             if self._tables is None:
                 codes = faiss.vector_to_array(faiss.downcast_IndexBinary(self._index.index).xb)
-                self._tables = MultiIndex(self.ids(), codes.reshape(-1, 8))
+                self._tables = MultiIndex(self._kernel_arrays()[0], codes.reshape(-1, 8))
             hits = self._tables.knn(query_codes, k)
             if hits is not None:
                 return [
@@ -128,6 +156,25 @@ class LogoIndex:
                     if max_distance is None or distance <= max_distance
                 ]
         return self.search_flat(query_codes, k, max_distance)
+
+    def _search_kernel(self, query_codes: np.ndarray, k: int, max_distance: int | None) -> list[LogoHit]:
+        if _hamming is None:
+            raise RuntimeError("the compiled scan similarity/image/_hamming.c was not built — pass path=None")
+        if self.bits != 64:
+            raise ValueError(f"the compiled scan searches 64-bit codes; these are {self.bits} bits — pass path=None")
+        ids, codes = self._kernel_arrays()
+        cut = 64 if max_distance is None else min(max_distance, 64)
+        return [
+            LogoHit(label, distance, inverse_variant(DIHEDRAL[variant]))
+            for label, distance, variant in _hamming.top_k(codes, ids, as_uint64(query_codes), k, cut)
+        ]
+
+    def _kernel_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The stored ids and 64-bit codes (`as_uint64`) as contiguous arrays, copied out of FAISS once per change."""
+        if self._flat is None:
+            codes = faiss.vector_to_array(faiss.downcast_IndexBinary(self._index.index).xb)
+            self._flat = (np.ascontiguousarray(self.ids()), as_uint64(codes.reshape(-1, 8)))
+        return self._flat
 
     def search_flat(self, query_codes: np.ndarray, k: int = 10, max_distance: int | None = None) -> list[LogoHit]:
         """:meth:`search` by FAISS's flat scan of every code (what the substring tables are measured against)."""
@@ -166,7 +213,7 @@ class LogoIndex:
         index = cls.__new__(cls)
         index.bits = stored.d
         index._index = stored
-        index._tables = None
+        index._tables = index._flat = None
         return index
 
     def _check_codes(self, codes: np.ndarray) -> np.ndarray:
