@@ -35,10 +35,21 @@ PATHS = ("kernel", "tables", "flat")
 flat scan behind them), FAISS's flat scan."""
 
 TABLES_FROM = 300_000
-"""Codes from which a search goes through the substring tables. Below, FAISS's flat scan is cheaper for the 50
-nearest of the 8 variants a check asks for (one run, loaded machine, uniform codes, per search: 1,200 codes 1.3 ms
-flat vs 21 ms tables; 20k 0.7 vs 3.1; 100k 1.7 vs 3.0; 300k 5.0 vs 5.6 far from every code, 7.9 vs 11.3 near one;
-1M 15.9 vs 21.6 far, 15.5 vs 15.0 near)."""
+"""Codes from which a search goes through the substring tables when the compiled scan is not built (`KERNEL` False).
+Below, FAISS's flat scan is cheaper for the 50 nearest of the 8 variants a check asks for (one run, loaded machine,
+uniform codes, per search: 1,200 codes 1.3 ms flat vs 21 ms tables; 20k 0.7 vs 3.1; 100k 1.7 vs 3.0; 300k 5.0 vs
+5.6 far from every code, 7.9 vs 11.3 near one; 1M 15.9 vs 21.6 far, 15.5 vs 15.0 near).
+
+Where the compiled scan is built it answers every 64-bit search, at every size, for a logo that is registered (near
+copies exist) and for one that is not: CPU ms for the 24 codes of a query logo (pHash, shape, dHash × 8 variants),
+k = 50, p50 of 50 queries each, kernel (AVX-512 VPOPCNTDQ) / tables / FAISS flat, one run of
+``python -m benchmarks.bench_logo_search --n 1200 20000 100000 300000 1000000`` on the shared 2-core machine (load
+average 4.2): 1,200 codes 0.29 / 37.6 / 1.37 registered, 0.26 / 38.3 / 1.32 not; 20k 0.45 / 8.9 / 2.6 and
+0.40 / 9.2 / 2.5; 100k 0.59 / 1.6 / 7.2 and 0.55 / 8.5 / 4.8; 300k 1.14 / 2.4 / 18.9 and 0.92 / 15.4 / 12.9;
+1M 2.76 / 4.9 / 53.8 and 2.71 / 56.0 / 54.1 (benchmarks/results/logo_search_kernel.json). The tables touch fewer
+codes for a registered logo but each costs a numpy gather and sort; the scan reads 8 MB per million codes at
+AVX-512 speed. With only the scalar popcnt instruction the scan costs about 5 times as much (3.2 ms per 8 codes
+at 1M), still under the tables and FAISS."""
 
 _INVERSE = {name: name for name in DIHEDRAL} | {"rot90": "rot270", "rot270": "rot90"}
 """Query variant i matching a mark means the query is the mark under the inverse symmetry."""
@@ -72,10 +83,12 @@ class LogoIndex:
     Args:
         bits: code length; 64 for the default pHash. Codes are packed, ``bits // 8`` bytes each.
 
-    The codes are stored in a FAISS IndexBinaryFlat (what is saved). From `TABLES_FROM` codes on, 64-bit codes are
-    searched through substring tables (:class:`~similarity.image.mih.MultiIndex`, built on the first search after a
-    change): the same answer as the flat scan, which a query with near copies in the registry answers touching a few
-    hundred codes; a query far from every code falls back to the flat scan (:meth:`search_flat`).
+    The codes are stored in a FAISS IndexBinaryFlat (what is saved). 64-bit codes are searched by the compiled flat
+    scan (``similarity/image/_hamming.c``, `KERNEL`) over a contiguous copy of the ids and codes, taken on the first
+    search after a change. Without it, from `TABLES_FROM` codes on, they are searched through substring tables
+    (:class:`~similarity.image.mih.MultiIndex`, built likewise): the same answer as the flat scan, which a query with
+    near copies in the registry answers touching a few hundred codes; a query far from every code falls back to the
+    flat scan (:meth:`search_flat`). Longer codes are searched by FAISS's flat scan.
 
     >>> import numpy as np
     >>> index = LogoIndex()
