@@ -30,6 +30,7 @@ import faiss
 import numpy as np
 
 from benchmarks.report import print_table, write_results
+from similarity.image import search
 from similarity.image.hash import CODE_PARTS, code_part, dihedral_codes
 from similarity.image.load import LogoError, load_logo
 from similarity.image.search import KERNEL, LogoIndex, _hamming
@@ -60,6 +61,13 @@ def icon_codes(limit: int, cache: Path | None = None) -> np.ndarray:
     return np.stack(out)
 
 
+def kernel_level() -> str | None:
+    """The popcount the compiled scan runs in this process, or None without it."""
+    if not KERNEL:
+        return None
+    return _hamming.LEVELS[search.KERNEL_LEVEL if search.KERNEL_LEVEL >= 0 else _hamming.best_level()]
+
+
 def run(n: int, n_icons: int, n_queries: int, seed: int = 0, cache: Path | None = None) -> dict:
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
@@ -82,7 +90,7 @@ def run(n: int, n_icons: int, n_queries: int, seed: int = 0, cache: Path | None 
     picked = {"registered": registered[rng.integers(0, len(registered), n_queries // 2)],
               "not registered": unseen[rng.integers(0, len(unseen), n_queries - n_queries // 2)]}
     out: dict = {"n": n, "icons": len(codes), "registered_logos": len(bases), "k": K, "kernel": KERNEL,
-                 "kernel_level": _hamming.LEVELS[_hamming.best_level()] if KERNEL else None,
+                 "kernel_level": kernel_level(),
                  "table_build_s": {p: round(t, 2) for p, (_, t) in indexes.items()}, "queries": {}}
     paths = ["kernel", "tables", "flat"] if KERNEL else ["tables", "flat"]
     for kind, queries in picked.items():
@@ -119,9 +127,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--icons", type=int, default=1500)
     ap.add_argument("--icons-cache", type=Path, help="keep the icons' codes in this .npy file between runs")
     ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--kernel-level", type=int, default=-1,
+                    help="the compiled scan's popcount: 0 portable, 1 popcnt, 2 AVX-512 (a slower CPU's path); -1 best")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/logo_search_kernel.json"))
     args = ap.parse_args(argv)
     faiss.omp_set_num_threads(1)  # as the engine searches (similarity/store/index.py)
+    search.KERNEL_LEVEL = args.kernel_level
     results = []
     rows = []
     for n in args.n:

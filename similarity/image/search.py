@@ -30,6 +30,20 @@ KERNEL = _hamming is not None and os.environ.get("SIMILARITY_NO_KERNEL", "") in 
 built and ``SIMILARITY_NO_KERNEL`` is not set (``SIMILARITY_NO_KERNEL=1`` forces the tables / FAISS path, the same
 answer)."""
 
+KERNEL_LEVEL = -1
+"""The popcount the compiled scan runs (an index into ``_hamming.LEVELS``: portable, popcnt, AVX-512 VPOPCNTDQ);
+-1, the best this CPU has. Benchmarks and tests set it to measure a slower CPU's path; the answer is the same."""
+
+_BEST_LEVEL = _hamming.best_level() if _hamming is not None else -1
+_VECTOR_LEVEL = 2
+"""``_hamming.LEVELS[2]``, AVX-512 VPOPCNTDQ: 8 codes per instruction, the scan faster than the tables at any size."""
+
+
+def _vector_scan() -> bool:
+    """Whether the compiled scan runs 8 codes per instruction here (`TABLES_FROM` says what that decides)."""
+    return (KERNEL_LEVEL if KERNEL_LEVEL >= 0 else _BEST_LEVEL) >= _VECTOR_LEVEL
+
+
 PATHS = ("kernel", "tables", "flat")
 """The ways `LogoIndex.search` can answer (its `path` argument): the compiled scan, the substring tables (with the
 flat scan behind them), FAISS's flat scan."""
@@ -40,16 +54,26 @@ Below, FAISS's flat scan is cheaper for the 50 nearest of the 8 variants a check
 uniform codes, per search: 1,200 codes 1.3 ms flat vs 21 ms tables; 20k 0.7 vs 3.1; 100k 1.7 vs 3.0; 300k 5.0 vs
 5.6 far from every code, 7.9 vs 11.3 near one; 1M 15.9 vs 21.6 far, 15.5 vs 15.0 near).
 
-Where the compiled scan is built it answers every 64-bit search, at every size, for a logo that is registered (near
-copies exist) and for one that is not: CPU ms for the 24 codes of a query logo (pHash, shape, dHash × 8 variants),
-k = 50, p50 of 50 queries each, kernel (AVX-512 VPOPCNTDQ) / tables / FAISS flat, one run of
-``python -m benchmarks.bench_logo_search --n 1200 20000 100000 300000 1000000`` on the shared 2-core machine (load
-average 4.2): 1,200 codes 0.29 / 37.6 / 1.37 registered, 0.26 / 38.3 / 1.32 not; 20k 0.45 / 8.9 / 2.6 and
-0.40 / 9.2 / 2.5; 100k 0.59 / 1.6 / 7.2 and 0.55 / 8.5 / 4.8; 300k 1.14 / 2.4 / 18.9 and 0.92 / 15.4 / 12.9;
-1M 2.76 / 4.9 / 53.8 and 2.71 / 56.0 / 54.1 (benchmarks/results/logo_search_kernel.json). The tables touch fewer
-codes for a registered logo but each costs a numpy gather and sort; the scan reads 8 MB per million codes at
-AVX-512 speed. With only the scalar popcnt instruction the scan costs about 5 times as much (3.2 ms per 8 codes
-at 1M), still under the tables and FAISS."""
+Where the compiled scan is built and the CPU has AVX-512 VPOPCNTDQ, the scan answers every 64-bit search, at every
+size, for a logo that is registered (near copies exist) and for one that is not. CPU ms for the 24 codes of a query
+logo (pHash, shape, dHash × 8 variants), k = 50, p50 of 50 queries each, scan / tables (falling back to the scan) /
+FAISS flat, measured in one run of ``python -m benchmarks.bench_logo_search --n 1200 20000 100000 300000 1000000``
+on the shared 2-core machine (load average 11): 1,200 codes 0.17 / 29.2 / 0.98 registered, 0.18 / 28.8 / 1.03 not;
+20k 0.38 / 6.5 / 2.7 and 0.37 / 6.2 / 2.4; 100k 0.57 / 1.4 / 5.4 and 0.60 / 2.8 / 5.4; 300k 0.96 / 1.8 / 11.6 and
+1.02 / 4.7 / 13.3; 1M 2.45 / 3.9 / 34.9 and 2.51 / 4.1 / 39.1 (benchmarks/results/logo_search_kernel.json). The
+tables touch fewer codes for a registered logo, but each costs a numpy gather and sort, and foreseeing their cost
+alone takes about 1.5 ms at 1M; the scan reads 8 MB per million codes at 8 codes per instruction.
+
+With the scalar popcnt instruction only, the scan costs about 4 times as much and the tables win for registered
+logos in large indexes: from `SCALAR_TABLES_FROM` codes the tables answer, the scan behind them."""
+
+SCALAR_TABLES_FROM = 500_000
+"""Codes from which a search goes through the substring tables when the compiled scan runs a scalar popcount
+(`KERNEL_LEVEL` < AVX-512). Scan / tables (falling back to the scan), CPU ms per query logo, p50 of 50 queries, one
+run of ``python -m benchmarks.bench_logo_search --n 100000 300000 1000000 --kernel-level 1``
+(benchmarks/results/logo_search_kernel_popcnt.json): 100k 1.6 / 1.8 registered, 1.7 / 4.8 not; 300k 3.1 / 2.1 and
+3.1 / 6.5; 1M 12.9 / 4.9 and 11.1 / 13.1. An unregistered logo (the common case) favours the scan at 300k, and the
+registered one the tables at 1M by far more than the unregistered one loses: the cut lies between."""
 
 _INVERSE = {name: name for name in DIHEDRAL} | {"rot90": "rot270", "rot270": "rot90"}
 """Query variant i matching a mark means the query is the mark under the inverse symmetry."""
@@ -85,7 +109,8 @@ class LogoIndex:
 
     The codes are stored in a FAISS IndexBinaryFlat (what is saved). 64-bit codes are searched by the compiled flat
     scan (``similarity/image/_hamming.c``, `KERNEL`) over a contiguous copy of the ids and codes, taken on the first
-    search after a change. Without it, from `TABLES_FROM` codes on, they are searched through substring tables
+    search after a change (on a CPU without AVX-512 VPOPCNTDQ, from `SCALAR_TABLES_FROM` codes on, the tables below
+    answer first). Without it, from `TABLES_FROM` codes on, they are searched through substring tables
     (:class:`~similarity.image.mih.MultiIndex`, built likewise): the same answer as the flat scan, which a query with
     near copies in the registry answers touching a few hundred codes; a query far from every code falls back to the
     flat scan (:meth:`search_flat`). Longer codes are searched by FAISS's flat scan.
@@ -144,13 +169,15 @@ class LogoIndex:
         Each mark is reported once, at its smallest distance over the variants, nearest first (ties: the first
         variant, then the lowest id); marks farther than `max_distance` (when given) are dropped.
 
-        `path` (one of `PATHS`) forces a way to the answer, all exact and the same; None picks the fastest: the
-        compiled scan for 64-bit codes when `KERNEL`, else the substring tables from `TABLES_FROM` codes, else
-        FAISS's flat scan (:meth:`search_flat`).
+        `path` (one of `PATHS`) forces a way to the answer, all exact and the same; None picks the fastest for
+        64-bit codes: the compiled scan when `KERNEL` and the CPU has AVX-512 VPOPCNTDQ; with a scalar popcount,
+        the substring tables from `SCALAR_TABLES_FROM` codes (the compiled scan behind them) and the scan below;
+        without the compiled scan, the tables from `TABLES_FROM` codes with FAISS's flat scan (:meth:`search_flat`)
+        behind them, and FAISS's scan below.
         """
         query_codes = self._checked_query(query_codes)
         if path is None:
-            path = "kernel" if KERNEL and self.bits == 64 else "tables" if len(self) >= TABLES_FROM else "flat"
+            path = self._fastest_path()
         elif path not in PATHS:
             raise ValueError(f"path is {path!r} — pass one of {PATHS}, or None for the fastest")
         if k <= 0 or not len(self) or (max_distance is not None and max_distance < 0):
@@ -168,7 +195,17 @@ class LogoIndex:
                     for label, distance, variant in hits
                     if max_distance is None or distance <= max_distance
                 ]
+            if KERNEL:  # far from every code: the scan, compiled
+                return self._search_kernel(query_codes, k, max_distance)
         return self.search_flat(query_codes, k, max_distance)
+
+    def _fastest_path(self) -> str:
+        """The way `search` answers by default (its docstring; the numbers are `TABLES_FROM`'s)."""
+        if self.bits != 64:
+            return "flat"
+        if not KERNEL:
+            return "tables" if len(self) >= TABLES_FROM else "flat"
+        return "tables" if not _vector_scan() and len(self) >= SCALAR_TABLES_FROM else "kernel"
 
     def _search_kernel(self, query_codes: np.ndarray, k: int, max_distance: int | None) -> list[LogoHit]:
         if _hamming is None:
@@ -179,7 +216,7 @@ class LogoIndex:
         cut = 64 if max_distance is None else min(max_distance, 64)
         return [
             LogoHit(label, distance, inverse_variant(DIHEDRAL[variant]))
-            for label, distance, variant in _hamming.top_k(codes, ids, as_uint64(query_codes), k, cut)
+            for label, distance, variant in _hamming.top_k(codes, ids, as_uint64(query_codes), k, cut, KERNEL_LEVEL)
         ]
 
     def _kernel_arrays(self) -> tuple[np.ndarray, np.ndarray]:

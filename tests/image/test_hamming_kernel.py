@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
+import similarity.image.mih as mih
 import similarity.image.search as search
 from similarity.image import LogoIndex
 from similarity.image.mih import as_uint64
@@ -22,6 +23,12 @@ needs_kernel = pytest.mark.skipif(
     "compiler LogoIndex searches through the substring tables and FAISS)",
 )
 LEVELS = ("portable", "popcnt", "avx512")
+
+
+@pytest.fixture
+def kernel_on(monkeypatch):
+    """LogoIndex uses the compiled scan even under SIMILARITY_NO_KERNEL=1 (these tests are about that path)."""
+    monkeypatch.setattr(search, "KERNEL", True)
 
 
 def _level(name: str) -> int:
@@ -126,7 +133,7 @@ def _index(n: int, seed: int) -> tuple[LogoIndex, np.ndarray]:
 
 
 @needs_kernel
-def test_logo_index_answers_as_the_reference_and_the_flat_scan():
+def test_logo_index_answers_as_the_reference_and_the_flat_scan(kernel_on):
     index, base = _index(5000, seed=1)
     ids, codes = index._kernel_arrays()
     rng = np.random.default_rng(2)
@@ -146,7 +153,7 @@ def test_logo_index_answers_as_the_reference_and_the_flat_scan():
 
 
 @needs_kernel
-def test_logo_index_follows_add_and_remove():
+def test_logo_index_follows_add_and_remove(kernel_on):
     index, base = _index(2000, seed=3)
     query = np.repeat(base[:1], 8, axis=0)
     index.search(query, k=5)  # caches the codes
@@ -169,3 +176,31 @@ def test_paths_are_checked():
         with pytest.raises(ValueError, match="64-bit"):
             wide.search(np.zeros((1, 16), np.uint8), k=1, path="kernel")
         assert wide.search(np.zeros((1, 16), np.uint8), k=1)[0].distance == 0  # the default: FAISS
+
+
+@needs_kernel
+@pytest.mark.parametrize("give_up", [False, True])
+@pytest.mark.parametrize("name", ["popcnt", "avx512"])
+def test_the_default_path_follows_the_cpu(name, give_up, monkeypatch, kernel_on):
+    """With AVX-512 the compiled scan answers at every size; with a scalar popcount the substring tables answer
+    large indexes, and the compiled scan behind them when they give up (a query far from every code) — the same
+    answer either way."""
+    monkeypatch.setattr(search, "KERNEL_LEVEL", _level(name))
+    monkeypatch.setattr(search, "SCALAR_TABLES_FROM", 0)  # as if this index were large
+    if give_up:
+        monkeypatch.setattr(mih, "SCAN_SHARE", 0.0)
+        monkeypatch.setattr(mih, "MIN_BUDGET", 0)
+    index, base = _index(3000, seed=5)
+    near = base[:8] ^ np.packbits(np.random.default_rng(6).random((8, 64)) < 0.05, axis=1)
+    far = np.random.default_rng(7).integers(0, 256, (8, 8), dtype=np.uint8)
+    for query in (near, far, near[:1]):
+        for k, max_distance in ((20, None), (20, 10)):
+            hits = index.search(query, k=k, max_distance=max_distance)
+            assert hits == index.search(query, k=k, max_distance=max_distance, path="kernel")
+            assert [(h.distance, h.variant) for h in hits] == [
+                (h.distance, h.variant) for h in index.search_flat(query, k=k, max_distance=max_distance)
+            ]
+    assert (index._tables is not None) == (name == "popcnt")
+    if index._tables is not None:
+        assert index._tables.knn(far, 20) is None  # far: the compiled scan answered
+        assert (index._tables.knn(near, 20) is None) == give_up
