@@ -128,7 +128,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--icons-cache", type=Path, help="keep the icons' codes in this .npy file between runs")
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--kernel-level", type=int, default=-1,
-                    help="the compiled scan's popcount: 0 portable, 1 popcnt, 2 AVX-512 (a slower CPU's path); -1 best")
+                    help="the compiled scan's popcount: 0 portable, 1 popcnt, 2 AVX2, 3 AVX-512 (a slower CPU's path); "
+                    "-1 the best")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/logo_search_kernel.json"))
     args = ap.parse_args(argv)
     faiss.omp_set_num_threads(1)  # as the engine searches (similarity/store/index.py)

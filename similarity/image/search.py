@@ -31,12 +31,12 @@ built and ``SIMILARITY_NO_KERNEL`` is not set (``SIMILARITY_NO_KERNEL=1`` forces
 answer)."""
 
 KERNEL_LEVEL = -1
-"""The popcount the compiled scan runs (an index into ``_hamming.LEVELS``: portable, popcnt, AVX-512 VPOPCNTDQ);
+"""The popcount the compiled scan runs (an index into ``_hamming.LEVELS``: portable, popcnt, AVX2, AVX-512 VPOPCNTDQ);
 -1, the best this CPU has. Benchmarks and tests set it to measure a slower CPU's path; the answer is the same."""
 
 _BEST_LEVEL = _hamming.best_level() if _hamming is not None else -1
-_VECTOR_LEVEL = 2
-"""``_hamming.LEVELS[2]``, AVX-512 VPOPCNTDQ: 8 codes per instruction, the scan faster than the tables at any size."""
+_VECTOR_LEVEL = 3
+"""``_hamming.LEVELS[3]``, AVX-512 VPOPCNTDQ: 8 codes per instruction, the scan faster than the tables at any size."""
 
 
 def _vector_scan() -> bool:

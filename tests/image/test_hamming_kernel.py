@@ -22,7 +22,7 @@ needs_kernel = pytest.mark.skipif(
     reason="the compiled scan similarity/image/_hamming*.so is not built (pip install -e . builds it; without a C "
     "compiler LogoIndex searches through the substring tables and FAISS)",
 )
-LEVELS = ("portable", "popcnt", "avx512")
+LEVELS = ("portable", "popcnt", "avx2", "avx512")
 
 
 @pytest.fixture
