@@ -35,12 +35,13 @@ KERNEL_LEVEL = -1
 -1, the best this CPU has. Benchmarks and tests set it to measure a slower CPU's path; the answer is the same."""
 
 _BEST_LEVEL = _hamming.best_level() if _hamming is not None else -1
-_VECTOR_LEVEL = 3
-"""``_hamming.LEVELS[3]``, AVX-512 VPOPCNTDQ: 8 codes per instruction, the scan faster than the tables at any size."""
+_VECTOR_LEVEL = 2
+"""``_hamming.LEVELS[2]``, AVX2, and above (AVX-512 VPOPCNTDQ): 4 or 8 codes per vector, the scan at least as fast as
+the tables at every size measured (`TABLES_FROM`)."""
 
 
 def _vector_scan() -> bool:
-    """Whether the compiled scan runs 8 codes per instruction here (`TABLES_FROM` says what that decides)."""
+    """Whether the compiled scan runs on vectors here (`TABLES_FROM` says what that decides)."""
     return (KERNEL_LEVEL if KERNEL_LEVEL >= 0 else _BEST_LEVEL) >= _VECTOR_LEVEL
 
 
@@ -64,12 +65,16 @@ on the shared 2-core machine (load average 11): 1,200 codes 0.17 / 29.2 / 0.98 r
 tables touch fewer codes for a registered logo, but each costs a numpy gather and sort, and foreseeing their cost
 alone takes about 1.5 ms at 1M; the scan reads 8 MB per million codes at 8 codes per instruction.
 
-With the scalar popcnt instruction only, the scan costs about 4 times as much and the tables win for registered
-logos in large indexes: from `SCALAR_TABLES_FROM` codes the tables answer, the scan behind them."""
+With AVX2 (no VPOPCNTDQ; ``--kernel-level 2``, benchmarks/results/logo_search_kernel_avx2.json, load average 15) the
+scan costs 2.5 times as much, scan / tables / flat: 100k 1.03 / 1.7 / 7.1 registered, 1.03 / 4.0 / 7.0 not; 300k
+2.07 / 2.1 / 15.6 and 2.08 / 6.0 / 16.5; 1M 6.4 / 4.6 / 52.5 and 6.4 / 8.2 / 49.7 — even at 1M, over registered and
+unregistered logos alike, and at p99 (7.5 / 7.0 and 7.2 / 12.6), the scan is no slower, so it answers. With the scalar
+popcnt instruction only, the scan costs 4–5 times as much as with AVX-512 and the tables win for registered logos
+in large indexes: from `SCALAR_TABLES_FROM` codes the tables answer, the scan behind them."""
 
 SCALAR_TABLES_FROM = 500_000
 """Codes from which a search goes through the substring tables when the compiled scan runs a scalar popcount
-(`KERNEL_LEVEL` < AVX-512). Scan / tables (falling back to the scan), CPU ms per query logo, p50 of 50 queries, one
+(no AVX2). Scan / tables (falling back to the scan), CPU ms per query logo, p50 of 50 queries, one
 run of ``python -m benchmarks.bench_logo_search --n 100000 300000 1000000 --kernel-level 1``
 (benchmarks/results/logo_search_kernel_popcnt.json): 100k 1.6 / 1.8 registered, 1.7 / 4.8 not; 300k 3.1 / 2.1 and
 3.1 / 6.5; 1M 12.9 / 4.9 and 11.1 / 13.1. An unregistered logo (the common case) favours the scan at 300k, and the
@@ -109,8 +114,8 @@ class LogoIndex:
 
     The codes are stored in a FAISS IndexBinaryFlat (what is saved). 64-bit codes are searched by the compiled flat
     scan (``similarity/image/_hamming.c``, `KERNEL`) over a contiguous copy of the ids and codes, taken on the first
-    search after a change (on a CPU without AVX-512 VPOPCNTDQ, from `SCALAR_TABLES_FROM` codes on, the tables below
-    answer first). Without it, from `TABLES_FROM` codes on, they are searched through substring tables
+    search after a change (on a CPU without AVX2, from `SCALAR_TABLES_FROM` codes on, the tables below answer
+    first). Without it, from `TABLES_FROM` codes on, they are searched through substring tables
     (:class:`~similarity.image.mih.MultiIndex`, built likewise): the same answer as the flat scan, which a query with
     near copies in the registry answers touching a few hundred codes; a query far from every code falls back to the
     flat scan (:meth:`search_flat`). Longer codes are searched by FAISS's flat scan.
@@ -170,7 +175,7 @@ class LogoIndex:
         variant, then the lowest id); marks farther than `max_distance` (when given) are dropped.
 
         `path` (one of `PATHS`) forces a way to the answer, all exact and the same; None picks the fastest for
-        64-bit codes: the compiled scan when `KERNEL` and the CPU has AVX-512 VPOPCNTDQ; with a scalar popcount,
+        64-bit codes: the compiled scan when `KERNEL` and the CPU has AVX2 or AVX-512; with a scalar popcount,
         the substring tables from `SCALAR_TABLES_FROM` codes (the compiled scan behind them) and the scan below;
         without the compiled scan, the tables from `TABLES_FROM` codes with FAISS's flat scan (:meth:`search_flat`)
         behind them, and FAISS's scan below.

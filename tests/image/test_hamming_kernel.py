@@ -180,9 +180,9 @@ def test_paths_are_checked():
 
 @needs_kernel
 @pytest.mark.parametrize("give_up", [False, True])
-@pytest.mark.parametrize("name", ["popcnt", "avx512"])
+@pytest.mark.parametrize("name", ["popcnt", "avx2", "avx512"])
 def test_the_default_path_follows_the_cpu(name, give_up, monkeypatch, kernel_on):
-    """With AVX-512 the compiled scan answers at every size; with a scalar popcount the substring tables answer
+    """With AVX2 or AVX-512 the compiled scan answers at every size; with a scalar popcount the substring tables answer
     large indexes, and the compiled scan behind them when they give up (a query far from every code) — the same
     answer either way."""
     monkeypatch.setattr(search, "KERNEL_LEVEL", _level(name))
