@@ -40,8 +40,10 @@ def _same(a, b) -> None:
 
 @pytest.fixture
 def tables(monkeypatch):
-    """Searches go through the substring tables at any size (by default only from search.TABLES_FROM codes)."""
+    """Searches go through the substring tables at any size (by default only from search.TABLES_FROM codes, and only
+    where the compiled scan is not built)."""
     monkeypatch.setattr(search, "TABLES_FROM", 0)
+    monkeypatch.setattr(search, "KERNEL", False)
 
 
 @pytest.mark.parametrize("k", [1, 10, 50])
