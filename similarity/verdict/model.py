@@ -311,7 +311,10 @@ def explain(
     if evidence is None:
         return []
     strong = [s for s in evidence.shared if s.strength >= 0.8][:3]
-    if probability >= tiers["low"] and strong:
+    # a likeness the model puts at "low" that rests only on weak words (a number, KOPI in class 30) says so, rather
+    # than "99 = 99" as if the shared word were the mark
+    weak_only = bool(evidence.shared) and evidence.shared_distinctive < WEAK_WORD and probability < tiers["medium"]
+    if probability >= tiers["low"] and strong and not weak_only:
         lead = [s for s in strong if s.word == evidence.mark_dominant] or strong  # the mark's dominant word leads
         kind = max(lead, key=lambda s: s.strength).kind
         id_text = ", ".join(_met(s, "id") for s in strong)
@@ -320,7 +323,7 @@ def explain(
         en_text += (f" ({_KIND_EN[kind]}; your name on the left, this mark on the right); "
                     f"conflict likelihood {probability:.0%}")
         return [Reason(kind, id_text, en_text)]
-    if probability >= tiers["low"]:
+    if probability >= tiers["low"] and not weak_only:
         return [Reason("name", f"nama mirip secara keseluruhan; peluang konflik {probability:.0%}",
                        f"the names are alike as a whole; conflict likelihood {probability:.0%}")]
     if evidence.shared:

@@ -323,6 +323,7 @@ def test_a_number_is_weak_like_a_city_name_not_the_dominant_word():
     assert idx.distinctiveness("7eleven", (35,)) > 0.5
     shared_number = score_pairs(idx, "Sate 99", ["b", "r"], classes=[43])
     assert all(m is not None and m.risk in ("low", "clear") for m in shared_number), shared_number
-    assert shared_number[1] is not None and "only the generic or weak word 99" in shared_number[1].reasons[0].en
+    # the reason says what the likeness rests on, also where the model still puts it at "low"
+    assert all("only the generic or weak word 99" in m.reasons[0].en for m in shared_number if m), shared_number
     saks = score_pairs(idx, "Saks Fifth Avenue", ["s"], classes=[35])[0]
     assert saks is not None and "SAKS" in saks.reasons[0].en
