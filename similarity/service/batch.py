@@ -74,8 +74,6 @@ class _Job:
     future: asyncio.Future
     loop: asyncio.AbstractEventLoop
     kind: str = ""
-    expected: float = 0.0
-    """Seconds this check is expected to take (its kind's running mean when it queued; 0 while unknown)."""
     done: threading.Event = field(default_factory=threading.Event)
 
 
@@ -107,8 +105,8 @@ class CheckBatches:
         self.skipped = 0
         self.refused = 0
         self._mean: dict[str, tuple[float, int]] = {}  # kind: (running mean of its checks' seconds, checks seen)
-        self._owed = 0.0  # expected seconds of every check queued or running, less what the running ones have done
-        self._running: dict[int, tuple[float, float]] = {}  # slot thread: (start, expected seconds) of its check
+        self._owing: dict[str, int] = {}  # kind: checks of it queued or running (each owes its kind's running mean)
+        self._running: dict[int, tuple[float, str]] = {}  # slot thread: (start, kind) of the check it runs
 
     @property
     def finishing(self) -> int:
@@ -131,8 +129,10 @@ class CheckBatches:
 
     def _wait_locked(self) -> float:
         now = time.monotonic()
-        done = sum(min(now - start, expected) for start, expected in self._running.values())
-        return max(self._owed - done, 0.0) / self.threads
+        # what is owed at today's means, so a mean that rises with the load re-prices the checks already queued
+        owed = sum(n * self._mean.get(kind, (0.0, 0))[0] for kind, n in self._owing.items())
+        done = sum(min(now - start, self._mean.get(kind, (0.0, 0))[0]) for start, kind in self._running.values())
+        return max(owed - done, 0.0) / self.threads
 
     def admit(self, kind: str, deadline: float) -> None:
         """Raise :class:`Busy` if a check of ``kind`` queued now would not finish by ``deadline`` (monotonic), by
@@ -140,14 +140,13 @@ class CheckBatches:
         with self._wake:
             self._admit_locked(kind, deadline)
 
-    def _admit_locked(self, kind: str, deadline: float) -> float:
+    def _admit_locked(self, kind: str, deadline: float) -> None:
         mean, seen = self._mean.get(kind, (0.0, 0))
         if seen >= SEEN_BEFORE_SHEDDING and (self._waiting or self._running):
             wait, left = self._wait_locked(), deadline - time.monotonic()
             if wait + mean > left:
                 self.refused += 1
-                raise Busy(wait + mean, left, len(self._waiting) + len(self._running))
-        return mean if seen else 0.0
+                raise Busy(wait + mean, left, sum(self._owing.values()))
 
     async def run(self, func: Callable[[], T], *, timeout: float, started: float | None = None, kind: str = "") -> T:
         """The value of ``func()`` computed on a slot thread, within ``timeout`` seconds of ``started`` (monotonic;
@@ -160,8 +159,9 @@ class CheckBatches:
         with self._wake:
             if self._closed:
                 raise RuntimeError("the check slots are closed")
-            job = _Job(func, deadline, loop.create_future(), loop, kind, self._admit_locked(kind, deadline))
-            self._owed += job.expected
+            self._admit_locked(kind, deadline)
+            job = _Job(func, deadline, loop.create_future(), loop, kind)
+            self._owing[kind] = self._owing.get(kind, 0) + 1
             self._waiting.append(job)
             if self._idle:
                 self._wake.notify()
@@ -214,7 +214,7 @@ class CheckBatches:
             else:
                 begun = time.monotonic()
                 with self._wake:
-                    self._running[me] = (begun, job.expected)
+                    self._running[me] = (begun, job.kind)
                 try:
                     with sandbox.deadline(left):
                         outcome, failed = job.func(), False
@@ -227,7 +227,7 @@ class CheckBatches:
         finally:
             with self._wake:
                 self._running.pop(me, None)
-                self._owed = max(self._owed - job.expected, 0.0)
+                self._owing[job.kind] -= 1
             job.done.set()
 
     def _learn(self, kind: str, seconds: float) -> None:
