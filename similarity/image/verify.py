@@ -270,13 +270,16 @@ def verify(
                     best = found
             if _proves(best, agreement):
                 break
-    if variant is not None and best.agreement < agreement:
+    if variant is not None and not _proves(best, agreement):
+        # also where a keypoint fit agreed but had too few points to prove it (a low-detail disc on a gradient fitted
+        # 8): the symmetry the hash found lays the silhouettes box on box
         for side in (QUERY_SIDE, SIDE):  # a small upload's outlines, blurred when enlarged, agree better at 256 px
             found = _symmetry_alignment(query.view(side=side), registered, variant)
+            if _proves(found, agreement):
+                best = found
+                break
             if found.agreement > best.agreement:
                 best = found
-            if _proves(best, agreement):
-                break
     return Verification(_proves(best, agreement), *list(best.__dict__.values())[1:])
 
 
