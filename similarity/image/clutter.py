@@ -71,7 +71,12 @@ def flat_parts(image: Image.Image) -> Image.Image | None:
     pixels = np.asarray(rgb).copy()
     pixels[mask] = 255
     if (pixels.min(axis=2) < 230).mean() < MIN_INK:
-        return None
+        # a light ink: a black logo on noise comes out of loading in negative (the noise's median decides it), white
+        # on the noise; in negative again its ink is dark on the ground made white
+        pixels = 255 - np.asarray(rgb)
+        pixels[mask] = 255
+        if (pixels.min(axis=2) < 230).mean() < MIN_INK:
+            return None
     try:
         return prepare_logo(Image.fromarray(pixels))
     except LogoError:

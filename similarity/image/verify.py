@@ -140,10 +140,11 @@ class QueryFeatures:
         return LogoFeatures(points, descriptors, pooled(edges), (grey.shape[1], grey.shape[0]))
 
     def search_views(self) -> list[ViewKey]:
-        """The descriptions a query searches the registry with: every `QUERY_VIEWS` size, plain and mirrored, and the
-        large one in negative (a logo on a dark photo is inverted with its photo when loaded)."""
+        """The descriptions a query searches the registry with: every `QUERY_VIEWS` size, plain and mirrored, and in
+        negative (a logo on a dark photo is inverted with its photo when loaded, and so is a crop that cuts through
+        the ink: its border is ink, taken for the ground)."""
         sized = [(mirrored, False, side) for side, _ in QUERY_VIEWS for mirrored in (False, True)]
-        return sized + [(mirrored, True, QUERY_SIDE) for mirrored in (False, True)]
+        return sized + [(mirrored, True, side) for side, _ in QUERY_VIEWS for mirrored in (False, True)]
 
 
 @dataclass(frozen=True)

@@ -190,3 +190,18 @@ def test_an_unrelated_round_logo_with_a_word_under_it_is_not_a_copy(round_regist
     against none of them."""
     found = check(round_registry, logo=_png(_with_word(_rgba("opera")))).matches
     assert not [m for m in found if m.risk in ("medium", "high")], [(m.mark.id, m.risk) for m in found]
+
+
+def test_a_black_logo_on_noise_keeps_its_dark_ink(round_registry):
+    """Loading may give a black logo on noise in negative (the noise's median decides): white ink on the noise, which
+    whitening the texture would leave blank. The negative's flat parts are the logo again."""
+    noise = Image.fromarray(np.random.default_rng(0).integers(0, 256, (480, 480, 3), dtype=np.uint8))
+    logo = _rgba("github").resize((216, 216), Image.Resampling.LANCZOS)
+    noise.paste(logo, (20, 30), logo)
+    loaded = load_logo(_png(noise))
+    assert np.asarray(loaded)[60, 60].min() == 255  # this noise's median gives the picture in negative
+    cleaned = flat_parts(loaded)
+    assert cleaned is not None and max(cleaned.size) < 260
+    assert np.asarray(cleaned.convert("L")).min() < 60  # dark ink on white
+    top = check(round_registry, logo=_png(noise)).matches[0]
+    assert top.mark.id == "github" and top.risk in ("medium", "high"), (top.mark.id, top.risk)
