@@ -205,3 +205,23 @@ def test_a_black_logo_on_noise_keeps_its_dark_ink(round_registry):
     assert np.asarray(cleaned.convert("L")).min() < 60  # dark ink on white
     top = check(round_registry, logo=_png(noise)).matches[0]
     assert top.mark.id == "github" and top.risk in ("medium", "high"), (top.mark.id, top.risk)
+
+
+def _cropped(slug: str, fraction: float = 0.1) -> Image.Image:
+    """A simple-icons logo with `fraction` of its extent cut off every edge (the benchmark's crop)."""
+    logo = load_logo(f"simple-icons:{slug}")
+    w, h = logo.size
+    return logo.crop((round(fraction * w), round(fraction * h), round((1 - fraction) * w), round((1 - fraction) * h)))
+
+
+@pytest.mark.parametrize("slug", ["sunrise", "googlechrome", "viaplay", "gojek"])
+def test_a_real_logo_cropped_ten_percent_is_found_first_at_medium_or_above(round_registry, slug):
+    """A crop through the ink is loaded in negative (its border is ink): the negative views find it."""
+    top = check(round_registry, logo=_png(_cropped(slug))).matches[0]
+    assert top.mark.id == slug and top.risk in ("medium", "high"), (top.mark.id, top.risk, top.detail.get("logo"))
+
+
+@pytest.mark.parametrize("slug", ["opera", "spotify"])
+def test_an_unrelated_round_logo_cropped_is_not_a_copy(round_registry, slug):
+    found = check(round_registry, logo=_png(_cropped(slug))).matches
+    assert not [m for m in found if m.risk in ("medium", "high")], [(m.mark.id, m.risk) for m in found]
