@@ -87,6 +87,9 @@ GROUND_STEP = 4
 """Largest colour step (levels per channel) between neighbouring pixels of a smooth ground (a photo-like gradient of
 180 levels over 480 px steps under 1): the ground is flood-filled from the picture's border with it, and stops at a
 logo's outline."""
+BORDER_STEP = 3 * GROUND_STEP
+"""Largest colour step between two neighbouring pixels of the picture's border where the border is all ground: a
+logo trimmed to its ink (what loading gives for nearly every query) has an outline on it, a step of tens of levels."""
 GROUND_LEAST = 0.3
 """Least share of the picture a smooth ground must cover (less is the logo's own frame)."""
 GROUND_RESIDUAL = 4.0
@@ -141,9 +144,12 @@ def smooth_ground(image: Image.Image) -> Image.Image | None:
     small = rgb.copy()
     small.thumbnail((GROUND_SIDE, GROUND_SIDE))
     pixels = np.array(small)  # writable: floodFill takes it as its output even when it fills only the mask
-    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]]).astype(np.float32)
-    if float(np.ptp(border, axis=0).max()) <= 2 * GROUND_STEP:
+    sides = [pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]]
+    border = np.concatenate(sides).astype(np.int16)
+    if int(np.ptp(border, axis=0).max()) <= 2 * GROUND_STEP:
         return None  # a uniform ground: loading has trimmed it
+    if max(int(np.abs(np.diff(side.astype(np.int16), axis=0)).max()) for side in sides) > BORDER_STEP:
+        return None  # the border crosses an outline: a logo trimmed to its ink (most queries), or a photo
     height, width = pixels.shape[:2]
     mask = np.zeros((height + 2, width + 2), np.uint8)
     flags = 4 | cv2.FLOODFILL_MASK_ONLY | (255 << 8)
