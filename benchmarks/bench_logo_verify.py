@@ -10,12 +10,15 @@ keypoint votes, geometric verification and OCR):
   medium or high is a false alarm (the query's own brand is removed from its answers);
 - copy recall@1 per transform: the registered logo transformed (logo_data.TRANSFORMS plus a 10 % crop, the composite
   pad + word + JPEG q70, and the logo pasted at 30–60 % on clutter) must come first;
-- same brand, another drawing: a gilbarbara logo whose brand is in simple-icons must find it in its top 10.
+- same brand, another drawing: a gilbarbara logo whose brand is in simple-icons must find it in its top 10;
+- diagnose: for the hard copies (`HARD`), the stage where each one is lost — not a candidate, not verified (which rule
+  failed), verified below medium, or beaten by another mark — counted per transform, with each miss's facts.
 
 The verification threshold is calibrated first on a disjoint sample of leave-one-out queries (``--calibrate``
 writes it to similarity/data/logo_calibration.json, key ``verify``). Run::
 
     python -m benchmarks.bench_logo_verify [--registry 2000] [--loo 1000] [--copies 120] [--calibrate]
+    python -m benchmarks.bench_logo_verify --registry 1200 --copies 50 --parts diagnose --modes verified --out f.json
 """
 
 from __future__ import annotations
