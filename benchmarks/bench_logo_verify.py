@@ -10,12 +10,15 @@ keypoint votes, geometric verification and OCR):
   medium or high is a false alarm (the query's own brand is removed from its answers);
 - copy recall@1 per transform: the registered logo transformed (logo_data.TRANSFORMS plus a 10 % crop, the composite
   pad + word + JPEG q70, and the logo pasted at 30–60 % on clutter) must come first;
-- same brand, another drawing: a gilbarbara logo whose brand is in simple-icons must find it in its top 10.
+- same brand, another drawing: a gilbarbara logo whose brand is in simple-icons must find it in its top 10;
+- diagnose: for the hard copies (`HARD`), the stage where each one is lost — not a candidate, not verified (which rule
+  failed), verified below medium, or beaten by another mark — counted per transform, with each miss's facts.
 
 The verification threshold is calibrated first on a disjoint sample of leave-one-out queries (``--calibrate``
 writes it to similarity/data/logo_calibration.json, key ``verify``). Run::
 
     python -m benchmarks.bench_logo_verify [--registry 2000] [--loo 1000] [--copies 120] [--calibrate]
+    python -m benchmarks.bench_logo_verify --registry 1200 --copies 50 --parts diagnose --modes verified --out f.json
 """
 
 from __future__ import annotations
@@ -45,7 +48,9 @@ from similarity.values import Mark
 RESULTS = Path(__file__).parent / "results" / "logo_verify.json"
 CALIBRATION = Path(__file__).resolve().parents[1] / "similarity" / "data" / "logo_calibration.json"
 RISKY = ("medium", "high")
-PARTS = ("loo", "copies", "other_drawing", "cost")
+PARTS = ("loo", "copies", "other_drawing", "cost", "diagnose")
+HARD = ("crop_10pct", "pad_text_jpeg70", "pasted_45pct_noise", "pasted_30pct_gradient", "pasted_60pct_logo")
+"""The copy transforms whose misses are broken down by stage (:func:`diagnose`)."""
 
 
 def _png(image: Image.Image) -> bytes:
@@ -295,34 +300,120 @@ def other_drawing(index, sources, renderings, mode) -> dict:
     }
 
 
+def _why_unverified(v) -> str:
+    """Which rule of :func:`similarity.image.verify._proves` a failed alignment broke, first that applies."""
+    if v is None:
+        return "not_tried"
+    if v.method == "none":
+        return "no_fit"
+    if v.coverage < verify_module.MIN_COVERAGE:
+        return "coverage"
+    if v.agreement < verify_module.thresholds()["agreement"]:
+        return "agreement"
+    if v.method == "silhouette":
+        return "silhouette_agreement"
+    if v.coverage < verify_module.PARTIAL_COVERAGE:
+        return "partial_inliers" if v.inliers < verify_module.PARTIAL_INLIERS else "partial_agreement"
+    return "inliers"
+
+
+def diagnose(index, renderings, rows, transforms) -> dict:
+    """Where each copy of the hard transforms (`HARD`) is lost, one stage per copy: ``hit`` (first), else
+    ``not_candidate`` (neither the hashes nor the keypoint votes nor the text propose it), ``not_verified:<rule>``
+    (proposed, the alignment fails the rule named by :func:`_why_unverified`; ``not_tried``: a hash match past the
+    verified few), ``verified_<tier>`` (verified but its tier is below medium, or it is medium/high and another
+    mark ranks first), with the own mark's best verification attempt over every query view (``all_views``: would it
+    verify with the prefilter off?) for the misses."""
+    from similarity.score.logos import LogoQuery, assess, candidate_rows
+
+    out: dict = {}
+    for name, transform in transforms.items():
+        if name not in HARD:
+            continue
+        stages: dict[str, int] = {}
+        misses = []
+        for i in rows:
+            try:
+                image = transform(renderings[i])
+                png = _png(image.convert("RGB") if image.mode != "RGBA" else image)
+                result = check(index, logo=png, top=10)
+                query = LogoQuery.of(png)
+            except LogoError:
+                continue
+            own = index.row_of(str(i))
+            found = candidate_rows(index, query)
+            ids = [m.mark.id for m in result.matches]
+            risk = next((m.risk for m in result.matches if m.mark.id == str(i)), "absent")
+            judged = assess(index, query, found)[int(np.searchsorted(found, own))] if own in found else None
+            v = judged.verification if judged is not None else None
+            if ids[:1] == [str(i)]:
+                stage = "hit"
+            elif own not in found:
+                stage = "not_candidate"
+            elif v is None or not v.verified:
+                stage = "not_verified:" + _why_unverified(v)
+            else:
+                stage = f"verified_{risk}" + ("_beaten" if risk in RISKY else "")
+            stages[stage] = stages.get(stage, 0) + 1
+            if stage != "hit":
+                full = None
+                registered = index.logo_features.get(own)
+                if query.features is not None and registered is not None:
+                    full = verify_module.verify(query.features, registered, None).as_dict()
+                misses.append(
+                    {
+                        "logo": i,
+                        "stage": stage,
+                        "risk": risk,
+                        "rank": ids.index(str(i)) + 1 if str(i) in ids else None,
+                        "first": ids[0] if ids else None,
+                        "first_risk": result.matches[0].risk if result.matches else None,
+                        "hash_candidate": own in logo_candidates(index, query.codes),
+                        "votes": query.votes.get(own, 0),
+                        "verification": v.as_dict() if v is not None else None,
+                        "all_views": full,
+                        "notes": [n.en for n in query.notes],
+                    }
+                )
+        out[name] = {"copies": sum(stages.values()), "stages": dict(sorted(stages.items())), "misses": misses}
+        print(f"diagnose {name}: {out[name]['stages']}", flush=True)
+    return out
+
+
 def costs(index, renderings, rows) -> dict:
     """Per query: describing it (every view the keypoint search uses), OCR, the hash search alone, and candidates
-    (hashes, keypoint search and votes, text) + verification; per registered logo: OCR."""
+    (hashes, keypoint search and votes, text) + verification; per registered logo: OCR. CPU time (process_time): the
+    machine is shared. ``query_without_ocr_ms_p50``: the check's whole logo path but OCR, from the file's bytes (its
+    main part, where it has one, searched and verified too)."""
     from similarity.image.ocr import read_text
     from similarity.image.verify import QueryFeatures
     from similarity.score.logos import LogoQuery, assess, candidate_rows
 
-    describe, ocr, judge, hashes, build_ocr = [], [], [], [], []
+    describe, ocr, judge, hashes, build_ocr, whole = [], [], [], [], [], []
     for i in rows:
+        start = time.process_time()  # the check's own path, without OCR: load, ground, main part, search, verify
+        query = LogoQuery.of(_png(on_white(renderings[i])), read=False)
+        assess(index, query, candidate_rows(index, query))
+        whole.append(time.process_time() - start)
         image = prepare_logo(on_white(renderings[i]))
-        start = time.perf_counter()
+        start = time.process_time()
         features = QueryFeatures.of(image)
         for key in features.search_views():  # every description the registry search uses
             features.view(*key)
-        describe.append(time.perf_counter() - start)
-        start = time.perf_counter()
+        describe.append(time.process_time() - start)
+        start = time.process_time()
         read_text(image)
-        ocr.append(time.perf_counter() - start)
+        ocr.append(time.process_time() - start)
         build_ocr.append(ocr[-1])
         query = LogoQuery(dihedral_codes(image), features)
-        start = time.perf_counter()
+        start = time.process_time()
         found = logo_candidates(index, query.codes)
         logo_evidence(index, found, query.codes)
-        hashes.append(time.perf_counter() - start)
-        start = time.perf_counter()
+        hashes.append(time.process_time() - start)
+        start = time.process_time()
         found = candidate_rows(index, query)
         assess(index, query, found)
-        judge.append(time.perf_counter() - start)
+        judge.append(time.process_time() - start)
     ms = lambda values: round(1000 * float(np.median(values)), 1)  # noqa: E731
     return {
         "queries": len(rows),
@@ -331,6 +422,8 @@ def costs(index, renderings, rows) -> dict:
         "hash_search_ms_p50": ms(hashes),
         "candidates_and_verification_ms_p50": ms(judge),
         "build_ocr_ms_per_logo_p50": ms(build_ocr),
+        "query_without_ocr_ms_p50": ms(whole),
+        "clock": "process_time",
     }
 
 
@@ -409,6 +502,8 @@ def main(argv: list[str] | None = None) -> dict:
             results[mode]["other_drawing"] = other_drawing(index, sources, renderings, mode)
         results[mode]["seconds"] = round(time.perf_counter() - started, 1)
         print(mode, json.dumps(results[mode]), flush=True)
+    if "diagnose" in parts:
+        results["diagnose"] = diagnose(index, renderings, copy_rows, transforms)
     if "cost" in parts:
         results["cost"] = costs(index, renderings, copy_rows[:60])
         print("cost", json.dumps(results["cost"]), flush=True)

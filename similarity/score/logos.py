@@ -29,8 +29,9 @@ three places (:func:`candidate_rows`): the hashes' nearest logos, the registered
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,7 @@ class LogoQuery:
     features: QueryFeatures | None = None
     text: str = ""
     notes: list[Reason] = field(default_factory=list)
+    parts: list[LogoQuery] = field(default_factory=list)  # the picture's main part, judged as a query of its own
     votes: dict[int, int] = field(default_factory=dict)
     matches: Any = None  # the keypoint search's tentative matches (similarity.image.retrieve.Tentative)
     text_scores: dict[int, tuple[float, str]] = field(default_factory=dict)
@@ -116,6 +118,10 @@ class LogoQuery:
             query.features = QueryFeatures.of(drawn)
         except Exception as error:  # noqa: BLE001 — OpenCV raises its own cv2.error; the hashes still answer
             query.notes.append(_unreadable_keypoints(error))
+        part = _main_part(drawn)
+        if part is not None:
+            with contextlib.suppress(Exception):  # cv2.error on the part: the whole picture still answers
+                query.parts.append(cls(dihedral_codes(part), QueryFeatures.of(part)))
         if read:
             try:
                 from ..image.ocr import read_text
@@ -133,21 +139,44 @@ class LogoQuery:
 
 def _flat_parts(image: Any) -> tuple[Any, list[Reason]]:
     """The picture a query logo is compared by: on a cluttered ground (noise, a photo) its flat-coloured parts on
-    white (:func:`~similarity.image.clutter.flat_parts`), with a note saying so; else the picture itself."""
-    from ..image.clutter import flat_parts
+    white (:func:`~similarity.image.clutter.flat_parts`), on a smooth one (a gradient) what differs from it on white
+    (:func:`~similarity.image.clutter.smooth_ground`), each with a note saying so; else the picture itself."""
+    from ..image.clutter import flat_parts, smooth_ground
 
     try:
         cleaned = flat_parts(image)
     except Exception:  # noqa: BLE001 — cv2.error on a strange picture: compare the picture as it is
         cleaned = None
+    if cleaned is not None:
+        return cleaned, [
+            _note(
+                "latar bertekstur diabaikan: logo dibandingkan dari bagian berwarna rata",
+                "textured ground set aside: the logo is compared by the picture's flat-coloured parts",
+            )
+        ]
+    try:
+        cleaned = smooth_ground(image)
+    except Exception:  # noqa: BLE001 — cv2.error or a singular fit: compare the picture as it is
+        cleaned = None
     if cleaned is None:
         return image, []
     return cleaned, [
         _note(
-            "latar bertekstur diabaikan: logo dibandingkan dari bagian berwarna rata",
-            "textured ground set aside: the logo is compared by the picture's flat-coloured parts",
+            "latar gradasi diabaikan: logo dibandingkan dari bagian yang berbeda dari latar",
+            "smooth ground set aside: the logo is compared by what differs from it",
         )
     ]
+
+
+def _main_part(image: Any) -> Any:
+    """The picture's biggest separate part (:func:`~similarity.image.clutter.main_part`: a logo with a word under
+    it, a logo beside another), None when it is one part or the split fails."""
+    from ..image.clutter import main_part
+
+    try:
+        return main_part(image)
+    except Exception:  # noqa: BLE001 — cv2.error on a strange picture: the whole picture still answers
+        return None
 
 
 def _note(indonesian: str, english: str) -> Reason:
@@ -266,6 +295,7 @@ def candidate_rows(index: Any, query: LogoQuery) -> np.ndarray:
     if query.text:
         query.text_scores = _text_candidates(index, query.text)
         rows.append(np.fromiter(query.text_scores, dtype=np.int64, count=len(query.text_scores)))
+    rows += [candidate_rows(index, part) for part in query.parts]
     return np.unique(np.concatenate(rows)).astype(np.int64)
 
 
@@ -316,7 +346,25 @@ def _read_as(code: Any, score: np.ndarray, compacts: Sequence[str | bytes]) -> n
 def assess(
     index: Any, query: LogoQuery, rows: np.ndarray, max_distance: Mapping[str, int] | None = None
 ) -> list[LogoAssessment | None]:
-    """Judge each row's logo against the query (see the module's docstring); None where there is nothing to say."""
+    """Judge each row's logo against the query (see the module's docstring); None where there is nothing to say.
+    Where the query has a main part (:attr:`LogoQuery.parts`) each row keeps the likelier of the two judgements."""
+    out = _assess(index, query, rows, max_distance)
+    for part in query.parts:
+        for i, found in enumerate(_assess(index, part, rows, max_distance)):
+            whole = out[i]
+            if found is None or (whole is not None and found.similarity <= whole.similarity):
+                continue
+            # the part's picture, the whole query's words
+            out[i] = found if whole is None else replace(
+                found, text=whole.text, text_similarity=whole.text_similarity, text_target=whole.text_target
+            )
+    return out
+
+
+def _assess(
+    index: Any, query: LogoQuery, rows: np.ndarray, max_distance: Mapping[str, int] | None = None
+) -> list[LogoAssessment | None]:
+    """:func:`assess` of the query picture alone."""
     from ..verdict.tiers import thresholds as tiers
 
     evidence = logo_evidence(index, rows, query.codes, max_distance)

@@ -101,3 +101,127 @@ def test_a_part_of_a_logo_needs_its_outlines_to_agree_closely():
     assert _proves(closer, floor)
     whole = Verification(False, 0.93, 0.95, 30, 40, False, 0, 1.0, "keypoints")
     assert _proves(whole, floor)
+
+
+def _gradient(side: int = 480) -> Image.Image:
+    """The benchmark's photo-like ground: a colour ramp across and down the picture."""
+    ramp = np.linspace(40, 220, side, dtype=np.float32)
+    pixels = np.stack(
+        [ramp[None, :].repeat(side, 0), ramp[:, None].repeat(side, 1), 255 - ramp[None, :].repeat(side, 0)], axis=2
+    )
+    return Image.fromarray(pixels.astype(np.uint8))
+
+
+def _with_word(logo: Image.Image) -> Image.Image:
+    """The issue's copy: padded 20 %, "KOPI KITA" written under it, saved as JPEG q70."""
+    from PIL import ImageFont, ImageOps
+
+    rgb = ImageOps.expand(_white(logo), border=round(max(logo.size) * 0.2), fill="white")
+    canvas = Image.new("RGB", (rgb.width, rgb.height + rgb.height // 4), "white")
+    canvas.paste(rgb, (0, 0))
+    font = ImageFont.load_default(size=max(10, canvas.height // 9))
+    ImageDraw.Draw(canvas).text(
+        (canvas.width / 2, rgb.height + canvas.height // 10), "KOPI KITA", fill="black", font=font, anchor="mm"
+    )
+    buffer = io.BytesIO()
+    canvas.save(buffer, "JPEG", quality=70)
+    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+
+
+@pytest.fixture(scope="module")
+def round_registry():
+    """Real round and low-detail simple-icons logos, each a mark of its own brand."""
+    slugs = ["viaplay", "sunrise", "googlechrome", "coursera", "target", "gojek", "github", "docker"]
+    index = MarkIndex()
+    index.add([Mark(id=s, name=s.title(), logo=f"simple-icons:{s}") for s in slugs])
+    describe_logos(index, read_text=False)
+    return index
+
+
+def _rgba(slug: str) -> Image.Image:
+    """A simple-icons logo as ink on a transparent ground (its white made transparent), to paste on a picture."""
+    rgb = np.asarray(load_logo(f"simple-icons:{slug}").convert("RGB"))
+    alpha = np.where(rgb.min(axis=2) > 240, 0, 255).astype(np.uint8)
+    return Image.fromarray(np.dstack([rgb, alpha]), "RGBA")
+
+
+def test_a_smooth_ground_is_set_aside_and_the_logo_trimmed_to():
+    from similarity.image.clutter import smooth_ground
+
+    picture = _on(_gradient(), _badge(144))
+    cleaned = smooth_ground(load_logo(_png(picture)))
+    assert cleaned is not None and max(cleaned.size) < 160  # the badge alone, the gradient white
+    star = np.asarray(cleaned)[round(0.37 * cleaned.height), round(0.5 * cleaned.width)]
+    assert star.min() > 240  # the gradient seen through the star cut into the shield is ground too
+    assert smooth_ground(load_logo("simple-icons:github")) is None  # a uniform ground: nothing to set aside
+    noise = Image.fromarray(np.random.default_rng(3).integers(0, 256, (200, 200, 3), dtype=np.uint8))
+    assert smooth_ground(noise) is None  # a textured ground is not smooth
+
+
+@pytest.mark.parametrize("slug", ["sunrise", "googlechrome", "viaplay"])
+def test_a_real_logo_pasted_small_on_a_gradient_is_found_first(round_registry, slug):
+    picture = _gradient()
+    logo = _rgba(slug).resize((144, 144), Image.Resampling.LANCZOS)
+    picture.paste(logo, (20, 30), logo)
+    result = check(round_registry, logo=_png(picture))
+    top = result.matches[0]
+    assert top.mark.id == slug and top.risk in ("medium", "high"), (top.mark.id, top.risk, top.detail.get("logo"))
+    assert any("smooth ground set aside" in note.en for note in result.verdict.notes)
+
+
+def test_the_main_part_is_the_logo_not_the_word_under_it():
+    from similarity.image.clutter import main_part
+
+    part = main_part(load_logo(_png(_with_word(_rgba("viaplay")))))
+    assert part is not None and abs(part.width - part.height) <= 0.05 * part.width  # the round logo, not the word
+    # a logo its own white strokes cut into pieces is one part: Viaplay's play sign and its chevron
+    assert main_part(load_logo("simple-icons:viaplay")) is None
+    assert main_part(load_logo("simple-icons:github")) is None
+
+
+@pytest.mark.parametrize("slug", ["viaplay", "sunrise", "googlechrome"])
+def test_a_real_logo_with_a_word_under_it_is_found_first(round_registry, slug):
+    top = check(round_registry, logo=_png(_with_word(_rgba(slug)))).matches[0]
+    assert top.mark.id == slug and top.risk in ("medium", "high"), (top.mark.id, top.risk, top.detail.get("logo"))
+
+
+def test_an_unrelated_round_logo_with_a_word_under_it_is_not_a_copy(round_registry):
+    """Opera's ring is round like Sunrise's and Viaplay's discs and has a word under it: its main part verifies
+    against none of them."""
+    found = check(round_registry, logo=_png(_with_word(_rgba("opera")))).matches
+    assert not [m for m in found if m.risk in ("medium", "high")], [(m.mark.id, m.risk) for m in found]
+
+
+def test_a_black_logo_on_noise_keeps_its_dark_ink(round_registry):
+    """Loading may give a black logo on noise in negative (the noise's median decides): white ink on the noise, which
+    whitening the texture would leave blank. The negative's flat parts are the logo again."""
+    noise = Image.fromarray(np.random.default_rng(0).integers(0, 256, (480, 480, 3), dtype=np.uint8))
+    logo = _rgba("github").resize((216, 216), Image.Resampling.LANCZOS)
+    noise.paste(logo, (20, 30), logo)
+    loaded = load_logo(_png(noise))
+    assert np.asarray(loaded)[60, 60].min() == 255  # this noise's median gives the picture in negative
+    cleaned = flat_parts(loaded)
+    assert cleaned is not None and max(cleaned.size) < 260
+    assert np.asarray(cleaned.convert("L")).min() < 60  # dark ink on white
+    top = check(round_registry, logo=_png(noise)).matches[0]
+    assert top.mark.id == "github" and top.risk in ("medium", "high"), (top.mark.id, top.risk)
+
+
+def _cropped(slug: str, fraction: float = 0.1) -> Image.Image:
+    """A simple-icons logo with `fraction` of its extent cut off every edge (the benchmark's crop)."""
+    logo = load_logo(f"simple-icons:{slug}")
+    w, h = logo.size
+    return logo.crop((round(fraction * w), round(fraction * h), round((1 - fraction) * w), round((1 - fraction) * h)))
+
+
+@pytest.mark.parametrize("slug", ["sunrise", "googlechrome", "viaplay", "gojek"])
+def test_a_real_logo_cropped_ten_percent_is_found_first_at_medium_or_above(round_registry, slug):
+    """A crop through the ink is loaded in negative (its border is ink): the negative views find it."""
+    top = check(round_registry, logo=_png(_cropped(slug))).matches[0]
+    assert top.mark.id == slug and top.risk in ("medium", "high"), (top.mark.id, top.risk, top.detail.get("logo"))
+
+
+@pytest.mark.parametrize("slug", ["opera", "spotify"])
+def test_an_unrelated_round_logo_cropped_is_not_a_copy(round_registry, slug):
+    found = check(round_registry, logo=_png(_cropped(slug))).matches
+    assert not [m for m in found if m.risk in ("medium", "high")], [(m.mark.id, m.risk) for m in found]

@@ -53,7 +53,9 @@ def test_cropped_copies_are_verified_and_ranked_first(registry):
 
 def test_partial_copies_are_found_by_their_keypoints(registry):
     """A 10 % crop, the issue's padded copy with a word under it saved as JPEG q70, and the logo pasted at 30 % of a
-    picture on a gradient: hashes find none of them (recall@1 0.28 / 0 / 0 in the benchmark)."""
+    picture on a gradient: hashes find none of them (recall@1 0.28 / 0 / 0 in the benchmark). On this sample the word
+    under the logo and the gradient were found 0.65 / 0.85 before the query's main part and its smooth ground were
+    set aside, 1.0 / 0.95 after."""
     bench, _, index, renderings, rows = registry
     from benchmarks.logo_data import _crop
 
@@ -63,5 +65,5 @@ def test_partial_copies_are_found_by_their_keypoints(registry):
         "pasted_30pct_gradient": bench._pasted("gradient", 0.3),
     }
     recall = bench.copy_recall(index, renderings, rows, transforms, "verified")
-    assert recall["crop_10pct"] >= 0.6 and recall["pad_text_jpeg70"] >= 0.6, recall
-    assert recall["pasted_30pct_gradient"] >= 0.5, recall
+    assert recall["crop_10pct"] >= 0.75 and recall["pad_text_jpeg70"] >= 0.9, recall
+    assert recall["pasted_30pct_gradient"] >= 0.9, recall
