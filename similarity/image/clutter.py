@@ -49,14 +49,20 @@ def textured(rgb: np.ndarray) -> np.ndarray:
     return variance > FLAT_STD**2
 
 
+def _reduced(image: Image.Image, side: int) -> tuple[Image.Image, Image.Image]:
+    """The picture in RGB, and a copy of it at most ``side`` pixels on its longer side (what the ground is read on)."""
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    small = rgb.copy()
+    small.thumbnail((side, side))
+    return rgb, small
+
+
 def flat_parts(image: Image.Image) -> Image.Image | None:
     """The picture with its textured parts made white and prepared again (trimmed to what is left), when more than
     `CLUTTERED` of it is textured; None otherwise (or when hardly anything flat is left)."""
     from similarity.image.load import LogoError, prepare_logo
 
-    rgb = image if image.mode == "RGB" else image.convert("RGB")
-    small = rgb.copy()
-    small.thumbnail((WORKING_SIDE, WORKING_SIDE))
+    rgb, small = _reduced(image, WORKING_SIDE)
     import cv2
 
     mask = textured(np.asarray(small))
@@ -140,9 +146,7 @@ def smooth_ground(image: Image.Image) -> Image.Image | None:
 
     from similarity.image.load import LogoError, prepare_logo
 
-    rgb = image if image.mode == "RGB" else image.convert("RGB")
-    small = rgb.copy()
-    small.thumbnail((GROUND_SIDE, GROUND_SIDE))
+    rgb, small = _reduced(image, GROUND_SIDE)
     pixels = np.array(small)  # writable: floodFill takes it as its output even when it fills only the mask
     sides = [pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]]
     border = np.concatenate(sides).astype(np.int16)
@@ -236,9 +240,7 @@ def main_part(image: Image.Image) -> Image.Image | None:
 
     from similarity.image.load import LogoError, prepare_logo
 
-    rgb = image if image.mode == "RGB" else image.convert("RGB")
-    small = rgb.copy()
-    small.thumbnail((WORKING_SIDE, WORKING_SIDE))
+    rgb, small = _reduced(image, WORKING_SIDE)
     ink = (np.asarray(small).min(axis=2) < 230).astype(np.uint8)
     gap = max(1, round(PART_GAP * max(small.size) / 2))
     joined = cv2.dilate(ink, np.ones((2 * gap + 1, 2 * gap + 1), np.uint8))
