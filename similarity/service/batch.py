@@ -130,8 +130,8 @@ class CheckBatches:
     def _wait_locked(self) -> float:
         now = time.monotonic()
         # what is owed at today's means, so a mean that rises with the load re-prices the checks already queued
-        owed = sum(n * self._mean.get(kind, (0.0, 0))[0] for kind, n in self._owing.items())
-        done = sum(min(now - start, self._mean.get(kind, (0.0, 0))[0]) for start, kind in self._running.values())
+        owed = sum(n * self._seconds(kind) for kind, n in self._owing.items())
+        done = sum(min(now - start, self._seconds(kind)) for start, kind in self._running.values())
         return max(owed - done, 0.0) / self.threads
 
     def admit(self, kind: str, deadline: float) -> None:
@@ -139,6 +139,10 @@ class CheckBatches:
         the running means — nothing while the kind has been seen fewer than `SEEN_BEFORE_SHEDDING` times."""
         with self._wake:
             self._admit_locked(kind, deadline)
+
+    def _seconds(self, kind: str) -> float:
+        """The running mean of ``kind``'s checks in seconds (0 while none has been answered)."""
+        return self._mean.get(kind, (0.0, 0))[0]
 
     def _admit_locked(self, kind: str, deadline: float) -> None:
         mean, seen = self._mean.get(kind, (0.0, 0))

@@ -45,6 +45,11 @@ T = TypeVar("T")
 BEARER = HTTPBearer(auto_error=False, description=f"The token in ${TOKEN_ENV} on the server.")
 
 
+def busy_error(busy: Busy) -> ApiError:
+    """The answer to a check refused before it queued: 503 with when to ask again."""
+    return ApiError(503, "busy", str(busy), headers={"Retry-After": str(busy.retry_after_s)})
+
+
 def add_routes(app: FastAPI, served: ServedIndex, work: BoundedWork, *, token: str | None,
                check_timeout: float) -> None:
     """Every route of the API and the page on ``app``, answering from ``served``; ``token`` enables the writes (None:
@@ -57,7 +62,7 @@ def add_routes(app: FastAPI, served: ServedIndex, work: BoundedWork, *, token: s
             return await work.run(func, *args, timeout=timeout or check_timeout, limiter=limiter, started=started,
                                   kind=kind)
         except Busy as e:  # the checks queued ahead would take it past its deadline: said now, not after it
-            raise ApiError(503, "busy", str(e), headers={"Retry-After": str(e.retry_after_s)}) from None
+            raise busy_error(e) from None
         except TimeoutError:
             raise ApiError(504, "timeout", f"the request took longer than {timeout or check_timeout:g} s — "
                            "try again, or with a smaller logo") from None
@@ -131,7 +136,7 @@ def add_routes(app: FastAPI, served: ServedIndex, work: BoundedWork, *, token: s
                 try:  # before the decode: a logo check the slots cannot reach in time is not decoded either
                     work.checks.admit(kind, started + check_timeout)
                 except Busy as e:
-                    raise ApiError(503, "busy", str(e), headers={"Retry-After": str(e.retry_after_s)}) from None
+                    raise busy_error(e) from None
                 await in_thread(logo_codes, logo, limiter=work.decodes, started=started)
             result = await in_thread(
                 lambda: check(index, name, logo=logo, classes=classes, top=fetch, logo_max_distance=limits),
