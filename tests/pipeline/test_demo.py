@@ -17,6 +17,39 @@ def test_demo_registry_reads_cleanly():
     assert (demo_registry_path().parent / "NOTICE.md").exists()
 
 
+def test_demo_marks_have_classes_as_registrations_do():
+    """A DJKI registration lists its classes; a demo mark without them is weighed as "unknown goods" (0.75) and
+    accuses marks of any goods (issue 18: HAIR EXPRESS ~ the Express web framework, RYANHAIR ~ RYANAIR). What
+    stays without classes is a famous mark without a twin or a category naming no goods (scripts/build_demo_registry.py
+    ``fill_classes``)."""
+    marks = read_registry(demo_registry_path()).marks
+    without = [m for m in marks if not m.classes]
+    assert len(without) < 0.03 * len(marks), len(without)
+    assert all(m.classes for m in marks if m.id.startswith("SI-"))
+    by_id = {m.id: m for m in marks}
+    assert set(by_id["SI-expressvpn"].classes) == {9, 42}  # simple-icons without a twin: software
+    assert set(by_id["SI-starbucks"].classes) == set(by_id["NSI-starbucks-795f60"].classes)  # its twin's
+
+
+def test_fill_classes_keeps_the_rows_and_gives_twins_their_classes():
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_demo_registry.py"
+    spec = importlib.util.spec_from_file_location("build_demo_registry", script)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    rows = [
+        {"id": "SI-apple", "name": "Apple", "classes": "", "source": "simple-icons"},
+        {"id": "NSI-apple", "name": "APPLE", "classes": "9;35", "source": "name-suggestion-index"},
+        {"id": "NSI-gov", "name": "Dinas", "classes": "", "source": "name-suggestion-index"},
+        {"id": "IDXSUB-ABC-1", "name": "Anak", "classes": "", "source": "idx-listed-companies"},
+        {"id": "FAMOUS-001", "name": "Nowhere", "classes": "", "source": "famous-marks"},
+    ]
+    mod.fill_classes(rows, {"IDXSUB-ABC-1": (36,)})
+    assert [r["classes"] for r in rows] == ["9;35", "9;35", "", "36", ""]
+
+
 def test_shipped_logo_hashes_match_the_hashing_code():
     """If the logo loader or a hash changes, rehash the demo registry (scripts/build_demo_registry.py --rehash)."""
     with open(demo_registry_path(), encoding="utf-8") as f:
