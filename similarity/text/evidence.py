@@ -163,11 +163,14 @@ def _unlisted(word: str) -> bool:
     into itself and gives an unknown token the frequency 0, i.e. Zipf 0 (``tests/test_evidence_kernel.py`` checks the
     shortcut against ``zipf_frequency`` on a registry's vocabulary). Most coined brand words are unlisted, and the
     tokenizer is the costly part of asking ``wordfreq`` (~0.1 ms a word)."""
-    return (
-        _PLAIN.fullmatch(word) is not None
-        and word not in get_frequency_dict("en", "best")
-        and word not in get_frequency_dict("id", "best")
-    )
+    en, id_ = _word_lists()
+    return _PLAIN.fullmatch(word) is not None and word not in en and word not in id_
+
+
+@lru_cache(maxsize=1)
+def _word_lists() -> tuple[dict[str, float], dict[str, float]]:
+    """wordfreq's English and Indonesian frequency dicts, fetched once (its own cache hashes the arguments per call)."""
+    return get_frequency_dict("en", "best"), get_frequency_dict("id", "best")
 
 
 _PLAIN = re.compile(r"[a-z]+")
@@ -376,7 +379,10 @@ def pair_features(
     mark_cover, dom, dom_word, shared, dom_weight, mark_total = _cover(mw, qwords.found, weigh_mark)
     dom_share = dom_weight / max(mark_total, 1e-9)
     query_cover, qdom, _, _, _, _ = _cover(qw, lambda word: qwords.found_in(word, mw), weigh_query)
-    distinctive = max((min(weigh_mark(c), 1.0) for t, c, _ in mw for s in shared if s.word == t), default=0.0)
+    distinctive = 0.0
+    if shared:  # the heaviest mark word found (a word's weight is the same at each of its places: once is enough)
+        tokens = {s.word for s in shared}
+        distinctive = max((min(weigh_mark(c), 1.0) for t, c, _ in mw if t in tokens), default=0.0)
     strong = [s.word for s in shared if s.strength >= NEAR_SPELLING]
     meaning_only = float(bool(shared) and all(s.kind == "meaning" for s in shared))
     same_start = bool(qcore) and bool(mcore) and qcore[0] == mcore[0]
