@@ -16,6 +16,7 @@ import argparse
 import csv
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from similarity.image.hash import code_to_hex, encode_logo
@@ -138,6 +139,21 @@ SUBSECTOR_CLASSES = {
 LEGAL = re.compile(r"\b(PT|Tbk|Tbk\.|\(Persero\)|Persero|CV|UD)\b\.?", re.IGNORECASE)
 
 
+def _joined(classes: Iterable[int]) -> str:
+    """The registry's ``classes`` cell: sorted, unique, ``;``-separated."""
+    return ";".join(map(str, sorted(set(classes))))
+
+
+def write_rows(path: Path, rows: list[dict]) -> None:
+    """Write the registry CSV atomically (a temporary file beside it, then a rename)."""
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    tmp.replace(path)
+
+
 def _strip_legal(name: str) -> str:
     return re.sub(r"\s+", " ", LEGAL.sub(" ", name)).strip(" ,.")
 
@@ -164,7 +180,7 @@ def build(shared: Path) -> list[dict]:
             "id": mid,
             "name": name,
             "owner": owner,
-            "classes": ";".join(map(str, sorted(set(classes)))),
+            "classes": _joined(classes),
             "status": "registered",
             "logo": logo,
             "number": "",
@@ -238,7 +254,7 @@ def fill_classes(rows: list[dict], later: dict[str, tuple[int, ...]]) -> None:
     """
     for r in rows:
         if not r["classes"] and r["id"] in later:
-            r["classes"] = ";".join(map(str, sorted(set(later[r["id"]]))))
+            r["classes"] = _joined(later[r["id"]])
     by_name: dict[str, set[int]] = {}
     for r in rows:
         if r["classes"] and r["source"] not in ("simple-icons", "famous-marks"):
@@ -248,9 +264,9 @@ def fill_classes(rows: list[dict], later: dict[str, tuple[int, ...]]) -> None:
             continue
         twin = by_name.get(r["name"].casefold())
         if twin:
-            r["classes"] = ";".join(map(str, sorted(twin)))
+            r["classes"] = _joined(twin)
         elif r["source"] == "simple-icons":
-            r["classes"] = ";".join(map(str, SOFTWARE_CLASSES))
+            r["classes"] = _joined(SOFTWARE_CLASSES)
 
 
 def add_logo_hashes(rows: list[dict]) -> None:
@@ -305,12 +321,7 @@ def refill_classes(path: Path, built: list[dict]) -> None:
     before = sum(1 for r in rows if not r["classes"])
     for r in rows:
         r["classes"] = classes[r["id"]]
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    tmp.replace(path)
+    write_rows(path, rows)
     after = sum(1 for r in rows if not r["classes"])
     print(f"rewrote the classes of {len(rows)} marks in {path}: {before} -> {after} without classes")
 
@@ -350,10 +361,7 @@ def main() -> None:
     add_logo_hashes(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     add_logo_features(rows, args.out.parent / FEATURES.name)
-    with open(args.out, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    write_rows(args.out, rows)
     by_source: dict[str, int] = {}
     for r in rows:
         by_source[r["source"]] = by_source.get(r["source"], 0) + 1
