@@ -255,10 +255,13 @@ def calibrate(index, sources, renderings, rows, copies) -> dict:
     }
 
 
-def copy_recall(index, renderings, rows, transforms, mode) -> dict:
+def copy_recall(index, renderings, rows, transforms, mode, tiers: dict | None = None) -> dict:
+    """Recall@1 per transform; `tiers`, when given, gets the tier of each found copy per transform (a copy found
+    first but only medium is found, not proven)."""
     out = {}
     for name, transform in transforms.items():
         hits = 0
+        found: dict[str, int] = {}
         for i in rows:
             try:
                 image = transform(renderings[i])
@@ -267,8 +270,13 @@ def copy_recall(index, renderings, rows, transforms, mode) -> dict:
                 )
             except LogoError:
                 continue
-            hits += bool(result.matches) and result.matches[0].mark.id == str(i)
+            hit = bool(result.matches) and result.matches[0].mark.id == str(i)
+            hits += hit
+            if hit:
+                found[result.matches[0].risk] = found.get(result.matches[0].risk, 0) + 1
         out[name] = hits / max(1, len(rows))
+        if tiers is not None:
+            tiers[name] = found
     return out
 
 
@@ -497,7 +505,9 @@ def main(argv: list[str] | None = None) -> dict:
         if "loo" in parts:
             results[mode]["false_alarms"] = false_alarms(index, sources, renderings, loo_rows, mode)
         if "copies" in parts:
-            results[mode]["copy_recall@1"] = copy_recall(index, renderings, copy_rows, transforms, mode)
+            tiers: dict = {}
+            results[mode]["copy_recall@1"] = copy_recall(index, renderings, copy_rows, transforms, mode, tiers)
+            results[mode]["copy_tier_when_first"] = tiers
         if "other_drawing" in parts:
             results[mode]["other_drawing"] = other_drawing(index, sources, renderings, mode)
         results[mode]["seconds"] = round(time.perf_counter() - started, 1)
