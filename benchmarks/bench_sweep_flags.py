@@ -3,6 +3,7 @@
     python -m benchmarks.bench_sweep_flags sample --n 150 --name sweep_v2 --exclude sweep_flags   # a sample to judge
     python -m benchmarks.bench_sweep_flags score LABELS.csv --name sweep_v2      # precision from the judged sample
     python -m benchmarks.bench_sweep_flags recheck LABELS.csv --name sweep_flags  # an earlier sample, today's code
+    python -m benchmarks.bench_sweep_flags sample --n 1000 --name prdect_v1 --source prdect  # the held-out listings
 
 The 36k Tokopedia titles (``../shared``, evaluation only) are swept against the bundled demo registry with the
 library's matcher, each listing with its category breadcrumb (the goods it sells). ``sample`` writes a random sample
@@ -45,15 +46,33 @@ def _eval_dir() -> Path:
     return Path(os.environ.get("SIMILARITY_EVAL_DIR", "/tmp"))
 
 
-def _sweep() -> tuple[list[str], list[Mention]]:
+SOURCES = ("umkm", "prdect")
+"""Listings swept: ``umkm`` the 36,186 titles of ``tokopedia-umkm-annisaraulitaa`` (evaluation only; every sample so
+far), ``prdect`` the 1,308 distinct product names of ``prdect-id-tokopedia`` (CC BY 4.0, Sutoyo et al., Data in
+Brief 2022), never swept while the rules were written: a held-out set, with an English top-level category and no
+shop name."""
+
+
+def _listings(source: str) -> tuple[list[str], list[str | None], list[str | None]]:
+    """Titles, shop names and categories of one of `SOURCES`."""
     shared = shared_dir()
     if shared is None:
         sys.exit("needs ../shared/data")
+    if source == "prdect":
+        with open(shared / "data" / "raw" / "prdect-id-tokopedia" / "PRDECT-ID Dataset.csv", encoding="utf-8") as f:
+            first: dict[str, str] = {}
+            for r in csv.DictReader(f, delimiter=";"):
+                first.setdefault((r.get("Product Name") or "").strip(), r.get("Category") or "")
+        names = [t for t in first if t]
+        return names, [None] * len(names), [first[t] or None for t in names]
     with open(shared / "data" / "raw" / "tokopedia-umkm-annisaraulitaa" / "products.tsv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
     titles = [r.get("name") or "" for r in rows]
-    shops = [r.get("shop_name") or None for r in rows]
-    categories = [r.get("category_breadcrumb") or None for r in rows]
+    return titles, [r.get("shop_name") or None for r in rows], [r.get("category_breadcrumb") or None for r in rows]
+
+
+def _sweep(source: str = "umkm") -> tuple[list[str], list[Mention]]:
+    titles, shops, categories = _listings(source)
     matcher = MentionMatcher(vocabulary=learn_vocabulary(titles, shops)).fit(open_index())
     return titles, matcher.find(titles, shops, categories)
 
@@ -69,11 +88,11 @@ def _judged_keys(name: str) -> set[tuple[str, str]]:
         return {_key(r["title"], r["mark"]) for r in csv.DictReader(f)}
 
 
-def sample(n: int, name: str, exclude: list[str]) -> None:
-    titles, flags = _sweep()
+def sample(n: int, name: str, exclude: list[str], source: str = "umkm", seed: int = SEED) -> None:
+    titles, flags = _sweep(source)
     seen = set().union(*(_judged_keys(e) for e in exclude)) if exclude else set()
     pool = [m for m in flags if _key(titles[m.listing], m.mark.name) not in seen]
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     picked = [pool[i] for i in sorted(rng.choice(len(pool), size=min(n, len(pool)), replace=False))]
     out = _eval_dir()
     prefix = name[0].upper() if name[0].isalpha() else "F"
@@ -174,13 +193,15 @@ def main(argv: list[str] | None = None) -> None:
     s.add_argument("--n", type=int, default=150)
     s.add_argument("--name", default="sweep_flags", help="file prefix in $SIMILARITY_EVAL_DIR")
     s.add_argument("--exclude", nargs="*", default=[], help="names of earlier samples whose rows to leave out")
+    s.add_argument("--source", choices=SOURCES, default="umkm", help="the listings swept (see SOURCES)")
+    s.add_argument("--seed", type=int, default=SEED, help="the random draw of the sample")
     for cmd in ("score", "recheck"):
         c = sub.add_parser(cmd)
         c.add_argument("labels", type=Path)
         c.add_argument("--name", default="sweep_flags")
     args = ap.parse_args(argv)
     if args.cmd == "sample":
-        sample(args.n, args.name, args.exclude)
+        sample(args.n, args.name, args.exclude, args.source, args.seed)
     elif args.cmd == "score":
         score(args.labels, args.name)
     else:
