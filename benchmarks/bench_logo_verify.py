@@ -280,10 +280,16 @@ def copy_recall(index, renderings, rows, transforms, mode, tiers: dict | None = 
     return out
 
 
-def other_drawing(index, sources, renderings, mode) -> dict:
+def other_drawing(index, sources, renderings, mode, ocr: bool = True) -> dict:
     """Each gilbarbara logo whose brand family (:func:`~benchmarks.logo_brands.families`) has a simple-icons logo must
     find one of them in its top 10; ``by_slug``: the same queries judged only where a simple-icons slug is the
-    gilbarbara brand key, as before the families (that one logo must be found)."""
+    gilbarbara brand key, as before the families (that one logo must be found). ``ocr=False``: the query's words are
+    not read (what the picture alone finds; the difference is what reading the logo adds)."""
+    if not ocr:
+        from unittest import mock
+
+        with mock.patch("similarity.image.ocr.read_text", lambda image: ""):
+            return other_drawing(index, sources, renderings, mode)
     family = families(sources).of
     simple: dict[int, set[str]] = {}
     slug = {s.slug: i for i, s in enumerate(sources) if s.collection == "simple-icons" and i in renderings}
@@ -510,6 +516,8 @@ def main(argv: list[str] | None = None) -> dict:
             results[mode]["copy_tier_when_first"] = tiers
         if "other_drawing" in parts:
             results[mode]["other_drawing"] = other_drawing(index, sources, renderings, mode)
+            if mode == "verified":
+                results[mode]["other_drawing_without_ocr"] = other_drawing(index, sources, renderings, mode, ocr=False)
         results[mode]["seconds"] = round(time.perf_counter() - started, 1)
         print(mode, json.dumps(results[mode]), flush=True)
     if "diagnose" in parts:

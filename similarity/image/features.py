@@ -132,11 +132,22 @@ def outlines(grey: np.ndarray, colour: np.ndarray | None = None) -> np.ndarray:
 
 
 def pooled(edges: np.ndarray) -> np.ndarray:
-    """Full-scale outlines at 1/`MASK_SCALE`: a pixel is an edge when any of the pixels it covers is."""
+    """Full-scale outlines at 1/`MASK_SCALE`: a pixel is an edge when any of the pixels it covers is (OR-ed stride by
+    stride: numpy's ``any`` over the two inner axes of a 4-D view took ~15 times as long, ~1 ms a view).
+
+    >>> pooled(np.eye(4, dtype=bool)).tolist()
+    [[True, False], [False, True]]
+    """
     height, width = edges.shape
     padded = np.zeros((-(-height // MASK_SCALE) * MASK_SCALE, -(-width // MASK_SCALE) * MASK_SCALE), bool)
     padded[:height, :width] = edges
-    return padded.reshape(padded.shape[0] // MASK_SCALE, MASK_SCALE, -1, MASK_SCALE).any(axis=(1, 3))
+    columns = padded[:, 0::MASK_SCALE].copy()
+    for offset in range(1, MASK_SCALE):
+        columns |= padded[:, offset::MASK_SCALE]
+    out = columns[0::MASK_SCALE].copy()
+    for offset in range(1, MASK_SCALE):
+        out |= columns[offset::MASK_SCALE]
+    return out
 
 
 _ORB: dict[int, object] = {}

@@ -110,11 +110,20 @@ class DescriptorIndex:
         per row), when given, drops the rows of removed marks. One search serves both the votes and the
         prefilter of every candidate's verification (:meth:`Tentative.views_for`)."""
         per_view = []
-        for features in query:
-            if not len(self) or len(features) < MIN_VOTES:
+        searched = [i for i, features in enumerate(query) if len(self) and len(features) >= MIN_VOTES]
+        found_at: dict[int, tuple[int, int]] = {}
+        if searched:  # one search for every view: the same neighbours per descriptor, one call's overhead
+            all_distances, all_labels = self._index.search(
+                np.concatenate([query[i].descriptors for i in searched]), min(NEIGHBOURS, len(self))
+            )
+            ends = np.cumsum([len(query[i]) for i in searched]).tolist()
+            found_at = {view: (start, end) for view, start, end in zip(searched, [0, *ends[:-1]], ends, strict=True)}
+        for view in range(len(query)):
+            if view not in found_at:
                 per_view.append(tuple(np.zeros(0, np.int64) for _ in range(4)))
                 continue
-            distances, labels = self._index.search(features.descriptors, min(NEIGHBOURS, len(self)))
+            start, end = found_at[view]
+            distances, labels = all_distances[start:end], all_labels[start:end]
             near = (labels >= 0) & (distances <= MAX_HAMMING)
             asker = np.repeat(np.arange(len(labels)), labels.shape[1]).reshape(labels.shape)[near]
             found, distance = labels[near], distances[near]

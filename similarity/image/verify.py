@@ -331,10 +331,10 @@ def guided_matches(
     if not len(query) or not len(registered):
         return np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32)
     moved = query.points @ matrix[:, :2].T.astype(np.float32) + matrix[:, 2].astype(np.float32)
-    near = ((moved[:, None, :] - registered.points[None, :, :]) ** 2).sum(axis=2) <= GUIDE_PIXELS**2
-    bits = np.bitwise_count(query.descriptors[:, None, :] ^ registered.descriptors[None, :, :]).sum(
-        axis=2, dtype=np.int32
-    )
+    dx = moved[:, 0, None] - registered.points[None, :, 0]
+    dy = moved[:, 1, None] - registered.points[None, :, 1]
+    near = dx * dx + dy * dy <= GUIDE_PIXELS**2
+    bits = _hamming_matrix(query.descriptors, registered.descriptors)
     # the predicted partner must also be one of the query keypoint's `GUIDE_RANK` nearest descriptors in the whole
     # registered logo: a patch of plain stroke finds a near descriptor close to any predicted place, not among its few
     # best over the logo (another brand's logo fitted 16–26 such matches in the leave-one-out benchmark)
@@ -348,6 +348,25 @@ def guided_matches(
         first = order[np.r_[True, side[order][1:] != side[order][:-1]]] if len(order) else order
         asked, found, bits = asked[first], found[first], bits[first]
     return query.points[asked], registered.points[found]
+
+
+def _hamming_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Hamming distances (int32) between every row of `a` and of `b` (binary descriptors as uint8 rows), counted
+    one 64-bit word at a time where the width allows: the same numbers as XOR-ing every pair's bytes at once, about a
+    tenth of the time for two logos' ~500 ORB descriptors (no 3-D temporary to sum over).
+
+    >>> a = np.array([[255, 0, 1, 2, 3, 4, 5, 6]], np.uint8); b = np.zeros((2, 8), np.uint8)
+    >>> _hamming_matrix(a, b).tolist()
+    [[17, 17]]
+    """
+    if a.shape[1] % 8 or not a.shape[1]:
+        return np.bitwise_count(a[:, None, :] ^ b[None, :, :]).sum(axis=2, dtype=np.int32)
+    a = np.ascontiguousarray(a).view(np.uint64)
+    b = np.ascontiguousarray(b).view(np.uint64)
+    out = np.zeros((len(a), len(b)), np.int32)
+    for word in range(a.shape[1]):
+        out += np.bitwise_count(a[:, None, word] ^ b[None, :, word])
+    return out
 
 
 def _fit(
