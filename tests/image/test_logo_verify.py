@@ -363,3 +363,18 @@ def test_short_or_synonym_text_read_in_a_logo_does_not_accuse_alone():
         assert all(m.risk in ("low", "clear") for m in found), (word, [(m.mark.id, m.risk, m.detail) for m in found])
     top = check(index, logo=_png(_wordmark("KOPI KENANGAN"))).matches[0]
     assert top.mark.id == "kk" and top.risk in ("medium", "high"), top
+
+
+def test_a_fit_of_part_of_another_logo_is_medium_however_many_points_agree():
+    """Storyblok's logo fitted 36 points over 68 % of Storybook's ink and Sumo Logic's 42 over 44 % of Loom's: high in
+    the full leave-one-out run until a 30-point fit had to cover `CONCLUSIVE_PARTIAL` of the registered ink. A crop
+    that keeps 74 % with 31 points, or any fit over 80 %, still proves a copy."""
+    from similarity.image.verify import Verification
+    from similarity.score.logos import conclusive
+
+    def fit(coverage: float, inliers: int) -> Verification:
+        return Verification(True, 0.985, coverage, inliers, inliers + 5, False, 0, 1.3, "keypoints")
+
+    assert not conclusive(fit(0.678, 36)) and not conclusive(fit(0.438, 42))
+    assert conclusive(fit(0.74, 31)) and conclusive(fit(0.85, 12))
+    assert not conclusive(fit(0.74, 29))
