@@ -81,16 +81,24 @@ class NameFactors:
         """The name score with its sight taken without containment: how alike the two whole names are."""
         return np.maximum.reduce([self._looks(), self.sound, self.meaning, self.dominant])
 
-    def most_alike(self) -> np.ndarray:
+    def most_alike(self, top: int | None = None) -> np.ndarray:
         """Candidate positions by `plain`, best first; ties (a translated word gives every mark with that word's
         meaning 1.0) go to the names alike in sight and sound too: SHOE SPACE ~ SEPATU SPACE before SKY and LANGIT.
+        With ``top``, only the first ``top`` of them (sorting only those whose `plain` can make the list).
 
         >>> one = np.ones(3, dtype=np.float32)
-        >>> NameFactors(sight=np.array([0.2, 0.9, 0.4], np.float32), sound=0 * one, meaning=one,
-        ...             dominant=0 * one).most_alike().tolist()
-        [1, 2, 0]
+        >>> f = NameFactors(sight=np.array([0.2, 0.9, 0.4], np.float32), sound=0 * one, meaning=one, dominant=0 * one)
+        >>> f.most_alike().tolist(), f.most_alike(2).tolist()
+        ([1, 2, 0], [1, 2])
         """
-        return np.lexsort((-(self._looks() + self.sound), -self.plain))
+        plain, alike = self.plain, self._looks() + self.sound
+        if top is None or top >= len(plain):
+            return np.lexsort((-alike, -plain))[:top]
+        kth = np.partition(plain, len(plain) - top)[len(plain) - top]  # the top-th best: ties with it stay in
+        if np.isnan(kth):
+            return np.lexsort((-alike, -plain))[:top]
+        keep = np.flatnonzero(plain >= kth)
+        return keep[np.lexsort((-alike[keep], -plain[keep]))][:top]
 
     def _looks(self) -> np.ndarray:
         return self.sight if self.plain_sight is None else self.plain_sight
