@@ -92,7 +92,7 @@ class NameFactors:
         ([1, 2, 0], [1, 2])
         """
         plain, alike = self.plain, self._looks() + self.sound
-        if top is None or top >= len(plain):
+        if top is None or not 0 < top < len(plain):
             return np.lexsort((-alike, -plain))[:top]
         kth = np.partition(plain, len(plain) - top)[len(plain) - top]  # the top-th best: ties with it stay in
         if np.isnan(kth):

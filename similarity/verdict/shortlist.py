@@ -149,7 +149,7 @@ def _top(values: np.ndarray, n: int) -> np.ndarray:
     >>> _top(np.array([0.5, 0.9, 0.1, 0.9, 0.7], np.float32), 3).tolist()
     [1, 3, 4]
     """
-    if n >= len(values):
+    if not 0 < n < len(values):
         return np.argsort(-values, kind="stable")[:n]
     kth = np.partition(values, len(values) - n)[len(values) - n]
     if np.isnan(kth):  # fewer than n numbers: the full sort's place for NaN
