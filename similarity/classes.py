@@ -271,12 +271,26 @@ def _goods_similarity_of_tuples(query_classes: tuple, mark_classes: tuple) -> Go
 
 
 def _goods_similarity(query_classes: Sequence[int], mark_classes: Sequence[int]) -> GoodsEvidence:
-    queries, marks = parse_classes(query_classes), parse_classes(mark_classes)
+    queries, marks = _parsed(query_classes), _parsed(mark_classes)
     if not queries or not marks:
         return GoodsEvidence(None, "unknown", None, None, "")
-    pairs = ((q, m, *class_relatedness(q, m)) for q in queries for m in marks)
+    pairs = ((q, m, *_relatedness(q, m)) for q in queries for m in marks)
     q, m, relation, score, source = max(pairs, key=lambda pair: pair[3])  # max keeps the first of ties
     return GoodsEvidence(score, relation, q, m, source)
+
+
+def _parsed(classes: Sequence[int]) -> tuple[int, ...]:
+    """`parse_classes` of ``classes``, which is mostly its answer already (a tuple of class numbers, ascending):
+    returned as it is then, without a parse per item (a check compares its classes with each match's)."""
+    if type(classes) is tuple and all(type(c) is int for c in classes) and classes == tuple(sorted(set(classes))) and (
+        not classes or (classes[0] >= FIRST_CLASS and classes[-1] <= LAST_CLASS)
+    ):
+        return classes
+    return parse_classes(classes)
+
+
+_relatedness = lru_cache(maxsize=None)(class_relatedness)
+"""`class_relatedness` of two checked class numbers, remembered (45 x 45 pairs at most)."""
 
 
 @lru_cache(maxsize=1)

@@ -254,7 +254,8 @@ def _score_rows(
             if ranked_count and reread_count < len(rows):  # (a re-read of every row needs no ranker)
                 guess = load_ranker().predict(ranker_features(names, len(code.core), index.rows.core_len[rows]))
                 ranked = overall(sign_similarity(guess, logo_sim), goods_w, status_w)
-            reread, own = shortlist(first, ranked, names.most_alike(), reread_count, ranked_count, RESCORED_BY_NAME)
+            named = names.most_alike(RESCORED_BY_NAME)  # only its first RESCORED_BY_NAME are read
+            reread, own = shortlist(first, ranked, named, reread_count, ranked_count, RESCORED_BY_NAME)
         reread_codes = codes_at(index, rows[reread])
         ratios = None
         if names is not None and names.ratios is not None:  # the first pass's, exact for its own shortlist

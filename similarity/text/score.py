@@ -81,16 +81,24 @@ class NameFactors:
         """The name score with its sight taken without containment: how alike the two whole names are."""
         return np.maximum.reduce([self._looks(), self.sound, self.meaning, self.dominant])
 
-    def most_alike(self) -> np.ndarray:
+    def most_alike(self, top: int | None = None) -> np.ndarray:
         """Candidate positions by `plain`, best first; ties (a translated word gives every mark with that word's
         meaning 1.0) go to the names alike in sight and sound too: SHOE SPACE ~ SEPATU SPACE before SKY and LANGIT.
+        With ``top``, only the first ``top`` of them (sorting only those whose `plain` can make the list).
 
         >>> one = np.ones(3, dtype=np.float32)
-        >>> NameFactors(sight=np.array([0.2, 0.9, 0.4], np.float32), sound=0 * one, meaning=one,
-        ...             dominant=0 * one).most_alike().tolist()
-        [1, 2, 0]
+        >>> f = NameFactors(sight=np.array([0.2, 0.9, 0.4], np.float32), sound=0 * one, meaning=one, dominant=0 * one)
+        >>> f.most_alike().tolist(), f.most_alike(2).tolist()
+        ([1, 2, 0], [1, 2])
         """
-        return np.lexsort((-(self._looks() + self.sound), -self.plain))
+        plain, alike = self.plain, self._looks() + self.sound
+        if top is None or not 0 < top < len(plain):
+            return np.lexsort((-alike, -plain))[:top]
+        kth = np.partition(plain, len(plain) - top)[len(plain) - top]  # the top-th best: ties with it stay in
+        if np.isnan(kth):
+            return np.lexsort((-alike, -plain))[:top]
+        keep = np.flatnonzero(plain >= kth)
+        return keep[np.lexsort((-alike[keep], -plain[keep]))][:top]
 
     def _looks(self) -> np.ndarray:
         return self.sight if self.plain_sight is None else self.plain_sight
@@ -370,6 +378,10 @@ def _take(strings: Sequence[str | bytes], positions: np.ndarray) -> Sequence[str
     return [strings[i] for i in positions.tolist()]
 
 
+SHARING_SCAN_MIN = 100
+"""From this many texts `_sharing_a_word` scans them joined with one regular expression; fewer are split one by one."""
+
+
 def _sharing_a_word(words: Sequence[str], texts: Sequence[str]) -> np.ndarray:
     """Which of the space-separated ``texts`` contain one of ``words`` as a whole word, as a bool array.
 
@@ -382,11 +394,22 @@ def _sharing_a_word(words: Sequence[str], texts: Sequence[str]) -> np.ndarray:
     hit = np.zeros(len(texts), dtype=bool)
     if not words or not texts:
         return hit
+    if len(texts) < SHARING_SCAN_MIN:  # a pattern compiled for a few texts costs more than splitting them
+        wanted = set(words)
+        for i, text in enumerate(texts):
+            if not wanted.isdisjoint(text.replace("\n", " ").split(" ")):
+                hit[i] = True
+        return hit
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     starts = np.concatenate([[1], 1 + np.cumsum(lengths[:-1] + 1)])  # where each text starts in the joined string
     joined = "\n" + "\n".join(texts) + "\n"
     alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    found = [m.start() for m in re.finditer(f"(?<=[ \n])(?:{alternatives})(?=[ \n])", joined)]
+    # the word first and the character before it tested after: a look-behind at the start of the pattern makes the
+    # scan try it at every position (5x slower). A word holds no space, so a match preceded by a letter cannot hide
+    # one that starts after a space: the same matches
+    found = [
+        at for m in re.finditer(f"(?:{alternatives})(?=[ \n])", joined) if joined[(at := m.start()) - 1] in " \n"
+    ]
     if found:
         hit[np.searchsorted(starts, found, side="right") - 1] = True
     return hit

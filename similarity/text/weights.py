@@ -138,12 +138,14 @@ class TokenStats:
 
     def _rate(self, word: str, classes: Sequence[int]) -> float:
         # dict.get, not a Counter's [] (whose miss is a Python-level __missing__): the same counts, read sooner
-        if classes:
+        if classes:  # the largest rate of its classes; a word in no other mark of a class has rate 0 there
             class_df, class_marks = self.class_df, self.class_marks
-            return max([
-                max(class_df.get(c, _NO_WORDS).get(word, 0) - 1, 0) / (class_marks.get(c, 0) + PSEUDO_MARKS)
-                for c in classes
-            ])
+            rate = 0.0
+            for c in classes:
+                others = class_df.get(c, _NO_WORDS).get(word, 0) - 1
+                if others > 0:
+                    rate = max(rate, others / (class_marks.get(c, 0) + PSEUDO_MARKS))
+            return rate
         return max(self.df.get(word, 0) - 1, 0) / (self.n_marks + PSEUDO_MARKS)
 
     def distinctiveness(self, word: str, classes: Sequence[int] = ()) -> float:

@@ -107,6 +107,7 @@ class ConflictModel:
             "value": np.asarray(self.value, dtype=np.float64),
             "roots": np.asarray(self.roots, dtype=np.int64),
         }
+        arrays["child"] = np.stack([arrays["right"], arrays["left"]], axis=1).ravel()  # node i: 2i right, 2i+1 left
         object.__setattr__(self, "_arrays", arrays)
         object.__setattr__(self, "_depth", _depth(arrays["roots"], left, right))
 
@@ -114,12 +115,15 @@ class ConflictModel:
         """The trees' probability (before calibration) for each row of evidence vectors: every row of ``x`` walks
         every tree at once, one level per step, `depth` steps (a leaf stays put)."""
         a = self._arrays  # type: ignore[attr-defined]
-        x = np.asarray(x, dtype=np.float64)
+        x = np.ascontiguousarray(x, dtype=np.float64)
         node = np.broadcast_to(a["roots"], (len(x), len(a["roots"]))).copy()
-        rows = np.arange(len(x))[:, None]
-        feature, threshold, left, right = a["feature"], a["threshold"], a["left"], a["right"]
+        # flat gathers (``take``) instead of 2-d fancy indexing: a row's features start at ``row * width`` of the
+        # raveled evidence, and a node's two children sit side by side, right then left (a third of the time)
+        start = (np.arange(len(x)) * x.shape[1])[:, None]
+        flat, feature, threshold, child = x.ravel(), a["feature"], a["threshold"], a["child"]
         for _ in range(self._depth):  # type: ignore[attr-defined]
-            node = np.where(x[rows, feature[node]] <= threshold[node], left[node], right[node])
+            went_left = flat.take(start + feature.take(node)) <= threshold.take(node)
+            node = child.take(2 * node + went_left)
         z = self.baseline + a["value"][node].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-z))
 
@@ -200,18 +204,26 @@ def _features(
 ) -> list[tuple]:
     """`pair_features` of the query with each mark: the query's words are read once (`QueryWords`: how each mark word
     meets them is remembered across the marks) and each word is weighed once per goods compared. ``ratios`` are the
-    pairs' `string_ratios` when the caller has them."""
+    pairs' `string_ratios` when the caller has them. A mark that repeats another's name, goods and ratios (one
+    brand filed in several classes, with the query's classes weighing both) has its features once: a quarter of
+    a check's re-read at 100k synthetic marks."""
     words = QueryWords(query)
     weighs: dict[tuple[int, ...], Callable[[str], float]] = {}  # a query's words are weighed in few goods
+    query_goods = tuple(query_classes)
+    seen: dict[tuple, tuple] = {}
     out = []
     if ratios is None:
         ratios = string_ratios(query, marks)
     for m, classes, pair_ratios in zip(marks, mark_classes, ratios, strict=True):
-        goods = tuple(query_classes) or tuple(classes)
-        weigh = weighs.get(goods)
-        if weigh is None:
-            weigh = weighs[goods] = _Weights(distinctiveness, goods).__getitem__
-        out.append(pair_features(query, m, weigh, weigh, pair_ratios, words))
+        goods = query_goods or tuple(classes)
+        key = (m, goods, pair_ratios)
+        fields = seen.get(key)
+        if fields is None:
+            weigh = weighs.get(goods)
+            if weigh is None:
+                weigh = weighs[goods] = _Weights(distinctiveness, goods).__getitem__
+            fields = seen[key] = pair_features(query, m, weigh, weigh, pair_ratios, words)
+        out.append(fields)
     return out
 
 

@@ -259,6 +259,23 @@ def test_the_shared_concept_scan_agrees_with_a_set_per_name():
     assert isinstance(_sharing_a_word(["sun"], ["sun"]), np.ndarray)
 
 
+def test_sharing_a_word_scans_many_texts_as_it_splits_a_few():
+    """From `SHARING_SCAN_MIN` texts the scan is one regular expression: the same answer as the plain set test,
+    with words inside, before and after other words (SUN in SUNNY and ASUN, KOPI in KOPI2)."""
+    import random
+
+    from similarity.text.score import SHARING_SCAN_MIN, _sharing_a_word
+
+    rng = random.Random(5)
+    stock = ["sun", "sunny", "asun", "kopi", "kopi2", "a", "c++", "x.y", "matahari", "(", "ibu", "su", "n"]
+    for _ in range(200):
+        n = rng.randint(SHARING_SCAN_MIN, 3 * SHARING_SCAN_MIN)
+        texts = [" ".join(rng.choice(stock) for _ in range(rng.randint(0, 4))) for _ in range(n)]
+        words = [rng.choice(stock) for _ in range(rng.randint(1, 3))]
+        expected = [not set(words).isdisjoint(t.split()) for t in texts]
+        assert _sharing_a_word(words, texts).tolist() == expected, (words, texts)
+
+
 def test_a_word_one_letter_short_of_the_mark_word_is_a_near_spelling_not_a_fragment():
     # "Kopi Kenanga Senja" was 'aman' against KOPI KENANGAN (0.10): KENANGA inside KENANGAN counted as 7/8 of a glued
     # word (0.74) although the two are one letter apart (0.93)
