@@ -25,6 +25,7 @@ import numpy as np
 from .candidates.names import dominance, name_candidates
 from .candidates.reads import codes_at, marks_at
 from .classes import goods_similarity, mask_classes, parse_classes
+from .ranked import best_first
 from .score.logos import LogoAssessment, LogoQuery, assess, candidate_rows, driving_sign, logo_extras
 from .score.names import name_factors
 from .store.index import MarkIndex
@@ -404,10 +405,7 @@ def _best(score: np.ndarray, top: int, min_score: float) -> np.ndarray:
     [1, 3, 4]
     """
     keep = np.flatnonzero(score >= min_score)
-    if len(keep) > top:
-        kth = np.partition(score[keep], len(keep) - top)[len(keep) - top]  # the top-th best: ties with it stay in
-        keep = keep[score[keep] >= kth]
-    return keep[np.argsort(-score[keep], kind="stable")][:top]
+    return keep[best_first(score[keep], top)]
 
 
 def _result(

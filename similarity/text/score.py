@@ -22,6 +22,7 @@ from typing import cast
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from ..ranked import best_first
 from ..values import Reason
 from .encode import NameCode
 
@@ -91,14 +92,7 @@ class NameFactors:
         >>> f.most_alike().tolist(), f.most_alike(2).tolist()
         ([1, 2, 0], [1, 2])
         """
-        plain, alike = self.plain, self._looks() + self.sound
-        if top is None or not 0 < top < len(plain):
-            return np.lexsort((-alike, -plain))[:top]
-        kth = np.partition(plain, len(plain) - top)[len(plain) - top]  # the top-th best: ties with it stay in
-        if np.isnan(kth):
-            return np.lexsort((-alike, -plain))[:top]
-        keep = np.flatnonzero(plain >= kth)
-        return keep[np.lexsort((-alike[keep], -plain[keep]))][:top]
+        return best_first(self.plain, top, tiebreak=self._looks() + self.sound)
 
     def _looks(self) -> np.ndarray:
         return self.sight if self.plain_sight is None else self.plain_sight

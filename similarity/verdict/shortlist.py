@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ranked import best_first
 from ..text.score import NameFactors
 
 SHORTLIST_FILE = "shortlist_model.json"
@@ -129,7 +130,7 @@ def shortlist(first: np.ndarray, ranked: np.ndarray, named: np.ndarray, n_first:
     >>> order.tolist(), own
     ([0, 2, 1, 3], 1)
     """
-    chosen = _top(first, n_first)
+    chosen = best_first(first, n_first)
     parts = [chosen]
     if n_ranked > 0:
         best = np.argsort(-ranked, kind="stable")
@@ -140,19 +141,3 @@ def shortlist(first: np.ndarray, ranked: np.ndarray, named: np.ndarray, n_first:
         taken = set(extra.tolist())  # a few dozen: a set, where isin sorts both sides
         parts.append(np.asarray([i for i in named[:n_named].tolist() if i not in taken], dtype=np.int64))
     return np.concatenate(parts).astype(np.int64), len(chosen)
-
-
-def _top(values: np.ndarray, n: int) -> np.ndarray:
-    """``np.argsort(-values, kind="stable")[:n]`` from a partition and a sort of the few that can make it (the
-    ``n``-th best and its ties, in position order).
-
-    >>> _top(np.array([0.5, 0.9, 0.1, 0.9, 0.7], np.float32), 3).tolist()
-    [1, 3, 4]
-    """
-    if not 0 < n < len(values):
-        return np.argsort(-values, kind="stable")[:n]
-    kth = np.partition(values, len(values) - n)[len(values) - n]
-    if np.isnan(kth):  # fewer than n numbers: the full sort's place for NaN
-        return np.argsort(-values, kind="stable")[:n]
-    keep = np.flatnonzero(values >= kth)
-    return keep[np.argsort(-values[keep], kind="stable")][:n]
