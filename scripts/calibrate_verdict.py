@@ -4,8 +4,9 @@
 
 A pre-check takes the worst match of a whole registry, so a tier is set on what a *query* gets (DOMAIN.md §8), not
 on random pairs. The queries are name-suggestion-index brands of the demo registry, each with its own classes,
-their own brand left out (same Wikidata id, owner or name): brands that coexist in real markets, whose best match is
-with few exceptions not a conflict. They are drawn apart from the brands benchmarks/bench_verdict.py reports on.
+their own brand left out (same Wikidata id, owner, name, website domain or parent: `same_brand`): brands that
+coexist in real markets, whose best match is with few exceptions not a conflict. They are drawn apart from the
+brands benchmarks/bench_verdict.py reports on.
 The labelled pairs are the blind-judged pairs a shipped model may learn from (scripts/data/verdict_pairs_nsi.csv,
 the train half of the nsi examiner rows); the Tokopedia names are never read here.
 
@@ -40,7 +41,7 @@ from similarity.values import Mark  # noqa: E402
 from similarity.verdict.tiers import GOODS_WEIGHT  # noqa: E402
 
 OUT = ROOT / "similarity" / "data" / "verdict_calibration.json"
-DATE = "2026-12-02"
+DATE = "2026-12-03"
 QUERIES = 1500
 HIGH_PRECISION = 0.85
 HIGH_QUERY_RATE = 0.08
