@@ -115,7 +115,7 @@ def names_as_parent(row: dict[str, str], parent: dict[str, str]) -> bool:
     return False
 
 
-_NAMED: dict[int, dict[str, list[dict[str, str]]]] = {}
+_NAMED: dict[int, tuple[dict, dict[str, list[dict[str, str]]]]] = {}
 
 
 def _rows_of(mark: Mark, brands: dict[str, dict[str, str]]) -> list[dict[str, str]]:
@@ -125,9 +125,12 @@ def _rows_of(mark: Mark, brands: dict[str, dict[str, str]]) -> list[dict[str, st
     own = brands.get(mark.id[4:]) if mark.id.startswith("NSI-") else None
     if own is not None:
         return [own]
-    named = _NAMED.get(id(brands))
-    if named is None:
-        named = _NAMED[id(brands)] = {}
+    cached = _NAMED.get(id(brands))
+    if cached is not None and cached[0] is brands:
+        named = cached[1]
+    else:
+        named = {}
+        _NAMED[id(brands)] = (brands, named)
         for row in brands.values():
             for key in {_compact(row.get(k, "")) for k in ("brand", "name")} - {None, ""}:
                 named.setdefault(key, []).append(row)
