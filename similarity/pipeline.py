@@ -15,6 +15,8 @@ signatures, token index, FAISS logo hashes), score every factor, weigh goods and
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -356,11 +358,11 @@ def _one_row_per_brand(
     index: MarkIndex, rows: np.ndarray, order: np.ndarray, top: int, *, group: bool = True,
     codes: dict[int, NameCode],
 ) -> tuple[np.ndarray, list, list[tuple[str, ...]], np.ndarray]:
-    """The best ``top`` of ``order`` with one row per brand (the same name, owner and logo, by reference and codes): the
-    other rows of a brand are folded into its best one and listed by id, so the same brand does not fill the top 10.
-    A name is compared by
-    its stored encoding: ``codes`` holds the candidates' encoded names already read, by position, and gets the ones
-    read here (the reasons read them next). Also returns the positions folded (not to be shown again)."""
+    """The best ``top`` of ``order`` with one row per brand (the same name and logo, by reference and codes, of one
+    owner as `owner_key` compares them, or of an owner not on record): the other rows of a brand are folded into its
+    best one and listed by id, so the same brand does not fill the top 10. A name is compared by its stored encoding:
+    ``codes`` holds the candidates' encoded names already read, by position, and gets the ones read here (the reasons
+    read them next). Also returns the positions folded (not to be shown again)."""
     if not group:
         order = order[:top]
         return order, marks_at(index, rows[order]), [()] * len(order), order[:0]
@@ -368,7 +370,7 @@ def _one_row_per_brand(
     folded: list[int] = []
     marks: list = []
     same: list[list[str]] = []
-    key_at: dict[tuple[str, str, str, bytes], int] = {}
+    key_at: dict[tuple[str, str, bytes], list[tuple[str, int]]] = {}
     start = 0
     while len(kept) < top and start < len(order):
         chunk = order[start : start + 3 * top]
@@ -378,18 +380,42 @@ def _one_row_per_brand(
         for i, m in zip(chunk.tolist(), marks_at(index, rows[chunk]), strict=True):
             # another logo is another sign: by its reference and by its stored codes (marks given logo hashes without
             # a reference have none, and two drawings of one brand must both be found)
-            key = (codes[i].compact, m.owner.casefold().strip(), m.logo or "", _logo_key(index, int(rows[i])))
-            if key in key_at:
-                same[key_at[key]].append(m.id)
+            key = (codes[i].compact, m.logo or "", _logo_key(index, int(rows[i])))
+            owner = owner_key(m.owner, codes[i].compact)
+            brand = key_at.setdefault(key, [])
+            # the same owner, or an owner not on record (none, or only the mark's own name): one brand, whichever
+            # row is shown; two named owners of one name are two rows
+            at = next((j for o, j in brand if o == owner or not o or not owner), None)
+            if at is not None:
+                same[at].append(m.id)
                 folded.append(i)
                 continue
             if len(kept) == top:
                 continue
-            key_at[key] = len(kept)
+            brand.append((owner, len(kept)))
             kept.append(i)
             marks.append(m)
             same.append([])
     return np.asarray(kept, dtype=np.int64), marks, [tuple(s) for s in same], np.asarray(folded, dtype=np.int64)
+
+
+OWNER_FORMS = frozenset({
+    "pt", "tbk", "cv", "ud", "persero", "perum", "ltd", "limited", "inc", "incorporated", "llc", "llp", "corp",
+    "corporation", "co", "company", "plc", "sa", "se", "ag", "gmbh", "nv", "bv", "spa", "srl", "sas", "kk", "oy", "ab",
+})
+"""Legal forms that do not tell two owners apart (PT GUDANG GARAM TBK is GUDANG GARAM TBK)."""
+
+
+def owner_key(owner: str, compact_name: str = "") -> str:
+    """An owner as the brand fold compares it: letters and digits of its words without legal forms, "" when no owner
+    is on record or the owner is only the mark's own name (``compact_name``), which tells no owner apart.
+
+    >>> owner_key("PT Gudang Garam Tbk") == owner_key("Gudang Garam Tbk."), owner_key("Kopi Kenangan", "kopikenangan")
+    (True, '')
+    """
+    plain = "".join(c for c in unicodedata.normalize("NFKD", owner.casefold()) if not unicodedata.combining(c))
+    key = "".join(w for w in re.findall(r"\w+", plain) if w not in OWNER_FORMS)
+    return "" if key == compact_name else key
 
 
 def _logo_key(index: MarkIndex, row: int) -> bytes:

@@ -100,3 +100,29 @@ def test_the_demo_cache_key_covers_the_spelling_and_sound_rules(monkeypatch):
     key = build.demo_index_path()
     monkeypatch.setattr(build, "ENCODER_MODULES", ("normalize.py",))
     assert build.demo_index_path() != key
+
+
+def test_one_brand_is_one_row_when_an_owner_is_not_on_record_or_only_a_legal_form_apart() -> None:
+    """The same name and logo filed twice folds into one row when the owners are one (PT X TBK = X TBK) or one of
+    them is not on record (none, or only the mark's own name, as in the demo's brand lists): Kopi Kenangan is one
+    answer, not two. Two named owners of one name stay two rows: which one holds the right matters."""
+    from similarity.pipeline import check, owner_key
+    from similarity.store.index import MarkIndex
+    from similarity.values import Mark
+
+    idx = MarkIndex()
+    idx.add([
+        Mark(id="A", name="Kopi Kenangan", owner="Kopi Kenangan", classes=(43,)),
+        Mark(id="B", name="Kopi Kenangan", owner="PT Bumi Berkah Boga", classes=(43,)),
+        Mark(id="C", name="Gudang Garam", owner="PT Gudang Garam Tbk", classes=(34,)),
+        Mark(id="D", name="Gudang Garam", owner="Gudang Garam Tbk.", classes=(34,)),
+        Mark(id="E", name="Sari Roti", owner="PT Nippon Indosari", classes=(30,)),
+        Mark(id="F", name="Sari Roti", owner="CV Roti Sari Bandung", classes=(30,)),
+    ])
+    rows = {m.mark.id: set(m.same_brand) for m in check(idx, "Kopi Kenangan", classes=(43,)).matches}
+    assert len([i for i in rows if i in "AB"]) == 1 and rows.get("A", rows.get("B")) in ({"A"}, {"B"})
+    rows = {m.mark.id: set(m.same_brand) for m in check(idx, "Gudang Garam", classes=(34,)).matches}
+    assert len([i for i in rows if i in "CD"]) == 1
+    shown = [m.mark.id for m in check(idx, "Sari Roti", classes=(30,)).matches]
+    assert "E" in shown and "F" in shown
+    assert owner_key("Hermès International SA") == owner_key("HERMES INTERNATIONAL") == "hermesinternational"
