@@ -16,6 +16,7 @@ What it measures, against the bundled demo registry (18,596 real brand names):
   (``nsi-coexisting``: the ``train`` half and the held-out ``test`` half of scripts/train_verdict.py's split) and
   the evaluation-only ``tokopedia-shop`` rows;
 - the dispute pairs (``eval/name_pairs_dev.csv``): earlier mark in the top 10 and the tier it gets;
+- real hyphenated marks typed with a space and a generic word (COCA COLA JAYA for COCA-COLA): the mark's tier;
 - for scale (skip with ``--demo-only``), the same query-level rates against the ~35k real-name registry of
   ``benchmarks.realdata`` (the demo's sources plus 16k Tokopedia shop names registered to their shops), each query's
   own row left out: a shop is not warned about its own name;
@@ -323,6 +324,24 @@ def dispute_run(index: MarkIndex, shared: Path) -> dict[str, float | int]:
     }
 
 
+def spacing_run(index: MarkIndex, n: int = 150) -> dict[str, object]:
+    """Real hyphenated marks of the registry (COCA-COLA, SPARDA-BANK, ROLLS-ROYCE) typed as a UMKM would, with a space
+    and a generic word (COCA COLA JAYA), in the mark's first class: the tier the mark itself gets and whether it comes
+    first. A space or a hyphen is no difference an examiner sees."""
+    marks = [m for m in index if re.fullmatch(r"[A-Za-z]{2,}-[A-Za-z]{2,}", m.name) and m.classes]
+    np.random.default_rng(SEED).shuffle(marks)
+    tiers: Counter[str] = Counter()
+    first = 0
+    for m in marks[:n]:
+        r = check(index, m.name.replace("-", " ") + " Jaya", classes=m.classes[:1])
+        own = next((x for x in r.matches if m.id == x.mark.id or m.id in x.same_brand), None)
+        tiers[own.risk if own else "not in top 10"] += 1
+        first += bool(r.matches) and _compact(r.matches[0].mark.name) == _compact(m.name)
+    done = min(n, len(marks))
+    return {"queries": done, "tier_of_the_mark": dict(tiers), "mark_first": first,
+            "high": round(tiers["high"] / max(done, 1), 3)}
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shops", type=int, default=1000, help="real Tokopedia shop names to query (no classes)")
@@ -341,6 +360,7 @@ def main(argv: list[str] | None = None) -> dict:
     nsi, nsi_worst = brand_run(index, brands, args.brands)
     scored = score_examiner(index, examiner_pairs(shared))
     disputes = dispute_run(index, shared)
+    spacing = spacing_run(index)
 
     rates = {"shop_names": tier_rates(shops), "nsi_coexisting_loo": tier_rates(nsi)}
     if not args.demo_only:  # for scale: the real-name registry, each query's own row left out
@@ -375,6 +395,8 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"Dispute pairs (demo + earlier marks): recall@10 {disputes['recall_at_10']} "
           f"({disputes['found']}/{disputes['similar']}), found similar at medium or high "
           f"{disputes['found_at_medium_or_high']}/{disputes['found']}")
+    print(f"Hyphenated marks typed with a space (COCA COLA JAYA): {spacing['queries']} queries, the mark's tier "
+          f"{spacing['tier_of_the_mark']}, first {spacing['mark_first']}")
     curve = frontier(scored, shop_worst, nsi_worst)
     print_table(
         "If medium kept more of the examiner's yes pairs: the threshold it needs and what real queries would get",
@@ -390,6 +412,7 @@ def main(argv: list[str] | None = None) -> dict:
         "query_level": rates,
         "examiner_pairs": examiner,
         "disputes": disputes,
+        "spacing": spacing,
         "medium_frontier": curve,
         "check_p50_ms_shops": round(1000 * float(np.median(shop_times)), 3),
     }

@@ -258,6 +258,53 @@ Found = tuple[tuple[str, float] | None, str]
 """How a word is found in a name: the best `word_match` (None: not found) and the word of the name that gave it."""
 
 
+def spaced_alike(words: Sequence[Word], other: Sequence[Word], everyday: bool = False) -> list[Word] | None:
+    """``words`` with each two neighbours joined into one word where the other name writes them as one (COCA COLA ~
+    COCA-COLA, SPARDA BANK ~ SPARDA-BANK), or None when no two are: a space or a hyphen is no difference in sight, so
+    the words compared are the other name's. Not joined: a connector or a one-letter piece (LONG & MCQUADE, & read
+    as DAN, is not LONGDAN; BIKE S is not BIKES), and two everyday words (HALF PRICE BOOKS ~ HALFPRICE, ATLANTIC UNION
+    BANK ~ UNIONBANK: what they share is as weak as the words, whichever way they are written) unless ``everyday``:
+    the two names are the same but for spacing and generic words (KOPI JANJIJIWA ~ JANJI JIWA).
+
+    >>> spaced_alike([("coca", "coca", "koka"), ("cola", "cola", "kola"), ("jaya", "jaya", "jaja")],
+    ...              [("cocacola", "cocacola", "kokakola")])
+    [('cocacola', 'cocacola', 'kokakola'), ('jaya', 'jaya', 'jaja')]
+    >>> spaced_alike([("es", "es", "es"), ("teh", "teh", "te")], [("kopi", "kopi", "kopi")]) is None
+    True
+    """
+    if len(words) < 2 or not other:
+        return None
+    tokens = {o[0] for o in other if len(o[0]) >= NEAR_MIN_CHARS}
+    if not tokens:
+        return None
+    out: list[Word] = []
+    joined = False
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words):
+            (t1, _, s1), (t2, _, s2) = words[i], words[i + 1]
+            t = t1 + t2
+            if t in tokens and _joinable(t1) and _joinable(t2) and (
+                everyday or max(rarity(t1), rarity(t2)) >= EVERYDAY_RARITY
+            ):
+                out.append((t, t, s1 + s2))
+                joined = True
+                i += 2
+                continue
+        out.append(words[i])
+        i += 1
+    return out if joined else None
+
+
+CONNECTORS = frozenset({"dan", "and", "n", "of", "the", "de", "da", "di", "la", "el", "le", "y", "und", "et", "e"})
+EVERYDAY_RARITY = 0.2
+"""Two words each this everyday (`rarity` below it: HALF, PRICE, UNION, BANK) are not joined into a coinage."""
+
+
+def _joinable(token: str) -> bool:
+    return (len(token) >= 2 or token.isdigit()) and " " not in token and token not in CONNECTORS
+
+
 class QueryWords:
     """A query's words, and how each mark word and the query's words meet (both ways, `match_both`), remembered for
     the whole query: the re-read of a query's candidates asks about the same mark words (KOPI, JAYA, a shared
@@ -271,9 +318,9 @@ class QueryWords:
 
     __slots__ = ("code", "words", "found", "_back")
 
-    def __init__(self, code: NameCode) -> None:
+    def __init__(self, code: NameCode, words: list[Word] | None = None) -> None:
         self.code = code
-        self.words = code.words()
+        self.words = code.words() if words is None else words
         self._back: dict[tuple[Word, Word], tuple[str, float] | None] = {}  # (mark word, query word) -> word_match
         self.found: Callable[[Word], Found] = _FoundTable(self.words, self._back).__getitem__
         """How the mark word ``word`` is found among the query's words: the best `word_match` (the first of equals)
@@ -370,6 +417,13 @@ def pair_features(
     reads the first ``len(FEATURES)`` without a :class:`PairEvidence` being asked for each)."""
     qwords = query_words if query_words is not None and query_words.code is q else QueryWords(q)
     qw, mw = qwords.words, m.words()
+    same = bool(q.core) and q.core == m.core
+    joined_q, joined_m = spaced_alike(qw, mw, same), spaced_alike(mw, qw, same)
+    if joined_q is not None:  # COCA COLA typed for COCA-COLA: the two words are the mark's one word
+        qwords = QueryWords(q, joined_q)
+        qw = qwords.words
+    if joined_m is not None:
+        mw = joined_m
     whole, core_r, sound_r, contained = ratios if ratios is not None else string_ratios(q, [m])[0]
     qcore, mcore = q.core, m.core
     short = min(len(qcore), len(mcore))

@@ -344,3 +344,21 @@ def test_a_number_is_weak_like_a_city_name_not_the_dominant_word():
     assert all("only the generic or weak word 99" in m.reasons[0].en for m in shared_number if m), shared_number
     saks = score_pairs(idx, "Saks Fifth Avenue", ["s"], classes=[35])[0]
     assert saks is not None and "SAKS" in saks.reasons[0].en
+
+
+def test_a_space_or_a_hyphen_is_no_difference_between_two_names():
+    """COCA COLA is COCA-COLA: two words the other name writes as one are compared as that one word, both ways.
+    Before, the split name met the joined mark only as a fragment (COCA in COCACOLA, 0.43) and a UMKM typing "Coca
+    Cola Jaya" in class 32 got "low", with KOCCA ranked above Coca-Cola."""
+    idx = MarkIndex()
+    idx.add([Mark(id="c", name="Coca-Cola", classes=(32,)), Mark(id="k", name="Kocca", classes=(32,)),
+             Mark(id="j", name="Janji Jiwa", classes=(43,)), Mark(id="s", name="Sparda-Bank", classes=(36,)),
+             Mark(id="h", name="HalfPrice", classes=(35,)), Mark(id="l", name="Longdan", classes=(35,))])
+    for query, mark_id, goods in (("Coca Cola Jaya", "c", 32), ("Janjijiwa", "j", 43), ("Kopi Janjijiwa", "j", 43),
+                                  ("Sparda Bank Bali", "s", 36)):
+        result = check(idx, query, classes=(goods,))
+        assert result.matches[0].mark.id == mark_id and result.matches[0].risk == "high", (query, result.matches)
+    # not joined: two everyday words beside others (what is shared is as weak as the words), a connector (& is DAN)
+    for query, mark_id in (("Half Price Books", "h"), ("Long & McQuade", "l")):
+        m = score_pairs(idx, query, [mark_id], classes=[35])[0]
+        assert m is None or m.risk in ("low", "clear"), (query, m)
