@@ -327,19 +327,33 @@ def dispute_run(index: MarkIndex, shared: Path) -> dict[str, float | int]:
 def spacing_run(index: MarkIndex, n: int = 150) -> dict[str, object]:
     """Real hyphenated marks of the registry (COCA-COLA, SPARDA-BANK, ROLLS-ROYCE) typed as a UMKM would, with a space
     and a generic word (COCA COLA JAYA), in the mark's first class: the tier the mark itself gets and whether it comes
-    first. A space or a hyphen is no difference an examiner sees."""
+    first. A space or a hyphen is no difference an examiner sees. ``by_sound``: the marks with a hard C typed the
+    Indonesian way, with a K and a space (KOKA KOLA for COCA-COLA), no word added: a difference in spelling only."""
     marks = [m for m in index if re.fullmatch(r"[A-Za-z]{2,}-[A-Za-z]{2,}", m.name) and m.classes]
     np.random.default_rng(SEED).shuffle(marks)
-    tiers: Counter[str] = Counter()
-    first = 0
-    for m in marks[:n]:
-        r = check(index, m.name.replace("-", " ") + " Jaya", classes=m.classes[:1])
-        own = next((x for x in r.matches if m.id == x.mark.id or m.id in x.same_brand), None)
-        tiers[own.risk if own else "not in top 10"] += 1
-        first += bool(r.matches) and _compact(r.matches[0].mark.name) == _compact(m.name)
-    done = min(n, len(marks))
-    return {"queries": done, "tier_of_the_mark": dict(tiers), "mark_first": first,
-            "high": round(tiers["high"] / max(done, 1), 3)}
+
+    def run(queries: list[tuple[Mark, str]]) -> dict[str, object]:
+        tiers: Counter[str] = Counter()
+        first = 0
+        for m, query in queries:
+            r = check(index, query, classes=m.classes[:1])
+            own = next((x for x in r.matches if m.id == x.mark.id or m.id in x.same_brand), None)
+            tiers[own.risk if own else "not in top 10"] += 1
+            first += bool(r.matches) and _compact(r.matches[0].mark.name) == _compact(m.name)
+        return {"queries": len(queries), "tier_of_the_mark": dict(tiers), "mark_first": first,
+                "high": round(tiers["high"] / max(len(queries), 1), 3)}
+
+    spaced = run([(m, m.name.replace("-", " ") + " Jaya") for m in marks[:n]])
+    respelled = [(m, _hard_c_as_k(m.name.replace("-", " "))) for m in marks]
+    spaced["by_sound"] = run([(m, q) for m, q in respelled if q.lower() != m.name.replace("-", " ").lower()][:n])
+    return spaced
+
+
+def _hard_c_as_k(name: str) -> str:
+    """COCA COLA -> KOKA KOLA: a C before A, O, U, L, R or at a word's end written K and CK written K, as Indonesian
+    spells them."""
+    name = re.sub(r"(?i)c(?=k)", "", name)
+    return re.sub(r"(?i)c(?=[aoulr]|\b)", lambda c: "K" if c.group() == "C" else "k", name)
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -397,6 +411,9 @@ def main(argv: list[str] | None = None) -> dict:
           f"{disputes['found_at_medium_or_high']}/{disputes['found']}")
     print(f"Hyphenated marks typed with a space (COCA COLA JAYA): {spacing['queries']} queries, the mark's tier "
           f"{spacing['tier_of_the_mark']}, first {spacing['mark_first']}")
+    by_sound = spacing["by_sound"]
+    print(f"... and with a hard C typed K (KOKA KOLA): {by_sound['queries']} queries, the mark's tier "
+          f"{by_sound['tier_of_the_mark']}, first {by_sound['mark_first']}")
     curve = frontier(scored, shop_worst, nsi_worst)
     print_table(
         "If medium kept more of the examiner's yes pairs: the threshold it needs and what real queries would get",

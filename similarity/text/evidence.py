@@ -30,7 +30,7 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 from wordfreq import get_frequency_dict, zipf_frequency
 
-from .encode import NameCode
+from .encode import NameCode, _token_forms
 from .score import SHORT_CORE_CHARS, _merged_at_vowel, containment
 from .weights import is_honorific
 
@@ -260,15 +260,20 @@ Found = tuple[tuple[str, float] | None, str]
 
 def spaced_alike(words: Sequence[Word], other: Sequence[Word], everyday: bool = False) -> list[Word] | None:
     """``words`` with each two neighbours joined into one word where the other name writes them as one (COCA COLA ~
-    COCA-COLA, SPARDA BANK ~ SPARDA-BANK), or None when no two are: a space or a hyphen is no difference in sight, so
-    the words compared are the other name's. Not joined: a connector or a one-letter piece (LONG & MCQUADE, & read
-    as DAN, is not LONGDAN; BIKE S is not BIKES), and two everyday words (HALF PRICE BOOKS ~ HALFPRICE, ATLANTIC UNION
-    BANK ~ UNIONBANK: what they share is as weak as the words, whichever way they are written) unless ``everyday``:
-    the two names are the same but for spacing and generic words (KOPI JANJIJIWA ~ JANJI JIWA).
+    COCA-COLA, SPARDA BANK ~ SPARDA-BANK) or as one word of their sound (KOKA KOLA ~ COCA-COLA), or None when no two
+    are: a space or a hyphen is no difference in sight or sound, so the words compared are the other name's. Not
+    joined: a connector or a one-letter piece (LONG & MCQUADE, & read as DAN, is not LONGDAN; BIKE S is not BIKES), a
+    piece under three letters for a join by sound (PI NETWORK ~ FINETWORK), and two everyday words (HALF PRICE BOOKS ~
+    HALFPRICE, ATLANTIC UNION BANK ~ UNIONBANK: what they share is as weak as the words, whichever way they are
+    written) unless ``everyday``: the two names are the same but for spacing and generic words (KOPI JANJIJIWA ~
+    JANJI JIWA).
 
     >>> spaced_alike([("coca", "coca", "koka"), ("cola", "cola", "kola"), ("jaya", "jaya", "jaja")],
     ...              [("cocacola", "cocacola", "kokakola")])
     [('cocacola', 'cocacola', 'kokakola'), ('jaya', 'jaya', 'jaja')]
+    >>> spaced_alike([("koka", "koka", "koka"), ("kola", "kola", "kola")], [("cocacola", "cocacola", "kokakola")])
+    [('kokakola', 'kokakola', 'kokakola')]
+    >>> spaced_alike([("pi", "pi", "pi"), ("network", "network", "network")], [("finetwork", "finetwork", "pinetwork")])
     >>> spaced_alike([("es", "es", "es"), ("teh", "teh", "te")], [("kopi", "kopi", "kopi")]) is None
     True
     """
@@ -277,6 +282,7 @@ def spaced_alike(words: Sequence[Word], other: Sequence[Word], everyday: bool = 
     tokens = {o[0] for o in other if len(o[0]) >= NEAR_MIN_CHARS}
     if not tokens:
         return None
+    sounds = {o[2] for o in other if len(o[0]) >= NEAR_MIN_CHARS}
     out: list[Word] = []
     joined = False
     i = 0
@@ -284,10 +290,11 @@ def spaced_alike(words: Sequence[Word], other: Sequence[Word], everyday: bool = 
         if i + 1 < len(words):
             (t1, _, s1), (t2, _, s2) = words[i], words[i + 1]
             t = t1 + t2
-            if t in tokens and _joinable(t1) and _joinable(t2) and (
+            sound = s1 + s2 if t in tokens else _sound_join((t1, s1), (t2, s2), sounds)
+            if sound and _joinable(t1) and _joinable(t2) and (
                 everyday or max(rarity(t1), rarity(t2)) >= EVERYDAY_RARITY
             ):
-                out.append((t, t, s1 + s2))
+                out.append((t, t, sound))
                 joined = True
                 i += 2
                 continue
@@ -299,6 +306,17 @@ def spaced_alike(words: Sequence[Word], other: Sequence[Word], everyday: bool = 
 CONNECTORS = frozenset({"dan", "and", "n", "of", "the", "de", "da", "di", "la", "el", "le", "y", "und", "et", "e"})
 EVERYDAY_RARITY = 0.2
 """Two words each this everyday (`rarity` below it: HALF, PRICE, UNION, BANK) are not joined into a coinage."""
+
+
+def _sound_join(first: tuple[str, str], second: tuple[str, str], sounds: set[str]) -> str:
+    """The sound key of two words (token, sound key) written as one when it is one of the other name's words' (KOKA
+    KOLA ~ COCA-COLA, HUK KOBURG ~ HUK-COBURG), each a syllable or more (PI NETWORK ~ FINETWORK sounds alike only
+    through a two-letter piece) and each heard in it (VVV PLAY sounds PLAI: the Vs fold into the P); else ""."""
+    (t1, s1), (t2, s2) = first, second
+    if min(len(t1), len(t2)) < SOUND_MIN_CHARS:
+        return ""
+    sound = _token_forms(t1 + t2)[1]
+    return sound if sound in sounds and len(sound) > max(len(s1), len(s2)) else ""
 
 
 def _joinable(token: str) -> bool:

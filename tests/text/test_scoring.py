@@ -10,6 +10,8 @@ import pytest
 
 from similarity.pipeline import check, score_pairs
 from similarity.store.index import MarkIndex
+from similarity.text.encode import encode_name
+from similarity.text.evidence import spaced_alike
 from similarity.values import RISKS, Mark
 from similarity.verdict.tiers import thresholds
 
@@ -344,6 +346,20 @@ def test_a_number_is_weak_like_a_city_name_not_the_dominant_word():
     assert all("only the generic or weak word 99" in m.reasons[0].en for m in shared_number if m), shared_number
     saks = score_pairs(idx, "Saks Fifth Avenue", ["s"], classes=[35])[0]
     assert saks is not None and "SAKS" in saks.reasons[0].en
+
+
+def test_two_words_that_sound_as_the_other_name_s_one_word_are_that_word():
+    """KOKA KOLA sounds as COCA-COLA (K and C alike): before, the two words met COCACOLA only as fragments and a UMKM
+    typing "Koka Kola" in class 32 got "medium" from KOCCA, Coca-Cola sixth at 0.03. A join by sound needs each piece
+    to be a syllable or more (PI NETWORK sounds like FINETWORK only through PI) and to be heard in the join."""
+    idx = MarkIndex()
+    idx.add([Mark(id="c", name="Coca-Cola", classes=(32,)), Mark(id="k", name="Kocca", classes=(32,))])
+    result = check(idx, "Koka Kola", classes=(32,))
+    assert result.matches[0].mark.id == "c" and result.matches[0].risk == "high", result.matches
+    assert spaced_alike(encode_name("Pi Network").words(), encode_name("FiNetwork").words()) is None
+    assert spaced_alike(encode_name("Koka Kola").words(), encode_name("Coca-Cola").words()) is not None
+    # each piece must be heard in the joined word: FFF folds into the P of PLAZA, and FFFPLAZA sounds PLAJA
+    assert spaced_alike(encode_name("Fff Plaza").words(), encode_name("Plaza").words()) is None
 
 
 def test_a_space_or_a_hyphen_is_no_difference_between_two_names():
