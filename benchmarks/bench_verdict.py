@@ -349,6 +349,60 @@ def spacing_run(index: MarkIndex, n: int = 150) -> dict[str, object]:
     return spaced
 
 
+RESPELLINGS = (  # DOMAIN.md §2: spellings an Indonesian ear hears as the same word, one applied per query
+    (r"c(?=[aoul])", "k"), (r"k(?=[aou])", "c"), (r"(?<=[a-z])s\b", "z"), (r"x", "ks"), (r"qu", "kw"), (r"ph", "f"),
+    (r"oo", "u"), (r"ee", "i"), (r"u", "oe"), (r"(?<![d.])j(?=[aeiou])", "dj"), (r"y(?=[aeiou])", "j"),
+    (r"(?<=[a-z])i\b", "y"), (r"(?<=[a-z])y\b", "i"), (r"(?<=[aeiou])h\b", ""),
+)  # fmt: skip
+
+
+def respelled(name: str) -> str | None:
+    """``name`` respelled by the first rule of `RESPELLINGS` that applies to it (once), or None: AQUA -> AKUA, ADIDAS
+    -> ADIDAZ, INDOMIE -> INDOMIE is left to the next rule (OE for U: none), TOKOPEDIA -> TOCOPEDIA."""
+    low = name.lower()
+    for pattern, repl in RESPELLINGS:
+        out = re.sub(pattern, repl, low, count=1)
+        if out != low:
+            return out
+    return None
+
+
+def respelled_run(index: MarkIndex, n: int = 300) -> dict[str, object]:
+    """Registered marks respelled the way a UMKM would copy them, each once (AQUA -> AKWA, ADIDAS -> ADIDAZ,
+    COCA-COLA -> KOCA-COLA), queried in a class of the brand (the mark's own, else another row's of its name, else
+    none): the tier the mark gets and whether it comes first. An examiner's *yes* by DOMAIN.md §2 ("a different
+    spelling with the same sound counts as similar"), so this is recall on positives, next to the false alarms above.
+    ``famous``: every famous mark of the registry; ``marks``: `n` random marks with classes."""
+    from similarity.famous import famous_key, is_famous
+
+    classes_of: dict[str, tuple[int, ...]] = {}
+    for m in index:
+        if m.classes:
+            classes_of.setdefault(famous_key(m.name), m.classes)
+
+    def run(marks: list[Mark]) -> dict[str, object]:
+        tiers: Counter[str] = Counter()
+        first, queries = 0, 0
+        for m in marks:
+            query = respelled(m.name)
+            if query is None or _compact(query) == _compact(m.name):
+                continue
+            queries += 1
+            r = check(index, query, classes=(m.classes or classes_of.get(famous_key(m.name), ()))[:1])
+            own = next((x for x in r.matches if m.id == x.mark.id or m.id in x.same_brand
+                        or _compact(x.mark.name) == _compact(m.name)), None)
+            tiers[own.risk if own else "not in top 10"] += 1
+            first += bool(r.matches) and _compact(r.matches[0].mark.name) == _compact(m.name)
+        return {"queries": queries, "tier_of_the_mark": dict(tiers), "mark_first": first,
+                "high": round(tiers["high"] / max(queries, 1), 3),
+                "medium_or_high": round((tiers["high"] + tiers["medium"]) / max(queries, 1), 3)}
+
+    famous = sorted((m for m in index if m.id.startswith("FAMOUS-") and is_famous(m.name)), key=lambda m: m.id)
+    others = [m for m in index if m.classes and not m.id.startswith("FAMOUS-") and respelled(m.name)]
+    np.random.default_rng(SEED).shuffle(others)
+    return {"famous": run(famous), "marks": run(others[:n])}
+
+
 def _hard_c_as_k(name: str) -> str:
     """COCA COLA -> KOKA KOLA: a C before A, O, U, L, R or at a word's end written K and CK written K, as Indonesian
     spells them."""
@@ -375,6 +429,7 @@ def main(argv: list[str] | None = None) -> dict:
     scored = score_examiner(index, examiner_pairs(shared))
     disputes = dispute_run(index, shared)
     spacing = spacing_run(index)
+    respelled_marks = respelled_run(index)
 
     rates = {"shop_names": tier_rates(shops), "nsi_coexisting_loo": tier_rates(nsi)}
     if not args.demo_only:  # for scale: the real-name registry, each query's own row left out
@@ -411,6 +466,9 @@ def main(argv: list[str] | None = None) -> dict:
           f"{disputes['found_at_medium_or_high']}/{disputes['found']}")
     print(f"Hyphenated marks typed with a space (COCA COLA JAYA): {spacing['queries']} queries, the mark's tier "
           f"{spacing['tier_of_the_mark']}, first {spacing['mark_first']}")
+    for kind, run in respelled_marks.items():
+        print(f"Marks respelled as heard (AQUA -> AKWA, ADIDAS -> ADIDAZ), {kind}: {run['queries']} queries, the "
+              f"mark's tier {run['tier_of_the_mark']}, first {run['mark_first']}")
     by_sound = spacing["by_sound"]
     print(f"... and with a hard C typed K (KOKA KOLA): {by_sound['queries']} queries, the mark's tier "
           f"{by_sound['tier_of_the_mark']}, first {by_sound['mark_first']}")
@@ -430,6 +488,7 @@ def main(argv: list[str] | None = None) -> dict:
         "examiner_pairs": examiner,
         "disputes": disputes,
         "spacing": spacing,
+        "respelled": respelled_marks,
         "medium_frontier": curve,
         "check_p50_ms_shops": round(1000 * float(np.median(shop_times)), 3),
     }

@@ -35,12 +35,12 @@ _SIGN = {
 _GOODS = {
     "id": {"same": " untuk barang/jasa yang sama atau terkait.",
            "other": " tetapi untuk barang/jasa lain.",
-           "famous": " untuk barang/jasa lain, namun merek terkenal dilindungi juga di luar kelasnya.",
+           "famous": ", dan merek itu merek terkenal: dilindungi juga di luar barang/jasanya sendiri.",
            "none": "; barang/jasa tidak dibandingkan karena Anda tidak memilih kelas.",
            "unknown": "; kelas merek itu tidak tercatat di registri, jadi barang/jasa tidak dapat dibandingkan."},
     "en": {"same": " for the same or related goods/services.",
            "other": ", but for other goods/services.",
-           "famous": " for other goods/services, but a well-known mark is protected beyond its classes.",
+           "famous": ", and it is a well-known mark: protected beyond its own goods/services.",
            "none": "; goods/services were not compared because you chose no class.",
            "unknown": "; that mark's classes are not on record, so goods/services could not be compared."},
 }

@@ -54,6 +54,7 @@ from .verdict.tiers import (
 MIN_SCORE = 0.01
 """Matches below this overall score are not worth showing to an applicant."""
 _UNRELATED = RELATIONS.index("unrelated")
+_UNKNOWN = RELATIONS.index("unknown")
 _classes_of = lru_cache(maxsize=4096)(mask_classes)
 """The classes of a class mask, remembered: the re-read weighs each candidate's words in its classes, and the masks
 of a registry's marks repeat."""
@@ -196,9 +197,10 @@ def candidate_weights(
     index: MarkIndex, qclasses: tuple[int, ...], rows: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(goods weight, status weight, famous in unrelated goods) of each candidate row, from per-row arrays: no
-    `Mark` is built for a candidate that is not shown."""
+    `Mark` is built for a candidate that is not shown. A famous mark whose classes are not on record (the famous-marks
+    list names none: INDOMIE) is weighed as famous, not as unknown goods: it is protected beyond its own goods."""
     relation = goods_relation_codes(qclasses, index.rows.classes[rows])
-    famous = index.rows.famous_at(rows) & (relation == _UNRELATED)
+    famous = index.rows.famous_at(rows) & ((relation == _UNRELATED) | (relation == _UNKNOWN))
     return goods_weights_at(relation, famous), status_weights(index.rows.status[rows]), famous
 
 
@@ -317,7 +319,15 @@ def _score_rows(
         if goods.relation in ("same", "related"):
             rid, ren = goods.reason()
             reasons.append(Reason("goods", rid, ren))
-        elif goods.relation == "unrelated" and famous[i]:
+        elif famous[i] and goods.relation == "unknown":
+            reasons.append(
+                Reason(
+                    "goods",
+                    "merek terkenal, kelasnya tidak tercatat: dilindungi juga di luar barang/jasanya sendiri",
+                    "well-known mark, its classes not on record: protected beyond its own goods (Art. 21(1)(b)-(c))",
+                )
+            )
+        elif famous[i]:
             reasons.append(
                 Reason(
                     "goods",

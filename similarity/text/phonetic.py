@@ -13,13 +13,15 @@ digits, single spaces. Every key keeps the token count of its input, so callers 
 The Indonesian key (DOMAIN.md §2) rewrites each token in a fixed order; the order matters because a
 later rule must see what an earlier one produced:
 
-1. ``kue2`` -> ``kuekue``: a trailing 2 marks reduplication.
+1. ``kue2`` -> ``kuekue``: a trailing 2 marks reduplication; ``mc`` opening a word is read ``mek``
+   (McDonald's = Mekdonalds).
 2. Old spelling: ``oe``->u, ``dj``->j, ``tj``->c, ``nj``->ny, ``sj``->sy, ``ch``->kh (Achmad = Ahmad).
 3. Loans: ``ck``->k, ``qu``->kw, ``xc``+e/i->ks (Xceed), ``x``->ks, ``ph``->f, ``th``->t, ``gh``->g,
    ``dh``->d, ``wh``->w, ``sh``->sy before a vowel else s, then ``kh``->h.
 4. ``c``->k unless before e/i/y: loans (Coffee, Cola, Club) sound k; Indonesian c (cinta) stays.
 5. Letters: ``q``->k, ``v``->f->p and ``f``->p (Sundanese ears merge f/p), ``z``->j (zaman/jaman,
-   izin/ijin are the living variants; z/s pairs are rarer).
+   izin/ijin are the living variants) except at a word's end, where it is heard s (Adidaz = Adidas, Boyz =
+   Boys: a final z is the stylised s of a loan, and a final consonant loses its voice).
 6. ``ee``->i, ``oo``->u (Goodmilk = Gudmilk).
 7. Glides: ``u`` (or ``uw``) before a vowel is ``w`` (suara/swara, akua/akwa); ``iy`` before a vowel
    is ``i`` (iya/ia).
@@ -75,6 +77,8 @@ _DOUBLED = re.compile(r"([a-z])\1+")
 @lru_cache(maxsize=1 << 19)
 def _indonesian_token(token: str) -> str:
     t = _REDUPLICATED.sub(r"\1\1", token) if token.endswith("2") else token
+    if t.startswith("mc") and len(t) > 3:
+        t = "mek" + t[2:]
     for old, new in _DIGRAPHS:
         if old in t:
             t = t.replace(old, new)
@@ -85,6 +89,8 @@ def _indonesian_token(token: str) -> str:
     t = t.replace("kh", "h")
     if "c" in t:
         t = _HARD_C.sub("k", t)
+    if len(t) > 2 and t.endswith("z"):
+        t = t[:-1] + "s"
     t = t.translate(_LETTERS).replace("ee", "i").replace("oo", "u")
     if "u" in t:
         t = _U_GLIDE.sub("w", t)
@@ -106,5 +112,9 @@ def indonesian_key(text: str) -> str:
     True
     >>> indonesian_key("jarum") == indonesian_key("garam")
     False
+    >>> indonesian_key("adidaz izin"), indonesian_key("adidas ijin")
+    ('adidas ijin', 'adidas ijin')
+    >>> indonesian_key("mcdonalds"), indonesian_key("mekdonalds")
+    ('mekdonalds', 'mekdonalds')
     """
     return " ".join(_indonesian_token(t) for t in text.split())

@@ -16,8 +16,8 @@ from similarity.values import Mark, Reason
 @pytest.fixture(scope="module")
 def index() -> MarkIndex:
     idx = MarkIndex()
-    idx.add([Mark(id="A", name="Goodmilk", classes=(29,)), Mark(id="B", name="Kopi Kenangan"),
-             Mark(id="C", name="Indomaret", classes=(35,))])
+    idx.add([Mark(id="A", name="Goodmilk", classes=(29,)), Mark(id="B", name="Kopi Senja Rasa"),
+             Mark(id="C", name="Indomaret", classes=(35,)), Mark(id="D", name="Kopi Kenangan")])
     return idx
 
 
@@ -27,8 +27,10 @@ def test_similar_goods_are_claimed_only_when_compared(index: MarkIndex) -> None:
     none = check(index, "GudMilq")
     assert goods_compared(none) == "none" and "not compared" in tier_meaning(none, "en")
     assert "sejenis" not in tier_meaning(none, "id") and "tidak dibandingkan" in tier_meaning(none, "id")
-    unknown = check(index, "Kopi Kenangan", classes=[30])
+    unknown = check(index, "Kopi Senja Rasa", classes=[30])
     assert goods_compared(unknown) == "unknown" and "not on record" in tier_meaning(unknown, "en")
+    famous = check(index, "Kopi Kenangan", classes=[30])  # a famous mark, no classes on record: protected beyond
+    assert goods_compared(famous) == "famous" and "well-known mark" in tier_meaning(famous, "en")
     other = check(index, "GudMilq", classes=[25])  # the same mark in unrelated goods: listed at low, and why
     assert other.verdict.risk == "low"
     assert goods_compared(other) == "other" and "other goods" in tier_meaning(other, "en")
@@ -51,7 +53,7 @@ def test_registry_line_says_demo() -> None:
 
 
 def test_report_shows_the_same_sentences_and_explains_the_dash(index: MarkIndex) -> None:
-    r = check(index, "Kopi Kenangan", classes=[30])
+    r = check(index, "Kopi Senja Rasa", classes=[30])
     page = render_report(r, lang="en", index=index)
     assert escape(tier_meaning(r, "en")) in page and escape(next_step(r, "en")) in page
     assert "classes are not on record" in page  # the "—" of a mark without classes, explained
@@ -73,5 +75,6 @@ def test_goods_compared_reads_the_matchs_relation_not_its_reason_text(index: Mar
     assert goods_compared(r, replace(top, goods_relation="related")) == "same"
     assert goods_compared(r, replace(top, goods_relation="famous")) == "famous"
     assert Match.from_dict(top.to_dict()).goods_relation == "unrelated"
-    assert check(index, "Kopi Kenangan", classes=[30]).matches[0].goods_relation == "unknown"
+    assert check(index, "Kopi Senja Rasa", classes=[30]).matches[0].goods_relation == "unknown"
+    assert check(index, "Kopi Kenangan", classes=[30]).matches[0].goods_relation == "famous"
     assert check(index, "GudMilq").matches[0].goods_relation == "none"

@@ -3,6 +3,9 @@ import re
 import pytest
 
 from similarity.famous import FamousMark, famous_key, famous_marks, is_famous
+from similarity.pipeline import check
+from similarity.store.index import MarkIndex
+from similarity.values import Mark
 
 INDONESIAN = [
     "Indomie",
@@ -103,3 +106,17 @@ def test_famous_mark_is_frozen():
 def test_famous_marks_returns_the_same_tuple():
     assert famous_marks() is famous_marks()
     assert isinstance(famous_marks(), tuple)
+
+
+def test_a_famous_mark_without_classes_on_record_is_weighed_as_famous():
+    """The famous-marks list names no classes, so the demo's INDOMIE row has none: INDOMI in class 30 was weighed as
+    against unknown goods (0.75) and came back medium (0.68). A famous mark is protected beyond its own goods, so
+    unknown goods weigh as famous, as unrelated ones do; a mark that is not famous keeps the unknown weight."""
+    idx = MarkIndex()
+    idx.add([Mark(id="f", name="Indomie", owner="PT Indofood CBP Sukses Makmur Tbk"), Mark(id="n", name="Indomu")])
+    top = check(idx, "Indomi", classes=(30,)).matches
+    famous = next(m for m in top if m.mark.id == "f")
+    plain = next(m for m in top if m.mark.id == "n")
+    assert famous.risk == "high" and famous.goods_relation == "famous", famous
+    assert any("classes not on record" in r.en for r in famous.reasons), famous.reasons
+    assert plain.goods_relation == "unknown" and plain.factors.goods == pytest.approx(0.75), plain
