@@ -205,6 +205,8 @@ def word_match(q: tuple[str, str, str], m: tuple[str, str, str]) -> tuple[str, f
             return "sight", r
         if len(qs) >= NEAR_MIN_CHARS and qs[0] == ms[0] and Levenshtein.distance(qs, ms) <= 1:
             return "sound", MATCH_NEAR_SOUND  # one sound apart: SUNNY ~ SONY
+        if _sound_prefix(qs, ms):
+            return "sound", MATCH_NEAR_SOUND
     return None
 
 
@@ -240,7 +242,19 @@ def match_both(a: tuple[str, str, str], b: tuple[str, str, str]) -> tuple[tuple[
         if as_ and bs and as_[0] == bs[0] and Levenshtein.distance(as_, bs) <= 1:
             return (_NEAR_SOUND if len(as_) >= NEAR_MIN_CHARS else None,
                     _NEAR_SOUND if len(bs) >= NEAR_MIN_CHARS else None)
+        if _sound_prefix(as_, bs):
+            return _NEAR_SOUND, _NEAR_SOUND
     return None, None
+
+
+def _sound_prefix(a: str, b: str) -> bool:
+    """One sound key is the other's opening, the longer two sounds at most beyond it, the shorter six or more: a
+    name's last sounds dropped (MEKDONAL ~ MCDONALDS, heard MEKDONALDS)."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= SOUND_PREFIX_MIN and len(long_) - len(short) <= 2 and long_.startswith(short)
+
+
+SOUND_PREFIX_MIN = 6
 
 
 def _near(a: str, b: str) -> float:

@@ -10,6 +10,7 @@ import pytest
 
 from similarity.pipeline import check, score_pairs
 from similarity.store.index import MarkIndex
+from similarity.text import evidence
 from similarity.text.encode import encode_name
 from similarity.text.evidence import spaced_alike
 from similarity.values import RISKS, Mark
@@ -360,6 +361,19 @@ def test_two_words_that_sound_as_the_other_name_s_one_word_are_that_word():
     assert spaced_alike(encode_name("Koka Kola").words(), encode_name("Coca-Cola").words()) is not None
     # each piece must be heard in the joined word: FFF folds into the P of PLAZA, and FFFPLAZA sounds PLAJA
     assert spaced_alike(encode_name("Fff Plaza").words(), encode_name("Plaza").words()) is None
+
+
+def test_a_name_heard_without_its_last_sounds_is_a_near_sound():
+    """MEKDONAL is McDonald's heard without its last D and S (MC is read MEK): it was "clear" at 0.02, the two keys
+    being two sounds apart where a near sound allowed one. One key opening the other, two sounds short at most and six
+    or more long, is a near sound (KAFESARI ~ CAFESARIKU); a shorter key is not (KAFE ~ CAFEKU)."""
+    idx = MarkIndex()
+    idx.add([Mark(id="m", name="McDonald's", classes=(43,)), Mark(id="k", name="Kopiko", classes=(30,))])
+    result = check(idx, "Mekdonal", classes=(43,))
+    assert result.matches[0].mark.id == "m" and result.matches[0].risk in ("medium", "high"), result.matches
+    assert evidence.match_both(("mekdonal", "mekdonal", "mekdonal"), ("mcdonalds", "mcdonalds", "mekdonalds"))[0]
+    assert evidence.match_both(("kafesari", "kafesari", "kapesari"), ("cafesariku", "cafesariku", "kapesariku"))[0]
+    assert evidence.match_both(("kafe", "kafe", "kape"), ("cafeku", "cafeku", "kapeku")) == (None, None)
 
 
 def test_a_space_or_a_hyphen_is_no_difference_between_two_names():
