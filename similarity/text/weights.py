@@ -70,6 +70,23 @@ def honorific_concepts() -> frozenset[str]:
     return frozenset(words | {lex.concept(w) or w for w in words})
 
 
+@lru_cache(maxsize=1)
+def generic_concepts() -> frozenset[str]:
+    """The curated generic words and, for quality words, the concepts the lexicon files them under: the
+    statistics weigh concepts, so SUPER is read as HEBAT ("great") and was weighed as a coinage wherever no registered
+    mark says HEBAT (1.0 in class 34: SUPER JAYA ~ SUPER C came out high). Another kind's concept can be broader
+    than the word (DEPOT is filed under GUDANG, of GUDANG GARAM; GLOW under KILAU), so only the word itself is
+    generic there.
+
+    >>> "hebat" in generic_concepts(), "super" in generic_concepts(), "gudang" in generic_concepts()
+    (True, True, False)
+    """
+    lex = load_lexicon()
+    words = generic_words()
+    broad = {lex.concept(w) or w for w, kind in words.items() if kind == "quality"}
+    return frozenset(set(words) | broad)
+
+
 def is_honorific(token: str) -> bool:
     """Whether a token (or its concept) is an honorific or kinship word.
 
@@ -162,7 +179,7 @@ class TokenStats:
         if word in FUNCTION_WORDS or word in honorific_concepts() or (len(word) == 1 and not word.isdigit()):
             return FUNCTION_CAP
         d = 1.0 / (1.0 + self._rate(word, classes) / HALF_RATE)
-        if word in generic_words() or not class_generic(word).isdisjoint(classes) or _NUMBER.fullmatch(word):
+        if word in generic_concepts() or not class_generic(word).isdisjoint(classes) or _NUMBER.fullmatch(word):
             d = min(d, GENERIC_CAP)
         return d
 

@@ -376,6 +376,19 @@ def test_a_name_heard_without_its_last_sounds_is_a_near_sound():
     assert evidence.match_both(("kafe", "kafe", "kape"), ("cafeku", "cafeku", "kapeku")) == (None, None)
 
 
+def test_a_laudatory_word_is_weak_under_its_concept_too():
+    """SUPER is a curated quality word, but the statistics weigh concepts and SUPER is filed under HEBAT ("great"),
+    which no other mark of class 34 uses: SUPER JAYA (class 34) ~ SUPER C came out high (0.79), sharing only SUPER,
+    and JARUM SUPER's answer was SUPER C, not DJARUM. Goods and quality words weigh as generic under their concepts."""
+    idx = MarkIndex()
+    idx.add([Mark(id="s", name="Super C", classes=(35,)), Mark(id="u", name="Super U", classes=(35,)),
+             Mark(id="h", name="Hebat Sekali", classes=(35,)), Mark(id="d", name="Djarum", classes=(34,)),
+             Mark(id="t", name="Toko Bangunan", classes=(34,))])
+    m = score_pairs(idx, "Super Jaya", ["s"], classes=[34])[0]
+    assert m is None or m.risk in ("low", "clear"), m
+    assert check(idx, "Jarum Super", classes=(34,)).matches[0].mark.id == "d"
+
+
 def test_a_space_or_a_hyphen_is_no_difference_between_two_names():
     """COCA COLA is COCA-COLA: two words the other name writes as one are compared as that one word, both ways.
     Before, the split name met the joined mark only as a fragment (COCA in COCACOLA, 0.43) and a UMKM typing "Coca
