@@ -17,16 +17,31 @@ keeps per row (the packed strings, the cores' lengths, which rows can share a co
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from ..text.encode import NameCode
 from ..text.score import NameFactors, RowStrings, score_strings
 
 if TYPE_CHECKING:
+    from ..store.columns import StringColumn
     from ..store.index import MarkIndex
+
+try:
+    from . import _ratios  # the compiled ratio (setup.py); absent when the install had no C compiler
+except ImportError:  # pragma: no cover - exercised by installs without a compiler
+    _ratios = None  # type: ignore[assignment]
+
+KERNEL = _ratios is not None and os.environ.get("SIMILARITY_NO_KERNEL", "") in ("", "0")
+"""Whether `name_factors` compares the query with the candidates' packed strings in C (``similarity/score/_ratios.c``):
+when it was built and ``SIMILARITY_NO_KERNEL`` is not set (``SIMILARITY_NO_KERNEL=1``: rapidfuzz over the strings
+taken from the columns, the same numbers)."""
+MAX_KERNEL_QUERY = 64
+"""The compiled ratio takes a query of at most this many bytes (one 64-bit word of the bit-parallel LCS)."""
 
 
 def name_factors(
@@ -41,7 +56,14 @@ def name_factors(
     """Sight, sound, meaning and dominant-word factors of `rows` for a query (`score_strings` with what the index
     knows already: the cores' lengths, and which rows can share a concept, from the token postings). With ``rank``
     and ``best``, exact for the ``best`` by ``rank`` of the name score (see `score_strings`)."""
-    cores, compacts, sounds = index.rows.name_strings(rows)
+    table = index.rows
+    ratios = None
+    if kernel_fits(code):  # the three ratios in C over the packed columns: no string object per candidate
+        ratios = tuple(packed_ratios(text, column, rows) for text, column in (
+            (code.compact, table.compact), (code.core, table.core), (code.sound, table.sound)))
+        cores, compacts, sounds = table.core.at(rows), table.compact.at(rows), table.sound.at(rows)
+    else:
+        cores, compacts, sounds = table.name_strings(rows)
     words = [index.postings.get("w:" + c)[0] for c in dict.fromkeys(code.concept.split())]
     may_share = np.zeros(0, dtype=np.int64)
     if words:  # a mask over the registry's rows: one scatter and one gather, where isin sorts both sides
@@ -60,7 +82,45 @@ def name_factors(
         may_share=may_share,
         rank=rank,
         best=best,
+        ratios=ratios,  # type: ignore[arg-type]
     )
+
+
+def kernel_fits(code: NameCode, kernel: bool | None = None) -> bool:
+    """Whether the compiled ratio can score this query (``kernel``: None for `KERNEL`): the kernel is built and the
+    query's whole name, core and sound key are ASCII of at most `MAX_KERNEL_QUERY` bytes."""
+    if not (KERNEL if kernel is None else kernel) or _ratios is None:
+        return False
+    return all(t.isascii() and len(t) <= MAX_KERNEL_QUERY for t in (code.compact, code.core, code.sound))
+
+
+def packed_ratios(query: str, column: StringColumn, rows: np.ndarray) -> np.ndarray:
+    """``fuzz.ratio(query, s) / 100`` (float32) for the string ``s`` of each of ``rows`` in ``column``, as
+    ``rapidfuzz.process.cdist`` over ``column.take(rows)`` gives it: the compiled ratio over the packed strings,
+    rapidfuzz for the few kept aside (long or not ASCII). ``query`` is ASCII of at most `MAX_KERNEL_QUERY` bytes.
+
+    >>> from similarity.store.columns import StringColumn
+    >>> packed_ratios("aqua", StringColumn(["akua", "aqua", "x" * 40]), np.array([1, 0, 2])).tolist()
+    [1.0, 0.75, 0.0]
+    """
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    packed = column.packed
+    if _ratios is None or not packed.flags.c_contiguous:
+        return _rapidfuzz_ratios(query, column.take(rows)) / 100.0
+    out = np.frombuffer(_ratios.indel_ratios(query.encode("ascii"), packed, packed.dtype.itemsize, rows),
+                        dtype=np.float32)
+    aside = column.unpacked(rows)
+    if len(aside):
+        out[aside] = _rapidfuzz_ratios(query, column.take(rows[aside]))
+    return out / 100.0
+
+
+def _rapidfuzz_ratios(query: str, strings: list) -> np.ndarray:
+    """``fuzz.ratio`` (0..100, float32) of ``query`` with each string (the column's own path, and its rows kept
+    aside)."""
+    if not strings:
+        return np.zeros(0, dtype=np.float32)
+    return process.cdist([query], strings, scorer=fuzz.ratio, dtype=np.float32, workers=1)[0]
 
 def core_tokens_of(index: MarkIndex, rows: np.ndarray) -> Callable[[int], tuple[str, ...]]:
     """``f(i)``: the core words of ``rows[i]``, read on demand (the scorers ask for a few candidates only)."""

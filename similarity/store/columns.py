@@ -88,6 +88,30 @@ class StringColumn(Sequence[str]):
                 out[i] = self._other[int(rows[i])]
         return out
 
+    def at(self, rows: np.ndarray) -> ColumnRows:
+        """The strings of ``rows`` as a sequence read only where asked (`ColumnRows`): a scorer that compares most of
+        them in C (`packed`) reads the few it examines in Python.
+
+        >>> StringColumn(["aqua", "kopí", "teh"]).at(np.array([2, 1])).take(np.array([1]))
+        ['kopí']
+        """
+        return ColumnRows(self, np.asarray(rows, dtype=np.int64))
+
+    @property
+    def packed(self) -> np.ndarray:
+        """The packed strings, one ``S{WIDTH}`` item per row (empty for a row kept aside: see `unpacked`)."""
+        return self._packed
+
+    def unpacked(self, rows: np.ndarray) -> np.ndarray:
+        """Positions in ``rows`` of the rows whose strings are not packed (kept aside as ``str``).
+
+        >>> StringColumn(["aqua", "x" * 40]).unpacked(np.array([1, 0, 1])).tolist()
+        [0, 2]
+        """
+        if not self._other:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(self._is_other[rows])
+
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The column as plain arrays, for ``numpy.savez`` (:meth:`from_arrays` reads them back).
 
@@ -111,3 +135,38 @@ class StringColumn(Sequence[str]):
         for i in range(len(self)):
             yield self[i]
 
+
+
+class ColumnRows(Sequence[bytes | str]):
+    """``column.take(rows)``, read only where asked: ``view[i]`` and ``view.take(positions)`` give what the whole
+    ``take`` would have at those positions (packed strings as ASCII ``bytes``).
+
+    >>> view = StringColumn(["aqua", "kopi"]).at(np.array([1, 0, 1]))
+    >>> len(view), view[0], view.take(np.array([1, 2]))
+    (3, b'kopi', [b'aqua', b'kopi'])
+    """
+
+    __slots__ = ("_column", "_rows")
+
+    def __init__(self, column: StringColumn, rows: np.ndarray) -> None:
+        self._column, self._rows = column, rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return self._column.take(self._rows[i])
+        return self._column.take(self._rows[i : i + 1] if i >= 0 else self._rows[[i]])[0]
+
+    def take(self, positions: np.ndarray) -> list[bytes | str]:
+        """The strings at ``positions``, in order."""
+        return self._column.take(self._rows[np.asarray(positions, dtype=np.int64)])
+
+    @property
+    def column(self) -> StringColumn:
+        return self._column
+
+    @property
+    def rows(self) -> np.ndarray:
+        return self._rows

@@ -235,6 +235,7 @@ def score_strings(
     may_share: np.ndarray | None = None,
     rank: Callable[[np.ndarray], np.ndarray] | None = None,
     best: int = 0,
+    ratios: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> NameFactors:
     """Score one query against candidates given as parallel lists of their encoded strings.
 
@@ -248,8 +249,18 @@ def score_strings(
 
     A caller that only ranks the candidates and keeps the ``best`` passes ``rank``, the monotone map from name scores
     to the ranking's scores (goods and status weights): containment, the costliest ratio, is then computed only for
-    the candidates it could bring among the best (`_may_rank`); the others' sight lacks it (read only for the best)."""
-    whole = _cdist(q.compact, compacts, fuzz.ratio)
+    the candidates it could bring among the best (`_may_rank`); the others' sight lacks it (read only for the best).
+
+    ``ratios`` are the whole-name, core and sound-key ratios (``fuzz.ratio / 100`` as float32, as `_cdist` gives
+    them) when the caller computed them already (an index's compiled ratios over its packed columns,
+    :func:`similarity.score.names.packed_ratios`): the whole names and sound keys are then not read at all, and the
+    cores only where containment is examined (they may be a sequence with ``take``, read on demand)."""
+    if ratios is None:
+        whole = _cdist(q.compact, compacts, fuzz.ratio)
+        core = _cdist(q.core, cores, fuzz.ratio)
+        sound_ratio = _cdist(q.sound, sounds, fuzz.ratio)
+    else:
+        whole, core, sound_ratio = ratios
     if core_lengths is None:
         core_lengths = _lengths(cores)
     w = _length_weight(q.core, cores, core_lengths)
@@ -257,9 +268,7 @@ def score_strings(
     def core_weighted(x: np.ndarray) -> np.ndarray:
         return w * x + (1 - w) * whole
 
-    core = _cdist(q.core, cores, fuzz.ratio)
     sight = np.maximum(core_weighted(core), WHOLE_NAME_WEIGHT * whole)
-    sound_ratio = _cdist(q.sound, sounds, fuzz.ratio)
     sound = core_weighted(sound_ratio)
     meaning = _meaning(q, concepts, whole, may_share)
     if dominant is None:
@@ -365,8 +374,9 @@ class RowStrings(Sequence[str]):
 
 
 def _take(strings: Sequence[str | bytes], positions: np.ndarray) -> Sequence[str | bytes]:
-    if isinstance(strings, RowStrings):
-        return strings.take(positions)
+    take = getattr(strings, "take", None)  # RowStrings, or an index column's rows read on demand
+    if take is not None:
+        return take(positions)
     if len(positions) == len(strings):
         return strings  # all of them, in order
     return [strings[i] for i in positions.tolist()]

@@ -1,0 +1,91 @@
+"""The Indel ratio of a query against an index's packed string columns: the compiled kernel
+(similarity/score/_ratios.c) gives rapidfuzz's very float32 numbers, on seeded random columns (empty strings, NULs
+inside, strings kept aside for being long or not ASCII, queries of 0 to 64 bytes) and through `name_factors` on the
+demo registry, every factor equal with the kernel and without it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rapidfuzz import fuzz, process
+
+from similarity.candidates.names import name_candidates
+from similarity.score import names
+from similarity.score.names import kernel_fits, name_factors, packed_ratios
+from similarity.store.columns import StringColumn
+from similarity.text.encode import encode_name
+
+needs_kernel = pytest.mark.skipif(
+    names._ratios is None,
+    reason="the compiled kernel similarity/score/_ratios*.so is not built (pip install -e . builds it; without a C "
+    "compiler rapidfuzz alone runs)",
+)
+
+ALPHABET = list("aeioubkmnrst0129 -") + ["\0", "é", "ñ"]
+
+
+def random_strings(rng: np.random.Generator, n: int) -> list[str]:
+    out = []
+    for _ in range(n):
+        size = int(rng.choice([0, 1, 3, 8, 20, 31, 32, 33, 45]))
+        out.append("".join(rng.choice(ALPHABET[:-2] if rng.random() < 0.9 else ALPHABET, size)))
+    return out
+
+
+def rapidfuzz_ratios(query: str, strings: list) -> np.ndarray:
+    """What `similarity.text.score._cdist` gives with ``fuzz.ratio``: the reference."""
+    return process.cdist([query], strings, scorer=fuzz.ratio, dtype=np.float32, workers=1)[0] / 100.0
+
+
+@needs_kernel
+@pytest.mark.parametrize("seed", range(6))
+def test_the_kernel_gives_rapidfuzzs_ratios_on_random_columns(seed):
+    rng = np.random.default_rng(seed)
+    strings = random_strings(rng, 3_000)
+    column = StringColumn(strings)
+    assert len(column.unpacked(np.arange(len(column)))) > 0  # some rows are kept aside: both paths are exercised
+    for size in [0, 1, 2, 5, 17, 31, 32, 33, 63, 64]:
+        query = "".join(rng.choice(ALPHABET[:-3], size))  # ASCII, no NUL: what `kernel_fits` lets through
+        rows = rng.choice(len(column), int(rng.integers(0, 600)))  # repeats and any order
+        got = packed_ratios(query, column, rows)
+        expected = rapidfuzz_ratios(query, column.take(rows)) if len(rows) else np.zeros(0, np.float32)
+        assert got.dtype == np.float32
+        assert got.tobytes() == expected.tobytes(), (seed, query)
+
+
+@needs_kernel
+def test_the_kernel_refuses_what_it_cannot_score():
+    column = StringColumn(["aqua", "kopi"])
+    with pytest.raises(ValueError):
+        names._ratios.indel_ratios(b"x" * 65, column.packed, column.packed.dtype.itemsize, np.zeros(1, np.int64))
+    with pytest.raises(IndexError):
+        names._ratios.indel_ratios(b"aqua", column.packed, column.packed.dtype.itemsize, np.array([2], np.int64))
+    assert not kernel_fits(encode_name("x" * 70), kernel=True)
+    assert not kernel_fits(encode_name("aqua"), kernel=False)
+
+
+@pytest.fixture(scope="module")
+def demo_index():
+    from similarity.build import open_index
+
+    return open_index()
+
+
+@needs_kernel
+def test_name_factors_are_the_same_with_and_without_the_kernel(demo_index, monkeypatch):
+    """Every factor and ratio of the candidates of varied queries, bit for bit (the rank-limited first pass too)."""
+    queries = ["Gudmilq", "Indomie Goreng", "Kopi Kenangan Senja", "aqua", "PS", "Sosro", "Prolexus", "Sari Roti",
+               "Teh Botol", "Bank Mandiri Syariah", "Geprek Bensu", "Café Àlà"]
+    for query in queries:
+        code = encode_name(query)
+        rows, dom = name_candidates(demo_index, code)
+        for best in (0, 10):
+            rank = (lambda x: x) if best else None
+            got = {}
+            for kernel in (True, False):
+                monkeypatch.setattr(names, "KERNEL", kernel)
+                got[kernel] = name_factors(demo_index, code, rows, dom, rank=rank, best=best)
+            for field in ("sight", "sound", "meaning", "dominant", "plain_sight"):
+                assert getattr(got[True], field).tobytes() == getattr(got[False], field).tobytes(), (query, field)
+            for a, b in zip(got[True].ratios, got[False].ratios, strict=True):
+                assert a.tobytes() == b.tobytes(), query
