@@ -122,12 +122,14 @@ def containment(
     q_tokens: Sequence[str] | None = None,
     tokens_of: Callable[[int], Sequence[str]] | None = None,
     lengths: np.ndarray | None = None,
+    ratios: np.ndarray | None = None,
 ) -> np.ndarray:
     """How much one name contains the other (INDOQUA ⊃ AQUA, GOTO FINANCIAL ⊃ GOTO), scaled by length share.
 
     ``q_tokens`` and ``tokens_of(i)`` are the core words of ``q`` and of ``choices[i]`` (their concatenation is the
     core); with them a name that merely starts like the other is not read as its extension. ``lengths`` are the
-    choices' lengths, when the caller has them already::
+    choices' lengths, when the caller has them already, and ``ratios`` their ``fuzz.ratio / 100`` with ``q`` (float32,
+    `_cdist`'s): from those the alignment is skipped where it cannot reach `ELIDED_MIN_ALIGNMENT` (`_may_align`)::
 
         >>> print(containment("mono", ["monobank"], ["mono"], lambda i: ["monobank"]))
         [0.85]
@@ -144,7 +146,10 @@ def containment(
     # longer side CONTAINED_MIN_EXTRA letters longer (the partial ratio is the costliest scorer; at 1M names 28 % of
     # a query's candidates are skipped: the other's length, one letter off, or too short)
     part = np.zeros(len(lengths), dtype=np.float32)
-    aligned = np.flatnonzero((short >= MIN_CONTAINED_CHARS) & (long_ - short >= CONTAINED_MIN_EXTRA))
+    alignable = (short >= MIN_CONTAINED_CHARS) & (long_ - short >= CONTAINED_MIN_EXTRA)
+    if ratios is not None:
+        alignable &= _may_align(ratios, lengths + lq, short)
+    aligned = np.flatnonzero(alignable)
     part[aligned] = _cdist(q, _take(choices, aligned), fuzz.partial_ratio, floor=ELIDED_MIN_ALIGNMENT)  # less: nothing
     ok = (part >= CONTAINED_MIN_ALIGNMENT) & (long_ - short >= CONTAINED_MIN_EXTRA)
     out = np.where(ok, part * share, 0.0).astype(np.float32)
@@ -174,6 +179,21 @@ def containment(
         if _merged_at_vowel(inner, outer):
             out[i] = max(out[i], (1.0 - 0.5 / len(inner)) * share[i])
     return out
+
+
+def _may_align(ratios: np.ndarray, lensum: np.ndarray, short: np.ndarray) -> np.ndarray:
+    """Whether the partial ratio of two strings can reach `ELIDED_MIN_ALIGNMENT`, from their Indel ratio (``ratios``,
+    ``fuzz.ratio / 100``), the sum and the shorter of their lengths. rapidfuzz's partial ratio is the best Indel
+    ratio of the shorter string with a piece of the longer one no longer than it, ``2 lcs / (short + piece)``; a
+    piece has at most the whole strings' longest common subsequence ``L`` in common (read back from the ratio,
+    ``2 L / lensum``: exact, the ratio's float32 error is far below ``1 / lensum``), so the best is at most
+    ``2 L / (short + L)``; below the floor, rapidfuzz's answer is 0 (its cutoff), as it is for a string not aligned.
+
+    >>> _may_align(np.array([2 * 2 / 14, 2 * 4 / 14], np.float32), np.array([14.0, 14.0]), np.array([5.0, 5.0]))
+    array([False,  True])
+    """
+    lcs = np.rint(ratios.astype(np.float64) * lensum / 2)
+    return 2 * lcs >= (ELIDED_MIN_ALIGNMENT - 1e-6) * (short + lcs)
 
 
 def contained_words(core: str) -> list[str]:
@@ -275,13 +295,13 @@ def score_strings(
         dominant = np.zeros(len(cores), dtype=np.float32)
     dominant = DOMINANT_WEIGHT * np.asarray(dominant, dtype=np.float32)
     if rank is None or not 0 < best < len(cores):
-        contained = containment(q.core, cores, q.core_tokens, core_tokens, core_lengths)
+        contained = containment(q.core, cores, q.core_tokens, core_tokens, core_lengths, core)
     else:
         without = np.maximum.reduce([sight, sound, meaning, dominant])
         at = _may_rank(len(q.core), core_lengths, without, rank, best)
         contained = np.zeros(len(cores), dtype=np.float32)
         tokens_at = None if core_tokens is None else (lambda j: core_tokens(int(at[j])))
-        contained[at] = containment(q.core, _take(cores, at), q.core_tokens, tokens_at, core_lengths[at])
+        contained[at] = containment(q.core, _take(cores, at), q.core_tokens, tokens_at, core_lengths[at], core[at])
     return NameFactors(sight=np.maximum(sight, contained), sound=sound, meaning=meaning, dominant=dominant,
                        ratios=(whole, core, sound_ratio, contained), plain_sight=sight)
 

@@ -14,6 +14,7 @@ from similarity.score import names
 from similarity.score.names import kernel_fits, name_factors, packed_ratios
 from similarity.store.columns import StringColumn
 from similarity.text.encode import encode_name
+from similarity.text.score import _may_align, containment
 
 needs_kernel = pytest.mark.skipif(
     names._ratios is None,
@@ -89,3 +90,29 @@ def test_name_factors_are_the_same_with_and_without_the_kernel(demo_index, monke
                 assert getattr(got[True], field).tobytes() == getattr(got[False], field).tobytes(), (query, field)
             for a, b in zip(got[True].ratios, got[False].ratios, strict=True):
                 assert a.tobytes() == b.tobytes(), query
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_containment_from_the_ratios_is_containment(seed):
+    """The alignment skipped where the Indel ratio bounds it below the floor changes no containment: random cores
+    built from pieces of the query, edited (so that many alignments fall near the floor on both sides)."""
+    rng = np.random.default_rng(seed)
+    letters = list("aeioukmnrstlbg")
+    found = skipped = 0
+    for _ in range(40):
+        q = "".join(rng.choice(letters, int(rng.integers(4, 16))))
+        choices: list[str] = []
+        for _ in range(300):
+            piece = q[int(rng.integers(0, len(q))):][: int(rng.integers(1, len(q) + 1))]
+            chars = list("".join(rng.choice(letters, int(rng.integers(0, 6)))) + piece
+                         + "".join(rng.choice(letters, int(rng.integers(0, 6)))))
+            for _ in range(int(rng.integers(0, 3))):  # a few edits
+                chars[int(rng.integers(0, len(chars)))] = str(rng.choice(letters))
+            choices.append("".join(chars))
+        ratios = rapidfuzz_ratios(q, choices)
+        lengths = np.array([len(c) for c in choices], dtype=np.float32)
+        with_ratios = containment(q, choices, (q,), lambda i, c=choices: (c[i],), ratios=ratios)
+        assert with_ratios.tobytes() == containment(q, choices, (q,), lambda i, c=choices: (c[i],)).tobytes(), q
+        found += int((with_ratios > 0).sum())
+        skipped += int((~_may_align(ratios, lengths + len(q), np.minimum(lengths, len(q)))).sum())
+    assert found > 100 and skipped > 100  # containment was found, and alignments were skipped
