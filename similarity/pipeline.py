@@ -270,10 +270,10 @@ def _score_rows(
                 added = reread[own:]
                 names.sight[added] = np.maximum(names.sight[added], np.array([r[3] for r in extra], np.float32))
             ratios += extra
-        prob, fields = rescore_fields(
-            code, reread_codes, [_classes_of(m) for m in index.rows.classes[rows[reread]].tolist()], qclasses,
-            index.distinctiveness, ratios,
-        )
+        # a mark's words weigh in its own classes only when the query names none (`rescore_fields`)
+        mark_classes = ([()] * len(reread) if qclasses else
+                        [_classes_of(m) for m in index.rows.classes[rows[reread]].tolist()])
+        prob, fields = rescore_fields(code, reread_codes, mark_classes, qclasses, index.distinctiveness, ratios)
         code_at = dict(zip(reread.tolist(), reread_codes, strict=True))
         conflict = np.zeros(len(rows), dtype=np.float32)
         conflict[reread] = prob
@@ -283,7 +283,9 @@ def _score_rows(
 
     order = _best(score, len(rows) if min_score < 0 else max(4 * top, 40), min_score)
     order, marks, same, folded = _one_row_per_brand(index, rows, order, top, group=min_score >= 0, codes=code_at)
-    extras = logo_extras(logo_sim, score, np.concatenate([order, folded]), min_score)  # the logo's own best, too
+    extras = order[:0]  # the logo's own best, too (without a logo every candidate's logo similarity is 0: none)
+    if qlogo is not None:
+        extras = logo_extras(logo_sim, score, np.concatenate([order, folded]), min_score)
     if len(extras):
         order = np.concatenate([order, extras])
         marks, same = [*marks, *marks_at(index, rows[extras])], [*same, *([()] * len(extras))]
