@@ -57,11 +57,14 @@ def name_factors(
     knows already: the cores' lengths, and which rows can share a concept, from the token postings). With ``rank``
     and ``best``, exact for the ``best`` by ``rank`` of the name score (see `score_strings`)."""
     table = index.rows
-    ratios = None
-    if kernel_fits(code):  # the three ratios in C over the packed columns: no string object per candidate
+    ratios = partial = None
+    if kernel_fits(code):  # the ratios in C over the packed columns: no string object per candidate
         ratios = tuple(packed_ratios(text, column, rows) for text, column in (
             (code.compact, table.compact), (code.core, table.core), (code.sound, table.sound)))
         cores, compacts, sounds = table.core.at(rows), table.compact.at(rows), table.sound.at(rows)
+
+        def partial(positions: np.ndarray, floor: float) -> np.ndarray:
+            return packed_partial_ratios(code.core, table.core, rows[positions], floor)
     else:
         cores, compacts, sounds = table.name_strings(rows)
     words = [index.postings.get("w:" + c)[0] for c in dict.fromkeys(code.concept.split())]
@@ -83,6 +86,7 @@ def name_factors(
         rank=rank,
         best=best,
         ratios=ratios,  # type: ignore[arg-type]
+        partial=partial,
     )
 
 
@@ -115,12 +119,34 @@ def packed_ratios(query: str, column: StringColumn, rows: np.ndarray) -> np.ndar
     return out / 100.0
 
 
-def _rapidfuzz_ratios(query: str, strings: list) -> np.ndarray:
-    """``fuzz.ratio`` (0..100, float32) of ``query`` with each string (the column's own path, and its rows kept
-    aside)."""
+def packed_partial_ratios(query: str, column: StringColumn, rows: np.ndarray, floor: float = 0.0) -> np.ndarray:
+    """``fuzz.partial_ratio(query, s, score_cutoff=100 * floor) / 100`` (float32) for the string ``s`` of each of
+    ``rows`` in ``column``, as `similarity.text.score.containment` computes its alignments with rapidfuzz: compiled
+    over the packed strings, rapidfuzz for those kept aside. ``query`` as for `packed_ratios`.
+
+    >>> from similarity.store.columns import StringColumn
+    >>> column = StringColumn(["prolexus", "lesus", "x" * 40])
+    >>> packed_partial_ratios("lexus", column, np.array([0, 1, 2]), 0.7).tolist()
+    [1.0, 0.800000011920929, 0.0]
+    """
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    packed, cutoff = column.packed, 100 * floor
+    if _ratios is None or not packed.flags.c_contiguous:
+        return _rapidfuzz_ratios(query, column.take(rows), fuzz.partial_ratio, cutoff) / 100.0
+    out = np.frombuffer(_ratios.partial_ratios(query.encode("ascii"), packed, packed.dtype.itemsize, rows, cutoff),
+                        dtype=np.float32)
+    aside = column.unpacked(rows)
+    if len(aside):
+        out[aside] = _rapidfuzz_ratios(query, column.take(rows[aside]), fuzz.partial_ratio, cutoff)
+    return out / 100.0
+
+
+def _rapidfuzz_ratios(query: str, strings: list, scorer: Callable = fuzz.ratio, cutoff: float = 0.0) -> np.ndarray:
+    """``scorer`` (0..100, float32; 0 below ``cutoff``) of ``query`` with each string (the column's own path, and its
+    rows kept aside)."""
     if not strings:
         return np.zeros(0, dtype=np.float32)
-    return process.cdist([query], strings, scorer=fuzz.ratio, dtype=np.float32, workers=1)[0]
+    return process.cdist([query], strings, scorer=scorer, dtype=np.float32, workers=1, score_cutoff=cutoff)[0]
 
 def core_tokens_of(index: MarkIndex, rows: np.ndarray) -> Callable[[int], tuple[str, ...]]:
     """``f(i)``: the core words of ``rows[i]``, read on demand (the scorers ask for a few candidates only)."""

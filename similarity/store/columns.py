@@ -163,6 +163,10 @@ class ColumnRows(Sequence[bytes | str]):
         """The strings at ``positions``, in order."""
         return self._column.take(self._rows[np.asarray(positions, dtype=np.int64)])
 
+    def subset(self, positions: np.ndarray) -> ColumnRows:
+        """The rows at ``positions``, still read on demand."""
+        return ColumnRows(self._column, self._rows[np.asarray(positions, dtype=np.int64)])
+
     @property
     def column(self) -> StringColumn:
         return self._column

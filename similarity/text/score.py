@@ -123,13 +123,16 @@ def containment(
     tokens_of: Callable[[int], Sequence[str]] | None = None,
     lengths: np.ndarray | None = None,
     ratios: np.ndarray | None = None,
+    partial: Callable[[np.ndarray, float], np.ndarray] | None = None,
 ) -> np.ndarray:
     """How much one name contains the other (INDOQUA ⊃ AQUA, GOTO FINANCIAL ⊃ GOTO), scaled by length share.
 
     ``q_tokens`` and ``tokens_of(i)`` are the core words of ``q`` and of ``choices[i]`` (their concatenation is the
     core); with them a name that merely starts like the other is not read as its extension. ``lengths`` are the
     choices' lengths, when the caller has them already, and ``ratios`` their ``fuzz.ratio / 100`` with ``q`` (float32,
-    `_cdist`'s): from those the alignment is skipped where it cannot reach `ELIDED_MIN_ALIGNMENT` (`_may_align`)::
+    `_cdist`'s): from those the alignment is skipped where it cannot reach `ELIDED_MIN_ALIGNMENT` (`_may_align`).
+    ``partial(positions, floor)`` gives the alignments (``fuzz.partial_ratio / 100`` with ``q``, 0 below ``floor``,
+    as `_cdist`) of the choices at ``positions`` when the caller computes them itself (an index's compiled ones)::
 
         >>> print(containment("mono", ["monobank"], ["mono"], lambda i: ["monobank"]))
         [0.85]
@@ -150,7 +153,10 @@ def containment(
     if ratios is not None:
         alignable &= _may_align(ratios, lengths + lq, short)
     aligned = np.flatnonzero(alignable)
-    part[aligned] = _cdist(q, _take(choices, aligned), fuzz.partial_ratio, floor=ELIDED_MIN_ALIGNMENT)  # less: nothing
+    if partial is not None:
+        part[aligned] = partial(aligned, ELIDED_MIN_ALIGNMENT)
+    else:
+        part[aligned] = _cdist(q, _take(choices, aligned), fuzz.partial_ratio, floor=ELIDED_MIN_ALIGNMENT)  # less: 0
     ok = (part >= CONTAINED_MIN_ALIGNMENT) & (long_ - short >= CONTAINED_MIN_EXTRA)
     out = np.where(ok, part * share, 0.0).astype(np.float32)
     # a name that begins with the other whole (MONO → MONOBANK, GOTO → GOTO FINANCIAL) is read as its extension;
@@ -158,10 +164,11 @@ def containment(
     # shorter: a prefix or not, without an alignment)
     one_off = (short >= MIN_CONTAINED_CHARS) & (long_ - short == 1)
     first = {q[:1], q[:1].encode()} if q.isascii() else {q[:1]}  # a column's strings may be bytes
-    for i in np.flatnonzero((part >= 0.999) | one_off).tolist():
-        if choices[i][:1] not in first:  # a prefix starts with the same letter: most one-off names do not
+    looked = np.flatnonzero((part >= 0.999) | one_off)
+    for i, c in zip(looked.tolist(), _take(choices, looked), strict=True):  # read at once: choices may be on demand
+        if c[:1] not in first:  # a prefix starts with the same letter: most one-off names do not
             continue
-        c = as_text(choices[i])
+        c = as_text(c)
         if len(c) > lq:
             extends = c.startswith(q) and _cut_at_word(len(q), tokens_of(i) if tokens_of else (c,))
         else:
@@ -171,10 +178,11 @@ def containment(
     # INDO + AQUA written INDOQUA: the earlier mark's first vowel merged into the vowel before it. Only names whose
     # alignment falls just short of containment can be such a merge, so only those few are looked at
     near = (part >= ELIDED_MIN_ALIGNMENT) & (part < CONTAINED_MIN_ALIGNMENT) & (short >= MIN_CONTAINED_CHARS)
-    for i in np.flatnonzero(near & (long_ - short >= CONTAINED_MIN_EXTRA)).tolist():
-        if (q[:1] if lq < lengths[i] else choices[i][:1]) not in _VOWEL_STARTS:  # the inner name must start so
+    looked = np.flatnonzero(near & (long_ - short >= CONTAINED_MIN_EXTRA))
+    for i, c in zip(looked.tolist(), _take(choices, looked), strict=True):
+        if (q[:1] if lq < lengths[i] else c[:1]) not in _VOWEL_STARTS:  # the inner name must start so
             continue
-        c = as_text(choices[i])
+        c = as_text(c)
         inner, outer = (q, c) if lq < len(c) else (c, q)
         if _merged_at_vowel(inner, outer):
             out[i] = max(out[i], (1.0 - 0.5 / len(inner)) * share[i])
@@ -256,6 +264,7 @@ def score_strings(
     rank: Callable[[np.ndarray], np.ndarray] | None = None,
     best: int = 0,
     ratios: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    partial: Callable[[np.ndarray, float], np.ndarray] | None = None,
 ) -> NameFactors:
     """Score one query against candidates given as parallel lists of their encoded strings.
 
@@ -274,7 +283,8 @@ def score_strings(
     ``ratios`` are the whole-name, core and sound-key ratios (``fuzz.ratio / 100`` as float32, as `_cdist` gives
     them) when the caller computed them already (an index's compiled ratios over its packed columns,
     :func:`similarity.score.names.packed_ratios`): the whole names and sound keys are then not read at all, and the
-    cores only where containment is examined (they may be a sequence with ``take``, read on demand)."""
+    cores only where containment is examined (they may be a sequence with ``take``, read on demand); ``partial``,
+    the cores' alignments with the query's as `containment` takes them (positions into ``cores``)."""
     if ratios is None:
         whole = _cdist(q.compact, compacts, fuzz.ratio)
         core = _cdist(q.core, cores, fuzz.ratio)
@@ -295,13 +305,15 @@ def score_strings(
         dominant = np.zeros(len(cores), dtype=np.float32)
     dominant = DOMINANT_WEIGHT * np.asarray(dominant, dtype=np.float32)
     if rank is None or not 0 < best < len(cores):
-        contained = containment(q.core, cores, q.core_tokens, core_tokens, core_lengths, core)
+        contained = containment(q.core, cores, q.core_tokens, core_tokens, core_lengths, core, partial)
     else:
         without = np.maximum.reduce([sight, sound, meaning, dominant])
         at = _may_rank(len(q.core), core_lengths, without, rank, best)
         contained = np.zeros(len(cores), dtype=np.float32)
         tokens_at = None if core_tokens is None else (lambda j: core_tokens(int(at[j])))
-        contained[at] = containment(q.core, _take(cores, at), q.core_tokens, tokens_at, core_lengths[at], core[at])
+        partial_at = None if partial is None else (lambda positions, floor: partial(at[positions], floor))
+        contained[at] = containment(q.core, _subset(cores, at), q.core_tokens, tokens_at, core_lengths[at], core[at],
+                                    partial_at)
     return NameFactors(sight=np.maximum(sight, contained), sound=sound, meaning=meaning, dominant=dominant,
                        ratios=(whole, core, sound_ratio, contained), plain_sight=sight)
 
@@ -391,6 +403,12 @@ class RowStrings(Sequence[str]):
         if len(rows) < 2:
             return [self._strings[r] for r in rows]
         return list(operator.itemgetter(*rows)(self._strings))
+
+
+def _subset(strings: Sequence[str | bytes], positions: np.ndarray) -> Sequence[str | bytes]:
+    """The strings at ``positions``: a sequence read on demand stays one (``subset``), others are taken."""
+    subset = getattr(strings, "subset", None)
+    return subset(positions) if subset is not None else _take(strings, positions)
 
 
 def _take(strings: Sequence[str | bytes], positions: np.ndarray) -> Sequence[str | bytes]:

@@ -1,4 +1,4 @@
-"""The Indel ratio of a query against an index's packed string columns: the compiled kernel
+"""The Indel ratio and the partial ratio of a query against an index's packed string columns: the compiled kernel
 (similarity/score/_ratios.c) gives rapidfuzz's very float32 numbers, on seeded random columns (empty strings, NULs
 inside, strings kept aside for being long or not ASCII, queries of 0 to 64 bytes) and through `name_factors` on the
 demo registry, every factor equal with the kernel and without it."""
@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 
 from similarity.candidates.names import name_candidates
 from similarity.score import names
-from similarity.score.names import kernel_fits, name_factors, packed_ratios
+from similarity.score.names import kernel_fits, name_factors, packed_partial_ratios, packed_ratios
 from similarity.store.columns import StringColumn
 from similarity.text.encode import encode_name
 from similarity.text.score import _may_align, containment
@@ -55,12 +55,36 @@ def test_the_kernel_gives_rapidfuzzs_ratios_on_random_columns(seed):
 
 
 @needs_kernel
+@pytest.mark.parametrize("letters", ["ab", "abcde", "aeioukmnrstl", "abcdefghijklmnopqrstuvwxyz0123 "])
+def test_the_kernel_gives_rapidfuzzs_partial_ratios(letters):
+    """Every window rapidfuzz reads (prefixes, windows, suffixes, the other way round for one length), with its skips
+    and its cutoff: few letters make many windows tie or reach 100, many letters make few match."""
+    rng = np.random.default_rng(len(letters))
+    strings = ["".join(rng.choice(list(letters), int(rng.integers(0, 33)))) for _ in range(2_000)]
+    strings += ["x" * 40, "lexús"]  # kept aside: rapidfuzz's own path
+    column = StringColumn(strings)
+    for _ in range(60):
+        query = "".join(rng.choice(list(letters), int(rng.integers(0, 65 if rng.random() < 0.2 else 17))))
+        rows = np.concatenate([rng.choice(len(column), 200), [len(column) - 2, len(column) - 1]])
+        for floor in (0.0, 0.5, 0.7, 0.9):
+            got = packed_partial_ratios(query, column, rows, floor)
+            expected = process.cdist([query], column.take(rows), scorer=fuzz.partial_ratio, dtype=np.float32,
+                                     workers=1, score_cutoff=100 * floor)[0] / 100.0
+            assert got.tobytes() == expected.tobytes(), (query, floor)
+
+
+@needs_kernel
 def test_the_kernel_refuses_what_it_cannot_score():
     column = StringColumn(["aqua", "kopi"])
+    width = column.packed.dtype.itemsize
     with pytest.raises(ValueError):
-        names._ratios.indel_ratios(b"x" * 65, column.packed, column.packed.dtype.itemsize, np.zeros(1, np.int64))
+        names._ratios.indel_ratios(b"x" * 65, column.packed, width, np.zeros(1, np.int64))
     with pytest.raises(IndexError):
-        names._ratios.indel_ratios(b"aqua", column.packed, column.packed.dtype.itemsize, np.array([2], np.int64))
+        names._ratios.indel_ratios(b"aqua", column.packed, width, np.array([2], np.int64))
+    with pytest.raises(ValueError):
+        names._ratios.partial_ratios(b"x" * 65, column.packed, width, np.zeros(1, np.int64), 0.0)
+    with pytest.raises(IndexError):
+        names._ratios.partial_ratios(b"aqua", column.packed, width, np.array([-1], np.int64), 0.0)
     assert not kernel_fits(encode_name("x" * 70), kernel=True)
     assert not kernel_fits(encode_name("aqua"), kernel=False)
 
