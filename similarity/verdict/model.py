@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +42,15 @@ from ..text.evidence import (
     string_ratios,
 )
 from ..values import Reason
+
+try:
+    from . import _trees  # the compiled tree walk (setup.py); absent when the install had no C compiler
+except ImportError:  # pragma: no cover - exercised by installs without a compiler
+    _trees = None  # type: ignore[assignment]
+
+KERNEL = _trees is not None and os.environ.get("SIMILARITY_NO_KERNEL", "") in ("", "0")
+"""Whether `ConflictModel.raw` finds the rows' leaves in C (``similarity/verdict/_trees.c``): when it was built and
+``SIMILARITY_NO_KERNEL`` is not set (``SIMILARITY_NO_KERNEL=1``: numpy's walk, the same leaves)."""
 
 RESCORED = 40
 """Candidates re-read word by word per query: the first pass's best (its name score weighed by goods and status).
@@ -106,16 +116,36 @@ class ConflictModel:
             "right": np.where(leaf, at, right),
             "value": np.asarray(self.value, dtype=np.float64),
             "roots": np.asarray(self.roots, dtype=np.int64),
+            "node_left": left,  # as the model has them (a leaf's < 0), for the compiled walk
+            "node_right": right,
         }
         arrays["child"] = np.stack([arrays["right"], arrays["left"]], axis=1).ravel()  # node i: 2i right, 2i+1 left
         object.__setattr__(self, "_arrays", arrays)
         object.__setattr__(self, "_depth", _depth(arrays["roots"], left, right))
 
-    def raw(self, x: np.ndarray) -> np.ndarray:
-        """The trees' probability (before calibration) for each row of evidence vectors: every row of ``x`` walks
-        every tree at once, one level per step, `depth` steps (a leaf stays put)."""
+    def raw(self, x: np.ndarray, kernel: bool | None = None) -> np.ndarray:
+        """The trees' probability (before calibration) for each row of evidence vectors: each row's leaf in each
+        tree (`leaves`), their values summed."""
+        a = self._arrays  # type: ignore[attr-defined]
+        z = self.baseline + a["value"][self.leaves(x, kernel)].sum(axis=1)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def leaves(self, x: np.ndarray, kernel: bool | None = None) -> np.ndarray:
+        """The leaf each row of ``x`` reaches in each tree, ``(rows, trees)``: walked in C (``kernel``: None for
+        `KERNEL`), or by numpy, every row through every tree at once, one level per step, `depth` steps (a leaf
+        stays put). The two give the same leaves.
+
+        >>> model = load_model()
+        >>> x = np.random.default_rng(0).random((5, len(FEATURES)))
+        >>> bool((model.leaves(x, kernel=True) == model.leaves(x, kernel=False)).all())
+        True
+        """
         a = self._arrays  # type: ignore[attr-defined]
         x = np.ascontiguousarray(x, dtype=np.float64)
+        if (KERNEL if kernel is None else kernel) and _trees is not None and x.ndim == 2 and x.shape[1] > 0:
+            found = _trees.leaves(x, x.shape[1], a["feature"], a["threshold"], a["node_left"], a["node_right"],
+                                  a["roots"])
+            return np.frombuffer(found, dtype=np.int64).reshape(len(x), len(a["roots"]))
         node = np.broadcast_to(a["roots"], (len(x), len(a["roots"]))).copy()
         # flat gathers (``take``) instead of 2-d fancy indexing: a row's features start at ``row * width`` of the
         # raveled evidence, and a node's two children sit side by side, right then left (a third of the time)
@@ -124,8 +154,7 @@ class ConflictModel:
         for _ in range(self._depth):  # type: ignore[attr-defined]
             went_left = flat.take(start + feature.take(node)) <= threshold.take(node)
             node = child.take(2 * node + went_left)
-        z = self.baseline + a["value"][node].sum(axis=1)
-        return 1.0 / (1.0 + np.exp(-z))
+        return node
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         """Calibrated probability of a conflict for each row of evidence vectors."""
