@@ -273,7 +273,9 @@ def _score_rows(
         # a mark's words weigh in its own classes only when the query names none (`rescore_fields`)
         mark_classes = ([()] * len(reread) if qclasses else
                         [_classes_of(m) for m in index.rows.classes[rows[reread]].tolist()])
-        prob, fields = rescore_fields(code, reread_codes, mark_classes, qclasses, index.distinctiveness, ratios)
+        # the words' weights straight from the index's word statistics (`MarkIndex.distinctiveness` is this call)
+        weigh = index.stats.distinctiveness
+        prob, fields = rescore_fields(code, reread_codes, mark_classes, qclasses, weigh, ratios)
         code_at = dict(zip(reread.tolist(), reread_codes, strict=True))
         conflict = np.zeros(len(rows), dtype=np.float32)
         conflict[reread] = prob

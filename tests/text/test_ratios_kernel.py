@@ -5,6 +5,11 @@ demo registry, every factor equal with the kernel and without it."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from rapidfuzz import fuzz, process
@@ -25,11 +30,16 @@ needs_kernel = pytest.mark.skipif(
 ALPHABET = list("aeioubkmnrst0129 -") + ["\0", "é", "ñ"]
 
 
+def pick(rng: np.random.Generator, letters: list[str], size: int) -> str:
+    """``size`` letters drawn from ``letters`` (by index: numpy's own strings would drop a NUL)."""
+    return "".join(letters[i] for i in rng.integers(0, len(letters), size))
+
+
 def random_strings(rng: np.random.Generator, n: int) -> list[str]:
     out = []
     for _ in range(n):
         size = int(rng.choice([0, 1, 3, 8, 20, 31, 32, 33, 45]))
-        out.append("".join(rng.choice(ALPHABET[:-2] if rng.random() < 0.9 else ALPHABET, size)))
+        out.append(pick(rng, ALPHABET[:-2] if rng.random() < 0.9 else ALPHABET, size))
     return out
 
 
@@ -45,8 +55,10 @@ def test_the_kernel_gives_rapidfuzzs_ratios_on_random_columns(seed):
     strings = random_strings(rng, 3_000)
     column = StringColumn(strings)
     assert len(column.unpacked(np.arange(len(column)))) > 0  # some rows are kept aside: both paths are exercised
+    assert sum("\0" in s for s in strings) > 100  # NULs inside packed strings are letters like any other
     for size in [0, 1, 2, 5, 17, 31, 32, 33, 63, 64]:
-        query = "".join(rng.choice(ALPHABET[:-3], size))  # ASCII, no NUL: what `kernel_fits` lets through
+        # ASCII (what `kernel_fits` lets through), a NUL in some: the kernel reads those one row at a time
+        query = pick(rng, ALPHABET[:-3] if size % 2 else ALPHABET[:-2], size)
         rows = rng.choice(len(column), int(rng.integers(0, 600)))  # repeats and any order
         got = packed_ratios(query, column, rows)
         expected = rapidfuzz_ratios(query, column.take(rows)) if len(rows) else np.zeros(0, np.float32)
@@ -140,3 +152,18 @@ def test_containment_from_the_ratios_is_containment(seed):
         found += int((with_ratios > 0).sum())
         skipped += int((~_may_align(ratios, lengths + len(q), np.minimum(lengths, len(q)))).sum())
     assert found > 100 and skipped > 100  # containment was found, and alignments were skipped
+
+
+def test_the_environment_variable_forces_the_plain_paths():
+    """SIMILARITY_NO_KERNEL=1 turns off the compiled ratios and the compiled tree walk, as it does the others."""
+    code = "from similarity.score import names; from similarity.verdict import model; print(names.KERNEL, model.KERNEL)"
+    root = str(Path(names.__file__).resolve().parents[2])  # this checkout, installed or not
+    env = {**os.environ, "SIMILARITY_NO_KERNEL": "1", "PYTHONPATH": os.pathsep.join([root, os.environ.get(
+        "PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+    env.pop("SIMILARITY_NO_KERNEL")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    from similarity.verdict import model
+
+    assert out.stdout.split() == [str(names._ratios is not None), str(model._trees is not None)]
