@@ -34,8 +34,8 @@ from .store.index import MarkIndex
 from .store.rows import status_weights
 from .text.confusables import LOOKALIKE_REASON
 from .text.encode import NameCode, encode_name
-from .text.evidence import PairEvidence, string_ratios
-from .text.score import name_reasons
+from .text.evidence import PairEvidence
+from .text.score import containment, name_reasons
 from .values import CheckResult, Factors, GoodsRelation, Match, Query, Reason
 from .verdict.model import RESCORED, RESCORED_BY_NAME, RESCORED_BY_RANKER, explain, rescore_fields
 from .verdict.shortlist import load_ranker, ranker_features, shortlist
@@ -265,11 +265,12 @@ def _score_rows(
         ratios = None
         if names is not None and names.ratios is not None:  # the first pass's, exact for its own shortlist
             ratios = list(zip(*(r[reread[:own]].tolist() for r in names.ratios), strict=True))
-            extra = string_ratios(code, reread_codes[own:])  # containment may not have been computed there
-            if extra:  # and their sight is shown: with it
-                added = reread[own:]
-                names.sight[added] = np.maximum(names.sight[added], np.array([r[3] for r in extra], np.float32))
-            ratios += extra
+            added = reread[own:]  # containment may not have been computed there
+            if len(added):  # and their sight is shown: with it
+                contained, extra = _added_ratios(code, names.ratios, added, reread_codes[own:],
+                                                 index.rows.core_len[rows[added]])
+                names.sight[added] = np.maximum(names.sight[added], contained)
+                ratios += extra
         # a mark's words weigh in its own classes only when the query names none (`rescore_fields`)
         mark_classes = ([()] * len(reread) if qclasses else
                         [_classes_of(m) for m in index.rows.classes[rows[reread]].tolist()])
@@ -366,6 +367,20 @@ def _score_rows(
             )
         )
     return tuple(matches)
+
+
+def _added_ratios(
+    code: NameCode, first: tuple[np.ndarray, ...], added: np.ndarray, codes: list[NameCode], core_len: np.ndarray
+) -> tuple[np.ndarray, list[tuple[float, float, float, float]]]:
+    """(containment, `string_ratios`) of the re-read candidates the first pass did not shortlist (``added``, their
+    encoded names ``codes`` and cores' lengths ``core_len``): the whole-name, core and sound ratios are the first
+    pass's (``first``: `NameFactors.ratios`, the same rapidfuzz ratio of the same strings: an index keeps each row's
+    encoded strings), and containment, which the first pass computed only where it could rank, is computed here —
+    what `string_ratios` would give, without comparing the three strings again."""
+    whole, core, sound = (r[added] for r in first[:3])
+    contained = containment(code.core, [m.core for m in codes], code.core_tokens, lambda i: codes[i].core_tokens,
+                            core_len, core)
+    return contained, list(zip(whole.tolist(), core.tolist(), sound.tolist(), contained.tolist(), strict=True))
 
 
 def _one_row_per_brand(
