@@ -117,6 +117,20 @@ def class_generic(word: str) -> frozenset[int]:
     return _class_generic().get(word, frozenset())
 
 
+@lru_cache(maxsize=200_000)
+def _word_kind(word: str) -> tuple[bool, bool, frozenset[int]]:
+    """What `TokenStats.distinctiveness` needs of a word whatever the counts, asked once per word: (a function word,
+    honorific or single letter — capped at `FUNCTION_CAP`; generic in every class — a curated generic word or
+    concept (`generic_concepts`), or a number; the classes it is generic in).
+
+    >>> _word_kind("dan"), _word_kind("99")[:2], _word_kind("mart")[2]
+    ((True, False, frozenset()), (False, True), frozenset({35}))
+    """
+    function = word in FUNCTION_WORDS or word in honorific_concepts() or (len(word) == 1 and not word.isdigit())
+    generic = word in generic_concepts() or _NUMBER.fullmatch(word) is not None
+    return function, generic, class_generic(word)
+
+
 _NO_WORDS: Counter = Counter()  # a class no mark is in (read only: looking a word up in it adds nothing)
 MEMO_SIZE = 200_000
 """Distinctiveness values remembered between changes to the counts (a long-running server meets many words)."""
@@ -176,10 +190,11 @@ class TokenStats:
         return found
 
     def _distinctiveness(self, word: str, classes: Sequence[int]) -> float:
-        if word in FUNCTION_WORDS or word in honorific_concepts() or (len(word) == 1 and not word.isdigit()):
+        function, generic, generic_in = _word_kind(word)
+        if function:
             return FUNCTION_CAP
         d = 1.0 / (1.0 + self._rate(word, classes) / HALF_RATE)
-        if word in generic_concepts() or not class_generic(word).isdisjoint(classes) or _NUMBER.fullmatch(word):
+        if generic or not generic_in.isdisjoint(classes):
             d = min(d, GENERIC_CAP)
         return d
 
