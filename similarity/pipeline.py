@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -29,7 +29,7 @@ from .candidates.reads import codes_at, marks_at
 from .classes import goods_similarity, mask_classes, parse_classes
 from .ranked import best_first
 from .score.logos import LogoAssessment, LogoQuery, assess, candidate_rows, driving_sign, logo_extras
-from .score.names import name_factors
+from .score.names import name_factors, packed_alignments
 from .store.index import MarkIndex
 from .store.rows import status_weights
 from .text.confusables import LOOKALIKE_REASON
@@ -268,7 +268,8 @@ def _score_rows(
             added = reread[own:]  # containment may not have been computed there
             if len(added):  # and their sight is shown: with it
                 contained, extra = _added_ratios(code, names.ratios, added, reread_codes[own:],
-                                                 index.rows.core_len[rows[added]])
+                                                 index.rows.core_len[rows[added]],
+                                                 packed_alignments(index, code, rows[added]))
                 names.sight[added] = np.maximum(names.sight[added], contained)
                 ratios += extra
         # a mark's words weigh in its own classes only when the query names none (`rescore_fields`)
@@ -370,16 +371,18 @@ def _score_rows(
 
 
 def _added_ratios(
-    code: NameCode, first: tuple[np.ndarray, ...], added: np.ndarray, codes: list[NameCode], core_len: np.ndarray
+    code: NameCode, first: tuple[np.ndarray, ...], added: np.ndarray, codes: list[NameCode], core_len: np.ndarray,
+    partial: Callable[[np.ndarray, float], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, list[tuple[float, float, float, float]]]:
     """(containment, `string_ratios`) of the re-read candidates the first pass did not shortlist (``added``, their
     encoded names ``codes`` and cores' lengths ``core_len``): the whole-name, core and sound ratios are the first
     pass's (``first``: `NameFactors.ratios`, the same rapidfuzz ratio of the same strings: an index keeps each row's
     encoded strings), and containment, which the first pass computed only where it could rank, is computed here —
-    what `string_ratios` would give, without comparing the three strings again."""
+    what `string_ratios` would give, without comparing the three strings again (``partial``: the cores' alignments,
+    `packed_alignments`, when compiled)."""
     whole, core, sound = (r[added] for r in first[:3])
     contained = containment(code.core, [m.core for m in codes], code.core_tokens, lambda i: codes[i].core_tokens,
-                            core_len, core)
+                            core_len, core, partial)
     return contained, list(zip(whole.tolist(), core.tolist(), sound.tolist(), contained.tolist(), strict=True))
 
 

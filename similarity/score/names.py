@@ -57,14 +57,12 @@ def name_factors(
     knows already: the cores' lengths, and which rows can share a concept, from the token postings). With ``rank``
     and ``best``, exact for the ``best`` by ``rank`` of the name score (see `score_strings`)."""
     table = index.rows
-    ratios = partial = None
-    if kernel_fits(code):  # the ratios in C over the packed columns: no string object per candidate
+    ratios = None
+    partial = packed_alignments(index, code, rows)
+    if partial is not None:  # the ratios in C over the packed columns: no string object per candidate
         ratios = tuple(packed_ratios(text, column, rows) for text, column in (
             (code.compact, table.compact), (code.core, table.core), (code.sound, table.sound)))
         cores, compacts, sounds = table.core.at(rows), table.compact.at(rows), table.sound.at(rows)
-
-        def partial(positions: np.ndarray, floor: float) -> np.ndarray:
-            return packed_partial_ratios(code.core, table.core, rows[positions], floor)
     else:
         cores, compacts, sounds = table.name_strings(rows)
     words = [index.postings.get("w:" + c)[0] for c in dict.fromkeys(code.concept.split())]
@@ -88,6 +86,21 @@ def name_factors(
         ratios=ratios,  # type: ignore[arg-type]
         partial=partial,
     )
+
+
+def packed_alignments(
+    index: MarkIndex, code: NameCode, rows: np.ndarray
+) -> Callable[[np.ndarray, float], np.ndarray] | None:
+    """`~similarity.text.score.containment`'s ``partial`` for the candidates ``rows``: ``f(positions, floor)``, the
+    partial ratios of their cores with the query's, compiled (`packed_partial_ratios`); None when the kernel cannot
+    score this query (`kernel_fits`)."""
+    if not kernel_fits(code):
+        return None
+
+    def partial(positions: np.ndarray, floor: float) -> np.ndarray:
+        return packed_partial_ratios(code.core, index.rows.core, rows[positions], floor)
+
+    return partial
 
 
 def kernel_fits(code: NameCode, kernel: bool | None = None) -> bool:
