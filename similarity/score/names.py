@@ -18,7 +18,7 @@ keeps per row (the packed strings, the cores' lengths, which rows can share a co
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -59,6 +59,9 @@ def name_factors(
     table = index.rows
     ratios = None
     partial = packed_alignments(index, code, rows)
+    cores: Sequence[str | bytes]
+    compacts: Sequence[str | bytes]
+    sounds: Sequence[str | bytes]
     if partial is not None:  # the ratios in C over the packed columns: no string object per candidate
         ratios = tuple(packed_ratios(text, column, rows) for text, column in (
             (code.compact, table.compact), (code.core, table.core), (code.sound, table.sound)))
