@@ -29,6 +29,9 @@ NEIGHBOURS = 4
 SHORTLIST = 60
 """(view, row) pairs with the most tentative matches whose arrangement is checked (RANSAC), over all the query's views
 (it was 15 per view, 90 fits for six views)."""
+VIEWS_PER_ROW = 2
+"""Views of one row in the shortlist: a copy matches in its plain and mirrored or its two sizes' views alike, and
+those pairs would crowd other rows out of the shortlist."""
 MAX_HAMMING = 64
 """Farthest descriptor (bits of 256) that still votes."""
 MIN_VOTES = 6
@@ -102,6 +105,22 @@ def _consistent_fit(
             return None  # a small consensus, or one not folded: no other arrangement hides under it
         asker, found = asker[~kept], found[~kept]
     return None
+
+
+def _shortlist(pairs: list[tuple]) -> list[tuple]:
+    """The first `SHORTLIST` of (share, view, row, ...) `pairs` (best first) with at most `VIEWS_PER_ROW` per row.
+
+    >>> _shortlist([(0.9, 0, 7), (0.8, 1, 7), (0.7, 2, 7), (0.1, 0, 3)])
+    [(0.9, 0, 7), (0.8, 1, 7), (0.1, 0, 3)]
+    """
+    out, seen = [], {}
+    for pair in pairs:
+        if len(out) == SHORTLIST:
+            break
+        if seen.get(pair[2], 0) < VIEWS_PER_ROW:
+            seen[pair[2]] = seen.get(pair[2], 0) + 1
+            out.append(pair)
+    return out
 
 
 def _gather(store: FeatureStore) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -250,7 +269,7 @@ class Tentative:
             pairs += zip(share.tolist(), [view] * len(keep), candidates[keep].tolist(), *bounds.tolist(), strict=True)
         pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
         self._fits = {}
-        for _, view, row, lo, hi in pairs[:SHORTLIST]:
+        for _, view, row, lo, hi in _shortlist(pairs):
             _, asker, found, distance = self._per_view[view]
             fitted = _consistent_fit(
                 self._views[view].points, self._points, asker[lo:hi], found[lo:hi], distance[lo:hi]

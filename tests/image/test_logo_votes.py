@@ -1,0 +1,66 @@
+"""The keypoint votes' fit (similarity.image.retrieve): hubs and folded fits, the shortlist, the cropped query view."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from similarity.image import retrieve
+from similarity.image.features import SIDE
+from similarity.image.retrieve import VIEWS_PER_ROW, _consistent_fit, _shortlist
+from similarity.image.verify import CROPPED_SIDE, QUERY_VIEWS, QueryFeatures
+
+
+def _hubbed(true: int = 30, hub_pairs: int = 90, seed: int = 1):
+    """Tentative matches of a query against its own logo at half scale where one registered descriptor (a patch
+    repeated all over the logo) is also the neighbour of every query keypoint, nearer than their true match:
+    (query points, registered points, asker, found, distance)."""
+    rng = np.random.default_rng(seed)
+    query = rng.uniform(0, 240, (true, 2)).astype(np.float32)
+    hub = np.float32([[100, 100], [101, 100], [100, 101]])  # a patch found at three pyramid levels
+    registered = np.concatenate([query * 0.5 + 5, hub])
+    asker = np.concatenate([np.arange(true), rng.integers(0, true, hub_pairs)])
+    found = np.concatenate([np.arange(true), true + rng.integers(0, len(hub), hub_pairs)])
+    distance = np.concatenate([np.full(true, 20), rng.integers(0, 10, hub_pairs)])
+    return query, registered, asker, found, distance
+
+
+def test_a_fit_folded_onto_a_hub_gives_way_to_the_logos_own_arrangement():
+    query, registered, asker, found, distance = _hubbed()
+    fitted = _consistent_fit(query, registered, asker, found, distance)
+    assert fitted is not None
+    consistent, matrix = fitted
+    assert consistent >= 25
+    assert np.hypot(matrix[0, 0], matrix[1, 0]) == pytest.approx(0.5, abs=0.02)
+
+
+def test_without_the_hub_limit_and_the_refit_the_hub_wins(monkeypatch):
+    """The defect the limit and the refit mend: RANSAC's largest consensus is the fold, and it is rejected."""
+    monkeypatch.setattr(retrieve, "HUB_MATCHES", 10**6)
+    monkeypatch.setattr(retrieve, "REFITS", 0)
+    assert _consistent_fit(*_hubbed()) is None
+
+
+def test_random_matches_fit_nothing():
+    rng = np.random.default_rng(3)
+    query, registered = rng.uniform(0, 240, (60, 2)), rng.uniform(0, 240, (80, 2))
+    asker, found = rng.integers(0, 60, 120), rng.integers(0, 80, 120)
+    assert _consistent_fit(query, registered, asker, found, rng.integers(0, 60, 120)) is None
+
+
+def test_the_shortlist_keeps_room_for_other_rows(monkeypatch):
+    monkeypatch.setattr(retrieve, "SHORTLIST", 4)
+    pairs = [(1.0 - 0.01 * k, k, 7, 0, 1) for k in range(6)] + [(0.5, 0, 3, 0, 1), (0.4, 1, 5, 0, 1)]
+    rows = [p[2] for p in _shortlist(pairs)]
+    assert rows.count(7) == VIEWS_PER_ROW and rows[VIEWS_PER_ROW:] == [3, 5]
+
+
+def test_a_query_is_searched_at_the_scale_a_ten_percent_crop_has_in_the_registry():
+    assert CROPPED_SIDE < SIDE and CROPPED_SIDE in dict(QUERY_VIEWS)
+    im = Image.new("RGB", (300, 200), "white")
+    ImageDraw.Draw(im).polygon([(10, 190), (150, 10), (290, 190)], fill="navy")
+    features = QueryFeatures.of(im)
+    keys = features.search_views()
+    assert {(m, i, CROPPED_SIDE) for m in (False, True) for i in (False, True)} <= set(keys)
+    assert max(features.view(side=CROPPED_SIDE).size) == CROPPED_SIDE
