@@ -225,8 +225,8 @@ class Tentative:
     >>> im = Image.new("RGB", (64, 64), "white"); ImageDraw.Draw(im).polygon([(5, 60), (30, 4), (60, 60)], "black")
     >>> store = FeatureStore(); store.put(7, extract(im))
     >>> found = DescriptorIndex.of(store).match([extract(im)])
-    >>> list(found.votes(5)), found.views_for(7, 6), found.views_for(8, 6)
-    ([7], [0], [])
+    >>> list(found.votes(5)), found.views_for(7, 6), found.views_for(8, 6), found.tentative_keypoints(8)
+    ([7], [0], [], 0)
     """
 
     def __init__(
@@ -248,6 +248,15 @@ class Tentative:
             lo, hi = np.searchsorted(rows, [row, row + 1])
             if hi - lo >= least and len(np.unique(asker[lo:hi])) >= least:
                 out.append(i)
+        return out
+
+    def tentative_keypoints(self, row: int) -> int:
+        """The most distinct query keypoints with `row` among their neighbours in any one view (what its votes'
+        fit can use at most)."""
+        out = 0
+        for rows, asker, _, _ in self._per_view:
+            lo, hi = np.searchsorted(rows, [row, row + 1])
+            out = max(out, len(np.unique(asker[lo:hi])))
         return out
 
     def votes(self, top: int = 20) -> dict[int, int]:

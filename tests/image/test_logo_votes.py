@@ -64,3 +64,23 @@ def test_a_query_is_searched_at_the_scale_a_ten_percent_crop_has_in_the_registry
     keys = features.search_views()
     assert {(m, i, CROPPED_SIDE) for m in (False, True) for i in (False, True)} <= set(keys)
     assert max(features.view(side=CROPPED_SIDE).size) == CROPPED_SIDE
+
+
+def test_the_benchmarks_exact_search_votes_as_a_small_registrys_own_exhaustive_index():
+    """bench_logo_votes compares the product's index with an exhaustive one; below `EXACT_UP_TO` both are exhaustive."""
+    from benchmarks.bench_logo_votes import exact_index
+    from similarity.image.features import FeatureStore, extract
+    from similarity.image.retrieve import DescriptorIndex
+
+    store = FeatureStore()
+    for row, corners in enumerate([[(5, 60), (30, 4), (60, 60)], [(4, 4), (60, 10), (40, 60), (8, 40)]]):
+        im = Image.new("RGB", (64, 64), "white")
+        ImageDraw.Draw(im).polygon(corners, fill="black")
+        store.put(row, extract(im))
+    im = Image.new("RGB", (64, 64), "white")
+    ImageDraw.Draw(im).polygon([(5, 60), (30, 4), (60, 60)], fill="black")
+    query = QueryFeatures.of(im)
+    views = [query.view(*key) for key in query.search_views()]
+    exact = exact_index(store).match(views)
+    assert exact.votes(5) == DescriptorIndex.of(store).match(views).votes(5)
+    assert 0 in exact.votes(5) and exact.tentative_keypoints(0) >= exact.tentative_keypoints(1)
