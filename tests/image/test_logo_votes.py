@@ -56,14 +56,18 @@ def test_the_shortlist_keeps_room_for_other_rows(monkeypatch):
     assert rows.count(7) == VIEWS_PER_ROW and rows[VIEWS_PER_ROW:] == [3, 5]
 
 
-def test_a_query_is_searched_at_the_scale_a_ten_percent_crop_has_in_the_registry():
+def test_a_query_that_looks_cut_is_also_searched_at_the_scale_a_ten_percent_crop_has_in_the_registry():
     assert CROPPED_SIDE < SIDE and CROPPED_SIDE in dict(QUERY_VIEWS)
-    im = Image.new("RGB", (300, 200), "white")
-    ImageDraw.Draw(im).polygon([(10, 190), (150, 10), (290, 190)], fill="navy")
-    features = QueryFeatures.of(im)
-    keys = features.search_views()
-    assert {(m, i, CROPPED_SIDE) for m in (False, True) for i in (False, True)} <= set(keys)
+    whole = Image.new("RGB", (300, 300), "white")
+    ImageDraw.Draw(whole).ellipse((20, 20, 280, 280), fill="navy")
+    ImageDraw.Draw(whole).rectangle((120, 60, 180, 240), fill="white")
+    cut = whole.crop((50, 50, 250, 250))  # the disc cut off on every side: its edge runs through the ink
+    small = {(m, i, CROPPED_SIDE) for m in (False, True) for i in (False, True)}
+    features = QueryFeatures.of(cut)
+    assert features.cut() and small <= set(features.search_views())
     assert max(features.view(side=CROPPED_SIDE).size) == CROPPED_SIDE
+    whole_features = QueryFeatures.of(whole)
+    assert not whole_features.cut() and not small & set(whole_features.search_views())
 
 
 def test_the_benchmarks_exact_search_votes_as_a_small_registrys_own_exhaustive_index():
