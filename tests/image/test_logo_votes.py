@@ -88,3 +88,17 @@ def test_the_benchmarks_exact_search_votes_as_a_small_registrys_own_exhaustive_i
     exact = exact_index(store).match(views)
     assert exact.votes(5) == DescriptorIndex.of(store).match(views).votes(5)
     assert 0 in exact.votes(5) and exact.tentative_keypoints(0) >= exact.tentative_keypoints(1)
+
+
+def test_the_crop_view_proves_only_a_crop():
+    """A whole logo fitted in the 205 px view (another brand's logo over all its ink) is dropped; a crop is kept."""
+    from similarity.image.verify import PARTIAL_COVERAGE, Verification, _crop_only
+
+    def fit(coverage: float) -> Verification:
+        return Verification(False, 0.99, coverage, 40, 45, False, 0, 1.0, "keypoints")
+
+    whole, crop = fit(PARTIAL_COVERAGE + 0.1), fit(PARTIAL_COVERAGE - 0.2)
+    assert _crop_only((False, False, CROPPED_SIDE), whole) is None
+    assert _crop_only((False, True, CROPPED_SIDE), crop) is crop
+    assert _crop_only((False, False, SIDE), whole) is whole
+    assert _crop_only((True, False, CROPPED_SIDE), None) is None
