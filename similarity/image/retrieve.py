@@ -29,6 +29,9 @@ NEIGHBOURS = 4
 SHORTLIST = 60
 """(view, row) pairs with the most tentative matches whose arrangement is checked (RANSAC), over all the query's views
 (it was 15 per view, 90 fits for six views)."""
+VIEWS_PER_ROW = 2
+"""Views of one row in the shortlist: a copy matches in its plain and mirrored or its two sizes' views alike, and
+those pairs would crowd other rows out of the shortlist."""
 MAX_HAMMING = 64
 """Farthest descriptor (bits of 256) that still votes."""
 MIN_VOTES = 6
@@ -36,10 +39,88 @@ MIN_VOTES = 6
 EXACT_UP_TO = 30_000
 """Descriptors (about 200 logos) up to which they are searched exhaustively."""
 PROBES = 2
+"""Cells of the inverted lists searched per query descriptor (16 found no more copies in the benchmark)."""
 MIN_SCALE, MAX_SCALE = 0.15, 4.0
 """Scales (registered rendering over query view) a vote's fit may have, as verification allows: beyond them a fit
 explains its matches by folding the query onto a corner."""
-"""Cells of the inverted lists searched per query descriptor (16 found no more copies in the benchmark)."""
+HUB_MATCHES = 3
+"""Nearest query keypoints a registered descriptor may be matched with in a fit (a hub folds a fit onto itself)."""
+REFITS = 2
+"""Fits tried again without the matches of a fit that folded the query onto a few registered points (a logo of
+repeated figures — the stars of a flag, the rays of a badge): its tentative matches pile onto one spot."""
+
+
+def _consistent_fit(
+    query_points: np.ndarray,
+    registered_points: np.ndarray,
+    asker: np.ndarray,
+    found: np.ndarray,
+    distance: np.ndarray | None = None,
+) -> tuple[int, np.ndarray] | None:
+    """(consistent matches, 2x3 transform query -> registered) of the similarity transform RANSAC fits to the tentative
+    matches `asker[k]` (a query keypoint) -> `found[k]` (a registered descriptor) at Hamming `distance[k]`, or None
+    when it explains fewer than `MIN_VOTES` distinct keypoints on both sides or its scale is beyond
+    `MIN_SCALE`-`MAX_SCALE`.
+
+    A logo of repeated figures (the stars of a flag, the rays of a badge) draws each query keypoint's neighbours from
+    every copy of its figure, and a registered descriptor of a common patch is the neighbour of dozens of query
+    keypoints: RANSAC's largest consensus is then a transform shrinking the query onto that spot, with many matches
+    but one or two distinct registered points. So each registered descriptor keeps only its `HUB_MATCHES` nearest
+    query keypoints, and a fit that still folds has its matches set aside and the rest fitted again (`REFITS`).
+
+    >>> rng = np.random.default_rng(0)
+    >>> query = rng.uniform(0, 200, (40, 2)).astype(np.float32)
+    >>> registered = np.concatenate([query * 0.5 + 10, np.full((40, 2), 60, np.float32)])  # 40 true, 40 on one spot
+    >>> asker = np.concatenate([np.arange(40), np.repeat(np.arange(40), 2)])  # each keypoint: truth + 2 onto the spot
+    >>> found = np.concatenate([np.arange(40), 40 + rng.integers(0, 40, 80)])
+    >>> registered[40:] += rng.uniform(-1, 1, (40, 2)).astype(np.float32)
+    >>> n, matrix = _consistent_fit(query, registered, asker, found)
+    >>> n, round(float(np.hypot(matrix[0, 0], matrix[1, 0])), 2)
+    (40, 0.5)
+    """
+    import cv2
+
+    if distance is not None and len(found) > HUB_MATCHES:
+        order = np.lexsort((distance, found))  # by registered descriptor, nearest first
+        asker, found = asker[order], found[order]
+        first = np.r_[0, np.flatnonzero(np.diff(found)) + 1]
+        rank = np.arange(len(found)) - np.repeat(first, np.diff(np.r_[first, len(found)]))
+        asker, found = asker[rank < HUB_MATCHES], found[rank < HUB_MATCHES]
+    for _ in range(REFITS + 1):
+        if len(np.unique(asker)) < MIN_VOTES:
+            return None
+        matrix, inliers = cv2.estimateAffinePartial2D(
+            query_points[asker], registered_points[found], method=cv2.RANSAC, ransacReprojThreshold=4.0, maxIters=200
+        )
+        if matrix is None or inliers is None:
+            return None
+        kept = inliers.ravel() > 0
+        # distinct on both sides: a fit that folds many query keypoints onto a few registered ones (a transform
+        # shrinking the picture to a point) is not an arrangement the two logos share
+        consistent = min(len(np.unique(asker[kept])), len(np.unique(found[kept])))
+        scaled = MIN_SCALE <= np.hypot(matrix[0, 0], matrix[1, 0]) <= MAX_SCALE
+        if scaled and consistent >= MIN_VOTES:
+            return consistent, matrix
+        if kept.sum() < 2 * MIN_VOTES or (scaled and consistent >= kept.sum() / 2):
+            return None  # a small consensus, or one not folded: no other arrangement hides under it
+        asker, found = asker[~kept], found[~kept]
+    return None
+
+
+def _shortlist(pairs: list[tuple]) -> list[tuple]:
+    """The first `SHORTLIST` of (share, view, row, ...) `pairs` (best first) with at most `VIEWS_PER_ROW` per row.
+
+    >>> _shortlist([(0.9, 0, 7), (0.8, 1, 7), (0.7, 2, 7), (0.1, 0, 3)])
+    [(0.9, 0, 7), (0.8, 1, 7), (0.1, 0, 3)]
+    """
+    out, seen = [], {}
+    for pair in pairs:
+        if len(out) == SHORTLIST:
+            break
+        if seen.get(pair[2], 0) < VIEWS_PER_ROW:
+            seen[pair[2]] = seen.get(pair[2], 0) + 1
+            out.append(pair)
+    return out
 
 
 def _gather(store: FeatureStore) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -144,8 +225,8 @@ class Tentative:
     >>> im = Image.new("RGB", (64, 64), "white"); ImageDraw.Draw(im).polygon([(5, 60), (30, 4), (60, 60)], "black")
     >>> store = FeatureStore(); store.put(7, extract(im))
     >>> found = DescriptorIndex.of(store).match([extract(im)])
-    >>> list(found.votes(5)), found.views_for(7, 6), found.views_for(8, 6)
-    ([7], [0], [])
+    >>> list(found.votes(5)), found.views_for(7, 6), found.views_for(8, 6), found.tentative_keypoints(8)
+    ([7], [0], [], 0)
     """
 
     def __init__(
@@ -169,6 +250,15 @@ class Tentative:
                 out.append(i)
         return out
 
+    def tentative_keypoints(self, row: int) -> int:
+        """The most distinct query keypoints with `row` among their neighbours in any one view (what its votes'
+        fit can use at most)."""
+        out = 0
+        for rows, asker, _, _ in self._per_view:
+            lo, hi = np.searchsorted(rows, [row, row + 1])
+            out = max(out, len(np.unique(asker[lo:hi])))
+        return out
+
     def votes(self, top: int = 20) -> dict[int, int]:
         """At most `top` rows with at least `MIN_VOTES` consistent matches, as {row: consistent matches}.
 
@@ -176,8 +266,6 @@ class Tentative:
         are kept, and each is scored by the matches one similarity transform explains (RANSAC): a logo made of common
         patches (a corner, a stroke end) collects neighbours from every query, but not in the arrangement of the
         query's own picture. The fits are kept (:meth:`fits`) for verification to start from."""
-        import cv2
-
         pairs = []  # (share of the view's descriptors that match the row, view, row, lo, hi)
         for view, (rows, asker, _, _) in enumerate(self._per_view):
             if not len(rows):
@@ -190,23 +278,13 @@ class Tentative:
             pairs += zip(share.tolist(), [view] * len(keep), candidates[keep].tolist(), *bounds.tolist(), strict=True)
         pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
         self._fits = {}
-        for _, view, row, lo, hi in pairs[:SHORTLIST]:
-            rows, asker, found, _ = self._per_view[view]
-            matrix, inliers = cv2.estimateAffinePartial2D(
-                self._views[view].points[asker[lo:hi]],
-                self._points[found[lo:hi]],
-                method=cv2.RANSAC,
-                ransacReprojThreshold=4.0,
-                maxIters=200,
+        for _, view, row, lo, hi in _shortlist(pairs):
+            _, asker, found, distance = self._per_view[view]
+            fitted = _consistent_fit(
+                self._views[view].points, self._points, asker[lo:hi], found[lo:hi], distance[lo:hi]
             )
-            if matrix is None or inliers is None or not MIN_SCALE <= np.hypot(matrix[0, 0], matrix[1, 0]) <= MAX_SCALE:
-                continue
-            kept = inliers.ravel() > 0
-            # distinct on both sides: a fit that folds many query keypoints onto a few registered ones (a transform
-            # shrinking the picture to a point) is not an arrangement the two logos share
-            consistent = min(len(np.unique(asker[lo:hi][kept])), len(np.unique(found[lo:hi][kept])))
-            if consistent >= MIN_VOTES:
-                self._fits.setdefault(row, {})[view] = (consistent, matrix)
+            if fitted is not None:
+                self._fits.setdefault(row, {})[view] = fitted
         best = {row: max(n for n, _ in fits.values()) for row, fits in self._fits.items()}
         ranked = sorted(((n, r) for r, n in best.items()), reverse=True)[:top]
         return {r: n for n, r in ranked}
