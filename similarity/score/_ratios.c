@@ -57,6 +57,29 @@ static inline Py_ssize_t string_length(const unsigned char *s, Py_ssize_t width)
     return len;
 }
 
+/* The number of rows, after checking that packed holds whole strings of width bytes and that every row is one of
+ * them; -1 with the exception set otherwise. */
+static Py_ssize_t checked_rows(const Py_buffer *packed, Py_ssize_t width, const Py_buffer *rows)
+{
+    if (width <= 0 || packed->len % width != 0) {
+        PyErr_SetString(PyExc_ValueError, "packed is not a whole number of strings of width bytes");
+        return -1;
+    }
+    if (rows->len % (Py_ssize_t)sizeof(int64_t) != 0) {
+        PyErr_SetString(PyExc_ValueError, "rows is not an int64 buffer");
+        return -1;
+    }
+    Py_ssize_t n_rows = packed->len / width, n = rows->len / (Py_ssize_t)sizeof(int64_t);
+    const int64_t *row = (const int64_t *)rows->buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (row[i] < 0 || row[i] >= n_rows) {
+            PyErr_SetString(PyExc_IndexError, "a row is outside the packed column");
+            return -1;
+        }
+    }
+    return n;
+}
+
 static PyObject *indel_ratios(PyObject *self, PyObject *args)
 {
     Py_buffer query, packed, rows;
@@ -69,22 +92,10 @@ static PyObject *indel_ratios(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "the query is longer than 64 bytes");
         goto done;
     }
-    if (width <= 0 || packed.len % width != 0) {
-        PyErr_SetString(PyExc_ValueError, "packed is not a whole number of strings of width bytes");
+    Py_ssize_t n = checked_rows(&packed, width, &rows);
+    if (n < 0)
         goto done;
-    }
-    if (rows.len % (Py_ssize_t)sizeof(int64_t) != 0) {
-        PyErr_SetString(PyExc_ValueError, "rows is not an int64 buffer");
-        goto done;
-    }
-    Py_ssize_t n_rows = packed.len / width, n = rows.len / (Py_ssize_t)sizeof(int64_t);
     const int64_t *row = (const int64_t *)rows.buf;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (row[i] < 0 || row[i] >= n_rows) {
-            PyErr_SetString(PyExc_IndexError, "a row is outside the packed column");
-            goto done;
-        }
-    }
     out = PyByteArray_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(float));
     if (out == NULL)
         goto done;
@@ -259,22 +270,10 @@ static PyObject *partial_ratios(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "the query or the strings are longer than 64 bytes");
         goto done;
     }
-    if (width <= 0 || packed.len % width != 0) {
-        PyErr_SetString(PyExc_ValueError, "packed is not a whole number of strings of width bytes");
+    Py_ssize_t n = checked_rows(&packed, width, &rows);
+    if (n < 0)
         goto done;
-    }
-    if (rows.len % (Py_ssize_t)sizeof(int64_t) != 0) {
-        PyErr_SetString(PyExc_ValueError, "rows is not an int64 buffer");
-        goto done;
-    }
-    Py_ssize_t n_rows = packed.len / width, n = rows.len / (Py_ssize_t)sizeof(int64_t);
     const int64_t *row = (const int64_t *)rows.buf;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (row[i] < 0 || row[i] >= n_rows) {
-            PyErr_SetString(PyExc_IndexError, "a row is outside the packed column");
-            goto done;
-        }
-    }
     out = PyByteArray_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(float));
     if (out == NULL)
         goto done;
