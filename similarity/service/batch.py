@@ -226,12 +226,16 @@ class CheckBatches:
                     outcome, failed = e, True
                 self._learn(job.kind, time.monotonic() - begun)
                 self.answered += 1
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody is waiting
-                job.loop.call_soon_threadsafe(_settle, job.future, outcome, failed)
+        except BaseException as e:  # noqa: BLE001 - the caller is answered whatever stopped the check
+            outcome, failed = e, True
+            raise
         finally:
+            # off the books before the caller is answered: the next check it sends must not be priced behind this one
             with self._wake:
                 self._running.pop(me, None)
                 self._owing[job.kind] -= 1
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody is waiting
+                job.loop.call_soon_threadsafe(_settle, job.future, outcome, failed)
             job.done.set()
 
     def _learn(self, kind: str, seconds: float) -> None:
