@@ -30,7 +30,8 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 from wordfreq import get_frequency_dict, zipf_frequency
 
-from .encode import NameCode, _token_forms
+from .encode import NameCode
+from .phonetic import indonesian_key
 from .score import SHORT_CORE_CHARS, _merged_at_vowel, containment
 from .weights import is_honorific
 
@@ -325,11 +326,11 @@ EVERYDAY_RARITY = 0.2
 def _sound_join(first: tuple[str, str], second: tuple[str, str], sounds: set[str]) -> str:
     """The sound key of two words (token, sound key) written as one when it is one of the other name's words' (KOKA
     KOLA ~ COCA-COLA, HUK KOBURG ~ HUK-COBURG), each a syllable or more (PI NETWORK ~ FINETWORK sounds alike only
-    through a two-letter piece) and each heard in it (VVV PLAY sounds PLAI: the Vs fold into the P); else ""."""
+    through a two-letter piece) and each heard in it (FFF PLAZA sounds PLAJA: the Fs fold into the P); else ""."""
     (t1, s1), (t2, s2) = first, second
     if min(len(t1), len(t2)) < SOUND_MIN_CHARS:
         return ""
-    sound = _token_forms(t1 + t2)[1]
+    sound = indonesian_key(t1 + t2) or t1 + t2  # as the encoder keys a word (`encode._token_forms`)
     return sound if sound in sounds and len(sound) > max(len(s1), len(s2)) else ""
 
 
