@@ -123,16 +123,8 @@ def packed_ratios(query: str, column: StringColumn, rows: np.ndarray) -> np.ndar
     >>> packed_ratios("aqua", StringColumn(["akua", "aqua", "x" * 40]), np.array([1, 0, 2])).tolist()
     [1.0, 0.75, 0.0]
     """
-    rows = np.ascontiguousarray(rows, dtype=np.int64)
-    packed = column.packed
-    if _ratios is None or not packed.flags.c_contiguous:
-        return _rapidfuzz_ratios(query, column.take(rows)) / 100.0
-    out = np.frombuffer(_ratios.indel_ratios(query.encode("ascii"), packed, packed.dtype.itemsize, rows),
-                        dtype=np.float32)
-    aside = column.unpacked(rows)
-    if len(aside):
-        out[aside] = _rapidfuzz_ratios(query, column.take(rows[aside]))
-    return out / 100.0
+    compiled = None if _ratios is None else _ratios.indel_ratios
+    return _packed_scores(query, column, rows, compiled, fuzz.ratio, 0.0)
 
 
 def packed_partial_ratios(query: str, column: StringColumn, rows: np.ndarray, floor: float = 0.0) -> np.ndarray:
@@ -145,15 +137,31 @@ def packed_partial_ratios(query: str, column: StringColumn, rows: np.ndarray, fl
     >>> packed_partial_ratios("lexus", column, np.array([0, 1, 2]), 0.7).tolist()
     [1.0, 0.800000011920929, 0.0]
     """
+    cutoff = 100 * floor
+    compiled = None
+    if _ratios is not None:
+        kernel = _ratios.partial_ratios
+
+        def compiled(q: bytes, packed: np.ndarray, width: int, at: np.ndarray) -> bytearray:
+            return kernel(q, packed, width, at, cutoff)
+
+    return _packed_scores(query, column, rows, compiled, fuzz.partial_ratio, cutoff)
+
+
+def _packed_scores(
+    query: str, column: StringColumn, rows: np.ndarray, compiled: Callable | None, scorer: Callable, cutoff: float
+) -> np.ndarray:
+    """``scorer(query, s, score_cutoff=cutoff) / 100`` (float32) for the string ``s`` of each of ``rows``: ``compiled``
+    (a `_ratios` entry point, called with the query's bytes, the packed strings, their width and the rows) over the
+    packed strings, rapidfuzz for the rows kept aside, or rapidfuzz over them all without the kernel."""
     rows = np.ascontiguousarray(rows, dtype=np.int64)
-    packed, cutoff = column.packed, 100 * floor
-    if _ratios is None or not packed.flags.c_contiguous:
-        return _rapidfuzz_ratios(query, column.take(rows), fuzz.partial_ratio, cutoff) / 100.0
-    out = np.frombuffer(_ratios.partial_ratios(query.encode("ascii"), packed, packed.dtype.itemsize, rows, cutoff),
-                        dtype=np.float32)
+    packed = column.packed
+    if compiled is None or not packed.flags.c_contiguous:
+        return _rapidfuzz_ratios(query, column.take(rows), scorer, cutoff) / 100.0
+    out = np.frombuffer(compiled(query.encode("ascii"), packed, packed.dtype.itemsize, rows), dtype=np.float32)
     aside = column.unpacked(rows)
     if len(aside):
-        out[aside] = _rapidfuzz_ratios(query, column.take(rows[aside]), fuzz.partial_ratio, cutoff)
+        out[aside] = _rapidfuzz_ratios(query, column.take(rows[aside]), scorer, cutoff)
     return out / 100.0
 
 
@@ -163,6 +171,7 @@ def _rapidfuzz_ratios(query: str, strings: list, scorer: Callable = fuzz.ratio, 
     if not strings:
         return np.zeros(0, dtype=np.float32)
     return process.cdist([query], strings, scorer=scorer, dtype=np.float32, workers=1, score_cutoff=cutoff)[0]
+
 
 def core_tokens_of(index: MarkIndex, rows: np.ndarray) -> Callable[[int], tuple[str, ...]]:
     """``f(i)``: the core words of ``rows[i]``, read on demand (the scorers ask for a few candidates only)."""

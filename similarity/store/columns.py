@@ -136,7 +136,6 @@ class StringColumn(Sequence[str]):
             yield self[i]
 
 
-
 class ColumnRows(Sequence[bytes | str]):
     """``column.take(rows)``, read only where asked: ``view[i]`` and ``view.take(positions)`` give what the whole
     ``take`` would have at those positions (packed strings as ASCII ``bytes``).
@@ -166,11 +165,3 @@ class ColumnRows(Sequence[bytes | str]):
     def subset(self, positions: np.ndarray) -> ColumnRows:
         """The rows at ``positions``, still read on demand."""
         return ColumnRows(self._column, self._rows[np.asarray(positions, dtype=np.int64)])
-
-    @property
-    def column(self) -> StringColumn:
-        return self._column
-
-    @property
-    def rows(self) -> np.ndarray:
-        return self._rows
