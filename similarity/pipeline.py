@@ -55,6 +55,13 @@ MIN_SCORE = 0.01
 """Matches below this overall score are not worth showing to an applicant."""
 _UNRELATED = RELATIONS.index("unrelated")
 _UNKNOWN = RELATIONS.index("unknown")
+_FAMOUS_REASON = {
+    "unrelated": ("merek terkenal: dilindungi juga untuk barang/jasa tidak sejenis",
+                  "well-known mark: protected for dissimilar goods too (Art. 21(1)(c))"),
+    "unknown": ("merek terkenal, kelasnya tidak tercatat: dilindungi juga di luar barang/jasanya sendiri",
+                "well-known mark, its classes not on record: protected beyond its own goods (Art. 21(1)(b)-(c))"),
+}
+"""Why a famous mark counts in goods the query does not share (`candidate_weights`), in Indonesian and English."""
 _classes_of = lru_cache(maxsize=4096)(mask_classes)
 """The classes of a class mask, remembered: the re-read weighs each candidate's words in its classes, and the masks
 of a registry's marks repeat."""
@@ -325,22 +332,8 @@ def _score_rows(
         if goods.relation in ("same", "related"):
             rid, ren = goods.reason()
             reasons.append(Reason("goods", rid, ren))
-        elif famous[i] and goods.relation == "unknown":
-            reasons.append(
-                Reason(
-                    "goods",
-                    "merek terkenal, kelasnya tidak tercatat: dilindungi juga di luar barang/jasanya sendiri",
-                    "well-known mark, its classes not on record: protected beyond its own goods (Art. 21(1)(b)-(c))",
-                )
-            )
-        elif famous[i]:
-            reasons.append(
-                Reason(
-                    "goods",
-                    "merek terkenal: dilindungi juga untuk barang/jasa tidak sejenis",
-                    "well-known mark: protected for dissimilar goods too (Art. 21(1)(c))",
-                )
-            )
+        elif famous[i]:  # in unrelated goods, or none on record
+            reasons.append(Reason("goods", *_FAMOUS_REASON["unknown" if goods.relation == "unknown" else "unrelated"]))
         elif goods.relation == "unrelated":  # why a name this alike is only low: say it, with the weight it got
             rid, ren = goods.reason()
             share = round(100 * float(goods_w[i]))
