@@ -331,22 +331,30 @@ def spacing_run(index: MarkIndex, n: int = 150) -> dict[str, object]:
     Indonesian way, with a K and a space (KOKA KOLA for COCA-COLA), no word added: a difference in spelling only."""
     marks = [m for m in index if re.fullmatch(r"[A-Za-z]{2,}-[A-Za-z]{2,}", m.name) and m.classes]
     np.random.default_rng(SEED).shuffle(marks)
-
-    def run(queries: list[tuple[Mark, str]]) -> dict[str, object]:
-        tiers: Counter[str] = Counter()
-        first = 0
-        for m, query in queries:
-            r = check(index, query, classes=m.classes[:1])
-            own = next((x for x in r.matches if m.id == x.mark.id or m.id in x.same_brand), None)
-            tiers[own.risk if own else "not in top 10"] += 1
-            first += bool(r.matches) and _compact(r.matches[0].mark.name) == _compact(m.name)
-        return {"queries": len(queries), "tier_of_the_mark": dict(tiers), "mark_first": first,
-                "high": round(tiers["high"] / max(len(queries), 1), 3)}
-
-    spaced = run([(m, m.name.replace("-", " ") + " Jaya") for m in marks[:n]])
-    respelled = [(m, _hard_c_as_k(m.name.replace("-", " "))) for m in marks]
-    spaced["by_sound"] = run([(m, q) for m, q in respelled if q.lower() != m.name.replace("-", " ").lower()][:n])
+    spaced = own_tiers(index, [(m, m.name.replace("-", " ") + " Jaya", m.classes[:1]) for m in marks[:n]])
+    hard_c = [(m, _hard_c_as_k(m.name.replace("-", " ")), m.classes[:1]) for m in marks]
+    changed = [q for q in hard_c if q[1].lower() != q[0].name.replace("-", " ").lower()]
+    spaced["by_sound"] = own_tiers(index, changed[:n])
     return spaced
+
+
+def own_tiers(
+    index: MarkIndex, queries: list[tuple[Mark, str, Sequence[int]]], by_name: bool = False
+) -> dict[str, object]:
+    """What each (mark, query, classes) query gives the mark itself: its tier in the top 10 (the mark, a row of its
+    brand, or with ``by_name`` a row of its very name) and whether a row of its name comes first."""
+    tiers: Counter[str] = Counter()
+    first = 0
+    for m, query, classes in queries:
+        r = check(index, query, classes=classes)
+        own = next((x for x in r.matches if m.id == x.mark.id or m.id in x.same_brand
+                    or (by_name and _compact(x.mark.name) == _compact(m.name))), None)
+        tiers[own.risk if own else "not in top 10"] += 1
+        first += bool(r.matches) and _compact(r.matches[0].mark.name) == _compact(m.name)
+    done = max(len(queries), 1)
+    return {"queries": len(queries), "tier_of_the_mark": dict(tiers), "mark_first": first,
+            "high": round(tiers["high"] / done, 3),
+            "medium_or_high": round((tiers["high"] + tiers["medium"]) / done, 3)}
 
 
 RESPELLINGS = (  # DOMAIN.md §2: spellings an Indonesian ear hears as the same word, one applied per query
@@ -357,8 +365,11 @@ RESPELLINGS = (  # DOMAIN.md §2: spellings an Indonesian ear hears as the same 
 
 
 def respelled(name: str) -> str | None:
-    """``name`` respelled by the first rule of `RESPELLINGS` that applies to it (once), or None: AQUA -> AKUA, ADIDAS
-    -> ADIDAZ, INDOMIE -> INDOMIE is left to the next rule (OE for U: none), TOKOPEDIA -> TOCOPEDIA."""
+    """``name`` respelled by the first rule of `RESPELLINGS` that applies to it (once), or None when none does.
+
+    >>> respelled("Aqua"), respelled("Adidas"), respelled("Tokopedia"), respelled("Indomie")
+    ('akwa', 'adidaz', 'tocopedia', None)
+    """
     low = name.lower()
     for pattern, repl in RESPELLINGS:
         out = re.sub(pattern, repl, low, count=1)
@@ -381,21 +392,9 @@ def respelled_run(index: MarkIndex, n: int = 300) -> dict[str, object]:
             classes_of.setdefault(famous_key(m.name), m.classes)
 
     def run(marks: list[Mark]) -> dict[str, object]:
-        tiers: Counter[str] = Counter()
-        first, queries = 0, 0
-        for m in marks:
-            query = respelled(m.name)
-            if query is None or _compact(query) == _compact(m.name):
-                continue
-            queries += 1
-            r = check(index, query, classes=(m.classes or classes_of.get(famous_key(m.name), ()))[:1])
-            own = next((x for x in r.matches if m.id == x.mark.id or m.id in x.same_brand
-                        or _compact(x.mark.name) == _compact(m.name)), None)
-            tiers[own.risk if own else "not in top 10"] += 1
-            first += bool(r.matches) and _compact(r.matches[0].mark.name) == _compact(m.name)
-        return {"queries": queries, "tier_of_the_mark": dict(tiers), "mark_first": first,
-                "high": round(tiers["high"] / max(queries, 1), 3),
-                "medium_or_high": round((tiers["high"] + tiers["medium"]) / max(queries, 1), 3)}
+        queries = [(m, query, (m.classes or classes_of.get(famous_key(m.name), ()))[:1])
+                   for m in marks if (query := respelled(m.name)) is not None and _compact(query) != _compact(m.name)]
+        return own_tiers(index, queries, by_name=True)
 
     famous = sorted((m for m in index if m.id.startswith("FAMOUS-") and is_famous(m.name)), key=lambda m: m.id)
     others = [m for m in index if m.classes and not m.id.startswith("FAMOUS-") and respelled(m.name)]
