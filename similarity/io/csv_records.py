@@ -57,6 +57,9 @@ def csv_rows(
     >>> tape = LineTape(['A1,"Aqua' + chr(10), 'A2,Indomie' + chr(10), 'A3,Sari Roti' + chr(10)])
     >>> [(n, row or err[:29]) for n, row, err in csv_rows(csv.reader(tape), tape, width=2)]
     [(1, 'a quote opened on line 1 is n'), (2, ['A2', 'Indomie']), (3, ['A3', 'Sari Roti'])]
+    >>> tape = LineTape(["name" + chr(10), "Aqua" + chr(10), chr(10), "Indomie" + chr(10)])  # a DictReader skips
+    >>> [(n, row, err) for n, row, err in csv_rows(csv.DictReader(tape), tape)]  # the empty line: no open quote
+    [(2, {'name': 'Aqua'}, None), (4, {'name': 'Indomie'}, None)]
     """
     inner = getattr(reader, "reader", reader)  # a DictReader's own count lags until a record is done
     fieldnames = getattr(reader, "fieldnames", None)
@@ -74,6 +77,9 @@ def csv_rows(
         first, last, previous = previous + 1, inner.line_num, inner.line_num
         swallowed: list[tuple[int, str, list[str] | str]] = []
         if tape is not None:
+            while first < last and not tape.line(first).rstrip("\r\n"):
+                first += 1  # an empty line the reader skipped before the record is no part of it
+
             for n in range(first + 1, last + 1):
                 swallowed.append((n, tape.line(n), _read_line(tape.line(n), inner.dialect)))
             tape.forget_before(last + 1)
