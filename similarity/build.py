@@ -104,8 +104,9 @@ def build_index(
 
 
 def demo_index_path() -> Path:
-    """Cache folder of the demo index: a new one whenever the registry, the package, the index format or the word
-    lists that encode names change (a stale cached index would answer with yesterday's encoding)."""
+    """Cache folder of the demo index: a new one whenever the registry, the index format, the word lists or any
+    source of the package changes (a stale cached index would answer with yesterday's encoding, word weights or
+    scores, and two checkouts of different code sharing one cache would hand each other their indexes)."""
     from . import __version__
     from .store.files import FORMAT_VERSION
     from .text.lexicon import word_lists_digest
@@ -113,23 +114,45 @@ def demo_index_path() -> Path:
     h = hashlib.sha256(demo_registry_path().read_bytes())
     if demo_features_path().exists():
         h.update(demo_features_path().read_bytes())
-    for module in ENCODER_MODULES:  # a change to spelling or sound rules changes every encoded name
-        h.update((Path(__file__).parent / "text" / module).read_bytes())
+    for source in package_sources():  # spelling and sound rules, word weights, what a row stores, the scores
+        h.update(source.relative_to(_PACKAGE).as_posix().encode())
+        h.update(source.read_bytes())
     h.update(verdict_digest().encode())  # a new model or new tiers: a fresh demo index, not a ModelChangedWarning
     return cache_dir() / f"demo-{__version__}-f{FORMAT_VERSION}-{word_lists_digest()}-{h.hexdigest()[:12]}"
 
 
-ENCODER_MODULES = ("normalize.py", "phonetic.py", "encode.py")
-"""Sources whose rules shape the encoded names a cached demo index stores."""
+_PACKAGE = Path(__file__).parent
+SOURCE_SUFFIXES = (".py", ".tsv", ".json")
+"""What a cached demo index depends on besides the registry: the package's code and its data files (the demo
+folder is hashed as the registry above; the C kernels give the Python paths' answers bit for bit)."""
+
+
+def package_sources() -> list[Path]:
+    """The package files whose change makes a new demo index, in a fixed order.
+
+    >>> any(p.name == "phonetic.py" for p in package_sources())
+    True
+    """
+    return sorted(p for p in _PACKAGE.rglob("*") if p.suffix in SOURCE_SUFFIXES and p.is_file()
+                  and "demo" not in p.relative_to(_PACKAGE).parts and "__pycache__" not in p.parts)
+
+
+KEEP_SAME_VERSION = 1
+"""Demo indexes of this version but other sources kept beside the one in use (the most recently used): two checkouts
+of one version sharing a cache each keep theirs instead of rebuilding in turn."""
 
 
 def _remove_old_demo_indexes(keep: Path) -> None:
-    """Delete the cache's other demo indexes (earlier versions or rules); one in use elsewhere stays readable
-    by the processes that have it open."""
+    """Delete the cache's other demo indexes — every one of an earlier version, and of this version all but the
+    `KEEP_SAME_VERSION` most recently used; one in use elsewhere stays readable by the processes that have it open."""
     import shutil
 
-    for old in keep.parent.glob("demo-*"):
-        if old != keep and old.is_dir():
+    version = keep.name.split("-")[1]
+    others = [p for p in keep.parent.glob("demo-*") if p != keep and p.is_dir()]
+    same = sorted((p for p in others if p.name.split("-")[1] == version), key=lambda p: p.stat().st_mtime)
+    kept = set(same[-KEEP_SAME_VERSION:]) if KEEP_SAME_VERSION else set()
+    for old in others:
+        if old not in kept:
             shutil.rmtree(old, ignore_errors=True)
 
 

@@ -1,6 +1,7 @@
 """The bundled demo registry: clean rows, licence notices, and logo hashes that match today's hashing code."""
 
 import csv
+import os
 import random
 
 from similarity.build import demo_registry_path
@@ -94,12 +95,33 @@ def test_a_new_demo_index_replaces_the_caches_of_earlier_versions(tmp_path, monk
     assert [p.name for p in tmp_path.iterdir()] == [build.demo_index_path().name]
 
 
-def test_the_demo_cache_key_covers_the_spelling_and_sound_rules(monkeypatch):
+def test_the_demo_cache_key_covers_every_source_of_the_package(monkeypatch):
+    """Not only the spelling and sound rules: the word weights (text/weights.py), what a row stores and the scoring
+    change what a cached demo index answers, and two checkouts sharing one cache handed each other theirs."""
     from similarity import build
 
     key = build.demo_index_path()
-    monkeypatch.setattr(build, "ENCODER_MODULES", ("normalize.py",))
+    sources = build.package_sources()
+    names = {p.relative_to(build._PACKAGE).as_posix() for p in sources}
+    assert {"text/phonetic.py", "text/weights.py", "store/rows.py", "pipeline.py"} <= names
+    assert not any(name.startswith("data/demo/") for name in names)
+    weights = next(p for p in sources if p.name == "weights.py")
+    monkeypatch.setattr(build, "package_sources", lambda: [p for p in sources if p != weights])
     assert build.demo_index_path() != key
+
+
+def test_a_checkout_s_demo_index_is_kept_beside_another_of_the_same_version(tmp_path):
+    from similarity import build
+
+    older = tmp_path / "demo-9.9-f1-a-000000000000"
+    other = tmp_path / "demo-1.0-f1-a-111111111111"
+    mine = tmp_path / "demo-1.0-f1-a-222222222222"
+    stale = tmp_path / "demo-1.0-f1-a-333333333333"
+    for i, folder in enumerate((older, stale, other, mine)):
+        folder.mkdir()
+        os.utime(folder, (1_000_000 + i, 1_000_000 + i))
+    build._remove_old_demo_indexes(mine)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [other.name, mine.name]
 
 
 def test_one_brand_is_one_row_when_an_owner_is_not_on_record_or_only_a_legal_form_apart() -> None:
