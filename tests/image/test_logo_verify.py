@@ -378,3 +378,31 @@ def test_a_fit_of_part_of_another_logo_is_medium_however_many_points_agree():
     assert not conclusive(fit(0.678, 36)) and not conclusive(fit(0.438, 42))
     assert conclusive(fit(0.74, 31)) and conclusive(fit(0.85, 12))
     assert not conclusive(fit(0.74, 29))
+
+
+def test_a_verification_does_not_depend_on_opencvs_global_random_state():
+    """OpenCV's RANSAC seeds its own generator on every call, so a fit is the same whatever `cv2.setRNGSeed` or an
+    earlier random draw left behind (seeding before each fit would change nothing); a real cropped copy likewise."""
+    import cv2
+
+    rng = np.random.default_rng(1)
+    source = rng.uniform(0, 200, (200, 2)).astype(np.float32)
+    target = (source * 1.1 + 5 + rng.normal(0, 1.5, source.shape)).astype(np.float32)
+    target[:150] = rng.uniform(0, 200, (150, 2))  # three matches in four wrong: three draws often miss
+    fits, reordered = set(), set()
+    for seed in range(6):
+        cv2.setRNGSeed(seed)
+        cv2.randu(np.zeros((64, 64)), 0, 1)  # draws from the global generator, as other OpenCV calls would
+        fits.add(cv2.estimateAffinePartial2D(source, target, method=cv2.RANSAC, maxIters=3)[0].tobytes())
+        order = np.random.default_rng(seed).permutation(len(source))  # the same matches, drawn in another order
+        again = cv2.estimateAffinePartial2D(source[order], target[order], method=cv2.RANSAC, maxIters=3)[0]
+        reordered.add(again.tobytes())
+    assert len(fits) == 1 and len(reordered) > 1  # the draws matter, the global seed does not
+
+    registered = extract(prepare_logo(load_logo("simple-icons:coursera")))
+    query = QueryFeatures.of(prepare_logo(_crop(load_logo("simple-icons:coursera"), 0.1)))
+    found = []
+    for seed in (0, 20261204):
+        cv2.setRNGSeed(seed)
+        found.append(verify(query, registered, "identity"))
+    assert found[0].verified and found[0].inliers > 0 and found[1] == found[0], found
