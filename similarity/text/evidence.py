@@ -305,9 +305,12 @@ def spaced_alike(words: Sequence[Word], other: Sequence[Word], everyday: bool = 
         if i + 1 < len(words):
             (t1, _, s1), (t2, _, s2) = words[i], words[i + 1]
             t = t1 + t2
-            sound = s1 + s2 if t in tokens else _sound_join((t1, s1), (t2, s2), sounds)
-            if sound and _joinable(t1) and _joinable(t2) and (
-                everyday or max(rarity(t1), rarity(t2)) >= EVERYDAY_RARITY
+            # the cheap tests first (a connector or a one-letter piece is never joined); the answer is the same
+            if (
+                _joinable(t1)
+                and _joinable(t2)
+                and (sound := s1 + s2 if t in tokens else _sound_join((t1, s1), (t2, s2), sounds))
+                and (everyday or max(rarity(t1), rarity(t2)) >= EVERYDAY_RARITY)
             ):
                 out.append((t, t, sound))
                 joined = True
@@ -323,6 +326,12 @@ EVERYDAY_RARITY = 0.2
 """Two words each this everyday (`rarity` below it: HALF, PRICE, UNION, BANK) are not joined into a coinage."""
 
 
+_JOIN_KEYS: dict[str, str] = {}
+_JOIN_KEYS_MAX = 1 << 16
+"""`indonesian_key` of two neighbouring words written as one, remembered (bounded): the re-read of a query's
+candidates joins the same neighbours of the query's words against every candidate."""
+
+
 def _sound_join(first: tuple[str, str], second: tuple[str, str], sounds: set[str]) -> str:
     """The sound key of two words (token, sound key) written as one when it is one of the other name's words' (KOKA
     KOLA ~ COCA-COLA, HUK KOBURG ~ HUK-COBURG), each a syllable or more (PI NETWORK ~ FINETWORK sounds alike only
@@ -330,7 +339,13 @@ def _sound_join(first: tuple[str, str], second: tuple[str, str], sounds: set[str
     (t1, s1), (t2, s2) = first, second
     if min(len(t1), len(t2)) < SOUND_MIN_CHARS:
         return ""
-    sound = indonesian_key(t1 + t2) or t1 + t2  # as the encoder keys a word (`encode._token_forms`)
+    t = t1 + t2
+    sound = _JOIN_KEYS.get(t)
+    if sound is None:  # as the encoder keys a word (`encode._token_forms`), each join keyed once per process
+        sound = indonesian_key(t) or t
+        if len(_JOIN_KEYS) >= _JOIN_KEYS_MAX:
+            _JOIN_KEYS.clear()
+        _JOIN_KEYS[t] = sound
     return sound if sound in sounds and len(sound) > max(len(s1), len(s2)) else ""
 
 

@@ -11,6 +11,7 @@ from benchmarks.synth import brand_names, variants
 from similarity.text import evidence
 from similarity.text.encode import encode_name
 from similarity.text.evidence import COMMON_ZIPF, FEATURES, QueryWords, pair_evidence, rarity
+from similarity.text.phonetic import indonesian_key
 from similarity.verdict.model import ConflictModel, evidence_of, load_model, rescore
 
 
@@ -105,3 +106,55 @@ def test_the_level_by_level_walk_is_the_plain_walk() -> None:
                            0.3, 0, 0), left=(1, 3, -1, -1, -1, 6, -1, -1), right=(2, 4, -1, -1, -1, 7, -1, -1),
                            value=(0, 0, 1.0, -1.0, 0.5, 0, 2.0, -2.0), cal_x=(0.0, 1.0), cal_y=(0.0, 1.0))
     assert np.allclose(uneven.raw(x), _walk(uneven, x), rtol=0, atol=1e-12)  # trees of different depths
+
+
+def _plain_spaced_alike(words: list, other: list, everyday: bool = False) -> list | None:
+    """`evidence.spaced_alike` as first written: each join's sound keyed afresh, its tests in their first order."""
+    if len(words) < 2 or not other:
+        return None
+    tokens = {o[0] for o in other if len(o[0]) >= evidence.NEAR_MIN_CHARS}
+    if not tokens:
+        return None
+    sounds = {o[2] for o in other if len(o[0]) >= evidence.NEAR_MIN_CHARS}
+    out, joined, i = [], False, 0
+    while i < len(words):
+        if i + 1 < len(words):
+            (t1, _, s1), (t2, _, s2) = words[i], words[i + 1]
+            t = t1 + t2
+            if t in tokens:
+                sound = s1 + s2
+            elif min(len(t1), len(t2)) < evidence.SOUND_MIN_CHARS:
+                sound = ""
+            else:
+                key = indonesian_key(t) or t
+                sound = key if key in sounds and len(key) > max(len(s1), len(s2)) else ""
+            if sound and evidence._joinable(t1) and evidence._joinable(t2) and (
+                everyday or max(rarity(t1), rarity(t2)) >= evidence.EVERYDAY_RARITY
+            ):
+                out.append((t, t, sound))
+                joined, i = True, i + 2
+                continue
+        out.append(words[i])
+        i += 1
+    return out if joined else None
+
+
+def test_remembered_join_keys_join_as_the_plain_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    names = [n for n in brand_names(600, seed=11) if " " in n]
+    pairs = []
+    for n in names:
+        glued = n.replace(" ", "")
+        pairs += [(n, glued), (glued, n), (n, glued.replace("c", "k")), (n, n + " & co"), (n, "es teh " + glued)]
+    pairs += [("coca cola", "coca-cola"), ("koka kola", "coca-cola"), ("pi network", "finetwork"), ("es teh", "kopi")]
+    monkeypatch.setattr(evidence, "_JOIN_KEYS_MAX", 50)  # the bounded memo cleared many times over
+    evidence._JOIN_KEYS.clear()
+    joins = 0
+    for _ in range(2):  # cold, then remembered
+        for a, b in pairs:
+            qa, qb = encode_name(a).words(), encode_name(b).words()
+            for everyday in (False, True):
+                got = evidence.spaced_alike(qa, qb, everyday)
+                assert got == _plain_spaced_alike(qa, qb, everyday), (a, b, everyday)
+                joins += got is not None
+    assert joins > len(pairs)  # most glued pairs join: the comparison is not of Nones only
+    assert len(evidence._JOIN_KEYS) <= 50
