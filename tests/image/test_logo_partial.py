@@ -13,7 +13,17 @@ from similarity.image.clutter import flat_parts
 from similarity.image.describe import describe_logos
 from similarity.image.features import extract
 from similarity.image.load import load_logo, prepare_logo
-from similarity.image.verify import PARTIAL_AGREEMENT, QueryFeatures, Verification, _proves, thresholds, verify
+from similarity.image.verify import (
+    MIN_COVERAGE,
+    PARTIAL_AGREEMENT,
+    RING_COVERAGE,
+    RING_INLIERS,
+    QueryFeatures,
+    Verification,
+    _proves,
+    thresholds,
+    verify,
+)
 from similarity.pipeline import check
 from similarity.store.index import MarkIndex
 from similarity.values import Mark
@@ -216,3 +226,22 @@ def test_a_real_logo_cropped_ten_percent_is_found_first_at_medium_or_above(round
 def test_an_unrelated_round_logo_cropped_is_not_a_copy(round_registry, slug):
     found = check(round_registry, logo=_png(_cropped(slug))).matches
     assert not [m for m in found if m.risk in ("medium", "high")], [(m.mark.id, m.risk) for m in found]
+
+
+@pytest.mark.parametrize("slug", ["autohotkey", "lidl"])
+def test_a_ten_percent_crop_that_cuts_most_of_a_frame_away_is_verified_by_its_many_inliers(slug):
+    """A 10 % crop of these framed logos keeps under `MIN_COVERAGE` of the registered ink (31-34 %), yet 39-55
+    keypoints agree on one similarity transform and the outlines agree 0.98-1.0: a copy, not a sliver."""
+    logo = load_logo(f"simple-icons:{slug}")
+    found = verify(QueryFeatures.of(_cropped(slug)), extract(logo))
+    assert RING_COVERAGE <= found.coverage < MIN_COVERAGE, found
+    assert found.inliers >= RING_INLIERS and found.verified, found
+
+
+def test_a_fit_of_a_few_shared_letters_under_min_coverage_still_proves_nothing():
+    """Leave-one-out: MLAB fitted 31 points of Arm's wordmark at 32 % of its ink, outlines agreeing 1.0."""
+    shared = Verification(False, 1.0, 0.322, 31, 37, False, 0, 0.863, "keypoints")
+    assert not _proves(shared, PARTIAL_AGREEMENT)
+    sliver = Verification(False, 1.0, RING_COVERAGE - 0.01, 80, 80, False, 0, 1.0, "keypoints")
+    assert not _proves(sliver, PARTIAL_AGREEMENT)
+    assert _proves(Verification(False, 1.0, 0.322, RING_INLIERS, 37, False, 0, 0.863, "keypoints"), PARTIAL_AGREEMENT)
