@@ -326,12 +326,6 @@ EVERYDAY_RARITY = 0.2
 """Two words each this everyday (`rarity` below it: HALF, PRICE, UNION, BANK) are not joined into a coinage."""
 
 
-_JOIN_KEYS: dict[str, str] = {}
-_JOIN_KEYS_MAX = 1 << 16
-"""`indonesian_key` of two neighbouring words written as one, remembered (bounded): the re-read of a query's
-candidates joins the same neighbours of the query's words against every candidate."""
-
-
 def _sound_join(first: tuple[str, str], second: tuple[str, str], sounds: set[str]) -> str:
     """The sound key of two words (token, sound key) written as one when it is one of the other name's words' (KOKA
     KOLA ~ COCA-COLA, HUK KOBURG ~ HUK-COBURG), each a syllable or more (PI NETWORK ~ FINETWORK sounds alike only
@@ -339,13 +333,7 @@ def _sound_join(first: tuple[str, str], second: tuple[str, str], sounds: set[str
     (t1, s1), (t2, s2) = first, second
     if min(len(t1), len(t2)) < SOUND_MIN_CHARS:
         return ""
-    t = t1 + t2
-    sound = _JOIN_KEYS.get(t)
-    if sound is None:  # as the encoder keys a word (`encode._token_forms`), each join keyed once per process
-        sound = indonesian_key(t) or t
-        if len(_JOIN_KEYS) >= _JOIN_KEYS_MAX:
-            _JOIN_KEYS.clear()
-        _JOIN_KEYS[t] = sound
+    sound = indonesian_key(t1 + t2) or t1 + t2  # as the encoder keys a word (`encode._token_forms`), remembered there
     return sound if sound in sounds and len(sound) > max(len(s1), len(s2)) else ""
 
 

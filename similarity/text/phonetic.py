@@ -117,4 +117,6 @@ def indonesian_key(text: str) -> str:
     >>> indonesian_key("mcdonalds"), indonesian_key("mekdonalds")
     ('mekdonalds', 'mekdonalds')
     """
+    if text.isalnum():  # one token (the re-read keys two neighbouring words written as one, for every candidate)
+        return _indonesian_token(text)
     return " ".join(_indonesian_token(t) for t in text.split())

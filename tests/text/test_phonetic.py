@@ -105,3 +105,16 @@ def test_digits_are_kept() -> None:
 
 def test_doctests() -> None:
     assert doctest.testmod(phonetic).failed == 0
+
+
+def test_a_single_token_is_keyed_as_the_tokens_of_a_phrase_are():
+    """`indonesian_key` keys one token without splitting it (the re-read keys two words written as one for every
+    candidate): the same key as the phrase path, token by token."""
+    from benchmarks.synth import brand_names
+    from similarity.text.normalize import normalize
+
+    tokens = {t for n in brand_names(400, seed=5) for t in normalize(n).tokens} | {"kue2", "mcdonalds", "adidaz"}
+    for t in tokens:
+        assert indonesian_key(t) == " ".join(phonetic._indonesian_token(p) for p in t.split()), t
+    assert indonesian_key("") == ""
+    assert indonesian_key("kue2 mcdonalds") == indonesian_key("kue2") + " " + indonesian_key("mcdonalds")
