@@ -16,7 +16,6 @@ from typing import Any
 
 from .io.registry import ImportReport, RowError, read_registry
 from .store.index import IndexParams, MarkIndex
-from .verdict.tiers import verdict_digest
 
 DEMO_REGISTRY = "demo/registry.csv"
 DEMO_FEATURES = "demo/logo_features.npz"
@@ -114,10 +113,11 @@ def demo_index_path() -> Path:
     h = hashlib.sha256(demo_registry_path().read_bytes())
     if demo_features_path().exists():
         h.update(demo_features_path().read_bytes())
-    for source in package_sources():  # spelling and sound rules, word weights, what a row stores, the scores
+    # spelling and sound rules, word weights, what a row stores, the scores; the model and the tiers are data files
+    # among them, so a new model is a fresh demo index, not a ModelChangedWarning
+    for source in package_sources():
         h.update(source.relative_to(_PACKAGE).as_posix().encode())
         h.update(source.read_bytes())
-    h.update(verdict_digest().encode())  # a new model or new tiers: a fresh demo index, not a ModelChangedWarning
     return cache_dir() / f"demo-{__version__}-f{FORMAT_VERSION}-{word_lists_digest()}-{h.hexdigest()[:12]}"
 
 

@@ -103,7 +103,8 @@ def test_the_demo_cache_key_covers_every_source_of_the_package(monkeypatch):
     key = build.demo_index_path()
     sources = build.package_sources()
     names = {p.relative_to(build._PACKAGE).as_posix() for p in sources}
-    assert {"text/phonetic.py", "text/weights.py", "store/rows.py", "pipeline.py"} <= names
+    assert {"text/phonetic.py", "text/weights.py", "store/rows.py", "pipeline.py", "data/verdict_model.json",
+            "data/verdict_calibration.json"} <= names  # the model and the tiers too
     assert not any(name.startswith("data/demo/") for name in names)
     weights = next(p for p in sources if p.name == "weights.py")
     monkeypatch.setattr(build, "package_sources", lambda: [p for p in sources if p != weights])
