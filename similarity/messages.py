@@ -108,6 +108,8 @@ _ID: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.S), t) fo
     (r"a quote opened on line (?P<first>\d+) is not closed, so lines (?P<a>\d+)-(?P<b>\d+) ran into one field.*",
      "tanda kutip yang dibuka di baris {first} tidak ditutup, sehingga baris {a}-{b} menjadi satu kolom — tutup "
      "atau hapus tanda kutip itu; baris sesudahnya dibaca ulang satu per satu"),
+    (r"a quote opened on line (?P<first>\d+) is not closed before the end of the file.*",
+     "tanda kutip yang dibuka di baris {first} tidak ditutup sampai akhir file — tutup atau hapus tanda kutip itu"),
     (r"malformed CSV record \((?P<why>.*)\) — check its quoting.*",
      "baris CSV rusak ({why}) — periksa tanda kutip dan panjang kolomnya"),
     (r"the SVG .*|the file has no <svg> element.*", "file SVG tidak dapat dipakai sebagai logo — ekspor logonya "

@@ -76,21 +76,25 @@ def csv_rows(
             continue
         first, last, previous = previous + 1, inner.line_num, inner.line_num
         swallowed: list[tuple[int, str, list[str] | str]] = []
+        open_at_end = False
         if tape is not None:
             while first < last and not tape.line(first).rstrip("\r\n"):
                 first += 1  # an empty line the reader skipped before the record is no part of it
 
             for n in range(first + 1, last + 1):
                 swallowed.append((n, tape.line(n), _read_line(tape.line(n), inner.dialect)))
+            open_at_end = _open_at_end(row, tape, first, last, inner.dialect)
             tape.forget_before(last + 1)
-        if not any(isinstance(fields, list) and len(fields) == width for _, _, fields in swallowed):
+        if not open_at_end and not any(isinstance(fields, list) and len(fields) == width for _, _, fields in swallowed):
             yield last, row, None
             continue
         yield (
             first,
             None,
-            f"a quote opened on line {first} is not closed, so lines {first}-{last} ran into one field — close or "
-            f"remove that quote; {_line_range(first + 1, last)} read again on its own",
+            f"a quote opened on line {first} is not closed before the end of the file — close or remove that quote"
+            if first == last
+            else f"a quote opened on line {first} is not closed, so lines {first}-{last} ran into one field — close "
+            f"or remove that quote; {_line_range(first + 1, last)} read again on its own",
         )
         for number, line, fields in swallowed:
             if isinstance(fields, str):
@@ -100,6 +104,29 @@ def csv_rows(
             elif fields:  # the dict the caller's DictReader makes of this line on its own
                 again = csv.DictReader([line], fieldnames, reader.restkey, reader.restval, dialect=inner.dialect)
                 yield number, next(again), None
+
+
+def _open_at_end(row: Any, tape: LineTape, first: int, last: int, dialect: Any) -> bool:
+    """Whether the record on lines ``first``-``last`` is a quote left open at the end of the file: the csv module
+    then ends the field at the end of the data, line break and all, without a word (``"Aqua,30`` read as the name
+    ``Aqua,30``, its classes lost); read again strictly, its lines end inside the quote.
+
+    >>> tape = LineTape(['"Aqua,30' + chr(10)]); _ = list(tape)
+    >>> _open_at_end(["Aqua,30" + chr(10)], tape, 1, 1, csv.excel)
+    True
+    >>> tape = LineTape(['"Multi' + chr(10), 'Line",30' + chr(10)]); _ = list(tape)
+    >>> _open_at_end(["Multi" + chr(10) + "Line", "30"], tape, 1, 2, csv.excel)
+    False
+    """
+    values = row.values() if isinstance(row, dict) else row
+    if not any(isinstance(v, str) and v.endswith(("\n", "\r")) for v in values):
+        return False  # a closed field keeps no trailing line break of the record's own: the usual case, at once
+    try:
+        for _ in csv.reader([tape.line(n) for n in range(first, last + 1)], dialect=dialect, strict=True):
+            pass
+    except csv.Error:
+        return True
+    return False
 
 
 def malformed_record(error: csv.Error) -> str:

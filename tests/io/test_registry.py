@@ -66,6 +66,17 @@ def test_an_unclosed_quote_is_reported_and_the_lines_it_swallowed_are_still_read
     assert "quote opened on line 3 is not closed" in rep.errors[0].reason
 
 
+def test_a_quote_left_open_on_the_last_row_is_reported_not_read_as_a_name(tmp_path):
+    """At the end of the file the csv module closes an open quote without a word: "Aqua,32 became a mark named
+    AQUA,32 with no classes. The row is reported on its line; the rows before it and a quoted field over two lines
+    are read as before."""
+    p = _write(tmp_path, "r.csv", 'id,name,classes\n1,"Kopi\nKenangan",30\n2,Indomie,30\n3,"Aqua,32\n')
+    rep = read_registry(p)
+    assert [(m.id, m.name, m.classes) for m in rep.marks] == [("1", "Kopi\nKenangan", (30,)), ("2", "Indomie", (30,))]
+    assert [(e.line, e.field) for e in rep.errors] == [(5, "row")]  # the quoted name takes lines 2-3
+    assert "quote opened on line 5 is not closed before the end of the file" in rep.errors[0].reason
+
+
 def test_djki_headers_are_mapped(tmp_path):
     p = _write(
         tmp_path,
