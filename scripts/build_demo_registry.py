@@ -231,6 +231,8 @@ def build(shared: Path) -> list[dict]:
             lines = (line for line in f if not line.startswith("#"))
             for i, r in enumerate(csv.DictReader(lines, delimiter="\t"), start=1):
                 add(f"FAMOUS-{i:03d}", r["name"], r.get("owner", ""), (), source="famous-marks")
+                if r.get("classes"):  # the goods it is known for; after the choice, like a subsidiary's
+                    later[f"FAMOUS-{i:03d}"] = tuple(int(c) for c in r["classes"].split(";"))
     out = list(rows.values())
     fill_classes(out, later)
     return out
@@ -241,9 +243,10 @@ def fill_classes(rows: list[dict], later: dict[str, tuple[int, ...]]) -> None:
 
     A DJKI registration always lists its classes; a demo mark without them is weighed as "unknown goods" and
     accuses marks of any goods. In order: the classes of its OSM category or of its listed parent company
-    (``later``); those of a row of the same name from another source (the simple-icons or famous-marks twin of a
-    name-suggestion-index brand); simple-icons brands otherwise take software classes. What is still without
-    classes (a famous mark with no twin, a category naming no goods) stays so.
+    (``later``; for a famous mark, the classes the famous-marks list gives it); those of a row of the same name from
+    another source (the simple-icons twin of a name-suggestion-index brand; a famous mark adds its twin's to its
+    own); simple-icons brands otherwise take software classes. What is still without classes (a category naming no
+    goods) stays so.
 
         >>> rows = [{"id": "SI-x", "name": "Kopi", "classes": "", "source": "simple-icons"},
         ...         {"id": "NSI-k", "name": "KOPI", "classes": "30;43", "source": "name-suggestion-index"},
@@ -260,9 +263,12 @@ def fill_classes(rows: list[dict], later: dict[str, tuple[int, ...]]) -> None:
         if r["classes"] and r["source"] not in ("simple-icons", "famous-marks"):
             by_name.setdefault(r["name"].casefold(), set()).update(int(c) for c in r["classes"].split(";"))
     for r in rows:
+        twin = by_name.get(r["name"].casefold())
+        if r["source"] == "famous-marks" and twin:  # the goods it is known for and its twin's (its shops: 35)
+            r["classes"] = _joined(twin | {int(c) for c in r["classes"].split(";") if c})
+            continue
         if r["classes"]:
             continue
-        twin = by_name.get(r["name"].casefold())
         if twin:
             r["classes"] = _joined(twin)
         elif r["source"] == "simple-icons":

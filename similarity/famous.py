@@ -23,6 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
+from .classes import NICE_CLASSES
+
 FAMOUS_MARKS_PATH = Path(__file__).parent / "data" / "famous_marks.tsv"
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -30,16 +32,18 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 @dataclass(frozen=True)
 class FamousMark:
-    """One famous mark; ``owner`` is "" when not known for sure, ``country`` an ISO 3166-1 alpha-2 code.
+    """One famous mark; ``owner`` is "" when not known for sure, ``country`` an ISO 3166-1 alpha-2 code, ``classes``
+    the Nice classes of the goods or services it is known for (its core goods, not every class it holds).
 
     >>> mark = is_famous("indomie")
-    >>> mark.name, mark.country
-    ('Indomie', 'ID')
+    >>> mark.name, mark.country, mark.classes
+    ('Indomie', 'ID', (30,))
     """
 
     name: str
     owner: str
     country: str
+    classes: tuple[int, ...]
     source: str
 
 
@@ -59,10 +63,16 @@ def _load(path: Path) -> tuple[FamousMark, ...]:
         rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
     marks = []
     for row_number, row in enumerate(rows, start=1):
-        mark = FamousMark(*(row[column].strip() for column in ("name", "owner", "country", "source")))
-        if not famous_key(mark.name) or not mark.source or not re.fullmatch(r"[A-Z]{2}", mark.country):
+        name, owner, country, classes, source = (
+            (row.get(column) or "").strip() for column in ("name", "owner", "country", "classes", "source")
+        )
+        if not famous_key(name) or not source or not re.fullmatch(r"[A-Z]{2}", country):
             raise ValueError(f"{path} data row {row_number}: need a name, a two-letter country and a source")
-        marks.append(mark)
+        if not re.fullmatch(r"\d{1,2}(;\d{1,2})*", classes) or not all(
+            int(c) in NICE_CLASSES for c in classes.split(";")
+        ):
+            raise ValueError(f"{path} data row {row_number}: classes must be Nice classes 1-45 joined by ';'")
+        marks.append(FamousMark(name, owner, country, tuple(sorted({int(c) for c in classes.split(";")})), source))
     return tuple(marks)
 
 

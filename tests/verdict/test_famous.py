@@ -52,6 +52,41 @@ def test_every_row_is_well_formed():
         assert mark.owner == mark.owner.strip()
 
 
+def test_every_row_names_the_classes_of_its_goods():
+    for mark in famous_marks():
+        assert mark.classes and all(1 <= c <= 45 for c in mark.classes), mark
+        assert list(mark.classes) == sorted(set(mark.classes)), mark
+    assert is_famous("Indomie").classes == (30,)
+    assert 12 in is_famous("Honda").classes and 25 in is_famous("Adidas").classes
+    assert is_famous("Gudang Garam").classes == (34,)
+
+
+@pytest.mark.parametrize("classes", ["", "99", "30,43", "kopi", "0"])
+def test_a_row_without_valid_classes_is_refused(tmp_path, classes):
+    from similarity.famous import _load
+
+    path = tmp_path / "famous.tsv"
+    path.write_text(f"name\towner\tcountry\tclasses\tsource\nIndomie\tPT X\tID\t{classes}\tcurated\n", "utf-8")
+    with pytest.raises(ValueError, match="classes"):
+        _load(path)
+    path.write_text("name\towner\tcountry\tclasses\tsource\nIndomie\tPT X\tID\t30;43\tcurated\n", "utf-8")
+    assert _load(path)[0].classes == (30, 43)
+
+
+def test_the_demo_registry_gives_famous_rows_their_classes():
+    """The demo's famous rows carried no classes, so INDOMIE GORENG JAYA in class 30 met INDOMIE at the famous weight
+    (0.9) and stayed medium (0.66); with the list's class 30 the goods are the same and it is high."""
+    import csv
+
+    from similarity.build import demo_registry_path
+
+    with open(demo_registry_path(), encoding="utf-8") as f:
+        rows = {r["name"]: r for r in csv.DictReader(f) if r["source"] == "famous-marks"}
+    assert rows and all(r["classes"] for r in rows.values())
+    assert rows["Indomie"]["classes"] == "30"
+    assert set(rows["Louis Vuitton"]["classes"].split(";")) >= {"18", "25", "35"}  # its own and its shops' twin's
+
+
 def test_keys_are_unique():
     keys = [famous_key(m.name) for m in famous_marks()]
     assert len(keys) == len(set(keys))
@@ -109,9 +144,10 @@ def test_famous_marks_returns_the_same_tuple():
 
 
 def test_a_famous_mark_without_classes_on_record_is_weighed_as_famous():
-    """The famous-marks list names no classes, so the demo's INDOMIE row has none: INDOMI in class 30 was weighed as
-    against unknown goods (0.75) and came back medium (0.68). A famous mark is protected beyond its own goods, so
-    unknown goods weigh as famous, as unrelated ones do; a mark that is not famous keeps the unknown weight."""
+    """A registry row of a famous mark may have no classes (the demo's famous rows had none until the list named
+    them): INDOMI in class 30 was weighed as against unknown goods (0.75) and came back medium (0.68). A famous mark
+    is protected beyond its own goods, so unknown goods weigh as famous, as unrelated ones do; a mark that is not
+    famous keeps the unknown weight."""
     idx = MarkIndex()
     idx.add([Mark(id="f", name="Indomie", owner="PT Indofood CBP Sukses Makmur Tbk"), Mark(id="n", name="Indomu")])
     top = check(idx, "Indomi", classes=(30,)).matches
