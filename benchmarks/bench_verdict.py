@@ -34,7 +34,7 @@ import sys
 import time
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -378,12 +378,36 @@ def respelled(name: str) -> str | None:
     return None
 
 
+_LAST_LETTER = dict(zip("aeioubcdfgklmnprstvz", "oaaaopktpkgrnmblzdfs", strict=True))
+
+
+def one_letter_off(name: str) -> str | None:
+    """``name`` with the last letter of its longest word changed as a copier does (HONDA -> HONDO, SAMSUNG ->
+    SAMSUNK, KOPIKO -> KOPIKA), or None when that word has under 5 letters (one letter off a short word is another
+    word).
+
+    >>> one_letter_off("Honda"), one_letter_off("Samsung"), one_letter_off("Kopi Kenangan"), one_letter_off("Visa")
+    ('hondo', 'samsunk', 'kopi kenangam', None)
+    """
+    words = name.lower().split()
+    if not words:
+        return None
+    at = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[at]
+    if len(word) < 5 or not word.isalpha() or word[-1] not in _LAST_LETTER:
+        return None
+    words[at] = word[:-1] + _LAST_LETTER[word[-1]]
+    return " ".join(words)
+
+
 def respelled_run(index: MarkIndex, n: int = 300) -> dict[str, object]:
     """Registered marks respelled the way a UMKM would copy them, each once (AQUA -> AKWA, ADIDAS -> ADIDAZ,
     COCA-COLA -> KOCA-COLA), queried in a class of the brand (the mark's own, else another row's of its name, else
     none): the tier the mark gets and whether it comes first. An examiner's *yes* by DOMAIN.md §2 ("a different
     spelling with the same sound counts as similar"), so this is recall on positives, next to the false alarms above.
-    ``famous``: every famous mark of the registry; ``marks``: `n` random marks with classes."""
+    ``famous``: every famous mark of the registry; ``marks``: `n` random marks with classes; ``famous_one_letter_off``:
+    every famous mark with the last letter of its longest word changed (`one_letter_off`: HONDA -> HONDO), which
+    DOMAIN.md §8's examiner's rule calls *yes* ("identical or nearly so in spelling")."""
     from similarity.famous import famous_key, is_famous
 
     classes_of: dict[str, tuple[int, ...]] = {}
@@ -391,15 +415,15 @@ def respelled_run(index: MarkIndex, n: int = 300) -> dict[str, object]:
         if m.classes:
             classes_of.setdefault(famous_key(m.name), m.classes)
 
-    def run(marks: list[Mark]) -> dict[str, object]:
+    def run(marks: list[Mark], respell: Callable[[str], str | None] = respelled) -> dict[str, object]:
         queries = [(m, query, (m.classes or classes_of.get(famous_key(m.name), ()))[:1])
-                   for m in marks if (query := respelled(m.name)) is not None and _compact(query) != _compact(m.name)]
+                   for m in marks if (query := respell(m.name)) is not None and _compact(query) != _compact(m.name)]
         return own_tiers(index, queries, by_name=True)
 
     famous = sorted((m for m in index if m.id.startswith("FAMOUS-") and is_famous(m.name)), key=lambda m: m.id)
     others = [m for m in index if m.classes and not m.id.startswith("FAMOUS-") and respelled(m.name)]
     np.random.default_rng(SEED).shuffle(others)
-    return {"famous": run(famous), "marks": run(others[:n])}
+    return {"famous": run(famous), "marks": run(others[:n]), "famous_one_letter_off": run(famous, one_letter_off)}
 
 
 def _hard_c_as_k(name: str) -> str:
@@ -466,8 +490,10 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"Hyphenated marks typed with a space (COCA COLA JAYA): {spacing['queries']} queries, the mark's tier "
           f"{spacing['tier_of_the_mark']}, first {spacing['mark_first']}")
     for kind, run in respelled_marks.items():
-        print(f"Marks respelled as heard (AQUA -> AKWA, ADIDAS -> ADIDAZ), {kind}: {run['queries']} queries, the "
-              f"mark's tier {run['tier_of_the_mark']}, first {run['mark_first']}")
+        how = ("one letter off (HONDA -> HONDO)" if kind.endswith("one_letter_off") else
+               "respelled as heard (AQUA -> AKWA, ADIDAS -> ADIDAZ)")
+        print(f"Marks {how}, {kind}: {run['queries']} queries, the mark's tier {run['tier_of_the_mark']}, first "
+              f"{run['mark_first']}")
     by_sound = spacing["by_sound"]
     print(f"... and with a hard C typed K (KOKA KOLA): {by_sound['queries']} queries, the mark's tier "
           f"{by_sound['tier_of_the_mark']}, first {by_sound['mark_first']}")

@@ -35,6 +35,7 @@ from .store.rows import status_weights
 from .text.confusables import LOOKALIKE_REASON
 from .text.encode import NameCode, encode_name
 from .text.evidence import PairEvidence
+from .text.imitation import Imitation, imitation_reason, imitations
 from .text.score import containment, name_reasons
 from .values import CheckResult, Factors, GoodsRelation, Match, Query, Reason
 from .verdict.model import RESCORED, RESCORED_BY_NAME, RESCORED_BY_RANKER, explain, rescore_fields
@@ -42,6 +43,7 @@ from .verdict.shortlist import load_ranker, ranker_features, shortlist
 from .verdict.status import status_reason
 from .verdict.tiers import (
     RELATIONS,
+    RESPELLED_FAMOUS,
     goods_relation_codes,
     goods_weights_at,
     overall,
@@ -254,6 +256,7 @@ def _score_rows(
             logo_sim[i] = 0.0 if e is None else e.similarity
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
     fields_at: dict[int, tuple] = {}
+    respelled: dict[int, Imitation] = {}
     code_at: dict[int, NameCode] = {}  # the candidates' encoded names, read once for the re-read and the reasons
     if code is not None:
         # the first pass ranks by string ratios; its best are re-read word by word and scored by the learned model
@@ -289,6 +292,9 @@ def _score_rows(
         conflict = np.zeros(len(rows), dtype=np.float32)
         conflict[reread] = prob
         fields_at = dict(zip(reread.tolist(), fields, strict=True))  # evidence objects are made for the shown only
+        respelled = _respelled_famous(index, code, rows, code_at)
+        for i in respelled:  # a famous mark respelled (HONDO: HONDA), which the learned score reads low
+            conflict[i] = max(conflict[i], RESPELLED_FAMOUS)
         name_score = conflict
     score = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
 
@@ -315,7 +321,13 @@ def _score_rows(
             factors.update(sight=sight, sound=sound, meaning=meaning, name=float(name_score[i]))
             said = fields_at.get(int(i))
             pair = PairEvidence(*said) if said is not None else None
-            reasons += explain(code, mcode, pair, float(name_score[i]), thresholds())
+            hit = respelled.get(int(i))
+            if hit is not None:
+                odds = float(name_score[i])
+                reasons.append(Reason(hit.kind, f"{imitation_reason(hit, 'id')}; peluang konflik {odds:.0%}",
+                                      f"{imitation_reason(hit, 'en')}; conflict likelihood {odds:.0%}"))
+            else:
+                reasons += explain(code, mcode, pair, float(name_score[i]), thresholds())
             # the string ratios behind the first pass, each with its number (the dominant word is explained above)
             reasons += name_reasons(code, mcode, sight, sound, meaning)
         detail: dict[str, Any] = {}
@@ -361,6 +373,20 @@ def _score_rows(
             )
         )
     return tuple(matches)
+
+
+def _respelled_famous(
+    index: MarkIndex, code: NameCode, rows: np.ndarray, code_at: dict[int, NameCode]
+) -> dict[int, Imitation]:
+    """The candidates (by position in ``rows``) that are a famous mark the query respells, with how
+    (:func:`~similarity.text.imitation.imitations`); ``code_at`` gets the encoded names it reads."""
+    found = {i.compact: i for i in imitations(code)}
+    if not found:
+        return {}
+    at = np.flatnonzero(index.rows.famous_at(rows)).tolist()
+    unread = [i for i in at if i not in code_at]
+    code_at.update(zip(unread, codes_at(index, rows[unread]), strict=True))
+    return {i: found[code_at[i].compact] for i in at if code_at[i].compact in found}
 
 
 def _added_ratios(

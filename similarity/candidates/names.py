@@ -26,6 +26,7 @@ import numpy as np
 
 from ..store.postings import sorted_unique
 from ..text.encode import GRAM_FIELDS, NameCode, gram_keys, signatures
+from ..text.imitation import imitated_words, imitations
 from ..text.score import contained_words
 
 if TYPE_CHECKING:
@@ -53,11 +54,12 @@ SEARCH_RATIO = 8
 def name_candidates(index: MarkIndex, code: NameCode) -> tuple[np.ndarray, np.ndarray]:
     """Rows worth re-scoring for a query name, with their dominant-word score (sorted by row).
 
-    Four sources, unioned: the nearest n-gram signatures by exact Hamming distance (FAISS, off by default), the
+    Five sources, unioned: the nearest n-gram signatures by exact Hamming distance (FAISS, off by default), the
     marks sharing the largest share of trigrams (`_gram_neighbours`), the marks that share an exact word, sound
     key or translated concept with the query (token index, most dominant first; for a concept in more marks than
-    the cap, also those whose concept string is closest in length to the query's), and the marks with a word the
-    query's core contains whole (:func:`~similarity.text.score.contained_words`).
+    the cap, also those whose concept string is closest in length to the query's), the marks with a word the
+    query's core contains whole (:func:`~similarity.text.score.contained_words`), and the rows of a famous mark the
+    query respells (:func:`~similarity.text.imitation.imitations`).
     """
     k = min(index.params.name_candidates, index.signatures.ntotal)
     rows = np.zeros(0, dtype=np.int64)
@@ -92,6 +94,13 @@ def name_candidates(index: MarkIndex, code: NameCode) -> tuple[np.ndarray, np.nd
                 r = r[index.rows.alive[r]][:cap]
                 tok_rows.append(r)
                 tok_dom.append(np.zeros(len(r), dtype=np.float32))
+    # the rows of a famous mark the query respells (HONDO: HONDA), which may share no word, sound key or trigram run
+    for word in imitated_words(imitations(code)):
+        r, _ = index.postings.get("w:" + word)
+        if len(r):
+            r = r[index.rows.alive[r] & index.rows.famous_at(r)][:cap]
+            tok_rows.append(r)
+            tok_dom.append(np.zeros(len(r), dtype=np.float32))
     tr = np.concatenate(tok_rows) if tok_rows else np.zeros(0, dtype=np.int64)
     td = np.concatenate(tok_dom) if tok_dom else np.zeros(0, dtype=np.float32)
     # best dominance per row: sort by (row, -dominance) and keep the first of each row

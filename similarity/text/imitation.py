@@ -1,0 +1,162 @@
+"""Stage 2b — a famous mark respelled: HONDO for HONDA, SAMSUNK for SAMSUNG, STARBAK for STARBUCKS.
+
+Art. 21(1)(b) and (c) of Law 20/2016 protect a famous mark against a name similar to it "in essence", and the
+imitation a small business actually files is the famous coinage written one or two letters off. The learned score
+(stage 5a) reads those low: among its labelled pairs, two words one letter apart are mostly two ordinary words that
+happen to be close (HEART ~ HEARTH, DAISY ~ DAISO), so HONDO ~ HONDA gets 0.19. This module finds them by rule
+against the short famous-marks list (:mod:`similarity.famous`): the candidates add those famous marks' rows, and the
+verdict sets a floor under their conflict probability (`~similarity.verdict.tiers.RESPELLED_FAMOUS`); the goods weight
+still applies after it.
+
+What counts (each rule guards against a measured false alarm):
+
+- the famous mark's distinctive core (its name without generic words: KENANGAN of KOPI KENANGAN) has at least
+  `MIN_CHARS` letters — one letter off a four-letter mark is another word (VISA ~ VISI, NIKE ~ NIKO);
+- a word of the query's core (or two neighbouring words joined, or the whole core: TOLAK ANGINN) is one letter off
+  it — changed, added, dropped or two swapped — keeping its first `PREFIX` letters; or a single word of the query
+  has the same Indonesian sound key spelled otherwise (ADIDAZ ~ ADIDAS, ALPAMART ~ ALFAMART);
+- a famous core that is only one word of a longer name (GUDANG of GUDANG GARAM) needs `PART_CHARS` letters;
+- that word of the query is itself a coinage (`rarity` at least `COINED`): ASTRO is a word of its own, not a
+  respelling of ASTRA; and it is not the famous core itself (the learned score reads identical words well).
+
+    >>> [(i.word, i.famous) for i in imitations(encode_name("Hondo Motor"))]
+    [('hondo', 'Honda')]
+    >>> imitations(encode_name("Astro Motor"))
+    ()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from ..famous import famous_marks
+from .encode import NameCode, encode_name
+from .evidence import rarity
+from .normalize import InvalidNameError
+from .phonetic import indonesian_key
+
+MIN_CHARS = 5
+"""A famous core shorter than this is not matched one letter off (VISA ~ VISI, DANA ~ DANI, NIKE ~ NIKO)."""
+PREFIX = 4
+"""Letters a respelling must keep at the start: a word is remembered by its beginning (HONDO ~ HONDA, KOPIKU ~
+KOPIKO), and one letter changed early is another name (EDINA ~ EMINA; PRAUDA ~ PRADA)."""
+PART_CHARS = 7
+"""A famous mark's core that is one word of its longer name (GUDANG of GUDANG GARAM) needs this many letters: a
+shorter one is too often a word of its own (GUDANG, GARUDA); KENANGAN of KOPI KENANGAN is kept."""
+COINED = 0.5
+"""`rarity` a query word needs to count as a respelling rather than a word of its own (ASTRO 0.41, HONDO 0.59)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Imitation:
+    """A word of the query that respells a famous mark's distinctive core.
+
+    >>> i = imitations(encode_name("Samsunk"))[0]
+    >>> i.word, i.core, i.famous, i.kind
+    ('samsunk', 'samsung', 'Samsung', 'sight')
+    """
+
+    word: str
+    core: str
+    famous: str
+    compact: str
+    """The famous mark's encoded compact form: the registered rows that are this famous mark have it."""
+    kind: str
+    """``sound``: the same Indonesian sound key, spelled otherwise (ADIDAZ); ``sight``: one letter off (HONDO)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    name: str
+    compact: str
+    core: str
+    sound: str
+    first_token: str
+
+
+@lru_cache(maxsize=1)
+def _targets() -> tuple[_Target, ...]:
+    out = []
+    for mark in famous_marks():
+        try:
+            code = encode_name(mark.name)
+        except InvalidNameError:  # pragma: no cover - the list is checked by tests
+            continue
+        words = code.core_tokens
+        if len(code.core) < MIN_CHARS or not words or any(len(w) < 3 for w in words):
+            continue  # H&M's core is H, DAN, M
+        if len(words) < len(code.tokens) and len(words) == 1 and len(code.core) < PART_CHARS:
+            continue  # GUDANG of GUDANG GARAM, GARUDA of GARUDA INDONESIA: a word of its own
+        out.append(_Target(mark.name, code.compact, code.core, code.sound, words[0]))
+    return tuple(out)
+
+
+def _pieces(code: NameCode) -> list[str]:
+    """The query's core words, each two neighbours joined, and the whole core (TOLAK ANGINN: tolakanginn)."""
+    words = [w for w in code.core_tokens if w]
+    pieces = list(words)
+    words = [w for w in words if len(w) >= 3 and w.isalpha()]  # GUDANG 7 is not GUDANG2
+    pieces += [a + b for a, b in zip(words, words[1:], strict=False)]
+    if len(words) > 2:
+        pieces.append("".join(words))
+    return list(dict.fromkeys(p for p in pieces if p.isalnum()))
+
+
+@lru_cache(maxsize=4096)
+def imitations(code: NameCode) -> tuple[Imitation, ...]:
+    """The famous marks a query name respells (see the module docstring), the closest first; empty for most names.
+
+    >>> [i.famous for i in imitations(encode_name("Samsunk Store"))]
+    ['Samsung']
+    >>> imitations(encode_name("Samsung"))  # the famous mark itself: the learned score's to judge
+    ()
+    """
+    found: dict[str, Imitation] = {}
+    words = set(code.core_tokens)
+    for piece in _pieces(code):
+        if len(piece) < MIN_CHARS:
+            continue
+        sound = indonesian_key(piece) if piece in words else None  # two words joined are compared by spelling only
+        coined: bool | None = None
+        for t in _targets():
+            if piece == t.core or piece[0] != t.core[0] or abs(len(piece) - len(t.core)) > 1:
+                continue
+            if sound is not None and sound == t.sound:
+                kind = "sound"
+            elif piece[:PREFIX] == t.core[:PREFIX] and OSA.distance(piece, t.core, score_cutoff=1) <= 1:
+                kind = "sight"
+            else:
+                continue
+            if coined is None:
+                coined = rarity(piece) >= COINED
+            if not coined:
+                break
+            found.setdefault(t.compact, Imitation(piece, t.core, t.name, t.compact, kind))
+    return tuple(sorted(found.values(), key=lambda i: (i.kind != "sound", i.famous)))
+
+
+def imitated_words(found: tuple[Imitation, ...]) -> list[str]:
+    """The famous cores' first words, to find the registered rows of those famous marks by (``w:`` postings).
+
+    >>> imitated_words(imitations(encode_name("Hondo")))
+    ['honda']
+    """
+    by_compact = {t.compact: t for t in _targets()}
+    return list(dict.fromkeys(by_compact[i.compact].first_token for i in found))
+
+
+def imitation_reason(found: Imitation, lang: str) -> str:
+    """The reason shown with a floored match, in one language.
+
+    >>> imitation_reason(imitations(encode_name("Hondo"))[0], "en")
+    'HONDO ≈ HONDA: a famous mark respelled one letter off (Art. 21(1)(b) Law 20/2016)'
+    """
+    off = {("id", "sight"): "satu huruf berbeda", ("en", "sight"): "one letter off",
+           ("id", "sound"): "bunyinya sama", ("en", "sound"): "the same sound"}[(lang, found.kind)]
+    if lang == "id":
+        return f"{found.word.upper()} ≈ {found.core.upper()}: merek terkenal yang ditulis ulang, {off} " \
+               f"(Pasal 21(1)(b) UU 20/2016)"
+    return f"{found.word.upper()} ≈ {found.core.upper()}: a famous mark respelled {off} (Art. 21(1)(b) Law 20/2016)"
