@@ -34,6 +34,7 @@ from ..text.encode import NameCode
 from ..text.evidence import (
     FEATURES,
     MATCH_SAME,
+    MATCH_SOUND,
     PairEvidence,
     QueryWords,
     WordMatch,
@@ -321,10 +322,11 @@ WEAK_WORD = 0.3
 
 def _met(s: WordMatch, lang: str) -> str:
     """A word of the owner's name that meets the mark's: ``PROLEXUS contains LEXUS`` for a word found whole inside a
-    longer one, ``KENANGA ≈ KENANGAN`` for a near spelling, ``=`` for the same word, sound or meaning."""
+    longer one, ``KENANGA ≈ KENANGAN`` for a near spelling or a sound one apart (VITON ≈ PION: not the same sound),
+    ``=`` for the same word, sound or meaning."""
     if s.kind == "sight" and len(s.other) > len(s.word) and s.word in s.other:
         return f"{s.other.upper()} {'memuat' if lang == 'id' else 'contains'} {s.word.upper()}"
-    near = s.kind == "sight" and s.strength < MATCH_SAME
+    near = s.strength < (MATCH_SOUND if s.kind == "sound" else MATCH_SAME) and s.kind != "meaning"
     return f"{s.other.upper()} {'≈' if near else '='} {s.word.upper()}"
 
 

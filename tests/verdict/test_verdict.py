@@ -165,3 +165,14 @@ def test_goods_factor_empty_without_classes_is_any(index):
     assert d["verdict"]["risk"] in RISKS
     assert d["query"]["classes"] == []
     assert any("no classes" in n or "tidak ada kelas" in n for n in d["verdict"]["notes"])
+
+
+def test_a_sound_one_apart_is_not_shown_as_the_same_sound():
+    """LUIS VITON ~ LOUIS PION read "VITON = PION (sound)": PITON and PION are one sound apart (0.85), not the same
+    key (0.95); the reason must not claim more than the factor does."""
+    from similarity.text.evidence import MATCH_NEAR_SOUND, MATCH_SOUND, WordMatch
+    from similarity.verdict.model import _met
+
+    assert _met(WordMatch("pion", "viton", "sound", MATCH_NEAR_SOUND), "en") == "VITON ≈ PION"
+    assert _met(WordMatch("aqua", "akwa", "sound", MATCH_SOUND), "en") == "AKWA = AQUA"
+    assert _met(WordMatch("ibu", "mama", "meaning", 0.9), "id") == "MAMA = IBU"
