@@ -94,6 +94,16 @@ def _targets() -> tuple[_Target, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _by_first_letter() -> dict[str, tuple[_Target, ...]]:
+    """The targets by the first letter of their core: a respelling keeps it (a spelling of the same sound that starts
+    otherwise, CAPAL for KAPAL, is left to the learned score, which reads identical sound keys well)."""
+    by: dict[str, list[_Target]] = {}
+    for t in _targets():
+        by.setdefault(t.core[0], []).append(t)
+    return {k: tuple(v) for k, v in by.items()}
+
+
 def _pieces(code: NameCode) -> list[str]:
     """The query's core words, each two neighbours joined, and the whole core (TOLAK ANGINN: tolakanginn)."""
     words = [w for w in code.core_tokens if w]
@@ -121,8 +131,8 @@ def imitations(code: NameCode) -> tuple[Imitation, ...]:
             continue
         sound = indonesian_key(piece) if piece in words else None  # two words joined are compared by spelling only
         coined: bool | None = None
-        for t in _targets():
-            if piece == t.core or piece[0] != t.core[0] or abs(len(piece) - len(t.core)) > 1:
+        for t in _by_first_letter().get(piece[0], ()):
+            if piece == t.core or abs(len(piece) - len(t.core)) > 1:
                 continue
             if sound is not None and sound == t.sound:
                 kind = "sound"
