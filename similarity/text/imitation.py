@@ -95,9 +95,17 @@ def _targets() -> tuple[_Target, ...]:
 
 
 @lru_cache(maxsize=1)
+def _by_sound() -> dict[str, tuple[_Target, ...]]:
+    """The targets by the sound key of their core: the same sound may start with another letter (CAPAL, KAPAL)."""
+    by: dict[str, list[_Target]] = {}
+    for t in _targets():
+        by.setdefault(t.sound, []).append(t)
+    return {k: tuple(v) for k, v in by.items()}
+
+
+@lru_cache(maxsize=1)
 def _by_first_letter() -> dict[str, tuple[_Target, ...]]:
-    """The targets by the first letter of their core: a respelling keeps it (a spelling of the same sound that starts
-    otherwise, CAPAL for KAPAL, is left to the learned score, which reads identical sound keys well)."""
+    """The targets by the first letter of their core: a respelling one letter off keeps it (and its first `PREFIX`)."""
     by: dict[str, list[_Target]] = {}
     for t in _targets():
         by.setdefault(t.core[0], []).append(t)
@@ -130,21 +138,15 @@ def imitations(code: NameCode) -> tuple[Imitation, ...]:
         if len(piece) < MIN_CHARS:
             continue
         sound = indonesian_key(piece) if piece in words else None  # two words joined are compared by spelling only
-        coined: bool | None = None
-        for t in _by_first_letter().get(piece[0], ()):
-            if piece == t.core or abs(len(piece) - len(t.core)) > 1:
-                continue
-            if sound is not None and sound == t.sound:
-                kind = "sound"
-            elif piece[:PREFIX] == t.core[:PREFIX] and OSA.distance(piece, t.core, score_cutoff=1) <= 1:
-                kind = "sight"
-            else:
-                continue
-            if coined is None:
-                coined = rarity(piece) >= COINED
-            if not coined:
-                break
-            found.setdefault(t.compact, Imitation(piece, t.core, t.name, t.compact, kind))
+        heard = [t for t in _by_sound().get(sound, ()) if t.core != piece] if sound is not None else []
+        seen = [t for t in _by_first_letter().get(piece[0], ())
+                if t.core != piece and abs(len(piece) - len(t.core)) <= 1 and piece[:PREFIX] == t.core[:PREFIX]
+                and OSA.distance(piece, t.core, score_cutoff=1) <= 1]
+        if (heard or seen) and rarity(piece) >= COINED:  # JARUM (a needle) for DJARUM, CHANNEL for CHANEL: words
+            for t in heard:
+                found.setdefault(t.compact, Imitation(piece, t.core, t.name, t.compact, "sound"))
+            for t in seen:
+                found.setdefault(t.compact, Imitation(piece, t.core, t.name, t.compact, "sight"))
     return tuple(sorted(found.values(), key=lambda i: (i.kind != "sound", i.famous)))
 
 

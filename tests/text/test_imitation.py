@@ -20,6 +20,7 @@ from similarity.verdict.tiers import RESPELLED_FAMOUS, thresholds
         ("Adida Sport", "Adidas", "sight"),  # one dropped
         ("ADIDAZ", "Adidas", "sound"),  # the same sound key, spelled otherwise
         ("ALPAMART", "Alfamart", "sound"),
+        ("KOLGATE", "Colgate", "sound"),  # the same sound, starting with another letter
         ("TOLAK ANGINN", "Tolak Angin", "sight"),  # two words joined
     ],
 )
@@ -39,6 +40,7 @@ def test_a_famous_mark_respelled_is_found(name, famous, kind):
         "Gudang Kain 7",  # GUDANG of GUDANG GARAM is a word of its own; 2 is not part of a word
         "H&N Butik",  # H&M's core is letters and DAN
         "Kopi Senja",
+        "Rumah Channel",  # CHANNEL sounds as CHANEL does in the Indonesian key, but is a word of its own
     ],
 )
 def test_ordinary_names_are_not_imitations(name):
