@@ -3,7 +3,7 @@
     python -m benchmarks.bench_verdict                 # demo registry; needs ../shared (or $SIMILARITY_SHARED)
     python -m benchmarks.bench_verdict --shops 1000 --brands 1000 --out benchmarks/results/verdict.json
 
-What it measures, against the bundled demo registry (18,596 real brand names):
+What it measures, against the bundled demo registry (18,603 real brand names):
 
 - **query-level tier rates** (the worst match of ``check()``'s top 10 decides, as a user sees it):
   real Tokopedia shop names, no classes (evaluation only: never printed, written or trained on — only counted);

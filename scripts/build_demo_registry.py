@@ -332,6 +332,22 @@ def refill_classes(path: Path, built: list[dict]) -> None:
     print(f"rewrote the classes of {len(rows)} marks in {path}: {before} -> {after} without classes")
 
 
+def append_new_rows(path: Path, built: list[dict]) -> None:
+    """Append to the registry at ``path`` the rows a fresh build has and the file lacks (a mark added to the
+    famous-marks list), keeping every other row, its logo codes and features; the file is replaced atomically. A new
+    row with a logo needs its codes and features: rebuild the whole file then."""
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    have = {r["id"] for r in rows}
+    new = [r for r in built if r["id"] not in have]
+    if any(r["logo"] for r in new) or len(have - {r["id"] for r in built}):
+        raise SystemExit("a new row has a logo, or the file has rows a build no longer makes: rebuild the whole file")
+    for r in new:
+        r.setdefault("logo_hash", "")
+    write_rows(path, rows + new)
+    print(f"appended {len(new)} marks to {path}: {', '.join(r['name'] for r in new) or 'none'}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -349,7 +365,15 @@ def main() -> None:
         action="store_true",
         help="only redescribe the logos of the existing file into logo_features.npz (after a features or OCR change)",
     )
+    ap.add_argument(
+        "--append",
+        action="store_true",
+        help="only append the rows a build adds to the existing file (after marks were added to the famous list)",
+    )
     args = ap.parse_args()
+    if args.append:
+        append_new_rows(args.out, build(args.shared))
+        return
     if args.classes:
         refill_classes(args.out, build(args.shared))
         return

@@ -4,6 +4,8 @@ import csv
 import os
 import random
 
+import pytest
+
 from similarity.build import demo_registry_path
 from similarity.image.hash import code_to_hex, encode_logo
 from similarity.io.registry import read_registry
@@ -21,12 +23,13 @@ def test_demo_registry_reads_cleanly():
 def test_demo_marks_have_classes_as_registrations_do():
     """A DJKI registration lists its classes; a demo mark without them is weighed as "unknown goods" (0.75) and
     accuses marks of any goods (issue 18: HAIR EXPRESS ~ the Express web framework, RYANHAIR ~ RYANAIR). What
-    stays without classes is a famous mark without a twin or a category naming no goods (scripts/build_demo_registry.py
-    ``fill_classes``)."""
+    stays without classes is a category naming no goods (scripts/build_demo_registry.py ``fill_classes``); a famous
+    mark takes the classes the famous-marks list gives it."""
     marks = read_registry(demo_registry_path()).marks
     without = [m for m in marks if not m.classes]
     assert len(without) < 0.03 * len(marks), len(without)
     assert all(m.classes for m in marks if m.id.startswith("SI-"))
+    assert all(m.classes for m in marks if m.id.startswith("FAMOUS-"))
     by_id = {m.id: m for m in marks}
     assert set(by_id["SI-expressvpn"].classes) == {9, 42}  # simple-icons without a twin: software
     assert set(by_id["SI-starbucks"].classes) == set(by_id["NSI-starbucks-795f60"].classes)  # its twin's
@@ -49,6 +52,41 @@ def test_fill_classes_keeps_the_rows_and_gives_twins_their_classes():
     ]
     mod.fill_classes(rows, {"IDXSUB-ABC-1": (36,)})
     assert [r["classes"] for r in rows] == ["9;35", "9;35", "", "36", ""]
+    famous = [
+        {"id": "FAMOUS-002", "name": "Louis Vuitton", "classes": "", "source": "famous-marks"},
+        {"id": "NSI-lv", "name": "Louis Vuitton", "classes": "25;35", "source": "name-suggestion-index"},
+    ]
+    mod.fill_classes(famous, {"FAMOUS-002": (3, 18, 25)})  # the list's classes, and its shops' twin's
+    assert [r["classes"] for r in famous] == ["3;18;25;35", "25;35"]
+
+
+def _builder():
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_demo_registry.py"
+    spec = importlib.util.spec_from_file_location("build_demo_registry", script)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_append_adds_only_new_rows_without_logos(tmp_path):
+    """A mark added to the famous-marks list reaches the demo file without rebuilding its 3,400 logos' features."""
+    mod = _builder()
+    path = tmp_path / "registry.csv"
+    old = {"id": "NSI-a", "name": "Aqua", "owner": "", "classes": "32", "status": "registered", "logo": "",
+           "number": "", "filed": "", "registered": "", "source": "name-suggestion-index", "logo_hash": "ab"}
+    mod.write_rows(path, [old])
+    new = {**old, "id": "FAMOUS-009", "name": "Yamaha", "classes": "12", "source": "famous-marks"}
+    del new["logo_hash"]
+    mod.append_new_rows(path, [dict(old), new])
+    text = path.read_text("utf-8")
+    assert "NSI-a,Aqua" in text and "FAMOUS-009,Yamaha" in text and text.count("\n") == 3
+    with pytest.raises(SystemExit, match="rebuild"):  # a new row with a logo needs its codes and features
+        mod.append_new_rows(path, [dict(old), dict(new), {**new, "id": "SI-x", "logo": "simple-icons:x"}])
+    with pytest.raises(SystemExit, match="rebuild"):  # a row the build no longer makes
+        mod.append_new_rows(path, [dict(new)])
 
 
 def test_shipped_logo_hashes_match_the_hashing_code():
