@@ -1,9 +1,10 @@
 """Stage 3b — the name candidates of a query: which stored marks are worth scoring, read from the index's postings.
 
-Four sources, unioned (:func:`name_candidates`): the nearest n-gram signatures (FAISS, off by default), the marks
+Five sources, unioned (:func:`name_candidates`): the nearest n-gram signatures (FAISS, off by default), the marks
 sharing the largest share of trigrams (:func:`gram_neighbours`, MaxScore-style over the trigram postings), the marks
-sharing a word, sound key or translated concept with the query (the token postings, most dominant first) and the
-marks with a word the query's core contains whole. The index stores; this module only reads it::
+sharing a word, sound key or translated concept with the query (the token postings, most dominant first), the
+marks with a word the query's core contains whole, and the rows of a famous mark the query respells. The index
+stores; this module only reads it::
 
     >>> from similarity.store.index import MarkIndex
     >>> from similarity.text.encode import encode_name

@@ -1,12 +1,12 @@
-"""Stage 2b — a famous mark respelled: HONDO for HONDA, SAMSUNK for SAMSUNG, STARBAK for STARBUCKS.
+"""Stage 3c — a famous mark respelled: HONDO for HONDA, SAMSUNK for SAMSUNG, ADIDAZ for ADIDAS.
 
 Art. 21(1)(b) and (c) of Law 20/2016 protect a famous mark against a name similar to it "in essence", and the
-imitation a small business actually files is the famous coinage written one or two letters off. The learned score
-(stage 5a) reads those low: among its labelled pairs, two words one letter apart are mostly two ordinary words that
-happen to be close (HEART ~ HEARTH, DAISY ~ DAISO), so HONDO ~ HONDA gets 0.19. This module finds them by rule
-against the short famous-marks list (:mod:`similarity.famous`): the candidates add those famous marks' rows, and the
-verdict sets a floor under their conflict probability (`~similarity.verdict.tiers.RESPELLED_FAMOUS`); the goods weight
-still applies after it.
+imitation a small business actually files is the famous coinage written one letter off or to the same sound. The
+learned score (stage 5a) reads those low: among its labelled pairs, two words one letter apart are mostly two
+ordinary words that happen to be close (HEART ~ HEARTH, DAISY ~ DAISO), so HONDO ~ HONDA gets 0.19. This module
+finds them by rule against the short famous-marks list (:mod:`similarity.famous`): the candidates add those famous
+marks' rows, and the verdict sets a floor under their conflict probability
+(`~similarity.verdict.tiers.RESPELLED_FAMOUS`); the goods weight still applies after it.
 
 What counts (each rule guards against a measured false alarm):
 
