@@ -38,7 +38,15 @@ from .text.evidence import PairEvidence
 from .text.imitation import Imitation, imitation_reason, imitations
 from .text.score import containment, name_reasons
 from .values import CheckResult, Factors, GoodsRelation, Match, Query, Reason
-from .verdict.model import RESCORED, RESCORED_BY_NAME, RESCORED_BY_RANKER, explain, rescore_fields
+from .verdict.model import (
+    RESCORED,
+    RESCORED_BY_NAME,
+    RESCORED_BY_RANKER,
+    RESCORED_BY_WORD,
+    WEAK_WORD,
+    explain,
+    rescore_fields,
+)
 from .verdict.shortlist import load_ranker, ranker_features, shortlist
 from .verdict.status import status_reason
 from .verdict.tiers import (
@@ -270,7 +278,10 @@ def _score_rows(
                 guess = load_ranker().predict(ranker_features(names, len(code.core), index.rows.core_len[rows]))
                 ranked = overall(sign_similarity(guess, logo_sim), goods_w, status_w)
             named = names.most_alike(RESCORED_BY_NAME)  # only its first RESCORED_BY_NAME are read
-            reread, own = shortlist(first, ranked, named, reread_count, ranked_count, RESCORED_BY_NAME)
+            worded = best_first(dom, RESCORED_BY_WORD)  # and the marks whose own dominant word the query has (DHL)
+            worded = worded[dom[worded] >= WEAK_WORD]
+            reread, own = shortlist(first, ranked, np.concatenate([named, worded]), reread_count, ranked_count,
+                                    len(named) + len(worded))
         reread_codes = codes_at(index, rows[reread])
         ratios = None
         if names is not None and names.ratios is not None:  # the first pass's, exact for its own shortlist

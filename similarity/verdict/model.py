@@ -75,6 +75,11 @@ and takes a shared fragment at face value, so a same-class mark sharing one word
 outranks the same name in other goods (DIMSUM WANGROOQING, 1.0 x 0.45) that the model then scores far higher. On
 synthetic queries at 20k marks with classes, the verdict agreed with a re-read of the first pass's best 2,000 for 48
 of 60 without these and 199 of 200 with them (unrelated goods at 0.45; 196 of 200 at today's 0.30)."""
+RESCORED_BY_WORD = 5
+"""Candidates re-read besides those: the marks whose own dominant word the query has, most distinctive first (from
+`WEAK_WORD`). The first pass reads a mark contained whole in a longer name by its letters, so DHL in DHL EXPRESS
+JAYA (sight 0.42) ranked below the forty marks sharing EXPRESS, a weak word in class 39, which the learned score then
+put at 0.23 at most: DHL, which it reads at 0.78, was not shown at all."""
 MODEL_FILE = "verdict_model.json"
 
 

@@ -121,9 +121,9 @@ def ranker_features(names: NameFactors, query_core_len: int, core_lengths: np.nd
 def shortlist(first: np.ndarray, ranked: np.ndarray, named: np.ndarray, n_first: int, n_ranked: int,
               n_named: int) -> tuple[np.ndarray, int]:
     """Positions to re-read: the first pass's best ``n_first`` by ``first``, then the ranker's best ``n_ranked`` by
-    ``ranked`` and the first ``n_named`` of ``named`` (the most alike whole names) not already chosen, best first in
-    each. Also returns how many of them are the first pass's own (their ratios are exact, the others' containment may
-    not have been computed).
+    ``ranked`` and the first ``n_named`` of ``named`` (the most alike whole names, and the marks whose dominant word
+    the query has) not already chosen, best first in each. Also returns how many of them are the first pass's own
+    (their ratios are exact, the others' containment may not have been computed).
 
     >>> order, own = shortlist(np.array([0.9, 0.8, 0.1, 0.2]), np.array([0.1, 0.5, 0.9, 0.4]), np.array([3, 0]),
     ...                        1, 2, 2)
@@ -139,5 +139,10 @@ def shortlist(first: np.ndarray, ranked: np.ndarray, named: np.ndarray, n_first:
     extra = np.concatenate(parts)
     if n_named > 0:
         taken = set(extra.tolist())  # a few dozen: a set, where isin sorts both sides
-        parts.append(np.asarray([i for i in named[:n_named].tolist() if i not in taken], dtype=np.int64))
+        more = []
+        for i in named[:n_named].tolist():
+            if i not in taken:
+                taken.add(i)
+                more.append(i)
+        parts.append(np.asarray(more, dtype=np.int64))
     return np.concatenate(parts).astype(np.int64), len(chosen)

@@ -44,10 +44,11 @@ def test_the_same_name_in_the_same_goods_is_a_conflict():
 
 
 def test_without_the_name_shortlist_the_first_pass_hides_it(monkeypatch):
-    """The test above can fail: with only the goods-weighted shortlist (neither the whole names nor the ranker's best)
-    the twin is never re-read."""
+    """The test above can fail: with only the goods-weighted shortlist (neither the whole names, nor the ranker's best,
+    nor the marks whose dominant word the query has) the twin is never re-read."""
     monkeypatch.setattr(pipeline, "RESCORED_BY_NAME", 0)
     monkeypatch.setattr(pipeline, "RESCORED_BY_RANKER", 0)
+    monkeypatch.setattr(pipeline, "RESCORED_BY_WORD", 0)
     result = check(_registry(), "WANGROOQING DIMSUM", classes=[30])
     assert "twin" not in [m.mark.id for m in result.matches]
     assert result.verdict.risk in ("low", "clear")

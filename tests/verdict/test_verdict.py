@@ -176,3 +176,30 @@ def test_a_sound_one_apart_is_not_shown_as_the_same_sound():
     assert _met(WordMatch("pion", "viton", "sound", MATCH_NEAR_SOUND), "en") == "VITON ≈ PION"
     assert _met(WordMatch("aqua", "akwa", "sound", MATCH_SOUND), "en") == "AKWA = AQUA"
     assert _met(WordMatch("ibu", "mama", "meaning", 0.9), "id") == "MAMA = IBU"
+
+
+def test_a_mark_contained_whole_is_re_read_among_many_sharing_a_weak_word(monkeypatch):
+    """DHL EXPRESS JAYA in class 39 did not show DHL at all: the first pass read DHL by its letters (sight 0.42) below
+    the forty marks sharing EXPRESS, a weak word there, and the learned score, which reads DHL at 0.78, never saw it.
+    The marks whose own dominant word the query has are re-read too (`RESCORED_BY_WORD`)."""
+    import random
+
+    import similarity.pipeline as pipeline
+    from similarity.pipeline import check
+    from similarity.store.index import MarkIndex
+    from similarity.values import Mark
+
+    rng = random.Random(7)
+    letters = "bcdfgklmnprstvz"
+    coined = {"".join(rng.choice(letters) + rng.choice("aiueo") for _ in range(3)) for _ in range(200)}
+    marks = [Mark(id=f"x{i}", name=f"{w.title()} Express", classes=(39,)) for i, w in enumerate(sorted(coined)[:120])]
+    marks.append(Mark(id="dhl", name="DHL", owner="DHL", classes=(39,)))
+    marks += [Mark(id=f"dhl{i}", name=f"DHL {w}", owner="DHL", classes=(39,))  # the brand's other rows: DHL is
+              for i, w in enumerate(["Box", "Packstation", "Poststation", "Freight", "Parcel"])]  # common in 39
+    idx = MarkIndex()
+    idx.add(marks)
+    found = {m.mark.id: m for m in check(idx, "DHL Express Jaya", classes=(39,)).matches}
+    assert "dhl" in found and found["dhl"].risk in ("medium", "high"), sorted(found)
+    monkeypatch.setattr(pipeline, "RESCORED_BY_WORD", 0)
+    before = {m.mark.id for m in check(idx, "DHL Express Jaya", classes=(39,)).matches}
+    assert "dhl" not in before  # the case the shortlist missed
