@@ -50,8 +50,8 @@ from .verdict.model import (
 from .verdict.shortlist import load_ranker, ranker_features, shortlist
 from .verdict.status import status_reason
 from .verdict.tiers import (
+    FAMOUS_COPY,
     RELATIONS,
-    RESPELLED_FAMOUS,
     goods_relation_codes,
     goods_weights_at,
     overall,
@@ -305,7 +305,7 @@ def _score_rows(
         fields_at = dict(zip(reread.tolist(), fields, strict=True))  # evidence objects are made for the shown only
         respelled = _respelled_famous(index, code, rows, code_at)
         for i in respelled:  # a famous mark respelled (HONDO: HONDA), which the learned score reads low
-            conflict[i] = max(conflict[i], RESPELLED_FAMOUS)
+            conflict[i] = max(conflict[i], FAMOUS_COPY)
         name_score = conflict
     score = overall(sign_similarity(name_score, logo_sim), goods_w, status_w)
 

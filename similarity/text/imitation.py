@@ -6,7 +6,7 @@ learned score (stage 5a) reads those low: among its labelled pairs, two words on
 ordinary words that happen to be close (HEART ~ HEARTH, DAISY ~ DAISO), so HONDO ~ HONDA gets 0.19. This module
 finds them by rule against the short famous-marks list (:mod:`similarity.famous`): the candidates add those famous
 marks' rows, and the verdict sets a floor under their conflict probability
-(`~similarity.verdict.tiers.RESPELLED_FAMOUS`); the goods weight still applies after it.
+(`~similarity.verdict.tiers.FAMOUS_COPY`); the goods weight still applies after it.
 
 What counts (each rule guards against a measured false alarm):
 
@@ -35,6 +35,7 @@ from rapidfuzz.distance import OSA
 from ..famous import famous_marks
 from .encode import NameCode, encode_name
 from .evidence import rarity
+from .lexicon import load_lexicon
 from .normalize import InvalidNameError
 from .phonetic import indonesian_key
 
@@ -65,7 +66,8 @@ class Imitation:
     compact: str
     """The famous mark's encoded compact form: the registered rows that are this famous mark have it."""
     kind: str
-    """``sound``: the same Indonesian sound key, spelled otherwise (ADIDAZ); ``sight``: one letter off (HONDO)."""
+    """``sound``: the same Indonesian sound key, spelled otherwise (ADIDAZ); ``sight``: one letter off (HONDO);
+    ``whole``: the famous core itself, with other distinctive words (EIGER RIMBA; ``word`` is the whole query)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,10 @@ class _Target:
     core: str
     sound: str
     first_token: str
+    words: tuple[str, ...]
+    everyday: bool
+    """Its core is one everyday word the bilingual lexicon translates (APPLE, MATAHARI): contained in a longer name
+    it is that word (RED APPLE, MATAHARI BAKERY), for the learned score to weigh in its goods."""
 
 
 @lru_cache(maxsize=1)
@@ -90,8 +96,20 @@ def _targets() -> tuple[_Target, ...]:
             continue  # H&M's core is H, DAN, M
         if len(words) < len(code.tokens) and len(words) == 1 and len(code.core) < PART_CHARS:
             continue  # GUDANG of GUDANG GARAM, GARUDA of GARUDA INDONESIA: a word of its own
-        out.append(_Target(mark.name, code.compact, code.core, code.sound, words[0]))
+        concept = dict(zip(code.tokens, code.concept_tokens, strict=True))
+        everyday = len(words) == 1 and concept.get(words[0], words[0]) in load_lexicon().words
+        out.append(_Target(mark.name, code.compact, code.core, code.sound, words[0], words, everyday))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _by_first_word() -> dict[str, tuple[_Target, ...]]:
+    """The targets by the first word of their core, to find one whole inside a longer name."""
+    by: dict[str, list[_Target]] = {}
+    for t in _targets():
+        if not t.everyday:
+            by.setdefault(t.first_token, []).append(t)
+    return {k: tuple(v) for k, v in by.items()}
 
 
 @lru_cache(maxsize=1)
@@ -133,7 +151,12 @@ def imitations(code: NameCode) -> tuple[Imitation, ...]:
     ()
     """
     found: dict[str, Imitation] = {}
-    words = set(code.core_tokens)
+    core = code.core_tokens
+    for at, word in enumerate(core):  # the famous core whole, with other distinctive words: EIGER RIMBA
+        for t in _by_first_word().get(word, ()):
+            if len(core) > len(t.words) and core[at : at + len(t.words)] == t.words:
+                found.setdefault(t.compact, Imitation(code.text, t.core, t.name, t.compact, "whole"))
+    words = set(core)
     for piece in _pieces(code):
         if len(piece) < MIN_CHARS:
             continue
@@ -147,7 +170,8 @@ def imitations(code: NameCode) -> tuple[Imitation, ...]:
                 found.setdefault(t.compact, Imitation(piece, t.core, t.name, t.compact, "sound"))
             for t in seen:
                 found.setdefault(t.compact, Imitation(piece, t.core, t.name, t.compact, "sight"))
-    return tuple(sorted(found.values(), key=lambda i: (i.kind != "sound", i.famous)))
+    order = {"whole": 0, "sound": 1, "sight": 2}
+    return tuple(sorted(found.values(), key=lambda i: (order[i.kind], i.famous)))
 
 
 def imitated_words(found: tuple[Imitation, ...]) -> list[str]:
@@ -165,7 +189,13 @@ def imitation_reason(found: Imitation, lang: str) -> str:
 
     >>> imitation_reason(imitations(encode_name("Hondo"))[0], "en")
     'HONDO ≈ HONDA: a famous mark respelled one letter off (Art. 21(1)(b) Law 20/2016)'
+    >>> imitation_reason(imitations(encode_name("Eiger Rimba"))[0], "id")
+    'EIGER RIMBA memuat merek terkenal EIGER (Pasal 21(1)(b) UU 20/2016)'
     """
+    if found.kind == "whole":
+        if lang == "id":
+            return f"{found.word.upper()} memuat merek terkenal {found.famous.upper()} (Pasal 21(1)(b) UU 20/2016)"
+        return f"{found.word.upper()} contains the famous mark {found.famous.upper()} (Art. 21(1)(b) Law 20/2016)"
     off = {("id", "sight"): "satu huruf berbeda", ("en", "sight"): "one letter off",
            ("id", "sound"): "bunyinya sama", ("en", "sound"): "the same sound"}[(lang, found.kind)]
     if lang == "id":

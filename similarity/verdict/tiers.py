@@ -37,7 +37,7 @@ the mark may well cover them. ``any``: the query named no classes, so every clas
 counts (said so in the output)."""
 FAMOUS_UNRELATED_WEIGHT = 0.9
 """Art. 21(1)(c): a famous mark is protected for dissimilar goods too."""
-RESPELLED_FAMOUS = 0.75
+FAMOUS_COPY = 0.75
 """The conflict probability a famous mark respelled one letter off or to the same sound gets at least
 (:mod:`similarity.text.imitation`: HONDO ~ HONDA, SAMSUNK ~ SAMSUNG, ADIDAZ ~ ADIDAS), which the learned score reads
 low (HONDO ~ HONDA 0.19: one letter apart is mostly two ordinary words among its labelled pairs). Above the calibrated
