@@ -111,3 +111,4 @@ def test_a_name_containing_a_famous_mark_whole_is_high_with_the_reason():
     kk = next(m for m in top if m.mark.id == "kk")
     assert kk.risk == "high" and kk.score >= FAMOUS_COPY, kk
     assert kk.reasons[0].id.startswith("KOPI KENANGAN SENJA memuat merek terkenal KOPI KENANGAN"), kk.reasons
+    assert kk.reasons[0].factor == "sight"  # a factor the report and the page have a label for
