@@ -14,8 +14,10 @@ What counts (each rule guards against a measured false alarm):
   `MIN_CHARS` letters — one letter off a four-letter mark is another word (VISA ~ VISI, NIKE ~ NIKO);
 - a word of the query's core (or two neighbouring words joined, or the whole core: TOLAK ANGINN) is one letter off
   it — changed, added, dropped or two swapped — keeping its first `PREFIX` letters; or a single word of the query
-  has the same Indonesian sound key spelled otherwise (ADIDAZ ~ ADIDAS, ALPAMART ~ ALFAMART);
-- a famous core that is only one word of a longer name (GUDANG of GUDANG GARAM) needs `PART_CHARS` letters;
+  has the same Indonesian sound key spelled otherwise (ADIDAZ ~ ADIDAS, ALPAMART ~ ALFAMART); or the query's core
+  holds the famous core whole beside words of its own (EIGER RIMBA, KOPI KENANGAN SENJA: kind ``whole``);
+- a famous core that is only one word of a longer name (GUDANG of GUDANG GARAM) needs `PART_CHARS` letters, and
+  a core that is one everyday word the bilingual lexicon translates (APPLE, MATAHARI) is left to the learned score;
 - that word of the query is itself a coinage (`rarity` at least `COINED`): ASTRO is a word of its own, not a
   respelling of ASTRA; and it is not the famous core itself (the learned score reads identical words well).
 
@@ -78,9 +80,6 @@ class _Target:
     sound: str
     first_token: str
     words: tuple[str, ...]
-    everyday: bool
-    """Its core is one everyday word the bilingual lexicon translates (APPLE, MATAHARI): contained in a longer name
-    it is that word (RED APPLE, MATAHARI BAKERY), for the learned score to weigh in its goods."""
 
 
 @lru_cache(maxsize=1)
@@ -97,8 +96,9 @@ def _targets() -> tuple[_Target, ...]:
         if len(words) < len(code.tokens) and len(words) == 1 and len(code.core) < PART_CHARS:
             continue  # GUDANG of GUDANG GARAM, GARUDA of GARUDA INDONESIA: a word of its own
         concept = dict(zip(code.tokens, code.concept_tokens, strict=True))
-        everyday = len(words) == 1 and concept.get(words[0], words[0]) in load_lexicon().words
-        out.append(_Target(mark.name, code.compact, code.core, code.sound, words[0], words, everyday))
+        if len(words) == 1 and concept.get(words[0], words[0]) in load_lexicon().words:
+            continue  # APPLE, MATAHARI: an everyday word (RED APPLE, MATAHARY BAKERY) for the learned score to weigh
+        out.append(_Target(mark.name, code.compact, code.core, code.sound, words[0], words))
     return tuple(out)
 
 
@@ -107,8 +107,7 @@ def _by_first_word() -> dict[str, tuple[_Target, ...]]:
     """The targets by the first word of their core, to find one whole inside a longer name."""
     by: dict[str, list[_Target]] = {}
     for t in _targets():
-        if not t.everyday:
-            by.setdefault(t.first_token, []).append(t)
+        by.setdefault(t.first_token, []).append(t)
     return {k: tuple(v) for k, v in by.items()}
 
 
