@@ -29,6 +29,7 @@ What counts (each rule guards against a measured false alarm):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -102,31 +103,29 @@ def _targets() -> tuple[_Target, ...]:
     return tuple(out)
 
 
+def _grouped(key: Callable[[_Target], str]) -> dict[str, tuple[_Target, ...]]:
+    by: dict[str, list[_Target]] = {}
+    for t in _targets():
+        by.setdefault(key(t), []).append(t)
+    return {k: tuple(v) for k, v in by.items()}
+
+
 @lru_cache(maxsize=1)
 def _by_first_word() -> dict[str, tuple[_Target, ...]]:
     """The targets by the first word of their core, to find one whole inside a longer name."""
-    by: dict[str, list[_Target]] = {}
-    for t in _targets():
-        by.setdefault(t.first_token, []).append(t)
-    return {k: tuple(v) for k, v in by.items()}
+    return _grouped(lambda t: t.first_token)
 
 
 @lru_cache(maxsize=1)
 def _by_sound() -> dict[str, tuple[_Target, ...]]:
     """The targets by the sound key of their core: the same sound may start with another letter (CAPAL, KAPAL)."""
-    by: dict[str, list[_Target]] = {}
-    for t in _targets():
-        by.setdefault(t.sound, []).append(t)
-    return {k: tuple(v) for k, v in by.items()}
+    return _grouped(lambda t: t.sound)
 
 
 @lru_cache(maxsize=1)
 def _by_first_letter() -> dict[str, tuple[_Target, ...]]:
     """The targets by the first letter of their core: a respelling one letter off keeps it (and its first `PREFIX`)."""
-    by: dict[str, list[_Target]] = {}
-    for t in _targets():
-        by.setdefault(t.core[0], []).append(t)
-    return {k: tuple(v) for k, v in by.items()}
+    return _grouped(lambda t: t.core[0])
 
 
 def _pieces(code: NameCode) -> list[str]:
