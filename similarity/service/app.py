@@ -18,6 +18,7 @@ slots, checks answered in batches).
 
 from __future__ import annotations
 
+import gc
 import os
 
 from fastapi import FastAPI
@@ -64,6 +65,9 @@ def create_app(index_path: str | os.PathLike | None, *, token: str | None = None
     run at once (the rest queue in arrival order and are answered in batches).
     """
     served = ServedIndex(open_index(index_path))
+    # the index's million small objects live as long as the process: out of the collector's sight, a full collection
+    # no longer walks them while a check waits (0.3–0.5 s each at 100k marks, measured in-process)
+    gc.freeze()
     token = token if token is not None else os.environ.get(TOKEN_ENV) or None
     pool = sandbox.decode_pool()
     work = BoundedWork(threads, decodes=pool.size if pool is not None else sandbox.DECODE_WORKERS)
