@@ -26,6 +26,7 @@ BENCHMARKS = {
     "cli": ("benchmarks.bench_cli", ["--n", "50000", "--queries", "500"], [], False),
     "logo_search": ("benchmarks.bench_logo_search", ["--n", "100000", "--icons", "300", "--queries", "40"], [], False),
     "sweep": ("benchmarks.bench_sweep", ["--quick"], [], True),
+    "gc": ("benchmarks.bench_gc", ["--n", "20000", "--queries", "300"], [], False),
 }  # fmt: skip
 
 
