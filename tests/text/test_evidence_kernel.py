@@ -196,7 +196,8 @@ def test_a_querys_features_are_the_plain_pair_features_on_the_demo_names() -> No
     names = [n for n in _demo_names() if n.strip()]
     rng = np.random.default_rng(4)
     queries = [names[i] for i in rng.choice(len(names), 40, replace=False)]
-    queries += [q.replace(" ", "") for q in queries[:10] if " " in q] + ["Coca Cola Jaya", "Koka Kola", "Es Teh Kopi", "Coca-Cola"]
+    queries += [q.replace(" ", "") for q in queries[:10] if " " in q]
+    queries += ["Coca Cola Jaya", "Koka Kola", "Es Teh Kopi", "Coca-Cola"]
     by_word: dict[str, list[str]] = {}
     for n in names:
         for t in encode_name(n).tokens:
