@@ -458,13 +458,29 @@ class QueryWords:
             if weight > best_w:
                 best_w, qdom = weight, strength
         query_cover = got / total if total > 0 else 0.0
-        distinctive = 0.0
+        # `pair_features`' maxima and all() over the shared words, as loops (no generator per mark)
+        distinctive, shared_rarity, meaning_only = 0.0, 0.0, 0.0
         if shared:  # the heaviest mark word found (a word's weight is the same at each of its places: once is enough)
-            found_tokens = {s.word for s in shared}
-            distinctive = max((min(weigh(c), 1.0) for t, c, _ in mw if t in found_tokens), default=0.0)
-        strong = [s.word for s in shared if s.strength >= NEAR_SPELLING]
-        meaning_only = float(bool(shared) and all(s.kind == "meaning" for s in shared))
+            found_tokens = set()
+            all_meaning = True
+            for s in shared:
+                found_tokens.add(s.word)
+                if s.strength >= NEAR_SPELLING:
+                    r = rarity(s.word)
+                    if r > shared_rarity:  # rarity is 0 or more: the max with default 0
+                        shared_rarity = r
+                if s.kind != "meaning":
+                    all_meaning = False
+            meaning_only = float(all_meaning)
+            heaviest = None
+            for t, c, _ in mw:
+                if t in found_tokens:
+                    v = min(weigh(c), 1.0)
+                    if heaviest is None or v > heaviest:
+                        heaviest = v
+            distinctive = 0.0 if heaviest is None else heaviest
         same_start = bool(qcore) and bool(mcore) and qcore[0] == mcore[0]
+        dom_rarity = rarity(dom_word) if dom_word else 0.0
         return (
             core_sight,
             core_sound,
@@ -480,8 +496,8 @@ class QueryWords:
             distinctive,
             meaning_only,
             short / max(len(qcore), len(mcore), 1),
-            max((rarity(w) for w in strong), default=0.0),
-            rarity(dom_word) if dom_word else 0.0,
+            shared_rarity,
+            dom_rarity,
             float(
                 (bool(qcore) and qcore == mcore)
                 or (dom >= MATCH_GLUED and dom_weight >= RULE_WEIGHT
