@@ -392,22 +392,22 @@ class QueryWords:
         of through `_cover` and `found_in`'s (mark word, query word) keys, and a mark word's `WordMatch` is made
         once per query. ``tests/text/test_evidence_kernel.py`` compares the two on random and real names."""
         q = self.code
-        mw, (mark_pairs, mark_tokens, mark_sounds) = _reading(m)
+        mw = m.words()
         qcore, mcore = q.core, m.core
         same = bool(qcore) and qcore == mcore
         joins = self._joins
         if joins is None:
             joins = self._joins = _join_tests(self.words)
         qwords = self
-        pairs, tokens, sounds = joins
-        if pairs and mark_tokens and _may_join(pairs, mark_tokens, mark_sounds):
+        pairs, tokens, sounds, longest = joins
+        if pairs and mw and _may_join_query(pairs, mw):
             joined_q = spaced_alike(self.words, mw, same)
             if joined_q is not None:  # COCA COLA typed for COCA-COLA: the two words are the mark's one word
                 key = tuple(joined_q)
                 qwords = self._joined.get(key)  # type: ignore[assignment]
                 if qwords is None:
                     qwords = self._joined[key] = QueryWords(q, joined_q)
-        if mark_pairs and tokens and _may_join(mark_pairs, tokens, sounds):
+        if len(mw) >= 2 and tokens and _may_join_mark(mw, tokens, sounds, longest):
             joined_m = spaced_alike(mw, self.words, same)
             if joined_m is not None:
                 mw = joined_m
@@ -512,10 +512,10 @@ class QueryWords:
 _Row = tuple[float, WordMatch | None, tuple[tuple[str, float] | None, ...]]
 """A mark word against a query's words: the strength it is found with (0: not found), its `WordMatch` (None: not
 found) and how each query word is found in it, by the query word's place (`match_both`'s second answer)."""
-_Joins = tuple[list[tuple[str, str | None, int]], set[str], set[str]]
-"""What `spaced_alike` needs of a name's words, both ways: its joinable neighbours (joined spelling, sound key of
+_Joins = tuple[list[tuple[str, str | None, int]], set[str], set[str], int]
+"""What `spaced_alike` needs of a query's words, both ways: its joinable neighbours (joined spelling, sound key of
 the join or None when a piece is under `SOUND_MIN_CHARS`, the longer piece's sound length), and as the other name
-its tokens and sound keys of `NEAR_MIN_CHARS` letters or more."""
+its tokens and sound keys of `NEAR_MIN_CHARS` letters or more and the longest of those keys."""
 
 
 def _join_tests(words: Sequence[Word]) -> _Joins:
@@ -527,26 +527,34 @@ def _join_tests(words: Sequence[Word]) -> _Joins:
             pairs.append((t, key, max(len(s1), len(s2))))
     tokens = {o[0] for o in words if len(o[0]) >= NEAR_MIN_CHARS}
     sounds = {o[2] for o in words if len(o[0]) >= NEAR_MIN_CHARS}
-    return pairs, tokens, sounds
+    return pairs, tokens, sounds, max((len(s) for s in sounds), default=0)
 
 
-def _may_join(pairs: list[tuple[str, str | None, int]], tokens: set[str], sounds: set[str]) -> bool:
-    """Whether `spaced_alike(words, other)` may join a pair of ``words`` (their joinable ``pairs``, `_join_tests`):
-    only where the joined spelling is one of the other name's ``tokens``, or the join's sound key one of its
-    ``sounds`` and longer than either piece's (`_sound_join`; both of the other's words of `NEAR_MIN_CHARS` letters
-    or more). False: it returns None."""
-    for t, key, longer in pairs:  # noqa: SIM110  (a loop, not any() of a generator: asked for every candidate)
-        if t in tokens or (key is not None and key in sounds and len(key) > longer):
-            return True
+def _may_join_query(pairs: list[tuple[str, str | None, int]], mark: Sequence[Word]) -> bool:
+    """Whether `spaced_alike(query words, mark)` may join a pair of the query's (``pairs``, `_join_tests`): only where
+    a mark word of `NEAR_MIN_CHARS` letters or more is the joined spelling, or has the join's sound key and that key
+    is longer than either piece's (`_sound_join`). False: it returns None."""
+    for o in mark:
+        if len(o[0]) >= NEAR_MIN_CHARS:
+            for t, key, longer in pairs:
+                if o[0] == t or (o[2] == key and len(key) > longer):  # type: ignore[arg-type]
+                    return True
     return False
 
 
-@lru_cache(maxsize=1 << 16)
-def _reading(code: NameCode) -> tuple[list[Word], _Joins]:
-    """A mark's words and their `_join_tests`, read once per mark while it is met again (the same candidates come
-    back for a brand's rows and for the next check of a name). The list is shared: not to be changed."""
-    words = code.words()
-    return words, _join_tests(words)
+def _may_join_mark(mark: Sequence[Word], tokens: set[str], sounds: set[str], longest: int) -> bool:
+    """Whether `spaced_alike(mark, query words)` may join a pair of the mark's: where the joined spelling is one of
+    the query's ``tokens``, or the join's sound key one of its ``sounds`` and longer than either piece's (which the
+    ``longest`` of them rules out without keying the join). False: it returns None."""
+    for (t1, _, s1), (t2, _, s2) in zip(mark, mark[1:], strict=False):
+        if t1 + t2 in tokens:
+            return True
+        longer = max(len(s1), len(s2))
+        if longer < longest and min(len(t1), len(t2)) >= SOUND_MIN_CHARS:
+            key = indonesian_key(t1 + t2) or t1 + t2
+            if key in sounds and len(key) > longer:
+                return True
+    return False
 
 
 class _FoundTable(dict):
