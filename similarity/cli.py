@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gc
 import json
 import sys
 from collections.abc import Iterator
@@ -200,6 +201,9 @@ def _check_batch(
         if not header or "name" not in [h.strip().lower() for h in header]:
             _fail(message_text("queries_header", lang, path=queries), lang=lang)
         base = queries.resolve().parent
+        # the loaded index lives as long as the batch: out of the cyclic collector's sight, whose full collections
+        # walked all of it (~0.3 s at 100k marks, 0.3 ms a check over a thousand fresh checks)
+        gc.freeze()
         for line, row, error in csv_rows(reader, tape):
             if error is not None:
                 _emit({"query": {"name": "", "line": line}, "error": error_text(error, lang)}, line, "", as_json, lang)

@@ -344,61 +344,241 @@ def _joinable(token: str) -> bool:
 class QueryWords:
     """A query's words, and how each mark word and the query's words meet (both ways, `match_both`), remembered for
     the whole query: the re-read of a query's candidates asks about the same mark words (KOPI, JAYA, a shared
-    coinage) over and over.
+    coinage) over and over. `features` reads a mark against them (`pair_features`' answer, sooner).
 
     >>> from similarity.text.encode import encode_name
     >>> words = QueryWords(encode_name("Geprek Bensu"))
     >>> words.found(("bensu", "bensu", "bensu"))
     (('sight', 1.0), 'bensu')
+    >>> words.features(encode_name("Bensu"), lambda concept: 1.0)[4:7]   # mark cover, query cover, dominant match
+    (1.0, 0.5, 1.0)
     """
 
-    __slots__ = ("code", "words", "found", "_back")
+    __slots__ = ("code", "words", "found", "_rows", "_joins", "_joined")
 
     def __init__(self, code: NameCode, words: list[Word] | None = None) -> None:
         self.code = code
         self.words = code.words() if words is None else words
-        self._back: dict[tuple[Word, Word], tuple[str, float] | None] = {}  # (mark word, query word) -> word_match
-        self.found: Callable[[Word], Found] = _FoundTable(self.words, self._back).__getitem__
+        self._rows: dict[Word, _Row] = {}  # mark word -> its `_Row` (filled with `found`)
+        self.found: Callable[[Word], Found] = _FoundTable(self.words, self._rows).__getitem__
         """How the mark word ``word`` is found among the query's words: the best `word_match` (the first of equals)
         and the query word that gave it (a dict lookup once a word was met)."""
+        self._joins: _Joins | None = None  # what `spaced_alike` could join, both ways (`_join_tests`, once)
+        self._joined: dict[tuple[Word, ...], QueryWords] = {}  # the query's words joined for a mark, read once
 
     def found_in(self, word: Word, mark: Sequence[Word]) -> Found:
-        """How the query word ``word`` is found among a mark's words: the best match (the first of equals) and the
-        mark word that gave it."""
+        """How the query word ``word`` (one of `words`) is found among a mark's words: the best match (the first of
+        equals) and the mark word that gave it."""
+        at = self.words.index(word)
         hit, by = None, ""
-        back, found = self._back, self.found
+        rows, found = self._rows, self.found
         for o in mark:
-            h = back.get((o, word), _UNSEEN)
-            if h is _UNSEEN:
+            row = rows.get(o)
+            if row is None:
                 found(o)
-                h = back[o, word]
-            if h is not None and (hit is None or h[1] > hit[1]):  # type: ignore[index]
+                row = rows[o]
+            h = row[2][at]
+            if h is not None and (hit is None or h[1] > hit[1]):
                 hit, by = h, o[0]
-        return hit, by  # type: ignore[return-value]
+        return hit, by
+
+    def features(
+        self, m: NameCode, weigh: Callable[[str], float], ratios: tuple[float, float, float, float] | None = None
+    ) -> tuple:
+        """``pair_features(self.code, m, weigh, weigh, ratios, self)``, the same tuple, with less Python per mark:
+        `spaced_alike` is asked only when some neighbouring pair of words could be joined (`_join_tests`: a join
+        needs the other name to have the joined spelling or its sound key as a word), the two covers are read
+        in line from each mark word's `_Row` (its match and its matches back, by the query word's place) instead
+        of through `_cover` and `found_in`'s (mark word, query word) keys, and a mark word's `WordMatch` is made
+        once per query. ``tests/text/test_evidence_kernel.py`` compares the two on random and real names."""
+        q = self.code
+        mw = m.words()
+        qcore, mcore = q.core, m.core
+        same = bool(qcore) and qcore == mcore
+        joins = self._joins
+        if joins is None:
+            joins = self._joins = _join_tests(self.words)
+        qwords = self
+        pairs, tokens, sounds, longest = joins
+        if pairs and mw and _may_join_query(pairs, mw):
+            joined_q = spaced_alike(self.words, mw, same)
+            if joined_q is not None:  # COCA COLA typed for COCA-COLA: the two words are the mark's one word
+                key = tuple(joined_q)
+                qwords = self._joined.get(key)  # type: ignore[assignment]
+                if qwords is None:
+                    qwords = self._joined[key] = QueryWords(q, joined_q)
+        if len(mw) >= 2 and tokens and _may_join_mark(mw, tokens, sounds, longest):
+            joined_m = spaced_alike(mw, self.words, same)
+            if joined_m is not None:
+                mw = joined_m
+        whole, core_r, sound_r, contained = ratios if ratios is not None else string_ratios(q, [m])[0]
+        short = min(len(qcore), len(mcore))
+        w = min(1.0, short / SHORT_CORE_CHARS)
+        core_sight = w * core_r + (1 - w) * whole
+        core_sound = w * sound_r + (1 - w) * whole
+        # the mark's words found in the query (`_cover(mw, qwords.found, weigh)`)
+        rows, found_table = qwords._rows, qwords.found
+        total, got = 0.0, 0.0
+        best_w, dom, dom_word = -1.0, 0.0, ""
+        dom_weight = 0.0
+        shared: list[WordMatch] = []
+        mark_rows = []
+        for word in mw:
+            weight = weigh(word[1])
+            row = rows.get(word)
+            if row is None:
+                found_table(word)
+                row = rows[word]
+            strength = row[0]
+            total += weight
+            got += weight * strength
+            if weight > dom_weight:
+                dom_weight = weight
+            if weight > best_w:
+                best_w, dom, dom_word = weight, strength, word[0]
+            if row[1] is not None:
+                shared.append(row[1])
+            mark_rows.append(row)
+        mark_cover = got / total if total > 0 else 0.0
+        mark_total = total
+        dom_share = dom_weight / max(mark_total, 1e-9)
+        # the query's words found in the mark's (`_cover(qw, lambda word: qwords.found_in(word, mw), weigh)`)
+        total, got = 0.0, 0.0
+        best_w, qdom = -1.0, 0.0
+        for at, word in enumerate(qwords.words):
+            weight = weigh(word[1])
+            hit = None
+            for row in mark_rows:
+                h = row[2][at]
+                if h is not None and (hit is None or h[1] > hit[1]):
+                    hit = h
+            strength = hit[1] if hit else 0.0
+            total += weight
+            got += weight * strength
+            if weight > best_w:
+                best_w, qdom = weight, strength
+        query_cover = got / total if total > 0 else 0.0
+        # `pair_features`' maxima and all() over the shared words, as loops (no generator per mark)
+        distinctive, shared_rarity, meaning_only = 0.0, 0.0, 0.0
+        if shared:  # the heaviest mark word found (a word's weight is the same at each of its places: once is enough)
+            found_tokens = set()
+            all_meaning = True
+            for s in shared:
+                found_tokens.add(s.word)
+                if s.strength >= NEAR_SPELLING:
+                    r = rarity(s.word)
+                    if r > shared_rarity:  # rarity is 0 or more: the max with default 0
+                        shared_rarity = r
+                if s.kind != "meaning":
+                    all_meaning = False
+            meaning_only = float(all_meaning)
+            heaviest = None
+            for t, c, _ in mw:
+                if t in found_tokens:
+                    v = min(weigh(c), 1.0)
+                    if heaviest is None or v > heaviest:
+                        heaviest = v
+            distinctive = 0.0 if heaviest is None else heaviest
+        same_start = bool(qcore) and bool(mcore) and qcore[0] == mcore[0]
+        dom_rarity = rarity(dom_word) if dom_word else 0.0
+        return (
+            core_sight,
+            core_sound,
+            whole,
+            contained,
+            mark_cover,
+            query_cover,
+            dom,
+            qdom,
+            float(short <= 3),
+            float(same_start),
+            float(bool(qcore) and (qcore == mcore or (q.sound == m.sound and len(q.sound) >= 2))),
+            distinctive,
+            meaning_only,
+            short / max(len(qcore), len(mcore), 1),
+            shared_rarity,
+            dom_rarity,
+            float(
+                (bool(qcore) and qcore == mcore)
+                or (dom >= MATCH_GLUED and dom_weight >= RULE_WEIGHT
+                    and (rarity(dom_word) >= RULE_RARITY or dom_share >= 0.6))
+                or (mark_cover >= 0.9 and dom_weight >= RULE_WEIGHT)
+            ),
+            tuple(shared),
+            dom_word,
+        )
 
 
-_UNSEEN = object()
+_Row = tuple[float, WordMatch | None, tuple[tuple[str, float] | None, ...]]
+"""A mark word against a query's words: the strength it is found with (0: not found), its `WordMatch` (None: not
+found) and how each query word is found in it, by the query word's place (`match_both`'s second answer)."""
+_Joins = tuple[list[tuple[str, str | None, int]], set[str], set[str], int]
+"""What `spaced_alike` needs of a query's words, both ways: its joinable neighbours (joined spelling, sound key of
+the join or None when a piece is under `SOUND_MIN_CHARS`, the longer piece's sound length), and as the other name
+its tokens and sound keys of `NEAR_MIN_CHARS` letters or more and the longest of those keys."""
+
+
+def _join_tests(words: Sequence[Word]) -> _Joins:
+    pairs: list[tuple[str, str | None, int]] = []
+    for (t1, _, s1), (t2, _, s2) in zip(words, words[1:], strict=False):
+        if _joinable(t1) and _joinable(t2):
+            t = t1 + t2
+            key = (indonesian_key(t) or t) if min(len(t1), len(t2)) >= SOUND_MIN_CHARS else None
+            pairs.append((t, key, max(len(s1), len(s2))))
+    tokens = {o[0] for o in words if len(o[0]) >= NEAR_MIN_CHARS}
+    sounds = {o[2] for o in words if len(o[0]) >= NEAR_MIN_CHARS}
+    return pairs, tokens, sounds, max((len(s) for s in sounds), default=0)
+
+
+def _may_join_query(pairs: list[tuple[str, str | None, int]], mark: Sequence[Word]) -> bool:
+    """Whether `spaced_alike(query words, mark)` may join a pair of the query's (``pairs``, `_join_tests`): only where
+    a mark word of `NEAR_MIN_CHARS` letters or more is the joined spelling, or has the join's sound key and that key
+    is longer than either piece's (`_sound_join`). False: it returns None."""
+    for o in mark:
+        if len(o[0]) >= NEAR_MIN_CHARS:
+            for t, key, longer in pairs:
+                if o[0] == t or (o[2] == key and len(key) > longer):  # type: ignore[arg-type]
+                    return True
+    return False
+
+
+def _may_join_mark(mark: Sequence[Word], tokens: set[str], sounds: set[str], longest: int) -> bool:
+    """Whether `spaced_alike(mark, query words)` may join a pair of the mark's: where the joined spelling is one of
+    the query's ``tokens``, or the join's sound key one of its ``sounds`` and longer than either piece's (which the
+    ``longest`` of them rules out without keying the join). False: it returns None."""
+    for (t1, _, s1), (t2, _, s2) in zip(mark, mark[1:], strict=False):
+        if t1 + t2 in tokens:
+            return True
+        longer = max(len(s1), len(s2))
+        if longer < longest and min(len(t1), len(t2)) >= SOUND_MIN_CHARS:
+            key = indonesian_key(t1 + t2) or t1 + t2
+            if key in sounds and len(key) > longer:
+                return True
+    return False
 
 
 class _FoundTable(dict):
     """`QueryWords.found` by mark word: each worked out once per query, then a dict lookup."""
 
-    __slots__ = ("_words", "_back")
+    __slots__ = ("_words", "_rows")
 
-    def __init__(self, words: Sequence[Word], back: dict[tuple[Word, Word], tuple[str, float] | None]) -> None:
+    def __init__(self, words: Sequence[Word], rows: dict[Word, _Row]) -> None:
         super().__init__()
-        self._words, self._back = words, back
+        self._words, self._rows = words, rows
 
     def __missing__(self, word: Word) -> Found:
-        """Worked out once: the best match over the query's words, each one's match remembered (`QueryWords._back`,
-        for `QueryWords.found_in`)."""
+        """Worked out once: the best match over the query's words, and each one's match back remembered in the
+        word's `_Row` (for `QueryWords.found_in` and `QueryWords.features`)."""
         hit, by = None, ""
-        back = self._back
+        backs = []
         for o in self._words:
-            h, back[word, o] = match_both(o, word)
+            h, back = match_both(o, word)
+            backs.append(back)
             if h is not None and (hit is None or h[1] > hit[1]):
                 hit, by = h, o[0]
         got = self[word] = (hit, by)
+        self._rows[word] = ((hit[1], WordMatch(word[0], by, hit[0], hit[1]), tuple(backs)) if hit
+                            else (0.0, None, tuple(backs)))
         return got
 
 

@@ -39,7 +39,6 @@ from ..text.evidence import (
     QueryWords,
     WordMatch,
     pair_evidence,
-    pair_features,
     string_ratios,
 )
 from ..values import Reason
@@ -237,11 +236,11 @@ def _features(
     distinctiveness: Callable[[str, Sequence[int]], float],
     ratios: Sequence[tuple[float, float, float, float]] | None = None,
 ) -> list[tuple]:
-    """`pair_features` of the query with each mark: the query's words are read once (`QueryWords`: how each mark word
-    meets them is remembered across the marks) and each word is weighed once per goods compared. ``ratios`` are the
-    pairs' `string_ratios` when the caller has them. A mark that repeats another's name, goods and ratios (one
-    brand filed in several classes, with the query's classes weighing both) has its features once: a quarter of
-    a check's re-read at 100k synthetic marks."""
+    """`pair_features` of the query with each mark: the query's words are read once (`QueryWords.features`: how each
+    mark word meets them is remembered across the marks) and each word is weighed once per goods compared.
+    ``ratios`` are the pairs' `string_ratios` when the caller has them. A mark that repeats another's name, goods
+    and ratios (one brand filed in several classes, with the query's classes weighing both) has its features once:
+    a quarter of a check's re-read at 100k synthetic marks."""
     words = QueryWords(query)
     weighs: dict[tuple[int, ...], Callable[[str], float]] = {}  # a query's words are weighed in few goods
     query_goods = tuple(query_classes)
@@ -257,7 +256,7 @@ def _features(
             weigh = weighs.get(goods)
             if weigh is None:
                 weigh = weighs[goods] = _Weights(distinctiveness, goods).__getitem__
-            fields = seen[key] = pair_features(query, m, weigh, weigh, pair_ratios, words)
+            fields = seen[key] = words.features(m, weigh, pair_ratios)
         out.append(fields)
     return out
 

@@ -3,6 +3,9 @@ matches and a query's shared `QueryWords`, and the model walking all trees one l
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import numpy as np
 import pytest
 from wordfreq import zipf_frequency
@@ -155,3 +158,63 @@ def test_the_reordered_join_tests_join_as_the_plain_code() -> None:
                 assert got == _plain_spaced_alike(qa, qb, everyday), (a, b, everyday)
                 joins += got is not None
     assert joins > len(pairs)  # most glued pairs join: the comparison is not of Nones only
+
+
+def _demo_names() -> list[str]:
+    path = Path(__file__).parents[2] / "similarity" / "data" / "demo" / "registry.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        return [row["name"] for row in csv.DictReader(f)]
+
+
+def _features_both_ways(queries: list[str], marks: list[str], seed: int) -> tuple[int, int]:
+    """`QueryWords.features` against `pair_features` (the plain per-pair reading) for every query with every mark;
+    returns how many pairs had a word shared and how many had a pair of words joined (the test covers both)."""
+    rng = np.random.default_rng(seed)
+    weights: dict[str, float] = {}
+
+    def weigh(concept: str) -> float:
+        if concept not in weights:
+            weights[concept] = float(rng.choice([0.05, 0.15, 0.3, 0.6, 1.0]))
+        return weights[concept]
+
+    codes = [encode_name(n) for n in marks]
+    shared = joined = 0
+    for name in queries:
+        q = encode_name(name)
+        words = QueryWords(q)
+        for m in codes:
+            expected = evidence.pair_features(q, m, weigh, weigh)
+            got = words.features(m, weigh)
+            assert got == expected, (name, m.text)
+            shared += bool(got[len(FEATURES)])
+            joined += (evidence.spaced_alike(q.words(), m.words(), False) is not None
+                       or evidence.spaced_alike(m.words(), q.words(), False) is not None)
+    return shared, joined
+
+
+def test_a_querys_features_are_the_plain_pair_features_on_the_demo_names() -> None:
+    names = [n for n in _demo_names() if n.strip()]
+    rng = np.random.default_rng(4)
+    queries = [names[i] for i in rng.choice(len(names), 40, replace=False)]
+    queries += [q.replace(" ", "") for q in queries[:10] if " " in q]
+    queries += ["Coca Cola Jaya", "Koka Kola", "Es Teh Kopi", "Coca-Cola"]
+    by_word: dict[str, list[str]] = {}
+    for n in names:
+        for t in encode_name(n).tokens:
+            by_word.setdefault(t, []).append(n)
+    marks = [names[i] for i in rng.choice(len(names), 60, replace=False)] + ["Coca-Cola", "CocaCola Jaya", "Koka Kola"]
+    for q in queries:  # names sharing a word with the query, glued or spaced as the query is not
+        for t in encode_name(q).tokens:
+            marks += by_word.get(t, [])[:3]
+        marks += [q.replace(" ", ""), q.replace(" ", "-"), q + " Jaya", q.replace("c", "k").replace("q", "k")]
+    shared, joined = _features_both_ways(queries, sorted(set(marks)), seed=1)
+    assert shared > 300 and joined > 20, (shared, joined)
+
+
+def test_a_querys_features_are_the_plain_pair_features_on_random_names() -> None:
+    names = brand_names(300, seed=21)
+    spaced = [n for n in names if " " in n][:20]
+    queries = [v.query for v in variants(names, 30, seed=2)] + [n.replace(" ", "").replace("c", "k") for n in spaced]
+    marks = names + [n.replace(" ", "") for n in spaced]
+    shared, joined = _features_both_ways(queries, marks, seed=2)
+    assert shared > 100 and joined > 5, (shared, joined)
