@@ -11,8 +11,9 @@ keypoint votes, geometric verification and OCR):
 - copy recall@1 per transform: the registered logo transformed (logo_data.TRANSFORMS plus a 10 % crop, the composite
   pad + word + JPEG q70, and the logo pasted at 30–60 % on clutter) must come first;
 - same brand, another drawing: a gilbarbara logo whose brand is in simple-icons must find it in its top 10;
-- diagnose: for the hard copies (`HARD`), the stage where each one is lost — not a candidate, not verified (which rule
-  failed), verified below medium, or beaten by another mark — counted per transform, with each miss's facts.
+- diagnose: for the hard copies, the crops and the overlaid word (`DIAGNOSED`), the stage where each one is lost — not a
+  candidate, not verified (which rule failed), verified below medium, or beaten by another mark — counted per
+  transform, with each miss's facts.
 
 The verification threshold is calibrated first on a disjoint sample of leave-one-out queries (``--calibrate``
 writes it to similarity/data/logo_calibration.json, key ``verify``). Run::
@@ -50,7 +51,9 @@ CALIBRATION = Path(__file__).resolve().parents[1] / "similarity" / "data" / "log
 RISKY = ("medium", "high")
 PARTS = ("loo", "copies", "other_drawing", "cost", "diagnose")
 HARD = ("crop_10pct", "pad_text_jpeg70", "pasted_45pct_noise", "pasted_30pct_gradient", "pasted_60pct_logo")
-"""The copy transforms whose misses are broken down by stage (:func:`diagnose`)."""
+DIAGNOSED = (*HARD, "crop_5pct", "text_overlay")
+"""The copy transforms whose misses are broken down by stage (:func:`diagnose`): the hard ones and those short of
+their goal."""
 
 
 def _png(image: Image.Image) -> bytes:
@@ -332,7 +335,7 @@ def _why_unverified(v) -> str:
 
 
 def diagnose(index, renderings, rows, transforms) -> dict:
-    """Where each copy of the hard transforms (`HARD`) is lost, one stage per copy: ``hit`` (first), else
+    """Where each copy of the `DIAGNOSED` transforms is lost, one stage per copy: ``hit`` (first), else
     ``not_candidate`` (neither the hashes nor the keypoint votes nor the text propose it), ``not_verified:<rule>``
     (proposed, the alignment fails the rule named by :func:`_why_unverified`; ``not_tried``: a hash match past the
     verified few), ``verified_<tier>`` (verified but its tier is below medium, or it is medium/high and another
@@ -342,7 +345,7 @@ def diagnose(index, renderings, rows, transforms) -> dict:
 
     out: dict = {}
     for name, transform in transforms.items():
-        if name not in HARD:
+        if name not in DIAGNOSED:
             continue
         stages: dict[str, int] = {}
         misses = []
