@@ -406,3 +406,33 @@ def test_a_verification_does_not_depend_on_opencvs_global_random_state():
         cv2.setRNGSeed(seed)
         found.append(verify(query, registered, "identity"))
     assert found[0].verified and found[0].inliers > 0 and found[1] == found[0], found
+
+
+def test_a_silhouette_is_not_laid_on_a_box_of_other_proportions():
+    """Laying one ink box on another may not stretch it one way more than the other: F#'s triangle laid on Private
+    Division's box (2.2 times as much down as across) and Kotlin's on Vercel's turned a quarter (1.7) agreed 0.96-1.0
+    and were medium in the full registry's leave-one-out. The same logos' copies, which keep their proportions, still
+    align box on box."""
+    from similarity.image.verify import STRETCH, _symmetry_alignment
+
+    def view(slug: str, factor: float = 1.0, turn: bool = False) -> QueryFeatures:
+        image = load_logo(f"simple-icons:{slug}")
+        if factor != 1.0:
+            image = image.resize((round(image.width * factor), round(image.height * factor)), Image.Resampling.LANCZOS)
+        if turn:
+            image = image.transpose(Image.Transpose.ROTATE_90)
+        return QueryFeatures.of(prepare_logo(image))
+
+    for query, other, variant in (("fsharp", "privatedivision", "identity"), ("kotlin", "vercel", "rot90")):
+        registered = extract(prepare_logo(load_logo(f"simple-icons:{other}")))
+        laid = _symmetry_alignment(view(query).plain, registered, variant)
+        assert laid.method == "none" and not verify(view(query), registered, variant).verified, (query, other, laid)
+        own = extract(prepare_logo(load_logo(f"simple-icons:{query}")))
+        copies = ((view(query, 0.25), "identity"), (view(query, 2.0), "identity"), (view(query, turn=True), "rot90"))
+        for copy, variant in copies:
+            laid = max(
+                (_symmetry_alignment(copy.view(side=side), own, variant) for side in (512, 256)),
+                key=lambda v: v.agreement,
+            )
+            assert laid.method == "silhouette" and laid.agreement >= 0.95, (query, variant, laid)
+    assert 1.15 < STRETCH < 1.7
