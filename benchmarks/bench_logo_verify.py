@@ -258,12 +258,18 @@ def calibrate(index, sources, renderings, rows, copies) -> dict:
     }
 
 
-def copy_recall(index, renderings, rows, transforms, mode, tiers: dict | None = None) -> dict:
+def copy_recall(
+    index, renderings, rows, transforms, mode, tiers: dict | None = None, family: dict | None = None
+) -> dict:
     """Recall@1 per transform; `tiers`, when given, gets the tier of each found copy per transform (a copy found
-    first but only medium is found, not proven)."""
+    first but only medium is found, not proven); `family`, when given as ``{"of": families(sources).of}``, gets
+    recall@1 by brand family per transform: the first match is the copy's own logo or another logo of its family
+    (Debian's other drawing, InfluxDB's logo for InfluxData's), the leave-one-out's sense of "another brand"."""
     out = {}
+    by_family = {}
     for name, transform in transforms.items():
         hits = 0
+        kin = 0
         found: dict[str, int] = {}
         for i in rows:
             try:
@@ -275,11 +281,16 @@ def copy_recall(index, renderings, rows, transforms, mode, tiers: dict | None = 
                 continue
             hit = bool(result.matches) and result.matches[0].mark.id == str(i)
             hits += hit
+            if family is not None and result.matches:
+                kin += family["of"][int(result.matches[0].mark.id)] == family["of"][i]
             if hit:
                 found[result.matches[0].risk] = found.get(result.matches[0].risk, 0) + 1
         out[name] = hits / max(1, len(rows))
+        by_family[name] = kin / max(1, len(rows))
         if tiers is not None:
             tiers[name] = found
+    if family is not None:
+        family["recall@1"] = by_family
     return out
 
 
@@ -331,7 +342,7 @@ def _why_unverified(v) -> str:
         return "silhouette_agreement"
     if v.coverage < verify_module.PARTIAL_COVERAGE:
         return "partial_inliers" if v.inliers < verify_module.PARTIAL_INLIERS else "partial_agreement"
-    return "inliers"
+    return "inliers" if v.inliers < verify_module.VERIFIED_INLIERS else "fit_agreement"
 
 
 def diagnose(index, renderings, rows, transforms) -> dict:
@@ -515,8 +526,10 @@ def main(argv: list[str] | None = None) -> dict:
             results[mode]["false_alarms"] = false_alarms(index, sources, renderings, loo_rows, mode)
         if "copies" in parts:
             tiers: dict = {}
-            results[mode]["copy_recall@1"] = copy_recall(index, renderings, copy_rows, transforms, mode, tiers)
+            kin: dict = {"of": families(sources).of}
+            results[mode]["copy_recall@1"] = copy_recall(index, renderings, copy_rows, transforms, mode, tiers, kin)
             results[mode]["copy_tier_when_first"] = tiers
+            results[mode]["copy_recall@1_family"] = kin["recall@1"]
         if "other_drawing" in parts:
             results[mode]["other_drawing"] = other_drawing(index, sources, renderings, mode)
             if mode == "verified":
