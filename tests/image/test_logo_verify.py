@@ -436,3 +436,26 @@ def test_a_silhouette_is_not_laid_on_a_box_of_other_proportions():
             )
             assert laid.method == "silhouette" and laid.agreement >= 0.95, (query, variant, laid)
     assert 1.15 < STRETCH < 1.7
+
+
+def test_a_whole_logo_keypoint_fit_needs_its_outlines_to_agree_from_fit_agreement():
+    """macOS's logo fits 22 keypoints of iOS's with outlines agreeing 0.90 — a verified copy, medium, in the full
+    registry's leave-one-out until a whole-logo fit had to agree from `FIT_AGREEMENT`; macOS's own copies (half size,
+    JPEG q30) agree 0.99."""
+    from similarity.image.verify import FIT_AGREEMENT, Verification, _proves, thresholds
+
+    macos = load_logo("simple-icons:macos")
+    other = verify(QueryFeatures.of(prepare_logo(macos)), extract(prepare_logo(load_logo("simple-icons:ios"))))
+    assert other.method == "keypoints" and thresholds()["agreement"] <= other.agreement < FIT_AGREEMENT, other
+    assert not other.verified
+    own = extract(prepare_logo(macos))
+    half = macos.resize((macos.width // 2, macos.height // 2), Image.Resampling.LANCZOS)
+    jpeg = Image.open(io.BytesIO(_png(macos.convert("RGB"), "JPEG", quality=30)))
+    for copy in (half, jpeg):
+        found = verify(QueryFeatures.of(prepare_logo(copy)), own)
+        assert found.verified and found.method == "keypoints" and found.agreement >= 0.95, found
+
+    def fit(agreement: float) -> Verification:
+        return Verification(False, agreement, 0.9, 30, 32, False, 0, 1.0, "keypoints")
+
+    assert not _proves(fit(0.90), 0.89) and _proves(fit(0.92), 0.89)
