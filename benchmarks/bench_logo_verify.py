@@ -459,6 +459,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--registry", type=int, default=2000, help="registered logos (a fixed random draw)")
     parser.add_argument("--loo", type=int, default=1000, help="leave-one-out queries")
+    parser.add_argument(
+        "--loo-from", type=int, default=0, help="first leave-one-out query in the draw's order (4000: queries held "
+        "out of a 4,000-query run, for choosing a threshold apart from it)",
+    )
     parser.add_argument("--copies", type=int, default=120, help="logos per copy transform")
     parser.add_argument("--calibrate", action="store_true", help="write the verification threshold first")
     parser.add_argument(
@@ -481,7 +485,7 @@ def main(argv: list[str] | None = None) -> dict:
     built = time.perf_counter() - start
     present = sorted(renderings)
     order = rng.permutation(present).tolist()
-    loo_rows, rest = order[: args.loo], order[args.loo :]
+    loo_rows, rest = order[args.loo_from : args.loo_from + args.loo], order[args.loo :]
     copy_rows = order[: args.copies]
     results: dict = {
         "registry": len(present),
