@@ -11,8 +11,9 @@ keypoint votes, geometric verification and OCR):
 - copy recall@1 per transform: the registered logo transformed (logo_data.TRANSFORMS plus a 10 % crop, the composite
   pad + word + JPEG q70, and the logo pasted at 30–60 % on clutter) must come first;
 - same brand, another drawing: a gilbarbara logo whose brand is in simple-icons must find it in its top 10;
-- diagnose: for the hard copies (`HARD`), the stage where each one is lost — not a candidate, not verified (which rule
-  failed), verified below medium, or beaten by another mark — counted per transform, with each miss's facts.
+- diagnose: for the hard copies, the crops and the overlaid word (`DIAGNOSED`), the stage where each one is lost — not a
+  candidate, not verified (which rule failed), verified below medium, or beaten by another mark — counted per
+  transform, with each miss's facts.
 
 The verification threshold is calibrated first on a disjoint sample of leave-one-out queries (``--calibrate``
 writes it to similarity/data/logo_calibration.json, key ``verify``). Run::
@@ -50,7 +51,9 @@ CALIBRATION = Path(__file__).resolve().parents[1] / "similarity" / "data" / "log
 RISKY = ("medium", "high")
 PARTS = ("loo", "copies", "other_drawing", "cost", "diagnose")
 HARD = ("crop_10pct", "pad_text_jpeg70", "pasted_45pct_noise", "pasted_30pct_gradient", "pasted_60pct_logo")
-"""The copy transforms whose misses are broken down by stage (:func:`diagnose`)."""
+DIAGNOSED = (*HARD, "crop_5pct", "text_overlay")
+"""The copy transforms whose misses are broken down by stage (:func:`diagnose`): the hard ones and those short of
+their goal."""
 
 
 def _png(image: Image.Image) -> bytes:
@@ -255,12 +258,18 @@ def calibrate(index, sources, renderings, rows, copies) -> dict:
     }
 
 
-def copy_recall(index, renderings, rows, transforms, mode, tiers: dict | None = None) -> dict:
+def copy_recall(
+    index, renderings, rows, transforms, mode, tiers: dict | None = None, family: dict | None = None
+) -> dict:
     """Recall@1 per transform; `tiers`, when given, gets the tier of each found copy per transform (a copy found
-    first but only medium is found, not proven)."""
+    first but only medium is found, not proven); `family`, when given as ``{"of": families(sources).of}``, gets
+    recall@1 by brand family per transform: the first match is the copy's own logo or another logo of its family
+    (Debian's other drawing, InfluxDB's logo for InfluxData's), the leave-one-out's sense of "another brand"."""
     out = {}
+    by_family = {}
     for name, transform in transforms.items():
         hits = 0
+        kin = 0
         found: dict[str, int] = {}
         for i in rows:
             try:
@@ -272,11 +281,16 @@ def copy_recall(index, renderings, rows, transforms, mode, tiers: dict | None = 
                 continue
             hit = bool(result.matches) and result.matches[0].mark.id == str(i)
             hits += hit
+            if family is not None and result.matches:
+                kin += family["of"][int(result.matches[0].mark.id)] == family["of"][i]
             if hit:
                 found[result.matches[0].risk] = found.get(result.matches[0].risk, 0) + 1
         out[name] = hits / max(1, len(rows))
+        by_family[name] = kin / max(1, len(rows))
         if tiers is not None:
             tiers[name] = found
+    if family is not None:
+        family["recall@1"] = by_family
     return out
 
 
@@ -328,11 +342,11 @@ def _why_unverified(v) -> str:
         return "silhouette_agreement"
     if v.coverage < verify_module.PARTIAL_COVERAGE:
         return "partial_inliers" if v.inliers < verify_module.PARTIAL_INLIERS else "partial_agreement"
-    return "inliers"
+    return "inliers" if v.inliers < verify_module.VERIFIED_INLIERS else "fit_agreement"
 
 
 def diagnose(index, renderings, rows, transforms) -> dict:
-    """Where each copy of the hard transforms (`HARD`) is lost, one stage per copy: ``hit`` (first), else
+    """Where each copy of the `DIAGNOSED` transforms is lost, one stage per copy: ``hit`` (first), else
     ``not_candidate`` (neither the hashes nor the keypoint votes nor the text propose it), ``not_verified:<rule>``
     (proposed, the alignment fails the rule named by :func:`_why_unverified`; ``not_tried``: a hash match past the
     verified few), ``verified_<tier>`` (verified but its tier is below medium, or it is medium/high and another
@@ -342,7 +356,7 @@ def diagnose(index, renderings, rows, transforms) -> dict:
 
     out: dict = {}
     for name, transform in transforms.items():
-        if name not in HARD:
+        if name not in DIAGNOSED:
             continue
         stages: dict[str, int] = {}
         misses = []
@@ -445,6 +459,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--registry", type=int, default=2000, help="registered logos (a fixed random draw)")
     parser.add_argument("--loo", type=int, default=1000, help="leave-one-out queries")
+    parser.add_argument(
+        "--loo-from", type=int, default=0, help="first leave-one-out query in the draw's order (4000: queries held "
+        "out of a 4,000-query run, for choosing a threshold apart from it)",
+    )
     parser.add_argument("--copies", type=int, default=120, help="logos per copy transform")
     parser.add_argument("--calibrate", action="store_true", help="write the verification threshold first")
     parser.add_argument(
@@ -467,7 +485,7 @@ def main(argv: list[str] | None = None) -> dict:
     built = time.perf_counter() - start
     present = sorted(renderings)
     order = rng.permutation(present).tolist()
-    loo_rows, rest = order[: args.loo], order[args.loo :]
+    loo_rows, rest = order[args.loo_from : args.loo_from + args.loo], order[args.loo :]
     copy_rows = order[: args.copies]
     results: dict = {
         "registry": len(present),
@@ -512,8 +530,10 @@ def main(argv: list[str] | None = None) -> dict:
             results[mode]["false_alarms"] = false_alarms(index, sources, renderings, loo_rows, mode)
         if "copies" in parts:
             tiers: dict = {}
-            results[mode]["copy_recall@1"] = copy_recall(index, renderings, copy_rows, transforms, mode, tiers)
+            kin: dict = {"of": families(sources).of}
+            results[mode]["copy_recall@1"] = copy_recall(index, renderings, copy_rows, transforms, mode, tiers, kin)
             results[mode]["copy_tier_when_first"] = tiers
+            results[mode]["copy_recall@1_family"] = kin["recall@1"]
         if "other_drawing" in parts:
             results[mode]["other_drawing"] = other_drawing(index, sources, renderings, mode)
             if mode == "verified":

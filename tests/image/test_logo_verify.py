@@ -406,3 +406,56 @@ def test_a_verification_does_not_depend_on_opencvs_global_random_state():
         cv2.setRNGSeed(seed)
         found.append(verify(query, registered, "identity"))
     assert found[0].verified and found[0].inliers > 0 and found[1] == found[0], found
+
+
+def test_a_silhouette_is_not_laid_on_a_box_of_other_proportions():
+    """Laying one ink box on another may not stretch it one way more than the other: F#'s triangle laid on Private
+    Division's box (2.2 times as much down as across) and Kotlin's on Vercel's turned a quarter (1.7) agreed 0.96-1.0
+    and were medium in the full registry's leave-one-out. The same logos' copies, which keep their proportions, still
+    align box on box."""
+    from similarity.image.verify import STRETCH, _symmetry_alignment
+
+    def view(slug: str, factor: float = 1.0, turn: bool = False) -> QueryFeatures:
+        image = load_logo(f"simple-icons:{slug}")
+        if factor != 1.0:
+            image = image.resize((round(image.width * factor), round(image.height * factor)), Image.Resampling.LANCZOS)
+        if turn:
+            image = image.transpose(Image.Transpose.ROTATE_90)
+        return QueryFeatures.of(prepare_logo(image))
+
+    for query, other, variant in (("fsharp", "privatedivision", "identity"), ("kotlin", "vercel", "rot90")):
+        registered = extract(prepare_logo(load_logo(f"simple-icons:{other}")))
+        laid = _symmetry_alignment(view(query).plain, registered, variant)
+        assert laid.method == "none" and not verify(view(query), registered, variant).verified, (query, other, laid)
+        own = extract(prepare_logo(load_logo(f"simple-icons:{query}")))
+        copies = ((view(query, 0.25), "identity"), (view(query, 2.0), "identity"), (view(query, turn=True), "rot90"))
+        for copy, variant in copies:
+            laid = max(
+                (_symmetry_alignment(copy.view(side=side), own, variant) for side in (512, 256)),
+                key=lambda v: v.agreement,
+            )
+            assert laid.method == "silhouette" and laid.agreement >= 0.95, (query, variant, laid)
+    assert 1.15 < STRETCH < 1.7
+
+
+def test_a_whole_logo_keypoint_fit_needs_its_outlines_to_agree_from_fit_agreement():
+    """macOS's logo fits 22 keypoints of iOS's with outlines agreeing 0.90 — a verified copy, medium, in the full
+    registry's leave-one-out until a whole-logo fit had to agree from `FIT_AGREEMENT`; macOS's own copies (half size,
+    JPEG q30) agree 0.99."""
+    from similarity.image.verify import FIT_AGREEMENT, Verification, _proves, thresholds
+
+    macos = load_logo("simple-icons:macos")
+    other = verify(QueryFeatures.of(prepare_logo(macos)), extract(prepare_logo(load_logo("simple-icons:ios"))))
+    assert other.method == "keypoints" and thresholds()["agreement"] <= other.agreement < FIT_AGREEMENT, other
+    assert not other.verified
+    own = extract(prepare_logo(macos))
+    half = macos.resize((macos.width // 2, macos.height // 2), Image.Resampling.LANCZOS)
+    jpeg = Image.open(io.BytesIO(_png(macos.convert("RGB"), "JPEG", quality=30)))
+    for copy in (half, jpeg):
+        found = verify(QueryFeatures.of(prepare_logo(copy)), own)
+        assert found.verified and found.method == "keypoints" and found.agreement >= 0.95, found
+
+    def fit(agreement: float) -> Verification:
+        return Verification(False, agreement, 0.9, 30, 32, False, 0, 1.0, "keypoints")
+
+    assert not _proves(fit(0.90), 0.89) and _proves(fit(0.92), 0.89)
