@@ -110,6 +110,32 @@ def _unregistered(sources, drawn: set[int]) -> Image.Image | None:
     return next((r for i, source in enumerate(sources) if i not in drawn and (r := render(source)) is not None), None)
 
 
+def drawn_registry(sources, registry: int) -> tuple[MarkIndex, dict[int, Image.Image], float, list[int], list[int]]:
+    """The benchmark's seeded draw of ``registry`` logos, their index (`build_registry`) and the order its queries and
+    copies are taken in: (index, renderings, describe seconds, drawn rows, order). `bench_logo_votes` and
+    `logo_copy_margins` draw the same."""
+    rng = np.random.default_rng(20)
+    drawn = sorted(rng.choice(len(sources), min(registry, len(sources)), replace=False).tolist())
+    index, renderings, describe_s = build_registry(sources, drawn)
+    return index, renderings, describe_s, drawn, rng.permutation(sorted(renderings)).tolist()
+
+
+def copy_transforms(sources, drawn: list[int]) -> dict:
+    """Every transform a copy is made by: logo_data's (but ``transparent``), the crop, the padded word under JPEG and
+    the pastes (on noise, a gradient and, when one is left unregistered, another real logo)."""
+    transforms = {
+        **{k: v for k, v in TRANSFORMS.items() if k != "transparent"},
+        "crop_10pct": lambda image: _crop(image, 0.1),
+        "pad_text_jpeg70": _composite,
+        "pasted_45pct_noise": _pasted("noise", 0.45),
+        "pasted_30pct_gradient": _pasted("gradient", 0.3),
+    }
+    second = _unregistered(sources, set(drawn))
+    if second is not None:
+        transforms["pasted_60pct_logo"] = _pasted("logo", 0.6, second)
+    return transforms
+
+
 def build_registry(sources, rows) -> tuple[MarkIndex, dict[int, Image.Image], float]:
     """The benchmark registry (mark id = source position) and the RGBA renderings; seconds per logo described."""
     index = MarkIndex()
@@ -478,13 +504,10 @@ def main(argv: list[str] | None = None) -> dict:
     if unknown:
         parser.error(f"unknown part or mode: {', '.join(unknown)}")
     sources = real_logo_sources()
-    rng = np.random.default_rng(20)
-    drawn = sorted(rng.choice(len(sources), min(args.registry, len(sources)), replace=False).tolist())
     start = time.perf_counter()
-    index, renderings, describe_s = build_registry(sources, drawn)
+    index, renderings, describe_s, drawn, order = drawn_registry(sources, args.registry)
     built = time.perf_counter() - start
     present = sorted(renderings)
-    order = rng.permutation(present).tolist()
     loo_rows, rest = order[args.loo_from : args.loo_from + args.loo], order[args.loo :]
     copy_rows = order[: args.copies]
     results: dict = {
@@ -493,16 +516,7 @@ def main(argv: list[str] | None = None) -> dict:
         "describe_ms_per_logo": round(1000 * describe_s, 1),
         "machine": "2 cores shared with 4 other sessions running tests: timings are noisy",
     }
-    transforms = {
-        **{k: v for k, v in TRANSFORMS.items() if k != "transparent"},
-        "crop_10pct": lambda image: _crop(image, 0.1),
-        "pad_text_jpeg70": _composite,
-        "pasted_45pct_noise": _pasted("noise", 0.45),
-        "pasted_30pct_gradient": _pasted("gradient", 0.3),
-    }
-    second = _unregistered(sources, set(drawn))
-    if second is not None:
-        transforms["pasted_60pct_logo"] = _pasted("logo", 0.6, second)
+    transforms = copy_transforms(sources, drawn)
     if args.transforms:
         transforms = {name: transforms[name] for name in args.transforms.split(",")}
         parts = [p for p in parts if p != "cost"] if "copies" in parts else parts

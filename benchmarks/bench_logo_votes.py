@@ -21,7 +21,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from benchmarks.bench_logo_verify import build_registry
+from benchmarks.bench_logo_verify import drawn_registry
 from benchmarks.logo_data import _crop, real_logo_sources
 from similarity.image.retrieve import DescriptorIndex, _gather
 from similarity.score.logos import VOTED, LogoQuery
@@ -74,10 +74,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, help="write the results here")
     args = parser.parse_args(argv)
     sources = real_logo_sources()
-    rng = np.random.default_rng(20)  # bench_logo_verify's draw and order
-    drawn = sorted(rng.choice(len(sources), min(args.registry, len(sources)), replace=False).tolist())
-    index, renderings, _ = build_registry(sources, drawn)
-    order = rng.permutation(sorted(renderings)).tolist()
+    index, renderings, _, _, order = drawn_registry(sources, args.registry)  # bench_logo_verify's draw and order
     searches = {"approximate": index.logo_features.search_index()}
     if args.exact:
         searches["exact"] = exact_index(index.logo_features)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.bench_logo_verify import _composite, _pasted, _png, _unregistered, build_registry
-from benchmarks.logo_data import TRANSFORMS, _crop, real_logo_sources
+from benchmarks.bench_logo_verify import _png, copy_transforms, drawn_registry
+from benchmarks.logo_data import real_logo_sources
 from similarity.image.load import LogoError
 from similarity.score.logos import LogoQuery, assess, candidate_rows
 
@@ -30,21 +30,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     sources = real_logo_sources()
-    rng = np.random.default_rng(20)  # bench_logo_verify's draw and order
-    drawn = sorted(rng.choice(len(sources), min(args.registry, len(sources)), replace=False).tolist())
-    index, renderings, _ = build_registry(sources, drawn)
-    order = rng.permutation(sorted(renderings)).tolist()
+    index, renderings, _, drawn, order = drawn_registry(sources, args.registry)  # bench_logo_verify's draw and order
     rows = order[-args.copies :]
-    transforms = {k: v for k, v in TRANSFORMS.items() if k != "transparent"}
-    transforms |= {
-        "crop_10pct": lambda image: _crop(image, 0.1),
-        "pad_text_jpeg70": _composite,
-        "pasted_45pct_noise": _pasted("noise", 0.45),
-        "pasted_30pct_gradient": _pasted("gradient", 0.3),
-    }
-    second = _unregistered(sources, set(drawn))
-    if second is not None:
-        transforms["pasted_60pct_logo"] = _pasted("logo", 0.6, second)
+    transforms = copy_transforms(sources, drawn)
     out, started = [], time.perf_counter()
     for name, transform in transforms.items():
         for i in rows:
