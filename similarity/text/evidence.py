@@ -479,34 +479,9 @@ class QueryWords:
                     if heaviest is None or v > heaviest:
                         heaviest = v
             distinctive = 0.0 if heaviest is None else heaviest
-        same_start = bool(qcore) and bool(mcore) and qcore[0] == mcore[0]
         dom_rarity = rarity(dom_word) if dom_word else 0.0
-        return (
-            core_sight,
-            core_sound,
-            whole,
-            contained,
-            mark_cover,
-            query_cover,
-            dom,
-            qdom,
-            float(short <= 3),
-            float(same_start),
-            float(bool(qcore) and (qcore == mcore or (q.sound == m.sound and len(q.sound) >= 2))),
-            distinctive,
-            meaning_only,
-            short / max(len(qcore), len(mcore), 1),
-            shared_rarity,
-            dom_rarity,
-            float(
-                (bool(qcore) and qcore == mcore)
-                or (dom >= MATCH_GLUED and dom_weight >= RULE_WEIGHT
-                    and (rarity(dom_word) >= RULE_RARITY or dom_share >= 0.6))
-                or (mark_cover >= 0.9 and dom_weight >= RULE_WEIGHT)
-            ),
-            tuple(shared),
-            dom_word,
-        )
+        return _fields(q, m, (core_sight, core_sound, whole, contained), mark_cover, query_cover, dom, qdom,
+                       distinctive, meaning_only, shared_rarity, dom_rarity, dom_weight, dom_share, shared, dom_word)
 
 
 _Row = tuple[float, WordMatch | None, tuple[tuple[str, float] | None, ...]]
@@ -655,24 +630,33 @@ def pair_features(
         distinctive = max((min(weigh_mark(c), 1.0) for t, c, _ in mw if t in tokens), default=0.0)
     strong = [s.word for s in shared if s.strength >= NEAR_SPELLING]
     meaning_only = float(bool(shared) and all(s.kind == "meaning" for s in shared))
-    same_start = bool(qcore) and bool(mcore) and qcore[0] == mcore[0]
+    return _fields(q, m, (core_sight, core_sound, whole, contained), mark_cover, query_cover, dom, qdom,
+                   distinctive, meaning_only, max((rarity(w) for w in strong), default=0.0),
+                   rarity(dom_word) if dom_word else 0.0, dom_weight, dom_share, shared, dom_word)
+
+
+def _fields(q: NameCode, m: NameCode, ratios: tuple[float, float, float, float], mark_cover: float,
+            query_cover: float, dom: float, qdom: float, distinctive: float, meaning_only: float,
+            shared_rarity: float, dom_rarity: float, dom_weight: float, dom_share: float,
+            shared: Sequence[WordMatch], dom_word: str) -> tuple:
+    """`PairEvidence`'s fields in order from what `pair_features` and `QueryWords.features` each measured: the
+    length, first-letter and same-core features and the examiner's rule are derived here, once for both."""
+    qcore, mcore = q.core, m.core
+    short = min(len(qcore), len(mcore))
     return (
-        core_sight,
-        core_sound,
-        whole,
-        contained,
+        *ratios,
         mark_cover,
         query_cover,
         dom,
         qdom,
         float(short <= 3),
-        float(same_start),
+        float(bool(qcore) and bool(mcore) and qcore[0] == mcore[0]),
         float(bool(qcore) and (qcore == mcore or (q.sound == m.sound and len(q.sound) >= 2))),
         distinctive,
         meaning_only,
         short / max(len(qcore), len(mcore), 1),
-        max((rarity(w) for w in strong), default=0.0),
-        rarity(dom_word) if dom_word else 0.0,
+        shared_rarity,
+        dom_rarity,
         float(
             (bool(qcore) and qcore == mcore)
             or (dom >= MATCH_GLUED and dom_weight >= RULE_WEIGHT
