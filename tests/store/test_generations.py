@@ -32,3 +32,28 @@ def test_an_index_loaded_up_to_date_is_not_reloaded(tmp_path: Path) -> None:
     followed = FollowedIndex(loaded, follow_every=0)
     assert followed.current is loaded
     assert followed._following is None
+
+
+def test_a_swapped_out_index_is_freed_while_the_collector_is_frozen(tmp_path):
+    """`similarity serve` freezes the loaded index out of the cyclic collector's sight (gc.freeze); every write and
+    every followed save swaps in a new index object. The old one must still be freed — by reference counting, since
+    the frozen collector never walks it — or each write would keep a whole index alive."""
+    import gc
+    import weakref
+
+    from similarity.pipeline import check
+
+    idx = MarkIndex()
+    idx.add([Mark(id=str(i), name=f"Merek {i} Jaya", classes=(30,)) for i in range(300)])
+    idx.save(tmp_path / "reg")
+    followed = FollowedIndex(MarkIndex.load(tmp_path / "reg"), follow_every=None)
+    del idx
+    check(followed.current, "Merek 12", classes=[30])  # the caches a served index fills
+    gc.freeze()
+    try:
+        old = weakref.ref(followed.current)
+        followed.write(lambda index: index.add([Mark(id="new", name="Baru")]))
+        check(followed.current, "Merek 12", classes=[30])
+        assert old() is None
+    finally:
+        gc.unfreeze()
