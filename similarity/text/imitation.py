@@ -132,7 +132,7 @@ def _pieces(code: NameCode) -> list[str]:
     """The query's core words, each two neighbours joined, and the whole core (TOLAK ANGINN: tolakanginn)."""
     words = [w for w in code.core_tokens if w]
     pieces = list(words)
-    words = [w for w in words if len(w) >= 3 and w.isalpha()]  # GUDANG 7 is not GUDANG2
+    words = [w for w in words if len(w) >= 3 and w.isalpha()]  # GUDANG 7 is not GUDANG7
     pieces += [a + b for a, b in zip(words, words[1:], strict=False)]
     if len(words) > 2:
         pieces.append("".join(words))
