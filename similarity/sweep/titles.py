@@ -102,13 +102,13 @@ def owner_key(name: str) -> str:
 
     >>> owner_key("PT MS Glow Indonesia Tbk") == owner_key("msglow official store")
     True
-    >>> owner_key("@SarohStore") == owner_key("Saroh Store")
+    >>> owner_key("@RiniStore") == owner_key("Rini Store")
     True
     """
     generic = _shop_words()
     toks = _chunk_tokens(name) if len(name) <= 1000 else ()
     key = "".join([t for t in toks if t not in generic] or toks)
-    # shop words glued on: "sarohstore", "tokosaroh" (only words inside the key can be stripped, and stripping
+    # shop words glued on: "rinistore", "tokorini" (only words inside the key can be stripped, and stripping
     # only shortens it, so filtering first changes nothing)
     for word in [w for w in _glued_shop_words() if w in key]:
         if len(key) >= len(word) + 3:

@@ -55,7 +55,7 @@ ORDINARY_ZIPF = 3.6
 """A word at least this frequent in everyday English or Indonesian (wordfreq's Zipf scale; 3.6 is about 4 uses per
 million words: "comfort", "ultra", "hasil", "kapal", "story") anchors no mention on its own and gets no typo or
 sound-alike step: in a title it is far more often the word than the mark. In the hand-checked Tokopedia sample 31
-of the 55 wrong flags were such words standing alone (COMFORT for Comfort Dental, Hasil for Hasil Bumi Sumedang,
+of the 55 wrong flags were such words standing alone (COMFORT for Comfort Dental, Hasil for a shop named Hasil …,
 Story for Story) and one right flag was (BATA). The mark's whole phrase still matches, and famous marks' words
 (Kapal Api, Philips) are exempt."""
 REFERENCE_WORDS = frozenset({

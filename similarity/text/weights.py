@@ -57,7 +57,7 @@ FUNCTION_WORDS = frozenset(
 FUNCTION_CAP = 0.05
 _NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
 """A number standing alone, or an ordinal (99, 21, 5TH): weak in every class like a city name (DOMAIN.md §8), not the
-dominant element of KOPI 99 or SAKS OFF 5TH. A number glued into a word (7ELEVEN, TSURAYAASHOP68) is part of it."""
+dominant element of KOPI 99 or SAKS OFF 5TH. A number glued into a word (7ELEVEN, RINISHOP68) is part of it."""
 
 
 @lru_cache(maxsize=1)

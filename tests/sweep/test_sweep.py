@@ -305,10 +305,10 @@ def test_an_everyday_word_alone_is_the_word_not_the_mark():
     found, and a famous mark keeps its everyday word as an anchor (ULTRA of Ultra Milk)."""
     idx = MarkIndex()
     idx.add([Mark(id="C", name="Comfort Dental", classes=(44,)), Mark(id="U", name="Ultra Milk", classes=(29,)),
-             Mark(id="H", name="Hasil Bumi Sumedang", classes=(31,))]
+             Mark(id="H", name="Hasil Bumi Garut", classes=(31,))]
             + [Mark(id=f"F{i}", name=n, classes=(30,)) for i, n in enumerate(FILLER)])
     titles = ["Kaos Polos Comfort Cotton Combed 30s", "Klinik Comfort Dental Jakarta Scaling Gigi",
-              "Susu Ultra 250ml Coklat", "Hasil Panen Sayur Segar", "Hasil Bumi Sumedang Tahu Asli"]
+              "Susu Ultra 250ml Coklat", "Hasil Panen Sayur Segar", "Hasil Bumi Garut Tahu Asli"]
     found = _found(idx, titles)
     assert found[0] == [] and found[3] == []
     assert [m for m, _ in found[1]] == ["C"]
