@@ -335,8 +335,7 @@ def _score_rows(
             hit = respelled.get(int(i))
             if hit is not None:
                 odds = float(name_score[i])
-                factor = "sight" if hit.kind == "whole" else hit.kind  # a famous core contained: by its spelling
-                reasons.append(Reason(factor, f"{imitation_reason(hit, 'id')}; peluang konflik {odds:.0%}",
+                reasons.append(Reason(hit.factor, f"{imitation_reason(hit, 'id')}; peluang konflik {odds:.0%}",
                                       f"{imitation_reason(hit, 'en')}; conflict likelihood {odds:.0%}"))
             else:
                 reasons += explain(code, mcode, pair, float(name_score[i]), thresholds())

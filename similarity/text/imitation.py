@@ -72,6 +72,11 @@ class Imitation:
     """``sound``: the same Indonesian sound key, spelled otherwise (ADIDAZ); ``sight``: one letter off (HONDO);
     ``whole``: the famous core itself, with other distinctive words (EIGER RIMBA; ``word`` is the whole query)."""
 
+    @property
+    def factor(self) -> str:
+        """The factor its reason is tagged with: a famous core contained whole is found by its spelling."""
+        return "sight" if self.kind == "whole" else self.kind
+
 
 @dataclass(frozen=True, slots=True)
 class _Target:
@@ -79,7 +84,6 @@ class _Target:
     compact: str
     core: str
     sound: str
-    first_token: str
     words: tuple[str, ...]
 
 
@@ -99,7 +103,7 @@ def _targets() -> tuple[_Target, ...]:
         concept = dict(zip(code.tokens, code.concept_tokens, strict=True))
         if len(words) == 1 and concept.get(words[0], words[0]) in load_lexicon().words:
             continue  # APPLE, MATAHARI: an everyday word (RED APPLE, MATAHARY BAKERY) for the learned score to weigh
-        out.append(_Target(mark.name, code.compact, code.core, code.sound, words[0], words))
+        out.append(_Target(mark.name, code.compact, code.core, code.sound, words))
     return tuple(out)
 
 
@@ -113,7 +117,7 @@ def _grouped(key: Callable[[_Target], str]) -> dict[str, tuple[_Target, ...]]:
 @lru_cache(maxsize=1)
 def _by_first_word() -> dict[str, tuple[_Target, ...]]:
     """The targets by the first word of their core, to find one whole inside a longer name."""
-    return _grouped(lambda t: t.first_token)
+    return _grouped(lambda t: t.words[0])
 
 
 @lru_cache(maxsize=1)
@@ -178,8 +182,13 @@ def imitated_words(found: tuple[Imitation, ...]) -> list[str]:
     >>> imitated_words(imitations(encode_name("Hondo")))
     ['honda']
     """
-    by_compact = {t.compact: t for t in _targets()}
-    return list(dict.fromkeys(by_compact[i.compact].first_token for i in found))
+    by_compact = _by_compact()
+    return list(dict.fromkeys(by_compact[i.compact].words[0] for i in found))
+
+
+@lru_cache(maxsize=1)
+def _by_compact() -> dict[str, _Target]:
+    return {t.compact: t for t in _targets()}
 
 
 def imitation_reason(found: Imitation, lang: str) -> str:

@@ -38,9 +38,10 @@ counts (said so in the output)."""
 FAMOUS_UNRELATED_WEIGHT = 0.9
 """Art. 21(1)(c): a famous mark is protected for dissimilar goods too."""
 FAMOUS_COPY = 0.75
-"""The conflict probability a famous mark respelled one letter off or to the same sound gets at least
-(:mod:`similarity.text.imitation`: HONDO ~ HONDA, SAMSUNK ~ SAMSUNG, ADIDAZ ~ ADIDAS), which the learned score reads
-low (HONDO ~ HONDA 0.19: one letter apart is mostly two ordinary words among its labelled pairs). Above the calibrated
+"""The conflict probability a famous mark respelled one letter off or to the same sound, or contained whole beside a
+word of the query's own, gets at least (:mod:`similarity.text.imitation`: HONDO ~ HONDA, ADIDAZ ~ ADIDAS, KOPI
+KENANGAN SENJA ~ KOPI KENANGAN), which the learned score reads low (HONDO ~ HONDA 0.19: one letter apart is mostly two
+ordinary words among its labelled pairs). Above the calibrated
 "high" (0.72) in the same or any goods; at "medium" in unrelated goods, weighed by `FAMOUS_UNRELATED_WEIGHT`
 (0.675), where Art. 21(1)(c) adds conditions."""
 BOTH_SIGNS_BONUS = 0.25
