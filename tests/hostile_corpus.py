@@ -146,8 +146,8 @@ CONFUSABLE_NAMES = {
 }
 """A Latin name written with look-alike letters -> the registered mark it imitates (in the demo registry)."""
 
-REAL_OTHER_SCRIPT = ("Москва", "Ελλάδα", "Кафе Пушкин")
-"""Real words in another script: not Latin-looking, refused with the script's name as before."""
+REAL_OTHER_SCRIPT = {"Москва": "moskva", "Ελλάδα": "ellada", "Кафе Пушкин": "kafe pushkin"}
+"""Real words in another script, not Latin-looking: read in their transliteration, never flagged as look-alikes."""
 
 FORMULA_TITLES = ("=HYPERLINK(\"http://evil\",\"Kopi Kenangan\")", "+Kopi Kenangan 1kg", "-2+3 Kopi Kenangan",
                   "@SUM(A1) Kopi Kenangan", "\tKopi Kenangan")

@@ -415,12 +415,12 @@ def test_a_name_in_look_alike_letters_finds_the_mark_it_imitates_and_says_so(dem
     assert LOOKALIKE_REASON not in plain.verdict.notes
 
 
-@pytest.mark.parametrize("word", corpus.REAL_OTHER_SCRIPT)
-def test_real_words_in_another_script_are_refused_as_before(word: str) -> None:
-    from similarity.text.normalize import InvalidNameError, normalize
+@pytest.mark.parametrize(("word", "read"), sorted(corpus.REAL_OTHER_SCRIPT.items()))
+def test_real_words_in_another_script_are_read_in_transliteration_not_as_look_alikes(word: str, read: str) -> None:
+    from similarity.text.normalize import normalize
 
-    with pytest.raises(InvalidNameError, match="letters, and names are compared in Latin"):
-        normalize(word)
+    n = normalize(word)
+    assert (n.text, n.transliterated, n.confusable) == (read, True, False)
 
 
 def test_look_alike_letters_are_folded_in_listing_titles_too() -> None:

@@ -200,7 +200,8 @@ def parse_lexicon(text: str) -> Lexicon:
 
 @lru_cache(maxsize=1)
 def word_lists_digest() -> str:
-    """Short SHA-256 of the word lists that shape encoded names (lexicon and generic words).
+    """Short SHA-256 of the word lists that shape encoded names (lexicon and generic words), and of the reading of
+    other scripts (`normalize.TRANSLITERATION`).
 
     An index stores encoded names, so it records this digest; when the lists change, the index says it should be
     rebuilt (``MarkIndex.info()["encoding_current"]``).
@@ -208,9 +209,12 @@ def word_lists_digest() -> str:
     >>> len(word_lists_digest())
     12
     """
+    from .normalize import TRANSLITERATION
+
     h = hashlib.sha256()
     for name in (_LEXICON_FILE, _GENERIC_FILE, CLASS_GENERIC_FILE):
         h.update(_data_bytes(name))
+    h.update(TRANSLITERATION.encode())
     return h.hexdigest()[:12]
 
 

@@ -2,8 +2,10 @@
 
 Case, diacritics, punctuation and spacing carry no sound or meaning in a word mark ("M.S. Glow" = "MS Glow" =
 "MSGlow"), legal forms are not part of a mark (PT, CV, Tbk ...), ``&``/``n``/``and``/``dan`` are one word, a
-trailing ``2`` means reduplication in Indonesian (``Kue2`` = ``kue kue``), and letters of another script that
-imitate Latin ones are read as those (``Коpі`` in Cyrillic = ``kopi``, flagged ``confusable``)::
+trailing ``2`` means reduplication in Indonesian (``Kue2`` = ``kue kue``), letters of another script that
+imitate Latin ones are read as those (``Коpі`` in Cyrillic = ``kopi``, flagged ``confusable``), and a word really
+written in another script is read in its Latin transliteration (``anyascii``: ``Капитал Life`` = ``kapital life``,
+flagged ``transliterated``), never dropped for the Latin letters beside it::
 
     >>> normalize("PT. M.S. Glow & Co, Tbk").text
     'ms glow dan co'
@@ -11,6 +13,8 @@ imitate Latin ones are read as those (``Коpі`` in Cyrillic = ``kopi``, flagge
     True
     >>> n = normalize("Коpі Кеnаngаn"); n.text, n.confusable
     ('kopi kenangan', True)
+    >>> n = normalize("Суши Wok"); n.text, n.transliterated
+    ('sushi wok', True)
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from anyascii import anyascii
 
 from .confusables import unconfuse
 
@@ -82,6 +88,8 @@ class NormalizedName:
     confusable: bool = False
     """Written with look-alike letters of another script (Cyrillic а for a …), read as the Latin letters they
     imitate (:mod:`similarity.text.confusables`): itself a sign of imitation."""
+    transliterated: bool = False
+    """Some of its words are written in another script and read in their Latin transliteration (`transliterate`)."""
 
     @property
     def text(self) -> str:
@@ -154,6 +162,85 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(kept or merged)
 
 
+TRANSLITERATION = "anyascii-1"
+"""The reading of other scripts (`transliterate`): part of an index's encoding digest, so an index encoded before a
+change says it is stale."""
+
+
+@lru_cache(maxsize=4096)
+def _foreign(ch: str) -> bool:
+    """A letter or digit of a script other than Latin (``é``, ``ß`` and a fullwidth ``Ａ`` are Latin, never
+    foreign)."""
+    if ch.isascii() or not ch.isalnum():
+        return False
+    plain = unicodedata.normalize("NFKC", ch)
+    return not (plain.isascii() or unicodedata.name(plain[0], "").startswith("LATIN"))
+
+
+BESIDE_LATIN_UNREAD = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "ARABIC", "HEBREW")
+"""Scripts whose words are not read beside a Latin word of two letters or more (`transliterate`)."""
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "").split(" ")[0]
+
+
+def transliterate(text: str) -> tuple[str, bool]:
+    """``text`` with its words in another script read in Latin letters (``anyascii``, ISC; its tables ship in the
+    wheel), and whether any was; a run of characters or kana is set apart by spaces, as a word of its own.
+
+    A mark written partly in another script is more than the Latin letters beside it: read without them, ``Капитал
+    Life`` would be LIFE alone and ``Суши Wok`` WOK alone, which any name containing that word would then match
+    whole. An alphabet is read letter by letter, close to how the word is said, and often lands on the loanword
+    itself (МАРКЕТ → market, СУШИ → sushi), which the generic-word lists then recognise. Chinese characters, kana,
+    hangul and the Arabic and Hebrew abjads beside a Latin word of two letters or more are left unread, as before:
+    there they are mostly the Latin name rendered in that script or its generic words (喜來登 Sheraton, 山崎麵包
+    Yamazaki Bakery, OK便利店 — "convenience store"), and their reading (XILAIDENG, BIANLIDIAN, the consonants of an
+    Arabic word) is a different word, not the mark as an Indonesian reader says it. Alone, or beside only initials
+    or digits, they are read (宜家家居 = YIJIAJIAJU, 7天酒店). Symbols and emoji are not letters and stay for the
+    normaliser to drop.
+
+    >>> transliterate("Капитал Life")
+    ('Kapital Life', True)
+    >>> transliterate("喜來登 Sheraton"), transliterate("7天酒店")
+    (('喜來登 Sheraton', False), ('7 TianJiuDian', True))
+    >>> transliterate("café 🙂")
+    ('café 🙂', False)
+    """
+    if text.isascii():
+        return text, False
+    latin_word = re.search(r"[A-Za-z]{2}", unicodedata.normalize("NFKD", text)) is not None
+    out: list[str] = []
+    run: list[str] = []
+    changed = False
+
+    def flush() -> None:
+        nonlocal changed
+        if run:
+            if latin_word and _script(run[0]) in BESIDE_LATIN_UNREAD:
+                out.extend(run)  # left as it is: the normaliser drops it
+            else:
+                reading = anyascii("".join(run)).strip()
+                if reading:
+                    changed = True
+                    if _script(run[0]) in BESIDE_LATIN_UNREAD:  # 7天酒店: a word of its own beside the 7
+                        reading = f" {reading} "
+                    out.append(reading)
+            run.clear()
+
+    for ch in text:
+        if _foreign(ch) or (run and unicodedata.category(ch).startswith("M")):  # a vowel sign stays with its letter
+            unread = _script(ch) in BESIDE_LATIN_UNREAD
+            if run and _foreign(ch) and unread != (_script(run[0]) in BESIDE_LATIN_UNREAD):
+                flush()
+            run.append(ch)
+        else:
+            flush()
+            out.append(ch)
+    flush()
+    return "".join(out).strip(), changed
+
+
 def normalize(name: str | bytes, *, max_chars: int = MAX_NAME_CHARS) -> NormalizedName:
     """Normalise a mark's name; raise :class:`InvalidNameError` when nothing comparable is left.
 
@@ -173,6 +260,7 @@ def normalize(name: str | bytes, *, max_chars: int = MAX_NAME_CHARS) -> Normaliz
     if not text.strip():
         raise InvalidNameError("the name is empty — give the word mark to check, or search by logo only")
     folded, confusable = unconfuse(text)
+    folded, transliterated = transliterate(folded)
     tokens = _tokens(folded)
     if not tokens:
         shown = text if len(text) <= 40 else text[:40] + "…"
@@ -186,4 +274,4 @@ def normalize(name: str | bytes, *, max_chars: int = MAX_NAME_CHARS) -> Normaliz
                 "letters — give its Latin spelling (as registered with DJKI)"
             )
         raise InvalidNameError(f"the name {shown!r} has no letters or digits to compare — give a word mark")
-    return NormalizedName(original=text, tokens=tokens, confusable=confusable)
+    return NormalizedName(original=text, tokens=tokens, confusable=confusable, transliterated=transliterated)
