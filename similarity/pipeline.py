@@ -46,12 +46,14 @@ from .verdict.model import (
     WEAK_WORD,
     explain,
     rescore_fields,
+    weak_only,
 )
 from .verdict.shortlist import load_ranker, ranker_features, shortlist
 from .verdict.status import status_reason
 from .verdict.tiers import (
     FAMOUS_COPY,
     RELATIONS,
+    WEAK_ONLY,
     goods_relation_codes,
     goods_weights_at,
     overall,
@@ -303,6 +305,9 @@ def _score_rows(
         conflict = np.zeros(len(rows), dtype=np.float32)
         conflict[reread] = prob
         fields_at = dict(zip(reread.tolist(), fields, strict=True))  # evidence objects are made for the shown only
+        # a likeness resting on generic words alone is at most "low"; a famous mark's name is never generic
+        capped = reread[weak_only(code, reread_codes, fields) & ~index.rows.famous_at(rows[reread])]
+        conflict[capped] = np.minimum(conflict[capped], WEAK_ONLY)
         respelled = _respelled_famous(index, code, rows, code_at)
         for i in respelled:  # a famous mark respelled (HONDO: HONDA), which the learned score reads low
             conflict[i] = max(conflict[i], FAMOUS_COPY)

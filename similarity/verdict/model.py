@@ -324,6 +324,31 @@ WEAK_WORD = 0.3
 """A shared word lighter than this (per-class IDF; generic words and honorifics) does not make a conflict alone."""
 
 
+_SHARED_DISTINCTIVE = FEATURES.index("shared_distinctive")
+
+
+def weak_only(query: NameCode, marks: Sequence[NameCode], fields: Sequence[tuple]) -> np.ndarray:
+    """Which pairs (``rescore_fields``' evidence of ``query`` with each of ``marks``) share words, every one of them
+    weak in the goods compared (the heaviest under `WEAK_WORD`), while a word of one name is not found in the other:
+    a likeness that rests on generic words alone (OUTFIT STORE ~ OUTFIT in clothing, CASH MONEY ~ CASH in
+    finance). Two names whose every word meets the other's are one name, however generic (MONEI MART ~ MONEY MART).
+
+    >>> from similarity.text.encode import encode_name
+    >>> weigh = lambda word, goods: 0.15  # every word generic in the goods compared
+    >>> q, marks = encode_name("Outfit Store"), [encode_name("Outfit"), encode_name("Outfitt Store")]
+    >>> _, fields = rescore_fields(q, marks, [(), ()], (25,), weigh)
+    >>> weak_only(q, marks, fields).tolist()
+    [True, False]
+    """
+    out = np.zeros(len(fields), dtype=bool)
+    words = {w[0] for w in query.words()}
+    for i, (m, f) in enumerate(zip(marks, fields, strict=True)):
+        shared = f[len(FEATURES)]
+        if shared and f[_SHARED_DISTINCTIVE] < WEAK_WORD:
+            out[i] = not words <= {s.other for s in shared} or not {w[0] for w in m.words()} <= {s.word for s in shared}
+    return out
+
+
 def _met(s: WordMatch, lang: str) -> str:
     """A word of the owner's name that meets the mark's: ``PROLEXUS contains LEXUS`` for a word found whole inside a
     longer one, ``KENANGA ≈ KENANGAN`` for a near spelling or a sound one apart (VITON ≈ PION: not the same sound),
