@@ -41,7 +41,7 @@ from similarity.values import Mark  # noqa: E402
 from similarity.verdict.tiers import GOODS_WEIGHT  # noqa: E402
 
 OUT = ROOT / "similarity" / "data" / "verdict_calibration.json"
-DATE = "2026-12-03"
+DATE = "2026-12-04"
 QUERIES = 1500
 HIGH_PRECISION = 0.85
 HIGH_QUERY_RATE = 0.08
