@@ -65,6 +65,7 @@ _DOTTED_INITIALS = re.compile(r"\b(?:[a-z0-9]\.){2,}")  # "m.s." -> "ms"
 _JOINERS = re.compile(r"(?<=[a-z0-9])['’`\-.](?=[a-z0-9])")  # "x-seed", "l'oreal", "web.id" -> joined
 _SEPARATORS = re.compile(r"[^a-z0-9&+]+")
 _REDUPLICATION = re.compile(r"^([a-z]{2,})2$")  # "kue2" -> "kue kue"
+_NUMBERED = re.compile(r"^([a-z]{3,})(\d{1,4})$")  # "store99" -> "store 99" when STORE is a shop word
 
 
 class InvalidNameError(ValueError):
@@ -129,6 +130,16 @@ def _fold(text: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+def _shop_word(word: str) -> bool:
+    """A shop or legal word of the generic list (STORE, OLSHOP, TOKO, OFFICIAL): with a number glued on (STORE99,
+    TOKO123) it is that word and a number, both weak, not a coined word. A mark's own word keeps its number
+    (SINARCARE86, 7ELEVEN: `weights._NUMBER`)."""
+    from .lexicon import generic_words  # stage 2's word lists; imported here, not at the top, to keep stage 1 first
+
+    return generic_words().get(word) in ("shop", "legal")
+
+
+@lru_cache(maxsize=200_000)
 def _tokens(text: str) -> tuple[str, ...]:
     s = _fold(text)
     s = _DOTTED_INITIALS.sub(lambda m: m.group(0).replace(".", "") + " ", s)
@@ -144,6 +155,10 @@ def _tokens(text: str) -> tuple[str, ...]:
         m = _REDUPLICATION.match(tok)
         if m:
             out.extend((m.group(1), m.group(1)))
+            continue
+        m = _NUMBERED.match(tok)
+        if m and _shop_word(m.group(1)):
+            out.extend(m.groups())
             continue
         out.append(tok)
     # Runs of single letters are initials written apart ("m s glow"): they read as one word.

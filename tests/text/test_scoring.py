@@ -430,3 +430,17 @@ def test_a_space_or_a_hyphen_is_no_difference_between_two_names():
     for query, mark_id in (("Half Price Books", "h"), ("Long & McQuade", "l")):
         m = score_pairs(idx, query, [mark_id], classes=[35])[0]
         assert m is None or m.risk in ("low", "clear"), (query, m)
+
+
+@pytest.mark.parametrize("name, tokens", [
+    ("Sinar Store88", ("sinar", "store", "88")),  # a shop word and a number, both weak: not a coinage STORE88
+    ("Toko123 Berkah", ("toko", "123", "berkah")),
+    ("Olshop7", ("olshop", "7")),
+    ("Sinarcare86", ("sinarcare86",)),  # a mark's own word keeps its number
+    ("7-Eleven", ("7eleven",)),
+    ("Kue2", ("kue", "kue")),  # reduplication first
+])
+def test_a_shop_word_with_a_number_glued_on_is_that_word_and_a_number(name, tokens):
+    from similarity.text.normalize import normalize
+
+    assert normalize(name).tokens == tokens
