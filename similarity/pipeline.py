@@ -45,6 +45,8 @@ from .verdict.model import (
     RESCORED_BY_WORD,
     WEAK_WORD,
     explain,
+    own_word_reason,
+    own_words,
     rescore_fields,
     weak_only,
 )
@@ -52,6 +54,7 @@ from .verdict.shortlist import load_ranker, ranker_features, shortlist
 from .verdict.status import status_reason
 from .verdict.tiers import (
     FAMOUS_COPY,
+    OWN_WORD,
     RELATIONS,
     WEAK_ONLY,
     goods_relation_codes,
@@ -267,6 +270,7 @@ def _score_rows(
     name_score = names.name if names is not None else np.zeros(len(rows), dtype=np.float32)
     fields_at: dict[int, tuple] = {}
     respelled: dict[int, Imitation] = {}
+    own_of: dict[int, tuple[str, ...]] = {}  # pairs sharing only everyday words beside a distinctive word of one's own
     code_at: dict[int, NameCode] = {}  # the candidates' encoded names, read once for the re-read and the reasons
     if code is not None:
         # the first pass ranks by string ratios; its best are re-read word by word and scored by the learned model
@@ -305,9 +309,16 @@ def _score_rows(
         conflict = np.zeros(len(rows), dtype=np.float32)
         conflict[reread] = prob
         fields_at = dict(zip(reread.tolist(), fields, strict=True))  # evidence objects are made for the shown only
-        # a likeness resting on generic words alone is at most "low"; a famous mark's name is never generic
-        capped = reread[weak_only(code, reread_codes, fields) & ~index.rows.famous_at(rows[reread])]
+        # a likeness resting on generic words alone is at most "low", one on everyday words beside a distinctive
+        # word of one name's own at most "medium"; a famous mark's name is never generic
+        plain = ~index.rows.famous_at(rows[reread])
+        capped = reread[weak_only(code, reread_codes, fields) & plain]
         conflict[capped] = np.minimum(conflict[capped], WEAK_ONLY)
+        goods_of = [tuple(qclasses) or tuple(c) for c in mark_classes]
+        distinct = own_words(code, reread_codes, fields, lambda concept, at: weigh(concept, goods_of[at]))
+        own_of = {int(reread[k]): w for k, w in enumerate(distinct) if w and plain[k]}
+        capped = np.fromiter(own_of, dtype=np.int64, count=len(own_of))
+        conflict[capped] = np.minimum(conflict[capped], OWN_WORD)
         respelled = _respelled_famous(index, code, rows, code_at)
         for i in respelled:  # a famous mark respelled (HONDO: HONDA), which the learned score reads low
             conflict[i] = max(conflict[i], FAMOUS_COPY)
@@ -342,6 +353,8 @@ def _score_rows(
                 odds = float(name_score[i])
                 reasons.append(Reason(hit.factor, f"{imitation_reason(hit, 'id')}; peluang konflik {odds:.0%}",
                                       f"{imitation_reason(hit, 'en')}; conflict likelihood {odds:.0%}"))
+            elif int(i) in own_of and pair is not None and float(name_score[i]) >= thresholds()["low"]:
+                reasons.append(own_word_reason(own_of[int(i)], pair.shared, float(name_score[i])))
             else:
                 reasons += explain(code, mcode, pair, float(name_score[i]), thresholds())
             # the string ratios behind the first pass, each with its number (the dominant word is explained above)

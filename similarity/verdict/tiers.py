@@ -52,6 +52,10 @@ names are not the same: "low" (under the calibrated medium, 0.31). The examiner'
 "high" verdicts of a blind-judged sample there (OUTFIT STORE ~ OUTFIT in class 25: 0.83; CASH MONEY ~ CASH in
 36: 0.84; 36,6 ~ SIX: 0.72), six of them judged *no*: its labelled pairs hold few marks that are a generic word
 alone."""
+OWN_WORD = 0.6
+"""The most a name's conflict probability may be when the two names share only everyday words and one has a
+distinctive word of its own the other lacks (`verdict.model.own_word`: WIRYO STAR ~ STAR): "medium", worth a look,
+not "high". Of the blind-judged query-level highs of real names, the 5 such were all *no*."""
 BOTH_SIGNS_BONUS = 0.25
 """When name and logo are both similar, the whole impression is closer than either alone (share of the weaker)."""
 

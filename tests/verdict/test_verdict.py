@@ -246,3 +246,16 @@ def test_the_generic_word_ceiling_is_under_the_calibrated_medium():
     from similarity.verdict.tiers import WEAK_ONLY, thresholds
 
     assert thresholds()["low"] <= WEAK_ONLY < thresholds()["medium"]
+
+
+def test_an_everyday_word_beside_a_distinctive_word_of_ones_own_is_at_most_medium(demo):
+    """FLOWER (a real simple-icons mark, class 9) shared with a name that adds a distinctive word of its own: the
+    examiner's rule's "contains it whole with only generic words added" does not hold, and the blind-judged highs of
+    this kind on real names were all *no*. The reason says why, with the number that drove the score."""
+    from similarity.verdict.tiers import OWN_WORD
+
+    got = _pair(demo, "Nakula Flower", "Flower", (9,))
+    assert got.risk == "medium" and got.score <= OWN_WORD + 1e-6, (got.score, got.risk)
+    said = got.reasons[0].text("en")
+    assert "NAKULA" in said and "FLOWER" in said and f"{got.score:.0%}" in said
+    assert _pair(demo, "Flower", "Flower", (9,)).risk == "high"
