@@ -404,6 +404,17 @@ def _score_rows(
     return tuple(matches)
 
 
+def transliteration_note(code: NameCode) -> Reason:
+    """What the verdict says of a name it read in Latin letters (`normalize.transliterate`): the reading compared.
+
+    >>> transliteration_note(encode_name("宜家家居")).en
+    'the name was read in Latin letters as YIJIAJIAJU and compared so'
+    """
+    shown = code.text.upper()
+    return Reason("sight", f"nama dibaca dalam huruf Latin sebagai {shown} dan dibandingkan demikian",
+                  f"the name was read in Latin letters as {shown} and compared so")
+
+
 def _respelled_famous(
     index: MarkIndex, code: NameCode, rows: np.ndarray, code_at: dict[int, NameCode]
 ) -> dict[int, Imitation]:
@@ -539,6 +550,8 @@ def _result(
     said = verdict(matches, qclasses)
     worst = next((m for m in matches if m.score == said.score and m.risk == said.risk), None)
     sign = driving_sign(worst) if worst is not None and qlogo is not None else None
-    notes = (*((LOOKALIKE_REASON,) if lookalike else ()), *said.notes, *(qlogo.notes if qlogo is not None else ()))
+    read = (transliteration_note(code),) if code is not None and code.transliterated else ()
+    notes = (*((LOOKALIKE_REASON,) if lookalike else ()), *read, *said.notes,
+             *(qlogo.notes if qlogo is not None else ()))
     said = replace(said, reasons=(*said.reasons[:1], sign, *said.reasons[1:]) if sign else said.reasons, notes=notes)
     return CheckResult(query=query, verdict=said, matches=matches, registry=registry)

@@ -52,6 +52,8 @@ class NameCode:
     sound_tokens: tuple[str, ...]
     confusable: bool = False
     """The name was written with look-alike letters (see :class:`~similarity.text.normalize.NormalizedName`)."""
+    transliterated: bool = False
+    """Words of the name in another script were read in Latin letters (`normalize.transliterate`)."""
 
     @property
     def text(self) -> str:
@@ -115,6 +117,7 @@ def encode_normalized(norm: NormalizedName) -> NameCode:
         concept_tokens=concept_tokens,
         sound_tokens=sound_tokens,
         confusable=norm.confusable,
+        transliterated=norm.transliterated,
     )
 
 

@@ -444,3 +444,12 @@ def test_a_shop_word_with_a_number_glued_on_is_that_word_and_a_number(name, toke
     from similarity.text.normalize import normalize
 
     assert normalize(name).tokens == tokens
+
+
+def test_the_verdict_says_a_name_was_read_in_latin_letters():
+    from similarity.build import open_index
+
+    said = check(open_index(), "Кофе Мир").verdict.notes
+    assert said[0].text("en") == "the name was read in Latin letters as KOFE MIR and compared so"
+    assert "huruf Latin" in said[0].text("id")
+    assert not any("Latin letters" in n.text("en") for n in check(open_index(), "Kopi Kenangan").verdict.notes)
