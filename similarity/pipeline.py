@@ -312,10 +312,14 @@ def _score_rows(
         # a likeness resting on generic words alone is at most "low", one on everyday words beside a distinctive
         # word of one name's own at most "medium"; a famous mark's name is never generic
         plain = ~index.rows.famous_at(rows[reread])
-        capped = reread[weak_only(code, reread_codes, fields) & plain]
-        conflict[capped] = np.minimum(conflict[capped], WEAK_ONLY)
         goods_of = [tuple(qclasses) or tuple(c) for c in mark_classes]
-        distinct = own_words(code, reread_codes, fields, lambda concept, at: weigh(concept, goods_of[at]))
+
+        def weighed(concept: str, at: int) -> float:
+            return weigh(concept, goods_of[at])
+
+        capped = reread[weak_only(code, reread_codes, fields, weighed) & plain]
+        conflict[capped] = np.minimum(conflict[capped], WEAK_ONLY)
+        distinct = own_words(code, reread_codes, fields, weighed)
         own_of = {int(reread[k]): w for k, w in enumerate(distinct) if w and plain[k]}
         capped = np.fromiter(own_of, dtype=np.int64, count=len(own_of))
         conflict[capped] = np.minimum(conflict[capped], OWN_WORD)

@@ -42,6 +42,7 @@ from ..text.evidence import (
     rarity,
     string_ratios,
 )
+from ..text.weights import FUNCTION_CAP
 from ..values import Reason
 
 try:
@@ -328,25 +329,32 @@ WEAK_WORD = 0.3
 _SHARED_DISTINCTIVE = FEATURES.index("shared_distinctive")
 
 
-def weak_only(query: NameCode, marks: Sequence[NameCode], fields: Sequence[tuple]) -> np.ndarray:
+def weak_only(
+    query: NameCode, marks: Sequence[NameCode], fields: Sequence[tuple], weigh: Callable[[str, int], float],
+) -> np.ndarray:
     """Which pairs (``rescore_fields``' evidence of ``query`` with each of ``marks``) share words, every one of them
     weak in the goods compared (the heaviest under `WEAK_WORD`), while a word of one name is not found in the other:
     a likeness that rests on generic words alone (OUTFIT STORE ~ OUTFIT in clothing, CASH MONEY ~ CASH in
-    finance). Two names whose every word meets the other's are one name, however generic (MONEI MART ~ MONEY MART).
+    finance). Two names whose every word meets the other's are one name, however generic (MONEI MART ~ MONEY MART),
+    and so are two that differ only by a letter, an article or an honorific (``weigh(concept, position)`` at most
+    `FUNCTION_CAP`: KOPI BINTANG A ~ KOPI BINTANG).
 
     >>> from similarity.text.encode import encode_name
     >>> weigh = lambda word, goods: 0.15  # every word generic in the goods compared
     >>> q, marks = encode_name("Outfit Store"), [encode_name("Outfit"), encode_name("Outfitt Store")]
     >>> _, fields = rescore_fields(q, marks, [(), ()], (25,), weigh)
-    >>> weak_only(q, marks, fields).tolist()
+    >>> weak_only(q, marks, fields, lambda concept, at: 0.15).tolist()
     [True, False]
     """
     out = np.zeros(len(fields), dtype=bool)
-    words = {w[0] for w in query.words()}
+    words = query.words()
     for i, (m, f) in enumerate(zip(marks, fields, strict=True)):
         shared = f[len(FEATURES)]
-        if shared and f[_SHARED_DISTINCTIVE] < WEAK_WORD:
-            out[i] = not words <= {s.other for s in shared} or not {w[0] for w in m.words()} <= {s.word for s in shared}
+        if not shared or f[_SHARED_DISTINCTIVE] >= WEAK_WORD:
+            continue
+        met_q, met_m = {s.other for s in shared}, {s.word for s in shared}
+        out[i] = any(t not in met and weigh(c, i) > FUNCTION_CAP
+                     for them, met in ((words, met_q), (m.words(), met_m)) for t, c, _ in them)
     return out
 
 
