@@ -38,6 +38,7 @@ from .text.evidence import PairEvidence
 from .text.imitation import Imitation, imitation_reason, imitations
 from .text.score import containment, name_reasons
 from .values import CheckResult, Factors, GoodsRelation, Match, Query, Reason
+from .verdict.ceilings import cap, own_word_reason
 from .verdict.model import (
     RESCORED,
     RESCORED_BY_NAME,
@@ -45,18 +46,13 @@ from .verdict.model import (
     RESCORED_BY_WORD,
     WEAK_WORD,
     explain,
-    own_word_reason,
-    own_words,
     rescore_fields,
-    weak_only,
 )
 from .verdict.shortlist import load_ranker, ranker_features, shortlist
 from .verdict.status import status_reason
 from .verdict.tiers import (
     FAMOUS_COPY,
-    OWN_WORD,
     RELATIONS,
-    WEAK_ONLY,
     goods_relation_codes,
     goods_weights_at,
     overall,
@@ -307,22 +303,14 @@ def _score_rows(
         prob, fields = rescore_fields(code, reread_codes, mark_classes, qclasses, weigh, ratios)
         code_at = dict(zip(reread.tolist(), reread_codes, strict=True))
         conflict = np.zeros(len(rows), dtype=np.float32)
-        conflict[reread] = prob
         fields_at = dict(zip(reread.tolist(), fields, strict=True))  # evidence objects are made for the shown only
         # a likeness resting on generic words alone is at most "low", one on everyday words beside a distinctive
         # word of one name's own at most "medium"; a famous mark's name is never generic
-        plain = ~index.rows.famous_at(rows[reread])
         goods_of = [tuple(qclasses) or tuple(c) for c in mark_classes]
-
-        def weighed(concept: str, at: int) -> float:
-            return weigh(concept, goods_of[at])
-
-        capped = reread[weak_only(code, reread_codes, fields, weighed) & plain]
-        conflict[capped] = np.minimum(conflict[capped], WEAK_ONLY)
-        distinct = own_words(code, reread_codes, fields, weighed)
-        own_of = {int(reread[k]): w for k, w in enumerate(distinct) if w and plain[k]}
-        capped = np.fromiter(own_of, dtype=np.int64, count=len(own_of))
-        conflict[capped] = np.minimum(conflict[capped], OWN_WORD)
+        capped, distinct = cap(prob, code, reread_codes, fields, lambda concept, at: weigh(concept, goods_of[at]),
+                               index.rows.famous_at(rows[reread]))
+        conflict[reread] = capped
+        own_of = {int(reread[k]): w for k, w in distinct.items()}
         respelled = _respelled_famous(index, code, rows, code_at)
         for i in respelled:  # a famous mark respelled (HONDO: HONDA), which the learned score reads low
             conflict[i] = max(conflict[i], FAMOUS_COPY)

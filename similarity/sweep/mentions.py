@@ -40,12 +40,14 @@ from ..famous import famous_key, is_famous
 from ..store.index import MarkIndex
 from ..text.confusables import LOOKALIKE_REASON, unconfuse
 from ..text.encode import NameCode, encode_name
+from ..text.evidence import PairEvidence
 from ..text.lexicon import generic_words, load_lexicon
 from ..text.normalize import InvalidNameError
 from ..text.phonetic import indonesian_key
 from ..text.score import name_reasons, score_strings
 from ..values import Mark, Reason
-from ..verdict.model import explain, rescore
+from ..verdict.ceilings import cap
+from ..verdict.model import explain, rescore_fields
 from ..verdict.status import STATUS_WEIGHT
 from ..verdict.tiers import goods_weights, thresholds
 from .category import listing_classes, listing_relation
@@ -357,9 +359,14 @@ class MentionMatcher:
             alike = np.flatnonzero(f.name * status >= SPAN_MIN_SCORE)
             if not len(alike):
                 continue
-            prob, evidence = rescore(span_code, [codes[j] for j in alike.tolist()],
-                                     [self.marks_[cands[j][0]].classes for j in alike.tolist()], (),
-                                     self.index_.distinctiveness)
+            alike_codes = [codes[j] for j in alike.tolist()]
+            alike_classes = [self.marks_[cands[j][0]].classes for j in alike.tolist()]
+            prob, fields = rescore_fields(span_code, alike_codes, alike_classes, (), self.index_.distinctiveness)
+            # the ceilings of check(): a span sharing only generic words with a mark is no flag
+            prob, _ = cap(prob, span_code, alike_codes, fields,
+                          lambda concept, at, goods=alike_classes: self.index_.distinctiveness(concept, goods[at]),
+                          np.array([self._famous(cands[j][0]) for j in alike.tolist()], dtype=bool))
+            evidence = [PairEvidence(*f) for f in fields]
             if goods is None:
                 goods = listing_classes(title, category, tt.tokens)
             for e, j, p in zip(evidence, alike.tolist(), prob.tolist(), strict=True):

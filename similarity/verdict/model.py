@@ -39,10 +39,8 @@ from ..text.evidence import (
     QueryWords,
     WordMatch,
     pair_evidence,
-    rarity,
     string_ratios,
 )
-from ..text.weights import FUNCTION_CAP
 from ..values import Reason
 
 try:
@@ -324,89 +322,6 @@ _KIND_EN = {"sight": "spelling", "sound": "sound", "meaning": "meaning"}
 _KIND = {"id": _KIND_ID, "en": _KIND_EN}
 WEAK_WORD = 0.3
 """A shared word lighter than this (per-class IDF; generic words and honorifics) does not make a conflict alone."""
-
-
-_SHARED_DISTINCTIVE = FEATURES.index("shared_distinctive")
-
-
-def weak_only(
-    query: NameCode, marks: Sequence[NameCode], fields: Sequence[tuple], weigh: Callable[[str, int], float],
-) -> np.ndarray:
-    """Which pairs (``rescore_fields``' evidence of ``query`` with each of ``marks``) share words, every one of them
-    weak in the goods compared (the heaviest under `WEAK_WORD`), while a word of one name is not found in the other:
-    a likeness that rests on generic words alone (OUTFIT STORE ~ OUTFIT in clothing, CASH MONEY ~ CASH in
-    finance). Two names whose every word meets the other's are one name, however generic (MONEI MART ~ MONEY MART),
-    and so are two that differ only by a letter, an article or an honorific (``weigh(concept, position)`` at most
-    `FUNCTION_CAP`: KOPI BINTANG A ~ KOPI BINTANG).
-
-    >>> from similarity.text.encode import encode_name
-    >>> weigh = lambda word, goods: 0.15  # every word generic in the goods compared
-    >>> q, marks = encode_name("Outfit Store"), [encode_name("Outfit"), encode_name("Outfitt Store")]
-    >>> _, fields = rescore_fields(q, marks, [(), ()], (25,), weigh)
-    >>> weak_only(q, marks, fields, lambda concept, at: 0.15).tolist()
-    [True, False]
-    """
-    out = np.zeros(len(fields), dtype=bool)
-    words = query.words()
-    for i, (m, f) in enumerate(zip(marks, fields, strict=True)):
-        shared = f[len(FEATURES)]
-        if not shared or f[_SHARED_DISTINCTIVE] >= WEAK_WORD:
-            continue
-        met_q, met_m = {s.other for s in shared}, {s.word for s in shared}
-        out[i] = any(t not in met and weigh(c, i) > FUNCTION_CAP
-                     for them, met in ((words, met_q), (m.words(), met_m)) for t, c, _ in them)
-    return out
-
-
-EVERYDAY = 0.5
-"""A word with a `rarity` under this is an everyday English or Indonesian word (STAR, FLOWER, LIFE: Zipf 3 or more);
-from it a word is a coinage or a name (WIRYO, LOTOS), as `text.imitation.COINED` reads it."""
-
-
-def own_words(
-    query: NameCode, marks: Sequence[NameCode], fields: Sequence[tuple],
-    weigh: Callable[[str, int], float],
-) -> list[tuple[str, ...]]:
-    """Per pair, the distinctive words one name has of its own when the two share only everyday words (empty: not
-    such a pair): a coinage or name (`rarity` from `EVERYDAY`), three letters or more, not weak in the goods compared
-    (``weigh(concept, position)``, the position's goods, at least `WEAK_WORD`) that the other name lacks — WIRYO in
-    WIRYO STAR ~ STAR. The examiner's rule says *yes* when one name contains the other's distinctive element "with
-    only generic words added"; here the word added is a distinctive element of its own, so the shared dictionary
-    word alone does not make a likely conflict.
-
-    >>> from similarity.text.encode import encode_name
-    >>> q, marks = encode_name("Wiryo Star"), [encode_name("Star"), encode_name("Wiryo Stars")]
-    >>> _, fields = rescore_fields(q, marks, [(), ()], (39,), lambda word, goods: 1.0)
-    >>> own_words(q, marks, fields, lambda concept, at: 1.0)
-    [('wiryo',), ()]
-    """
-    out: list[tuple[str, ...]] = []
-    for i, (m, f) in enumerate(zip(marks, fields, strict=True)):
-        shared = f[len(FEATURES)]
-        if not shared or any(rarity(s.word) >= EVERYDAY or rarity(s.other) >= EVERYDAY for s in shared):
-            out.append(())
-            continue
-        met_q, met_m = {s.other for s in shared}, {s.word for s in shared}
-        out.append(tuple(dict.fromkeys(
-            t for words, met in ((query.words(), met_q), (m.words(), met_m)) for t, c, _ in words
-            if t not in met and len(t) >= 3 and rarity(t) >= EVERYDAY and weigh(c, i) >= WEAK_WORD
-        )))
-    return out
-
-
-def own_word_reason(words: Sequence[str], shared: Sequence[WordMatch], probability: float) -> Reason:
-    """Why a pair `own_words` found is not "high": the distinctive words of its own, and the everyday words shared.
-
-    >>> own_word_reason(["wiryo"], [WordMatch("star", "star", "sight", 1.0)], 0.6).en[:60]
-    'WIRYO is a distinctive word only one of the names has; they '
-    """
-    own = ", ".join(w.upper() for w in words)
-    common = ", ".join(dict.fromkeys(s.word.upper() for s in shared))
-    return Reason("name",
-                  f"{own} adalah unsur pembeda yang hanya ada pada salah satu nama; yang sama hanya kata sehari-hari "
-                  f"{common}; peluang konflik {probability:.0%}",
-                  f"{own} is a distinctive word only one of the names has; they share only the everyday word "
-                  f"{common}; conflict likelihood {probability:.0%}")
 
 
 def _met(s: WordMatch, lang: str) -> str:

@@ -44,18 +44,6 @@ KENANGAN SENJA ~ KOPI KENANGAN), which the learned score reads low (HONDO ~ HOND
 ordinary words among its labelled pairs). Above the calibrated
 "high" (0.72) in the same or any goods; at "medium" in unrelated goods, weighed by `FAMOUS_UNRELATED_WEIGHT`
 (0.675), where Art. 21(1)(c) adds conditions."""
-WEAK_ONLY = 0.25
-"""The most a name's conflict probability may be when every word it shares with the mark is weak in the goods
-compared (lighter than `verdict.model.WEAK_WORD`: a generic word for those goods, an honorific, a number) and the
-names are not the same: "low" (under the calibrated medium, 0.31). The examiner's rule calls such a pair *no*
-("they share only generic or descriptive words", DOMAIN.md §8), yet the learned score put 7 of the 113 query-level
-"high" verdicts of a blind-judged sample there (OUTFIT STORE ~ OUTFIT in class 25: 0.83; CASH MONEY ~ CASH in
-36: 0.84; 36,6 ~ SIX: 0.72), six of them judged *no*: its labelled pairs hold few marks that are a generic word
-alone."""
-OWN_WORD = 0.6
-"""The most a name's conflict probability may be when the two names share only everyday words and one has a
-distinctive word of its own the other lacks (`verdict.model.own_word`: WIRYO STAR ~ STAR): "medium", worth a look,
-not "high". Of the blind-judged query-level highs of real names, the 5 such were all *no*."""
 BOTH_SIGNS_BONUS = 0.25
 """When name and logo are both similar, the whole impression is closer than either alone (share of the weaker)."""
 

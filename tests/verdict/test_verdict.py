@@ -225,7 +225,7 @@ def _pair(index: MarkIndex, query: str, mark: str, classes: tuple[int, ...]) -> 
 def test_a_likeness_resting_on_generic_words_alone_is_at_most_low(demo, query, mark, classes, word):
     """DOMAIN.md §8: *no* when two names share only generic or descriptive words. Among the blind-judged query-level
     "high" verdicts of real names, six of seven resting on such words alone were *no*."""
-    from similarity.verdict.tiers import WEAK_ONLY
+    from similarity.verdict.ceilings import WEAK_ONLY
 
     got = _pair(demo, query, mark, classes)
     assert got.risk == "low" and got.score <= WEAK_ONLY + 1e-6, (got.score, got.risk)
@@ -243,7 +243,8 @@ def test_the_generic_word_ceiling_spares_one_name_respelled_and_famous_marks(dem
 
 
 def test_the_generic_word_ceiling_is_under_the_calibrated_medium():
-    from similarity.verdict.tiers import WEAK_ONLY, thresholds
+    from similarity.verdict.ceilings import WEAK_ONLY
+    from similarity.verdict.tiers import thresholds
 
     assert thresholds()["low"] <= WEAK_ONLY < thresholds()["medium"]
 
@@ -252,7 +253,7 @@ def test_an_everyday_word_beside_a_distinctive_word_of_ones_own_is_at_most_mediu
     """FLOWER (a real simple-icons mark, class 9) shared with a name that adds a distinctive word of its own: the
     examiner's rule's "contains it whole with only generic words added" does not hold, and the blind-judged highs of
     this kind on real names were all *no*. The reason says why, with the number that drove the score."""
-    from similarity.verdict.tiers import OWN_WORD
+    from similarity.verdict.ceilings import OWN_WORD
 
     got = _pair(demo, "Nakula Flower", "Flower", (9,))
     assert got.risk == "medium" and got.score <= OWN_WORD + 1e-6, (got.score, got.risk)
