@@ -29,6 +29,7 @@ import io
 import json
 import time
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +52,7 @@ CALIBRATION = Path(__file__).resolve().parents[1] / "similarity" / "data" / "log
 RISKY = ("medium", "high")
 PARTS = ("loo", "copies", "other_drawing", "cost", "diagnose")
 HARD = ("crop_10pct", "pad_text_jpeg70", "pasted_45pct_noise", "pasted_30pct_gradient", "pasted_60pct_logo")
-DIAGNOSED = (*HARD, "crop_5pct", "text_overlay")
+DIAGNOSED = (*HARD, "crop_5pct", "text_overlay", "crop_3pct", "crop_7pct", "crop_12pct", "crop_15pct")
 """The copy transforms whose misses are broken down by stage (:func:`diagnose`): the hard ones and those short of
 their goal."""
 
@@ -134,6 +135,11 @@ def copy_transforms(sources, drawn: list[int]) -> dict:
     if second is not None:
         transforms["pasted_60pct_logo"] = _pasted("logo", 0.6, second)
     return transforms
+
+
+EXTRA_CROPS = {f"crop_{p}pct": partial(_crop, fraction=p / 100) for p in (3, 7, 12, 15)}
+"""Crops the default run does not make (run them by name with ``--transforms``): whether what finds the 5 % and 10 %
+crops holds between and beyond them."""
 
 
 def build_registry(sources, rows) -> tuple[MarkIndex, dict[int, Image.Image], float]:
@@ -518,7 +524,7 @@ def main(argv: list[str] | None = None) -> dict:
     }
     transforms = copy_transforms(sources, drawn)
     if args.transforms:
-        transforms = {name: transforms[name] for name in args.transforms.split(",")}
+        transforms = {name: {**transforms, **EXTRA_CROPS}[name] for name in args.transforms.split(",")}
         parts = [p for p in parts if p != "cost"] if "copies" in parts else parts
     if args.calibrate:
         calibration_rows = rest[:300]

@@ -16,6 +16,7 @@ copies are :mod:`similarity.score.logos`' second source::
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,6 +25,7 @@ from ..image.hash import CODE_PARTS, LOGO_CODE_SIZES, PART_BYTES, code_part
 from ..image.score import plain_shape
 
 if TYPE_CHECKING:
+    from ..image.features import FeatureStore
     from ..store.index import MarkIndex
 
 
@@ -65,3 +67,57 @@ def logo_query(codes: np.ndarray) -> np.ndarray:
             f"(8, 8) or one code of 8, 16 or 24 bytes"
         )
     return codes
+
+
+@dataclass(frozen=True)
+class CropHit:
+    """A registered logo whose crop code is near the query: `distance` (bits of 64), `variant` (the symmetry that
+    turns the registered crop into the query, as `~similarity.image.search.LogoHit`'s) and `fraction`, the share of
+    the registered logo's extent cut off each edge for that code (`~similarity.image.features.CROP_FRACTIONS`)."""
+
+    row: int
+    distance: int
+    variant: str
+    fraction: float
+
+
+CROP_CANDIDATES = 3
+"""Registered logos proposed by their crop codes per query (nearest first)."""
+CROP_DISTANCE = 10
+"""Farthest pHash (bits of 64) of a registered logo's crop code that proposes it."""
+
+
+def crop_candidates(
+    store: FeatureStore, query_codes: np.ndarray, k: int | None = None, max_distance: int | None = None
+) -> dict[int, CropHit]:
+    """Rows whose logo cut alike is near the query: the `k` nearest registered crop codes
+    (:func:`~similarity.image.features.crop_codes`) to any dihedral variant of the query's pHash, within
+    `max_distance` (None: `CROP_CANDIDATES`, `CROP_DISTANCE`), as {row: its nearest hit} (the hit's `variant` turns
+    the registered crop into the query). A cropped copy's pHash is far from the logo's own and near the logo's crop;
+    empty when the store has no crop codes.
+
+    >>> from PIL import Image, ImageDraw
+    >>> from similarity.image.features import FeatureStore, extract
+    >>> from similarity.image.hash import dihedral_codes
+    >>> im = Image.new("RGB", (200, 200), "white"); d = ImageDraw.Draw(im)
+    >>> d.polygon([(0, 199), (100, 0), (199, 199)], fill="navy"); d.ellipse((60, 90, 140, 170), fill="white")
+    >>> store = FeatureStore(); store.put(4, extract(im))
+    >>> list(crop_candidates(store, dihedral_codes(im.crop((16, 16, 184, 184)))))
+    [4]
+    """
+    from ..image.features import CROP_FRACTIONS
+
+    k = CROP_CANDIDATES if k is None else k
+    max_distance = CROP_DISTANCE if max_distance is None else max_distance
+    index = store.crop_index()
+    if index is None or k <= 0:
+        return {}
+    # a row has several crop codes: ask for more hits than rows wanted
+    phashes = code_part(logo_query(query_codes), "phash")
+    hits = index.search(phashes, k=k * len(CROP_FRACTIONS), max_distance=max_distance)
+    out: dict[int, CropHit] = {}
+    for hit in hits:
+        row, which = divmod(hit.id, len(CROP_FRACTIONS))
+        if row not in out and len(out) < k:
+            out[row] = CropHit(row, hit.distance, hit.variant, CROP_FRACTIONS[which])
+    return out

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -40,8 +40,13 @@ MAX_KEYPOINTS = 150
 QUERY_KEYPOINTS = 500
 MASK_SCALE = 2
 """The stored silhouette is drawn at 1/MASK_SCALE of the normalised rendering."""
-FORMAT = 1
-"""Version of the feature file's layout (written in it; a newer one is refused)."""
+CROP_FRACTIONS = (0.04, 0.08, 0.12)
+"""Shares of its extent cut off every edge of a registered logo whose pHashes are kept as its crop codes
+(:func:`crop_codes`): a crop's whole-image hash is far from the logo's own (a tenth off every edge: 22 of 64 bits at the
+median) and near the code of the logo cropped alike, within about two hundredths either way."""
+FORMAT = 2
+"""Version of the feature file's layout (written in it; a newer one is refused). 2: crop codes (`CROP_FRACTIONS`);
+a file of layout 1 is read with none (its logos are not found by their crops)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,6 +64,8 @@ class LogoFeatures:
     descriptors: np.ndarray
     edges: np.ndarray
     size: tuple[int, int]
+    crops: np.ndarray = field(default_factory=lambda: np.zeros((0, 8), np.uint8))
+    """``(len(CROP_FRACTIONS), 8)`` uint8 pHashes of the logo's central crops (:func:`crop_codes`); none for a query."""
 
     def __len__(self) -> int:
         return len(self.points)
@@ -170,13 +177,39 @@ def keypoints(grey: np.ndarray, n: int = MAX_KEYPOINTS) -> tuple[np.ndarray, np.
 
 
 def extract(
-    image: Image.Image, *, side: int = SIDE, n: int = MAX_KEYPOINTS, colour_edges: bool = False
+    image: Image.Image, *, side: int = SIDE, n: int = MAX_KEYPOINTS, colour_edges: bool = False, crops: bool = True
 ) -> LogoFeatures:
     """`LogoFeatures` of a prepared logo (:func:`~similarity.image.load.load_logo`'s output) at `side` px; with
-    `colour_edges` (a query) its outlines include those of each colour channel (`edge_map`)."""
+    `colour_edges` (a query) its outlines include those of each colour channel (`edge_map`); with `crops` (a
+    registered logo) its `crop_codes`."""
     grey, edges = rendering(image, side, colour_edges)
     points, descriptors = keypoints(grey, n)
-    return LogoFeatures(points, descriptors, pooled(edges), (grey.shape[1], grey.shape[0]))
+    found = LogoFeatures(points, descriptors, pooled(edges), (grey.shape[1], grey.shape[0]))
+    return replace(found, crops=crop_codes(image)) if crops else found
+
+
+def crop_codes(image: Image.Image) -> np.ndarray:
+    """``(len(CROP_FRACTIONS), 8)`` pHashes of a prepared logo cut by each of `CROP_FRACTIONS` on every edge and
+    prepared again (trimmed, its polarity settled) as a query is: what a cropped copy's own pHash is near. A crop
+    that leaves no ink has a code of zeros.
+
+    >>> from PIL import ImageDraw
+    >>> im = Image.new("RGB", (100, 100), "white"); ImageDraw.Draw(im).ellipse((0, 0, 99, 99), fill="navy")
+    >>> crop_codes(im).shape
+    (3, 8)
+    """
+    from similarity.image.hash import phash
+    from similarity.image.load import prepare_logo
+
+    out = np.zeros((len(CROP_FRACTIONS), 8), np.uint8)
+    for i, fraction in enumerate(CROP_FRACTIONS):
+        dx, dy = round(image.width * fraction), round(image.height * fraction)
+        try:
+            cut = prepare_logo(image.crop((dx, dy, image.width - dx, image.height - dy)))
+        except LogoError:
+            continue
+        out[i] = phash(cut.convert("L"))
+    return out
 
 
 def rendering(image: Image.Image, side: int = SIDE, colour_edges: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -191,7 +224,7 @@ def rendering(image: Image.Image, side: int = SIDE, colour_edges: bool = False) 
 def extract_query(image: Image.Image) -> LogoFeatures:
     """`extract` for a query logo: described larger (`QUERY_SIDE`) and with more keypoints, for it may be a bigger
     picture with the logo in a part of it; its outlines in colour too."""
-    return extract(image, side=QUERY_SIDE, n=QUERY_KEYPOINTS, colour_edges=True)
+    return extract(image, side=QUERY_SIDE, n=QUERY_KEYPOINTS, colour_edges=True, crops=False)
 
 
 class FeatureStore:
@@ -209,6 +242,7 @@ class FeatureStore:
         self._text: dict[int, str] = {}
         self._failed: set[int] = set()  # rows whose logo could not be described, in this process (not saved)
         self._search: tuple[int, Any] | None = None  # (logos it covers, DescriptorIndex)
+        self._crops: tuple[int, Any] | None = None  # (logos it covers, LogoIndex of their crop codes)
 
     def __len__(self) -> int:
         return len(self._features)
@@ -254,6 +288,23 @@ class FeatureStore:
             self._search = (len(self._features), DescriptorIndex.of(self))
         return self._search[1]
 
+    def crop_index(self):
+        """A :class:`~similarity.image.search.LogoIndex` of every stored logo's `crop_codes`, id ``row *
+        len(CROP_FRACTIONS) + i`` for `CROP_FRACTIONS` ``[i]`` (built on first use after a change, a few ms per
+        thousand logos); None when no logo has crop codes (a feature file of layout 1)."""
+        from similarity.image.search import LogoIndex
+
+        if self._crops is None or self._crops[0] != len(self._features):
+            k = len(CROP_FRACTIONS)
+            rows = [r for r, f in self._features.items() if len(f.crops) == k]
+            index = None
+            if rows:
+                index = LogoIndex()
+                ids = (np.asarray(rows, np.int64)[:, None] * k + np.arange(k)).reshape(-1)
+                index.add(ids, np.concatenate([self._features[r].crops for r in rows]))
+            self._crops = (len(self._features), index)
+        return self._crops[1]
+
     def write(self, path: str | os.PathLike) -> None:
         """Write every logo's features and text to exactly `path` (the caller renames it into place)."""
         buffer = io.BytesIO()
@@ -271,6 +322,8 @@ class FeatureStore:
         text_rows = np.fromiter(sorted(self._text), dtype=np.int64, count=len(self._text))
         texts = [self._text[int(r)].encode("utf-8") for r in text_rows]
         found = self.search_index() if search else None
+        k = len(CROP_FRACTIONS)
+        crops = [f.crops if len(f.crops) == k else np.zeros((k, 8), np.uint8) for f in items]
         return dict(
             format=np.int64(FORMAT),
             rows=rows,
@@ -283,6 +336,9 @@ class FeatureStore:
             text_rows=text_rows,
             text_lengths=np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
             text=np.frombuffer(b"".join(texts), dtype=np.uint8),
+            # a logo described without them (an older file adopted) is stored with none: zeros, not a code
+            crop_codes=np.stack(crops) if crops else np.zeros((0, k, 8), np.uint8),
+            crop_known=np.fromiter((len(f.crops) == k for f in items), dtype=bool, count=len(items)),
             **(found.to_arrays() if found is not None else {}),
         )
 
@@ -300,6 +356,9 @@ class FeatureStore:
                 mask_ends = np.cumsum(data["mask_lengths"])
                 points = data["points"].astype(np.float32)
                 descriptors, masks = data["descriptors"], data["masks"]
+                crops, known = data.get("crop_codes"), data.get("crop_known")
+                if crops is not None and crops.shape[1:] != (len(CROP_FRACTIONS), 8):
+                    crops = None  # written with other fractions: its logos are not found by their crops
                 for i, (row, (width, height)) in enumerate(
                     zip(data["rows"].tolist(), data["sizes"].tolist(), strict=True)
                 ):
@@ -307,7 +366,8 @@ class FeatureStore:
                     shape = (-(-height // MASK_SCALE), -(-width // MASK_SCALE))
                     ink = np.unpackbits(masks[mask_start : mask_ends[i]], count=shape[0] * shape[1]).reshape(shape)
                     store._features[row] = LogoFeatures(
-                        points[start : ends[i]], descriptors[start : ends[i]], ink.astype(bool), (width, height)
+                        points[start : ends[i]], descriptors[start : ends[i]], ink.astype(bool), (width, height),
+                        *([crops[i]] if crops is not None and known is not None and known[i] else []),
                     )
                 text = data["text"].tobytes()
                 text_ends = np.cumsum(data["text_lengths"]).tolist()

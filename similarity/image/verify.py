@@ -273,19 +273,28 @@ class Verification:
 NOT_ALIGNED = Verification(False, 0.0, 0.0, 0, 0, False, 0, 1.0, "none")
 
 
+CROP_STEPS = (0.0, -0.01, 0.01, -0.02, 0.02, -0.03, 0.03)
+"""Shares of the registered extent, around a crop code's own, at which a crop is laid on the registered logo
+(:func:`_symmetry_alignment` with a `crop`): a code stands for crops within about two hundredths of its share."""
+
+
 def verify(
     query: QueryFeatures,
     registered: LogoFeatures,
     variant: str | None = None,
     views: list[ViewKey] | None = None,
     fits: dict[ViewKey, np.ndarray] | None = None,
+    crop: tuple[str, float] | None = None,
 ) -> Verification:
     """Align `query` with a `registered` logo and compare their silhouettes; `variant` is the symmetry a hash
     proposed (a `~similarity.image.hash.DIHEDRAL` name: "mirror" = the query is the mirror image), None when the
     candidate came from the keypoints alone. `views`: the query's descriptions worth matching with this logo (a
     registry search's prefilter, :meth:`~similarity.image.retrieve.Tentative.views_for`) — the cheap path of a
     check; None: the large plain and mirrored views, then the negative ones. `fits`: transforms (query view →
-    registered rendering) the registry search's votes found, matched first by position (:func:`guided_matches`)."""
+    registered rendering) the registry search's votes found, matched first by position (:func:`guided_matches`).
+    `crop`: (symmetry, share cut off each edge) of a crop code near the query
+    (:func:`~similarity.candidates.logos.crop_candidates`): where no keypoint fit proves a copy, the query's ink box is
+    laid on the registered logo's ink inside its central part cut by about that share (`CROP_STEPS`)."""
     best = NOT_ALIGNED
     agreement = thresholds()["agreement"]
     for key, matrix in (fits or {}).items():
@@ -325,6 +334,19 @@ def verify(
                 break
             if found.agreement > best.agreement:
                 best = found
+    if crop is not None and not _proves(best, agreement):
+        # a thin or tiny logo cut (v0's letters, Dependency-Check's check mark) keeps too few keypoints to fit: its
+        # crop code says how it was cut, the silhouettes are laid box on box at that cut
+        for side in (QUERY_SIDE, SIDE):
+            view = query.view(side=side)
+            for step in CROP_STEPS:
+                found = _symmetry_alignment(view, registered, crop[0], crop[1] + step)
+                if found.agreement > best.agreement or _proves(found, agreement):
+                    best = found
+                if _proves(best, agreement):
+                    break
+            if _proves(best, agreement):
+                break
     return Verification(_proves(best, agreement), *list(best.__dict__.values())[1:])
 
 
@@ -460,9 +482,12 @@ def _fit(
 _TURNS = {"rot90": 1, "rot180": 2, "rot270": 3}
 
 
-def _symmetry_alignment(query: LogoFeatures, registered: LogoFeatures, variant: str) -> Verification:
-    """Undo the proposed symmetry on the query's silhouette and lay its ink box on the registered one's; not aligned
-    where that would stretch it more one way than the other than `STRETCH`."""
+def _symmetry_alignment(
+    query: LogoFeatures, registered: LogoFeatures, variant: str, crop: float = 0.0
+) -> Verification:
+    """Undo the proposed symmetry on the query's silhouette and lay its ink box on the registered one's — with `crop`,
+    on the box of the registered ink inside the registered box cut by that share of its extent on every edge; not
+    aligned where that would stretch it more one way than the other than `STRETCH`."""
     ink = query.edges
     turn = _TURNS.get(variant.rsplit("_", 1)[-1], 0)
     if turn:
@@ -472,6 +497,13 @@ def _symmetry_alignment(query: LogoFeatures, registered: LogoFeatures, variant: 
     box_q, box_r = _box(ink), _box(registered.edges)
     if box_q is None or box_r is None:
         return NOT_ALIGNED
+    if crop > 0:
+        dx, dy = round((box_r[2] - box_r[0]) * crop), round((box_r[3] - box_r[1]) * crop)
+        inner = registered.edges[box_r[1] + dy : box_r[3] - dy, box_r[0] + dx : box_r[2] - dx]
+        found = _box(inner) if inner.size else None
+        if found is None:
+            return NOT_ALIGNED
+        box_r = (found[0] + box_r[0] + dx, found[1] + box_r[1] + dy, found[2] + box_r[0] + dx, found[3] + box_r[1] + dy)
     sx = (box_r[2] - box_r[0]) / max(1, box_q[2] - box_q[0])
     sy = (box_r[3] - box_r[1]) / max(1, box_q[3] - box_q[1])
     if max(sx, sy) > STRETCH * min(sx, sy):  # a copy keeps its proportions: this would draw one shape as another

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from similarity.image.clutter import flat_parts
 from similarity.image.describe import describe_logos
-from similarity.image.features import extract
+from similarity.image.features import CROP_FRACTIONS, FeatureStore, extract
 from similarity.image.load import load_logo, prepare_logo
 from similarity.image.verify import (
     MIN_COVERAGE,
@@ -245,3 +245,60 @@ def test_a_fit_of_a_few_shared_letters_under_min_coverage_still_proves_nothing()
     sliver = Verification(False, 1.0, RING_COVERAGE - 0.01, 80, 80, False, 0, 1.0, "keypoints")
     assert not _proves(sliver, PARTIAL_AGREEMENT)
     assert _proves(Verification(False, 1.0, 0.322, RING_INLIERS, 37, False, 0, 0.863, "keypoints"), PARTIAL_AGREEMENT)
+
+
+@pytest.mark.parametrize("slug", ["v0", "dependencycheck", "instatus", "nuget"])
+@pytest.mark.parametrize("fraction", [0.07, 0.1, 0.12])
+def test_a_crop_of_a_thin_logo_is_verified_by_its_silhouette_at_the_crop_codes_cut(slug, fraction):
+    """The full registry's 10 % crops of v0 and Dependency-Check had no keypoint fit in any view; laid on the
+    registered ink inside the cut their crop code names (the nearest of `CROP_FRACTIONS`), the outlines agree, and
+    laid so on another logo they do not."""
+    query = QueryFeatures.of(_cropped(slug, fraction))
+    code = min(CROP_FRACTIONS, key=lambda share: abs(share - fraction))
+    own = extract(load_logo(f"simple-icons:{slug}"))
+    assert query.cut()
+    assert not verify(query, own, None, [], None).verified  # no keypoint view, no crop: nothing lays them
+    found = verify(query, own, None, [], None, ("identity", code))
+    assert found.verified and found.method == "silhouette" and found.coverage >= MIN_COVERAGE, found
+    for other in ("vercel", "github", "opera"):
+        laid = verify(query, extract(load_logo(f"simple-icons:{other}")), None, [], None, ("identity", code))
+        assert not laid.verified, (other, laid)
+
+
+def test_a_crop_is_proposed_by_the_registered_logos_crop_code():
+    """A 10 % crop's pHash is 16-22 of 64 bits from the registered logo's own at the median (150 real logos), near the
+    code of the logo cut alike; a whole logo is not searched by crop codes (it does not look cut)."""
+    from similarity.candidates.logos import crop_candidates
+    from similarity.image.hash import dihedral_codes
+    from similarity.score.logos import LogoQuery, candidate_rows
+
+    slugs = ["v0", "dependencycheck", "nuget", "instatus", "couchbase", "github", "docker", "kubernetes", "vercel"]
+    index = MarkIndex()
+    index.add([Mark(id=s, name=s.title(), logo=f"simple-icons:{s}") for s in slugs])
+    describe_logos(index, read_text=False)
+    for slug in slugs[:4]:  # in black, Couchbase's crop is 12 bits from its nearest code: past `CROP_DISTANCE`
+        crop = _cropped(slug)
+        found = crop_candidates(index.logo_features, dihedral_codes(load_logo(_png(crop))))
+        assert next(iter(found)) == index.row_of(slug), (slug, found)
+        assert found[index.row_of(slug)].fraction in CROP_FRACTIONS
+        query = LogoQuery.of(_png(crop), read=False)
+        assert index.row_of(slug) in candidate_rows(index, query) and index.row_of(slug) in query.crops
+    whole = LogoQuery.of("simple-icons:github", read=False)
+    candidate_rows(index, whole)
+    assert not whole.features.cut() and not whole.crops
+
+
+def test_crop_codes_are_saved_and_a_layout_1_file_reads_without_them(tmp_path):
+    store = FeatureStore()
+    one = extract(load_logo("simple-icons:github"))
+    assert one.crops.shape == (len(CROP_FRACTIONS), 8) and one.crops.any()
+    assert not len(extract(load_logo("simple-icons:github"), crops=False).crops)
+    store.put(4, one)
+    store.write(tmp_path / "f.npz")
+    back = FeatureStore.read(tmp_path / "f.npz")
+    assert np.array_equal(back.get(4).crops, one.crops) and back.crop_index() is not None
+    with np.load(tmp_path / "f.npz") as data:  # as an older build wrote it
+        old = {k: data[k] for k in data.files if k not in ("crop_codes", "crop_known")} | {"format": np.int64(1)}
+    np.savez(tmp_path / "old.npz", **old)
+    back = FeatureStore.read(tmp_path / "old.npz")
+    assert not len(back.get(4).crops) and back.crop_index() is None

@@ -120,6 +120,7 @@ def test_shipped_logo_features_and_text_match_the_describing_code():
         shipped = store.get(position)
         assert np.array_equal(features.descriptors, shipped.descriptors), ids[position]
         assert np.array_equal(features.edges, shipped.edges) and text == store.text(position), ids[position]
+        assert np.array_equal(features.crops, shipped.crops), ids[position]  # crop codes: layout 2
 
 
 def test_a_new_demo_index_replaces_the_caches_of_earlier_versions(tmp_path, monkeypatch):
