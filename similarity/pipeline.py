@@ -306,8 +306,7 @@ def _score_rows(
         fields_at = dict(zip(reread.tolist(), fields, strict=True))  # evidence objects are made for the shown only
         # a likeness resting on generic words alone is at most "low", one on everyday words beside a distinctive
         # word of one name's own at most "medium"; a famous mark's name is never generic
-        goods_of = [tuple(qclasses) or tuple(c) for c in mark_classes]
-        capped, distinct = cap(prob, code, reread_codes, fields, lambda concept, at: weigh(concept, goods_of[at]),
+        capped, distinct = cap(prob, code, reread_codes, fields, mark_classes, qclasses, weigh,
                                index.rows.famous_at(rows[reread]))
         conflict[reread] = capped
         own_of = {int(reread[k]): w for k, w in distinct.items()}

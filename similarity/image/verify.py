@@ -337,14 +337,10 @@ def verify(
     if crop is not None and not _proves(best, agreement):
         # a thin or tiny logo cut (v0's letters, Dependency-Check's check mark) keeps too few keypoints to fit: its
         # crop code says how it was cut, the silhouettes are laid box on box at that cut
-        for side in (QUERY_SIDE, SIDE):
-            view = query.view(side=side)
-            for step in CROP_STEPS:
-                found = _symmetry_alignment(view, registered, crop[0], crop[1] + step)
-                if found.agreement > best.agreement or _proves(found, agreement):
-                    best = found
-                if _proves(best, agreement):
-                    break
+        for side, step in ((side, step) for side in (QUERY_SIDE, SIDE) for step in CROP_STEPS):
+            found = _symmetry_alignment(query.view(side=side), registered, crop[0], crop[1] + step)  # views cached
+            if found.agreement > best.agreement or _proves(found, agreement):
+                best = found
             if _proves(best, agreement):
                 break
     return Verification(_proves(best, agreement), *list(best.__dict__.values())[1:])

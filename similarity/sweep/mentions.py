@@ -363,8 +363,7 @@ class MentionMatcher:
             alike_classes = [self.marks_[cands[j][0]].classes for j in alike.tolist()]
             prob, fields = rescore_fields(span_code, alike_codes, alike_classes, (), self.index_.distinctiveness)
             # the ceilings of check(): a span sharing only generic words with a mark is no flag
-            prob, _ = cap(prob, span_code, alike_codes, fields,
-                          lambda concept, at, goods=alike_classes: self.index_.distinctiveness(concept, goods[at]),
+            prob, _ = cap(prob, span_code, alike_codes, fields, alike_classes, (), self.index_.distinctiveness,
                           np.array([self._famous(cands[j][0]) for j in alike.tolist()], dtype=bool))
             evidence = [PairEvidence(*f) for f in fields]
             if goods is None:

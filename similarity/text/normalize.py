@@ -227,27 +227,29 @@ def transliterate(text: str) -> tuple[str, bool]:
     latin_word = re.search(r"[A-Za-z]{2}", unicodedata.normalize("NFKD", text)) is not None
     out: list[str] = []
     run: list[str] = []
+    run_unread = False  # whether the run's script is one of BESIDE_LATIN_UNREAD
     changed = False
 
     def flush() -> None:
         nonlocal changed
         if run:
-            if latin_word and _script(run[0]) in BESIDE_LATIN_UNREAD:
+            if latin_word and run_unread:
                 out.extend(run)  # left as it is: the normaliser drops it
             else:
                 reading = anyascii("".join(run)).strip()
                 if reading:
                     changed = True
-                    if _script(run[0]) in BESIDE_LATIN_UNREAD:  # 7天酒店: a word of its own beside the 7
-                        reading = f" {reading} "
-                    out.append(reading)
+                    out.append(f" {reading} " if run_unread else reading)  # 7天酒店: a word of its own beside the 7
             run.clear()
 
     for ch in text:
-        if _foreign(ch) or (run and unicodedata.category(ch).startswith("M")):  # a vowel sign stays with its letter
+        if _foreign(ch):
             unread = _script(ch) in BESIDE_LATIN_UNREAD
-            if run and _foreign(ch) and unread != (_script(run[0]) in BESIDE_LATIN_UNREAD):
+            if run and unread != run_unread:
                 flush()
+            run_unread = unread
+            run.append(ch)
+        elif run and unicodedata.category(ch).startswith("M"):  # a vowel sign stays with its letter
             run.append(ch)
         else:
             flush()

@@ -13,14 +13,14 @@ sweep's mentions (DOMAIN.md §8); a famous mark's name is never capped:
     >>> from similarity.verdict.model import rescore_fields
     >>> q, marks = encode_name("Outfit Store"), [encode_name("Outfit")]
     >>> prob, fields = rescore_fields(q, marks, [()], (25,), lambda word, goods: 0.15)
-    >>> capped, own = cap(prob, q, marks, fields, lambda concept, at: 0.15, np.zeros(1, dtype=bool))
+    >>> capped, own = cap(prob, q, marks, fields, [()], (25,), lambda word, goods: 0.15, np.zeros(1, dtype=bool))
     >>> float(capped[0]) <= WEAK_ONLY, own
     (True, {})
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -28,7 +28,7 @@ from ..text.encode import NameCode
 from ..text.evidence import FEATURES, WordMatch, rarity
 from ..text.weights import FUNCTION_CAP
 from ..values import Reason
-from .model import WEAK_WORD
+from .model import WEAK_WORD, goods_compared
 
 WEAK_ONLY = 0.25
 """The most a name's conflict probability may be when every word it shares with the mark is weak in the goods
@@ -68,12 +68,22 @@ def weak_only(
     words = query.words()
     for i, (m, f) in enumerate(zip(marks, fields, strict=True)):
         shared = f[len(FEATURES)]
-        if not shared or f[_SHARED_DISTINCTIVE] >= WEAK_WORD:
-            continue
-        met_q, met_m = {s.other for s in shared}, {s.word for s in shared}
-        out[i] = any(t not in met and weigh(c, i) > FUNCTION_CAP
-                     for them, met in ((words, met_q), (m.words(), met_m)) for t, c, _ in them)
+        if shared and f[_SHARED_DISTINCTIVE] < WEAK_WORD:
+            out[i] = any(weigh(c, i) > FUNCTION_CAP for _, c in _unmet(words, m.words(), shared))
     return out
+
+
+def _unmet(
+    query_words: Sequence[tuple[str, str, str]], mark_words: Sequence[tuple[str, str, str]],
+    shared: Sequence[WordMatch],
+) -> Iterator[tuple[str, str]]:
+    """(token, concept) of each word of either name that ``shared`` (the mark's words found in the query, and the
+    query words that found them) does not hold: what one name has and the other lacks."""
+    met_q, met_m = {s.other for s in shared}, {s.word for s in shared}
+    for words, met in ((query_words, met_q), (mark_words, met_m)):
+        for t, c, _ in words:
+            if t not in met:
+                yield t, c
 
 
 EVERYDAY = 0.5
@@ -100,16 +110,14 @@ def own_words(
     [('wiryo',), ()]
     """
     out: list[tuple[str, ...]] = []
+    words = query.words()
     for i, (m, f) in enumerate(zip(marks, fields, strict=True)):
         shared = f[len(FEATURES)]
         if not shared or any(rarity(s.word) >= EVERYDAY or rarity(s.other) >= EVERYDAY for s in shared):
             out.append(())
             continue
-        met_q, met_m = {s.other for s in shared}, {s.word for s in shared}
-        out.append(tuple(dict.fromkeys(
-            t for words, met in ((query.words(), met_q), (m.words(), met_m)) for t, c, _ in words
-            if t not in met and len(t) >= 3 and rarity(t) >= EVERYDAY and weigh(c, i) >= WEAK_WORD
-        )))
+        out.append(tuple(dict.fromkeys(t for t, c in _unmet(words, m.words(), shared)
+                                       if len(t) >= 3 and rarity(t) >= EVERYDAY and weigh(c, i) >= WEAK_WORD)))
     return out
 
 
@@ -130,11 +138,18 @@ def own_word_reason(words: Sequence[str], shared: Sequence[WordMatch], probabili
 
 def cap(
     prob: np.ndarray, query: NameCode, marks: Sequence[NameCode], fields: Sequence[tuple],
-    weigh: Callable[[str, int], float], famous: np.ndarray,
+    mark_classes: Sequence[Sequence[int]], query_classes: Sequence[int],
+    distinctiveness: Callable[[str, Sequence[int]], float], famous: np.ndarray,
 ) -> tuple[np.ndarray, dict[int, tuple[str, ...]]]:
-    """``prob`` (the learned probability of ``query`` with each of ``marks``) with both ceilings applied where the
-    mark is not ``famous``, and by position the distinctive words of the pairs `OWN_WORD` capped (for their reason).
-    ``weigh(concept, position)`` is a word's distinctiveness in the goods that position compares."""
+    """``prob`` (the learned probability of ``query`` with each of ``marks``, `rescore_fields`' answer for the same
+    classes and ``distinctiveness``) with both ceilings applied where the mark is not ``famous``, and by position the
+    distinctive words of the pairs `OWN_WORD` capped (for their reason). A word weighs in the goods its pair compares
+    (`goods_compared`), as it did for the model."""
+    goods = goods_compared(mark_classes, query_classes)
+
+    def weigh(concept: str, at: int) -> float:
+        return distinctiveness(concept, goods[at])
+
     out = np.array(prob, dtype=np.float64, copy=True)
     plain = ~np.asarray(famous, dtype=bool)
     weak = weak_only(query, marks, fields, weigh) & plain

@@ -243,13 +243,11 @@ def _features(
     a quarter of a check's re-read at 100k synthetic marks."""
     words = QueryWords(query)
     weighs: dict[tuple[int, ...], Callable[[str], float]] = {}  # a query's words are weighed in few goods
-    query_goods = tuple(query_classes)
     seen: dict[tuple, tuple] = {}
     out = []
     if ratios is None:
         ratios = string_ratios(query, marks)
-    for m, classes, pair_ratios in zip(marks, mark_classes, ratios, strict=True):
-        goods = query_goods or tuple(classes)
+    for m, goods, pair_ratios in zip(marks, goods_compared(mark_classes, query_classes), ratios, strict=True):
         key = (m, goods, pair_ratios)
         fields = seen.get(key)
         if fields is None:
@@ -259,6 +257,17 @@ def _features(
             fields = seen[key] = words.features(m, weigh, pair_ratios)
         out.append(fields)
     return out
+
+
+def goods_compared(mark_classes: Sequence[Sequence[int]], query_classes: Sequence[int]) -> list[tuple[int, ...]]:
+    """The goods each pair's words are weighed in: the query's classes when it names some, else the mark's (the
+    examiner assumes the goods are the same).
+
+    >>> goods_compared([(30,), (43,)], ()), goods_compared([(30,), ()], (25,))
+    ([(30,), (43,)], [(25,), (25,)])
+    """
+    query_goods = tuple(query_classes)
+    return [query_goods or tuple(classes) for classes in mark_classes]
 
 
 class _Weights(dict):
