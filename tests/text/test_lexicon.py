@@ -97,6 +97,15 @@ def test_cross_language_clashes_keep_the_indonesian_sense() -> None:
     assert lex.concept("cap") == "cap"  # stamp (Cap Badak), not a hat
 
 
+def test_brown_is_a_colour_not_chocolate() -> None:
+    """Indonesian *coklat* is both chocolate and the colour, but English BROWN is only the colour: read as COKLAT it
+    was a goods word, generic in every class, so BROWNS (a restaurant, a surname) weighed nothing and a meaning match
+    made it CHOCOLATE."""
+    lex = load_lexicon()
+    assert lex.concept("chocolate") == lex.concept("coklat") == "coklat"
+    assert lex.concept("brown") is None and lex.concept("browns") is None
+
+
 def test_every_word_is_normalised_and_in_one_concept() -> None:
     lex = load_lexicon()
     for concept, words in lex.words.items():

@@ -242,6 +242,17 @@ def test_the_generic_word_ceiling_spares_one_name_respelled_and_famous_marks(dem
     assert _pair(demo, query, mark, classes).risk == "high"
 
 
+def test_a_surname_that_is_also_a_colour_is_not_a_generic_word(demo):
+    """BROWN'S CHICKEN ~ BROWNS (a real NSI restaurant, class 43): BROWNS is the dominant element of both, CHICKEN
+    generic for restaurants, so the examiner's rule says *yes*. While BROWN read as COKLAT (chocolate), a goods word,
+    the pair shared generic words only and was capped at "low" (0.25)."""
+    from similarity.verdict.ceilings import WEAK_ONLY
+
+    restaurant = next(m.id for m in demo if m.name == "Browns" and 43 in m.classes)  # the demo also has shoes
+    got = score_pairs(demo, "Brown's Chicken", [restaurant], classes=(43,))[0]
+    assert got.score > WEAK_ONLY and got.risk in ("medium", "high"), (got.score, got.risk)
+
+
 def test_the_generic_word_ceiling_is_under_the_calibrated_medium():
     from similarity.verdict.ceilings import WEAK_ONLY
     from similarity.verdict.tiers import thresholds
