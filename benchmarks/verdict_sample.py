@@ -8,7 +8,8 @@
 classes, own brand and family left out) against the demo registry, exactly as ``bench_verdict`` does, and for each
 query whose verdict is high or medium writes the match that decided it: ``key.csv`` (with the tier and score) and
 ``blind.csv`` (only ``pid, query, query_classes, mark, mark_classes``) for a judge who sees no score. The shop names
-are evaluation-only: the files go where ``--out`` says, never into the repository.
+are evaluation-only: the files go where ``--out`` says, never into the repository. ``--registry real`` draws the
+same queries against ``bench_verdict``'s ~35k real-name registry instead (each shop's own row left out, as there).
 
 A judge writes ``pid, names, goods, why`` per row: ``names`` yes / no / unsure by DOMAIN.md §8's examiner's rule on
 the names alone (goods assumed the same), ``goods`` same / related / unrelated / unknown. ``tally`` joins the
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.bench_verdict import SEED, nsi_brands, same_brand, shop_names
+from benchmarks.bench_verdict import SEED, nsi_brands, same_brand, shop_names, worst_risk
 from benchmarks.realdata import shared_dir
 from similarity.build import open_index
 from similarity.pipeline import check
@@ -42,15 +43,27 @@ def _classes(classes: tuple[int, ...]) -> str:
     return ";".join(map(str, classes))
 
 
-def draw(shared: Path, n: int = 1000) -> list[dict[str, object]]:
+def draw(shared: Path, n: int = 1000, registry: str = "demo") -> list[dict[str, object]]:
     """The deciding match of every high or medium verdict of ``bench_verdict``'s shop-name and coexisting-brand
-    queries, shuffled (seeded) and numbered."""
-    index = open_index()
+    queries, shuffled (seeded) and numbered; ``registry`` "demo" (the bundled one) or "real" (the ~35k real names,
+    which hold the shops themselves: a shop's own row is left out, as ``bench_verdict.shop_run`` does)."""
+    if registry == "real":
+        from benchmarks.bench_names_real import real_index
+
+        index = real_index(shared)
+    else:
+        index = open_index()
     rows: list[dict[str, object]] = []
     for name in shop_names(shared, n):
-        r = check(index, name, top=10)
-        if r.verdict.risk in JUDGED and r.matches:
-            m = max(r.matches, key=lambda x: x.score)
+        if registry == "real":
+            r = check(index, name, top=30)
+            shown = [m for m in r.matches if (m.mark.owner or "").casefold() != name.casefold()][:10]
+            risk = worst_risk([m.risk for m in shown])
+        else:
+            r = check(index, name, top=10)
+            shown, risk = list(r.matches), r.verdict.risk
+        if risk in JUDGED and shown:
+            m = max(shown, key=lambda x: x.score)
             rows.append({"set": "shop", "query": name, "query_classes": "", "mark": m.mark.name,
                          "mark_classes": _classes(m.mark.classes), "tier": m.risk, "score": round(m.score, 3)})
     brands = nsi_brands(shared)
@@ -102,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("draw", help="write key.csv and blind.csv for a judge")
     d.add_argument("--out", type=Path, required=True, help="a folder outside the repository")
     d.add_argument("--n", type=int, default=1000)
+    d.add_argument("--registry", choices=("demo", "real"), default="demo",
+                   help="the bundled demo registry, or bench_verdict's ~35k real-name registry")
     t = sub.add_parser("tally", help="precision per tier from judged files")
     t.add_argument("key", type=Path)
     t.add_argument("judged", type=Path, nargs="+",
@@ -115,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         if Path(__file__).resolve().parents[1] in args.out.resolve().parents:
             print("--out must be outside the repository: the shop names are evaluation-only", file=sys.stderr)
             return 2
-        rows = draw(shared, args.n)
+        rows = draw(shared, args.n, args.registry)
         args.out.mkdir(parents=True, exist_ok=True)
         for name, fields in (("key.csv", KEY_FIELDS), ("blind.csv", BLIND_FIELDS)):
             with open(args.out / name, "w", encoding="utf-8", newline="") as f:
